@@ -1,0 +1,245 @@
+//! The sans-IO side of the simulator: what a protocol node is, and the context through which it acts.
+//!
+//! A [`Process`] is a plain state machine. The simulation calls one of its handlers for each thing
+//! that happens to it (it starts, a message arrives, a timer fires, it recovers from a crash) and
+//! hands it a [`Context`]. The process never performs I/O: it *records* effects in the context
+//! (send this, set that timer, say this in the narration, output that value) and the simulation
+//! carries them out. Because the simulation owns time, the network and the random number
+//! generator, a run is a pure function of its scenario, seed and interventions.
+
+use rand::Rng as _;
+use rand::SeedableRng as _;
+
+/// Index of a process in its run, from 0. Trace JSON uses the same index.
+pub type ProcessId = usize;
+
+/// Virtual time, in ticks. Nothing in the simulator reads a wall clock.
+pub type Time = u64;
+
+/// The run's random number generator. Processes reach it only through [`Context`].
+pub type Rng = rand_chacha::ChaCha8Rng;
+
+/// A generator seeded from a number, as the simulation makes it; handy in unit tests of a process.
+pub fn seeded_rng(seed: u64) -> Rng {
+    Rng::seed_from_u64(seed)
+}
+
+/// A message a protocol sends.
+pub trait Payload: Clone + std::fmt::Debug {
+    /// The short label drawn on the arrow, as a textbook would write it: `Prepare(5)`, `ACK 101`.
+    fn label(&self) -> String;
+}
+
+/// A protocol node, written as a state machine that records its effects.
+///
+/// Every handler but [`Process::on_message`] has a default that does nothing, so a process
+/// implements only what it reacts to.
+pub trait Process: Clone {
+    /// What this protocol's nodes send each other.
+    type Message: Payload;
+
+    /// Called once, at time 0, for every process.
+    fn on_start(&mut self, _ctx: &mut Context<'_, Self::Message>) {}
+
+    /// A message from `from` arrives.
+    fn on_message(
+        &mut self,
+        ctx: &mut Context<'_, Self::Message>,
+        from: ProcessId,
+        message: Self::Message,
+    );
+
+    /// The timer named `timer`, set earlier with [`Context::set_timer`], fires.
+    fn on_timer(&mut self, _ctx: &mut Context<'_, Self::Message>, _timer: &str) {}
+
+    /// The process crashes: forget what would not survive on stable storage.
+    ///
+    /// What is kept is the process's own declaration; the default keeps everything. Pending
+    /// timers are always cancelled by the simulation, and messages that arrive while the process is
+    /// down are lost.
+    fn on_crash(&mut self) {}
+
+    /// The process comes back up after a crash.
+    fn on_recover(&mut self, _ctx: &mut Context<'_, Self::Message>) {}
+
+    /// A short human-readable summary of the state, shown in the inspector: `promised 5, accepted none`.
+    fn summary(&self) -> String;
+}
+
+/// One thing a process asked for, in the order it asked.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect<M> {
+    /// Send `message` to `to`. `latency` is set only by scripted scenarios, which dictate when a
+    /// message arrives; other protocols leave the network to decide.
+    Send {
+        to: ProcessId,
+        message: M,
+        latency: Option<Time>,
+    },
+    /// Set (or reset) the timer `name` to fire `after` ticks from now.
+    SetTimer { name: String, after: Time },
+    /// Cancel the timer `name` if it is pending.
+    CancelTimer { name: String },
+    /// A local event worth a dot on the lane, such as a computation or a decision.
+    Local { label: String },
+    /// A sentence for the narration line explaining why the process did what it did.
+    Note(String),
+    /// A value the protocol delivers or decides (`deliver`, `decide`, `output` ...).
+    Output { kind: String, value: String },
+}
+
+/// What a handler sees of the world, and where it records its effects.
+pub struct Context<'a, M> {
+    me: ProcessId,
+    process_count: usize,
+    now: Time,
+    rng: &'a mut Rng,
+    effects: Vec<Effect<M>>,
+}
+
+impl<'a, M> Context<'a, M> {
+    /// A context for process `me` of `process_count`, at time `now`. The simulation makes these;
+    /// a unit test makes one to drive a single process and then reads [`Context::effects`].
+    pub fn new(me: ProcessId, process_count: usize, now: Time, rng: &'a mut Rng) -> Self {
+        Self::with_buffer(me, process_count, now, rng, Vec::new())
+    }
+
+    pub(crate) fn with_buffer(
+        me: ProcessId,
+        process_count: usize,
+        now: Time,
+        rng: &'a mut Rng,
+        mut effects: Vec<Effect<M>>,
+    ) -> Self {
+        effects.clear();
+        Context {
+            me,
+            process_count,
+            now,
+            rng,
+            effects,
+        }
+    }
+
+    /// This process's index.
+    pub fn me(&self) -> ProcessId {
+        self.me
+    }
+
+    /// How many processes the run has (this one included).
+    pub fn process_count(&self) -> usize {
+        self.process_count
+    }
+
+    /// The current virtual time. It is the simulation's clock, not a wall clock, and a process
+    /// may use it the way a real node reads its local timer (for example to sample a round trip).
+    pub fn now(&self) -> Time {
+        self.now
+    }
+
+    /// Every process but this one, in index order.
+    pub fn peers(&self) -> impl Iterator<Item = ProcessId> + '_ {
+        (0..self.process_count).filter(move |&p| p != self.me)
+    }
+
+    /// Send `message` to `to`; the network decides when (and whether) it arrives.
+    pub fn send(&mut self, to: ProcessId, message: M) {
+        self.effects.push(Effect::Send {
+            to,
+            message,
+            latency: None,
+        });
+    }
+
+    /// Send `message` to arrive after exactly `latency` ticks unless the network loses it. Only
+    /// scripted scenarios, which describe a diagram event by event, should need this.
+    pub fn send_with_latency(&mut self, to: ProcessId, message: M, latency: Time) {
+        self.effects.push(Effect::Send {
+            to,
+            message,
+            latency: Some(latency),
+        });
+    }
+
+    /// Send a copy of `message` to every other process, one send event each, in index order.
+    pub fn broadcast(&mut self, message: M)
+    where
+        M: Clone,
+    {
+        for to in 0..self.process_count {
+            if to != self.me {
+                self.send(to, message.clone());
+            }
+        }
+    }
+
+    /// Set the timer `name` to fire `after` ticks from now, replacing a pending one of that name.
+    pub fn set_timer(&mut self, name: impl Into<String>, after: Time) {
+        self.effects.push(Effect::SetTimer {
+            name: name.into(),
+            after,
+        });
+    }
+
+    /// Cancel the timer `name`; nothing happens if it is not pending.
+    pub fn cancel_timer(&mut self, name: impl Into<String>) {
+        self.effects.push(Effect::CancelTimer { name: name.into() });
+    }
+
+    /// Record a local event (a dot on the lane that is neither a send nor a receipt).
+    pub fn local(&mut self, label: impl Into<String>) {
+        self.effects.push(Effect::Local {
+            label: label.into(),
+        });
+    }
+
+    /// Explain this step in the narration line.
+    pub fn note(&mut self, text: impl Into<String>) {
+        self.effects.push(Effect::Note(text.into()));
+    }
+
+    /// Report a value the protocol delivers or decides; properties read these from the trace.
+    pub fn output(&mut self, kind: impl Into<String>, value: impl Into<String>) {
+        self.effects.push(Effect::Output {
+            kind: kind.into(),
+            value: value.into(),
+        });
+    }
+
+    /// A number drawn uniformly from `0..bound` with the run's seeded generator (0 if `bound` is 0).
+    pub fn random_below(&mut self, bound: u64) -> u64 {
+        if bound == 0 {
+            0
+        } else {
+            self.rng.random_range(0..bound)
+        }
+    }
+
+    /// `true` with probability `p`, from the run's seeded generator.
+    pub fn random_bool(&mut self, p: f64) -> bool {
+        self.rng.random_bool(p.clamp(0.0, 1.0))
+    }
+
+    /// Up to `k` distinct other processes chosen at random, in the order drawn.
+    pub fn random_peers(&mut self, k: usize) -> Vec<ProcessId> {
+        let mut pool: Vec<ProcessId> = self.peers().collect();
+        let k = k.min(pool.len());
+        // A partial Fisher-Yates shuffle: the first k slots end up a uniform sample.
+        for i in 0..k {
+            let j = i + self.random_below((pool.len() - i) as u64) as usize;
+            pool.swap(i, j);
+        }
+        pool.truncate(k);
+        pool
+    }
+
+    /// The effects recorded so far, in order.
+    pub fn effects(&self) -> &[Effect<M>] {
+        &self.effects
+    }
+
+    /// Take the recorded effects out of the context.
+    pub fn into_effects(self) -> Vec<Effect<M>> {
+        self.effects
+    }
+}

@@ -1,0 +1,339 @@
+//! Protocols as the rest of Spacetime sees them: a named family of processes, its variants, its
+//! properties and its prepared scenarios, and [`Run`], which runs any scenario whatever its
+//! protocol.
+
+use serde::Serialize;
+
+use crate::process::Process;
+use crate::scenario::{Intervention, Scenario, ScenarioError};
+use crate::sim::Simulation;
+use crate::trace::{EventId, Trace};
+
+/// Safety: nothing bad ever happens (a violation is a finite prefix). Liveness: something good
+/// eventually happens (on a finite run it can only be "not yet").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PropertyKind {
+    Safety,
+    Liveness,
+}
+
+/// The outcome of checking one property over a trace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum Verdict {
+    Holds,
+    Violated {
+        /// The events that show the violation, for the diagram to highlight.
+        events: Vec<EventId>,
+        explanation: String,
+    },
+}
+
+impl Verdict {
+    /// A violation shown by `events`.
+    pub fn violated(events: Vec<EventId>, explanation: impl Into<String>) -> Self {
+        Verdict::Violated {
+            events,
+            explanation: explanation.into(),
+        }
+    }
+
+    pub fn holds(&self) -> bool {
+        matches!(self, Verdict::Holds)
+    }
+}
+
+type Check = Box<dyn Fn(&Trace) -> Verdict>;
+
+/// A named check over a trace that a protocol declares. The engine checks nothing itself.
+pub struct Property {
+    pub name: String,
+    pub kind: PropertyKind,
+    pub description: String,
+    /// Whether the scenario's variant promises it (a broken variant promises what the correct
+    /// one does; a probabilistic one may promise less).
+    pub promised: bool,
+    check: Check,
+}
+
+impl Property {
+    pub fn new(
+        name: impl Into<String>,
+        kind: PropertyKind,
+        description: impl Into<String>,
+        check: impl Fn(&Trace) -> Verdict + 'static,
+    ) -> Self {
+        Property {
+            name: name.into(),
+            kind,
+            description: description.into(),
+            promised: true,
+            check: Box::new(check),
+        }
+    }
+
+    /// Mark the property as one this variant does not promise.
+    pub fn not_promised(mut self) -> Self {
+        self.promised = false;
+        self
+    }
+
+    pub fn check(&self, trace: &Trace) -> Verdict {
+        (self.check)(trace)
+    }
+}
+
+/// A property's status on one trace, as the CLI prints it and the badges show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PropertyReport {
+    pub name: String,
+    pub kind: PropertyKind,
+    pub description: String,
+    pub promised: bool,
+    #[serde(flatten)]
+    pub verdict: Verdict,
+}
+
+impl PropertyReport {
+    /// A promised property that does not hold.
+    pub fn is_broken_promise(&self) -> bool {
+        self.promised && !self.verdict.holds()
+    }
+}
+
+/// One variant of a protocol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct VariantInfo {
+    pub name: &'static str,
+    pub description: &'static str,
+}
+
+/// A protocol: one file in `protocols/` implements this and is listed in [`crate::protocols::all`].
+pub trait Protocol {
+    /// The name scenarios use in their `protocol` field.
+    const NAME: &'static str;
+    /// One line for pickers and `--help`.
+    const DESCRIPTION: &'static str;
+    type Node: Process + 'static;
+
+    /// The variants; the first is the default.
+    fn variants() -> &'static [VariantInfo];
+
+    /// The processes for a scenario, one per name, with the protocol's parameters checked.
+    fn build(scenario: &Scenario, variant: &str) -> Result<Vec<Self::Node>, ScenarioError>;
+
+    /// The properties this protocol declares for the scenario.
+    fn properties(scenario: &Scenario, variant: &str) -> Result<Vec<Property>, ScenarioError>;
+
+    /// The prepared scenarios that ship with it.
+    fn examples() -> Vec<Scenario>;
+}
+
+/// What [`Run`] needs of a simulation, whatever its protocol.
+pub trait Engine {
+    fn step(&mut self) -> bool;
+    fn run_to_step(&mut self, steps: u64);
+    fn run(&mut self);
+    fn trace(&self) -> &Trace;
+    fn set_interventions(&mut self, interventions: &[Intervention]) -> Result<(), ScenarioError>;
+    fn steps_taken(&self) -> u64;
+    fn is_finished(&self) -> bool;
+    /// Every process's state summary as it is now.
+    fn summaries(&self) -> Vec<String>;
+}
+
+impl<P: Process> Engine for Simulation<P> {
+    fn step(&mut self) -> bool {
+        Simulation::step(self)
+    }
+    fn run_to_step(&mut self, steps: u64) {
+        Simulation::run_to_step(self, steps)
+    }
+    fn run(&mut self) {
+        Simulation::run(self);
+    }
+    fn trace(&self) -> &Trace {
+        Simulation::trace(self)
+    }
+    fn set_interventions(&mut self, interventions: &[Intervention]) -> Result<(), ScenarioError> {
+        Simulation::set_interventions(self, interventions)
+    }
+    fn steps_taken(&self) -> u64 {
+        Simulation::steps_taken(self)
+    }
+    fn is_finished(&self) -> bool {
+        Simulation::is_finished(self)
+    }
+    fn summaries(&self) -> Vec<String> {
+        self.processes().iter().map(Process::summary).collect()
+    }
+}
+
+/// A protocol as an entry in the registry.
+#[derive(Clone, Copy)]
+pub struct ProtocolInfo {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub variants: &'static [VariantInfo],
+    #[allow(clippy::type_complexity)]
+    build: fn(&Scenario, &str) -> Result<(Box<dyn Engine>, Vec<Property>), ScenarioError>,
+    pub examples: fn() -> Vec<Scenario>,
+}
+
+impl ProtocolInfo {
+    /// The registry entry for protocol `P`.
+    pub fn of<P: Protocol>() -> Self {
+        fn build<P: Protocol>(
+            scenario: &Scenario,
+            variant: &str,
+        ) -> Result<(Box<dyn Engine>, Vec<Property>), ScenarioError> {
+            let nodes = P::build(scenario, variant)?;
+            let properties = P::properties(scenario, variant)?;
+            let sim = Simulation::new(scenario, nodes)?;
+            Ok((Box::new(sim), properties))
+        }
+        ProtocolInfo {
+            name: P::NAME,
+            description: P::DESCRIPTION,
+            variants: P::variants(),
+            build: build::<P>,
+            examples: P::examples,
+        }
+    }
+
+    /// The variant a scenario asks for: its `variant` field, or the first one if that is empty.
+    pub fn variant(&self, scenario: &Scenario) -> Result<&'static VariantInfo, ScenarioError> {
+        if scenario.variant.is_empty() {
+            return Ok(&self.variants[0]);
+        }
+        self.variants
+            .iter()
+            .find(|v| v.name == scenario.variant)
+            .ok_or_else(|| {
+                let known: Vec<&str> = self.variants.iter().map(|v| v.name).collect();
+                ScenarioError::invalid(
+                    "variant",
+                    format!(
+                        "{} has no variant \"{}\"; its variants are {}",
+                        self.name,
+                        scenario.variant,
+                        known.join(", ")
+                    ),
+                )
+            })
+    }
+}
+
+/// A scenario of any protocol, being run. This is what the app, the CLI and the tests hold.
+pub struct Run {
+    scenario: Scenario,
+    protocol: ProtocolInfo,
+    variant: &'static VariantInfo,
+    engine: Box<dyn Engine>,
+    properties: Vec<Property>,
+}
+
+impl Run {
+    /// Check a scenario and set up its run (nothing runs yet).
+    pub fn new(scenario: &Scenario) -> Result<Run, ScenarioError> {
+        scenario.validate()?;
+        let protocol = crate::protocols::find(&scenario.protocol).ok_or_else(|| {
+            let known: Vec<&str> = crate::protocols::all().iter().map(|p| p.name).collect();
+            ScenarioError::invalid(
+                "protocol",
+                format!(
+                    "there is no protocol \"{}\"; the protocols are {}",
+                    scenario.protocol,
+                    known.join(", ")
+                ),
+            )
+        })?;
+        let variant = protocol.variant(scenario)?;
+        let (engine, properties) = (protocol.build)(scenario, variant.name)?;
+        Ok(Run {
+            scenario: scenario.clone(),
+            protocol,
+            variant,
+            engine,
+            properties,
+        })
+    }
+
+    /// Set up a scenario and run it to its end.
+    pub fn complete(scenario: &Scenario) -> Result<Run, ScenarioError> {
+        let mut run = Run::new(scenario)?;
+        run.run();
+        Ok(run)
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    pub fn protocol(&self) -> &ProtocolInfo {
+        &self.protocol
+    }
+
+    pub fn variant(&self) -> &'static VariantInfo {
+        self.variant
+    }
+
+    pub fn trace(&self) -> &Trace {
+        self.engine.trace()
+    }
+
+    pub fn step(&mut self) -> bool {
+        self.engine.step()
+    }
+
+    pub fn run_to_step(&mut self, steps: u64) {
+        self.engine.run_to_step(steps)
+    }
+
+    /// Run until finished.
+    pub fn run(&mut self) -> &Trace {
+        self.engine.run();
+        self.engine.trace()
+    }
+
+    pub fn steps_taken(&self) -> u64 {
+        self.engine.steps_taken()
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.engine.is_finished()
+    }
+
+    /// Every process's state summary as it is now.
+    pub fn summaries(&self) -> Vec<String> {
+        self.engine.summaries()
+    }
+
+    /// Replace the learner's interventions: the run rewinds to the first change and replays to
+    /// where it was. On error nothing changes.
+    pub fn set_interventions(&mut self, interventions: Vec<Intervention>) -> Result<(), ScenarioError> {
+        self.engine.set_interventions(&interventions)?;
+        self.scenario.interventions = interventions;
+        Ok(())
+    }
+
+    /// The properties the protocol declares.
+    pub fn properties(&self) -> &[Property] {
+        &self.properties
+    }
+
+    /// Every property's status on `trace` (the whole run, or a prefix of it).
+    pub fn check(&self, trace: &Trace) -> Vec<PropertyReport> {
+        self.properties
+            .iter()
+            .map(|p| PropertyReport {
+                name: p.name.clone(),
+                kind: p.kind,
+                description: p.description.clone(),
+                promised: p.promised,
+                verdict: p.check(trace),
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,30 @@
+//! The protocols Spacetime ships. A new protocol is one file here and one line in [`all`].
+
+use crate::protocol::ProtocolInfo;
+use crate::scenario::Scenario;
+
+pub mod gossip;
+pub mod scripted;
+
+/// Every protocol, in the order the lessons come.
+pub fn all() -> Vec<ProtocolInfo> {
+    vec![
+        ProtocolInfo::of::<scripted::Scripted>(),
+        ProtocolInfo::of::<gossip::Gossip>(),
+    ]
+}
+
+/// The protocol a scenario names.
+pub fn find(name: &str) -> Option<ProtocolInfo> {
+    all().into_iter().find(|p| p.name == name)
+}
+
+/// Every built-in scenario, in lesson order.
+pub fn examples() -> Vec<Scenario> {
+    all().iter().flat_map(|p| (p.examples)()).collect()
+}
+
+/// The built-in scenario called `name`.
+pub fn example(name: &str) -> Option<Scenario> {
+    examples().into_iter().find(|s| s.name == name)
+}

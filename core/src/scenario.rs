@@ -1,0 +1,418 @@
+//! Scenarios: everything that defines a run, as serde data that round-trips through JSON files
+//! and URLs. A run is a pure function of its scenario (which includes the seed and the learner's
+//! interventions).
+
+use serde::{Deserialize, Serialize};
+
+use crate::process::{ProcessId, Time};
+use crate::trace::MessageId;
+
+/// The most processes a scenario may have: beyond this a diagram is unreadable and a run slow.
+pub const MAX_PROCESSES: usize = 64;
+/// The most steps a scenario may ask for.
+pub const MAX_STEPS: u64 = 10_000_000;
+
+/// What went wrong with a scenario, in words a student can act on.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ScenarioError {
+    /// The text is not valid scenario JSON.
+    #[error("{line}:{column}: {message}")]
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// The JSON is well formed, but a field holds something the simulator cannot use.
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+}
+
+impl ScenarioError {
+    pub(crate) fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ScenarioError::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// A process named in a scenario, by name (`"P2"`) or by index (`1`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ProcessRef {
+    Index(ProcessId),
+    Name(String),
+}
+
+impl ProcessRef {
+    /// The index this names among `processes`, or an error naming `field`.
+    pub fn resolve(&self, processes: &[String], field: &str) -> Result<ProcessId, ScenarioError> {
+        match self {
+            ProcessRef::Index(i) if *i < processes.len() => Ok(*i),
+            ProcessRef::Index(i) => Err(ScenarioError::invalid(
+                field,
+                format!(
+                    "there is no process {i}: indices run from 0 to {}",
+                    processes.len().saturating_sub(1)
+                ),
+            )),
+            ProcessRef::Name(name) => processes.iter().position(|p| p == name).ok_or_else(|| {
+                ScenarioError::invalid(
+                    field,
+                    format!(
+                        "there is no process named \"{name}\"; the processes are {}",
+                        processes.join(", ")
+                    ),
+                )
+            }),
+        }
+    }
+}
+
+impl From<ProcessId> for ProcessRef {
+    fn from(p: ProcessId) -> Self {
+        ProcessRef::Index(p)
+    }
+}
+
+/// A range of message latencies in ticks, both ends included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Latency {
+    pub min: Time,
+    pub max: Time,
+}
+
+impl Default for Latency {
+    fn default() -> Self {
+        Latency { min: 10, max: 30 }
+    }
+}
+
+/// Different behaviour for the link between two processes (both directions).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkModel {
+    pub between: [ProcessRef; 2],
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<Latency>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loss: Option<f64>,
+}
+
+/// How the network treats messages. A latency range wider than zero reorders messages unless
+/// `fifo` is set.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkModel {
+    #[serde(default)]
+    pub latency: Latency,
+    /// Probability that a message is lost, from 0 to 1.
+    #[serde(default)]
+    pub loss: f64,
+    /// Probability that a message is delivered twice, from 0 to 1.
+    #[serde(default)]
+    pub duplicate: f64,
+    /// Keep each link first-in first-out (no overtaking).
+    #[serde(default)]
+    pub fifo: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<LinkModel>,
+}
+
+impl Default for NetworkModel {
+    fn default() -> Self {
+        NetworkModel {
+            latency: Latency::default(),
+            loss: 0.0,
+            duplicate: 0.0,
+            fifo: false,
+            links: Vec::new(),
+        }
+    }
+}
+
+/// Something that changes the run from outside the protocol: a fault, or the learner's hand.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    /// Remove an in-flight message from the network.
+    Drop { message: MessageId },
+    /// Deliver an in-flight message a second time.
+    Duplicate { message: MessageId },
+    /// Hold an in-flight message `by` ticks longer.
+    Delay { message: MessageId, by: Time },
+    /// Crash a process.
+    Crash { process: ProcessRef },
+    /// Bring a crashed process back.
+    Recover { process: ProcessRef },
+    /// Cut the link between two processes, both ways; messages on it die.
+    Cut { between: [ProcessRef; 2] },
+    /// Mend a cut link.
+    Heal { between: [ProcessRef; 2] },
+}
+
+impl Action {
+    fn names_message(&self) -> bool {
+        matches!(
+            self,
+            Action::Drop { .. } | Action::Duplicate { .. } | Action::Delay { .. }
+        )
+    }
+}
+
+/// A fault planned in the scenario at a virtual time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Fault {
+    pub at: Time,
+    #[serde(flatten)]
+    pub action: Action,
+}
+
+/// The learner's hand in the run, applied just before step `step` executes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Intervention {
+    pub step: u64,
+    #[serde(flatten)]
+    pub action: Action,
+}
+
+/// When a run stops by itself, besides running out of things to do.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    #[serde(default = "Limits::default_max_steps")]
+    pub max_steps: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_time: Option<Time>,
+}
+
+impl Limits {
+    fn default_max_steps() -> u64 {
+        2_000
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_steps: Self::default_max_steps(),
+            max_time: None,
+        }
+    }
+}
+
+/// Everything that defines a run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Lowercase with dashes, starting with its lesson: `clocks-three-events`.
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Which protocol runs: `scripted`, `gossip`, ...
+    pub protocol: String,
+    /// Which variant of it; empty means the protocol's first.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub variant: String,
+    /// The protocol's own parameters.
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    pub params: serde_json::Value,
+    /// Process names, one lane each.
+    pub processes: Vec<String>,
+    #[serde(default)]
+    pub network: NetworkModel,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<Fault>,
+    #[serde(default)]
+    pub seed: u64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interventions: Vec<Intervention>,
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+fn check_probability(field: &str, p: f64) -> Result<(), ScenarioError> {
+    if (0.0..=1.0).contains(&p) {
+        Ok(())
+    } else {
+        Err(ScenarioError::invalid(
+            field,
+            format!("{p} is not a probability: give a number from 0 to 1"),
+        ))
+    }
+}
+
+fn check_latency(field: &str, latency: &Latency) -> Result<(), ScenarioError> {
+    if latency.min > latency.max {
+        return Err(ScenarioError::invalid(
+            field,
+            format!(
+                "min ({}) is larger than max ({})",
+                latency.min, latency.max
+            ),
+        ));
+    }
+    if latency.max > 1_000_000 {
+        return Err(ScenarioError::invalid(
+            field,
+            "latencies above 1000000 ticks are not supported",
+        ));
+    }
+    Ok(())
+}
+
+impl Scenario {
+    /// Parse a scenario from JSON and check it; errors say where and what.
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        let scenario: Scenario = serde_json::from_str(text).map_err(|e| ScenarioError::Syntax {
+            line: e.line(),
+            column: e.column(),
+            message: strip_position(&e.to_string()),
+        })?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// The scenario as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a scenario always serialises")
+    }
+
+    /// Check everything the engine relies on; protocol parameters are checked by the protocol.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        let n = self.processes.len();
+        if n == 0 {
+            return Err(ScenarioError::invalid(
+                "processes",
+                "a scenario needs at least one process",
+            ));
+        }
+        if n > MAX_PROCESSES {
+            return Err(ScenarioError::invalid(
+                "processes",
+                format!("{n} processes is too many; the most is {MAX_PROCESSES}"),
+            ));
+        }
+        for (i, name) in self.processes.iter().enumerate() {
+            if name.trim().is_empty() {
+                return Err(ScenarioError::invalid(
+                    format!("processes[{i}]"),
+                    "a process needs a name",
+                ));
+            }
+            if self.processes[..i].contains(name) {
+                return Err(ScenarioError::invalid(
+                    format!("processes[{i}]"),
+                    format!("the name \"{name}\" is used twice"),
+                ));
+            }
+        }
+        check_latency("network.latency", &self.network.latency)?;
+        check_probability("network.loss", self.network.loss)?;
+        check_probability("network.duplicate", self.network.duplicate)?;
+        for (i, link) in self.network.links.iter().enumerate() {
+            let field = format!("network.links[{i}]");
+            for end in &link.between {
+                end.resolve(&self.processes, &format!("{field}.between"))?;
+            }
+            if let Some(l) = &link.latency {
+                check_latency(&format!("{field}.latency"), l)?;
+            }
+            if let Some(p) = link.loss {
+                check_probability(&format!("{field}.loss"), p)?;
+            }
+        }
+        for (i, fault) in self.faults.iter().enumerate() {
+            let field = format!("faults[{i}]");
+            if fault.action.names_message() {
+                return Err(ScenarioError::invalid(
+                    field,
+                    "a planned fault can crash, recover, cut or heal; dropping, duplicating or \
+                     delaying a message belongs in interventions, which name the message",
+                ));
+            }
+            self.resolve_action(&fault.action, &field)?;
+        }
+        for (i, intervention) in self.interventions.iter().enumerate() {
+            self.resolve_action(&intervention.action, &format!("interventions[{i}]"))?;
+        }
+        if self.limits.max_steps > MAX_STEPS {
+            return Err(ScenarioError::invalid(
+                "limits.max_steps",
+                format!(
+                    "{} steps is too many; the most is {MAX_STEPS}",
+                    self.limits.max_steps
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Check that the processes an action names exist.
+    pub(crate) fn resolve_action(
+        &self,
+        action: &Action,
+        field: &str,
+    ) -> Result<ResolvedAction, ScenarioError> {
+        let p = &self.processes;
+        Ok(match action {
+            Action::Drop { message } => ResolvedAction::Drop(*message),
+            Action::Duplicate { message } => ResolvedAction::Duplicate(*message),
+            Action::Delay { message, by } => ResolvedAction::Delay(*message, *by),
+            Action::Crash { process } => {
+                ResolvedAction::Crash(process.resolve(p, &format!("{field}.process"))?)
+            }
+            Action::Recover { process } => {
+                ResolvedAction::Recover(process.resolve(p, &format!("{field}.process"))?)
+            }
+            Action::Cut { between } | Action::Heal { between } => {
+                let a = between[0].resolve(p, &format!("{field}.between"))?;
+                let b = between[1].resolve(p, &format!("{field}.between"))?;
+                if a == b {
+                    return Err(ScenarioError::invalid(
+                        format!("{field}.between"),
+                        "a link joins two different processes",
+                    ));
+                }
+                let link = (a.min(b), a.max(b));
+                if matches!(action, Action::Cut { .. }) {
+                    ResolvedAction::Cut(link)
+                } else {
+                    ResolvedAction::Heal(link)
+                }
+            }
+        })
+    }
+
+    /// The protocol's parameters, parsed into its own type; missing parameters take defaults.
+    pub fn params<T: serde::de::DeserializeOwned + Default>(&self) -> Result<T, ScenarioError> {
+        if self.params.is_null() {
+            return Ok(T::default());
+        }
+        serde_json::from_value(self.params.clone())
+            .map_err(|e| ScenarioError::invalid("params", e.to_string()))
+    }
+}
+
+/// An [`Action`] with its processes resolved to indices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ResolvedAction {
+    Drop(MessageId),
+    Duplicate(MessageId),
+    Delay(MessageId, Time),
+    Crash(ProcessId),
+    Recover(ProcessId),
+    Cut((ProcessId, ProcessId)),
+    Heal((ProcessId, ProcessId)),
+}
+
+/// serde_json appends " at line L column C"; the position is reported separately.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}

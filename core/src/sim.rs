@@ -1,0 +1,937 @@
+//! The simulation: virtual time, the event queue, the network, faults, interventions, and the
+//! trace they produce.
+//!
+//! Everything that could make two runs differ lives here and nowhere else: the clock is an integer
+//! tick, the queue is ordered by `(time, sequence number)`, the only randomness is one ChaCha
+//! generator seeded from the scenario, and every collection that is iterated is ordered. A run is
+//! therefore a pure function of (scenario, seed, interventions).
+//!
+//! Time travel is cheap because of checkpoints: every `K` steps the simulation keeps a copy of its
+//! state (not of the trace, which only grows). Changing an intervention at step `N` restores the
+//! last checkpoint at or before `N`, cuts the trace back to it, and replays from there.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rand::Rng as _;
+
+use crate::process::{seeded_rng, Context, Effect, Payload as _, Process, ProcessId, Rng, Time};
+use crate::scenario::{Intervention, Latency, Limits, ResolvedAction, Scenario, ScenarioError};
+use crate::trace::{Event, EventId, EventKind, Fate, Message, MessageId, Output, Step, Trace};
+
+/// How many steps lie between two checkpoints, unless a simulation is told otherwise.
+pub const DEFAULT_CHECKPOINT_EVERY: u64 = 1024;
+
+/// The network model with process names resolved to indices.
+#[derive(Clone, Debug)]
+struct Network {
+    latency: Latency,
+    loss: f64,
+    duplicate: f64,
+    fifo: bool,
+    links: BTreeMap<(ProcessId, ProcessId), (Latency, f64)>,
+}
+
+impl Network {
+    fn from_scenario(scenario: &Scenario) -> Result<Self, ScenarioError> {
+        let model = &scenario.network;
+        let mut links = BTreeMap::new();
+        for (i, link) in model.links.iter().enumerate() {
+            let field = format!("network.links[{i}].between");
+            let a = link.between[0].resolve(&scenario.processes, &field)?;
+            let b = link.between[1].resolve(&scenario.processes, &field)?;
+            links.insert(
+                (a.min(b), a.max(b)),
+                (
+                    link.latency.unwrap_or(model.latency),
+                    link.loss.unwrap_or(model.loss),
+                ),
+            );
+        }
+        Ok(Network {
+            latency: model.latency,
+            loss: model.loss,
+            duplicate: model.duplicate,
+            fifo: model.fifo,
+            links,
+        })
+    }
+
+    fn link(&self, a: ProcessId, b: ProcessId) -> (Latency, f64) {
+        self.links
+            .get(&(a.min(b), a.max(b)))
+            .copied()
+            .unwrap_or((self.latency, self.loss))
+    }
+}
+
+/// Something waiting in the event queue.
+#[derive(Clone, Debug)]
+enum Pending<M> {
+    Start(ProcessId),
+    Deliver(MessageId, M),
+    /// The network loses the message here (part way along its arrow).
+    Lose(MessageId),
+    Timer {
+        process: ProcessId,
+        name: String,
+        generation: u64,
+    },
+    Fault(ResolvedAction),
+}
+
+/// Everything that changes as the run goes, apart from the trace. Cloned into checkpoints.
+#[derive(Clone)]
+struct State<P: Process> {
+    processes: Vec<P>,
+    up: Vec<bool>,
+    queue: BTreeMap<(Time, u64), Pending<P::Message>>,
+    seq: u64,
+    now: Time,
+    step: u64,
+    rng: Rng,
+    lamport: Vec<u64>,
+    vector: Vec<Vec<u32>>,
+    lane_len: Vec<usize>,
+    timers: Vec<BTreeMap<String, u64>>,
+    timer_generation: u64,
+    cut: BTreeSet<(ProcessId, ProcessId)>,
+    in_flight: BTreeMap<MessageId, (Time, u64)>,
+    fifo_last: BTreeMap<(ProcessId, ProcessId), Time>,
+    /// How many interventions (in step order) have been applied.
+    interventions_applied: usize,
+}
+
+impl<P: Process> State<P> {
+    fn push(&mut self, at: Time, item: Pending<P::Message>) -> (Time, u64) {
+        let key = (at, self.seq);
+        self.seq += 1;
+        self.queue.insert(key, item);
+        key
+    }
+}
+
+struct Checkpoint<P: Process> {
+    state: State<P>,
+    events: usize,
+    messages: usize,
+    outputs: usize,
+    steps: usize,
+    warnings: usize,
+    /// Messages in flight at the checkpoint, whose records later steps rewrite.
+    open: Vec<Message>,
+}
+
+/// An intervention, resolved, with the words used to narrate it.
+#[derive(Clone, Debug, PartialEq)]
+struct Planned {
+    step: u64,
+    action: ResolvedAction,
+    source: Intervention,
+}
+
+/// A run of one protocol. See the [crate docs](crate) for a walk through.
+pub struct Simulation<P: Process> {
+    names: Vec<String>,
+    network: Network,
+    limits: Limits,
+    interventions: Vec<Planned>,
+    state: State<P>,
+    trace: Trace,
+    checkpoints: Vec<Checkpoint<P>>,
+    checkpoint_every: u64,
+    effects: Vec<Effect<P::Message>>,
+    narration: Vec<String>,
+}
+
+impl<P: Process> Simulation<P> {
+    /// Set up a run of `processes` (one per name in the scenario) under the scenario's network,
+    /// faults, seed, interventions and limits. Nothing runs until [`Simulation::step`] or
+    /// [`Simulation::run`].
+    pub fn new(scenario: &Scenario, processes: Vec<P>) -> Result<Self, ScenarioError> {
+        scenario.validate()?;
+        let n = scenario.processes.len();
+        if processes.len() != n {
+            return Err(ScenarioError::invalid(
+                "processes",
+                format!(
+                    "the protocol made {} processes for {n} names",
+                    processes.len()
+                ),
+            ));
+        }
+        let mut state = State {
+            processes,
+            up: vec![true; n],
+            queue: BTreeMap::new(),
+            seq: 0,
+            now: 0,
+            step: 0,
+            rng: seeded_rng(scenario.seed),
+            lamport: vec![0; n],
+            vector: vec![vec![0; n]; n],
+            lane_len: vec![0; n],
+            timers: vec![BTreeMap::new(); n],
+            timer_generation: 0,
+            cut: BTreeSet::new(),
+            in_flight: BTreeMap::new(),
+            fifo_last: BTreeMap::new(),
+            interventions_applied: 0,
+        };
+        for p in 0..n {
+            state.push(0, Pending::Start(p));
+        }
+        for (i, fault) in scenario.faults.iter().enumerate() {
+            let action = scenario.resolve_action(&fault.action, &format!("faults[{i}]"))?;
+            state.push(fault.at, Pending::Fault(action));
+        }
+        let mut sim = Simulation {
+            names: scenario.processes.clone(),
+            network: Network::from_scenario(scenario)?,
+            limits: scenario.limits.clone(),
+            interventions: Vec::new(),
+            state,
+            trace: Trace {
+                processes: scenario.processes.clone(),
+                ..Trace::default()
+            },
+            checkpoints: Vec::new(),
+            checkpoint_every: DEFAULT_CHECKPOINT_EVERY,
+            effects: Vec::new(),
+            narration: Vec::new(),
+        };
+        sim.interventions = sim.plan(&scenario.interventions)?;
+        Ok(sim)
+    }
+
+    /// Keep a checkpoint every `k` steps instead of every [`DEFAULT_CHECKPOINT_EVERY`]. Call it
+    /// before running.
+    pub fn with_checkpoint_every(mut self, k: u64) -> Self {
+        self.checkpoint_every = k.max(1);
+        self
+    }
+
+    /// The trace so far.
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+
+    /// The trace, giving up the simulation.
+    pub fn into_trace(self) -> Trace {
+        self.trace
+    }
+
+    /// The processes as they are now.
+    pub fn processes(&self) -> &[P] {
+        &self.state.processes
+    }
+
+    /// The virtual time of the last step.
+    pub fn now(&self) -> Time {
+        self.state.now
+    }
+
+    /// How many steps have run.
+    pub fn steps_taken(&self) -> u64 {
+        self.state.step
+    }
+
+    /// Whether the step limit is reached, or nothing is left to happen.
+    pub fn is_finished(&self) -> bool {
+        if self.state.step >= self.limits.max_steps {
+            return true;
+        }
+        let pending_intervention = self.state.interventions_applied < self.interventions.len();
+        match self.state.queue.keys().next() {
+            None => !pending_intervention,
+            Some(&(t, _)) => {
+                self.limits.max_time.is_some_and(|max| t > max) && !pending_intervention
+            }
+        }
+    }
+
+    /// Run until finished.
+    pub fn run(&mut self) -> &Trace {
+        while self.step() {}
+        &self.trace
+    }
+
+    /// Run until `steps` steps have been taken in all, or the run is finished.
+    pub fn run_to_step(&mut self, steps: u64) {
+        while self.state.step < steps && self.step() {}
+    }
+
+    /// Run until virtual time would pass `time`, or the run is finished.
+    pub fn run_to_time(&mut self, time: Time) {
+        while self
+            .state
+            .queue
+            .keys()
+            .next()
+            .is_some_and(|&(t, _)| t <= time)
+            && self.step()
+        {}
+    }
+
+    fn plan(&self, interventions: &[Intervention]) -> Result<Vec<Planned>, ScenarioError> {
+        let scenario_like = Scenario {
+            name: String::new(),
+            title: String::new(),
+            description: String::new(),
+            protocol: String::new(),
+            variant: String::new(),
+            params: serde_json::Value::Null,
+            processes: self.names.clone(),
+            network: Default::default(),
+            faults: Vec::new(),
+            seed: 0,
+            interventions: Vec::new(),
+            limits: Limits::default(),
+        };
+        let mut planned = interventions
+            .iter()
+            .enumerate()
+            .map(|(i, iv)| {
+                Ok(Planned {
+                    step: iv.step,
+                    action: scenario_like
+                        .resolve_action(&iv.action, &format!("interventions[{i}]"))?,
+                    source: iv.clone(),
+                })
+            })
+            .collect::<Result<Vec<_>, ScenarioError>>()?;
+        // Stable: interventions at the same step apply in the order the learner made them.
+        planned.sort_by_key(|p| p.step);
+        Ok(planned)
+    }
+
+    /// Replace the learner's interventions. The run is rewound to the last checkpoint before the
+    /// first change and replayed to where it was (or to its end, if that comes first): steps before
+    /// the change stay exactly as they were, and what follows is the new future.
+    pub fn set_interventions(&mut self, interventions: &[Intervention]) -> Result<(), ScenarioError> {
+        let new = self.plan(interventions)?;
+        let first_diff = self
+            .interventions
+            .iter()
+            .zip(&new)
+            .position(|(a, b)| a != b)
+            .unwrap_or(self.interventions.len().min(new.len()));
+        if first_diff == self.interventions.len() && first_diff == new.len() {
+            return Ok(());
+        }
+        let changed_step = [self.interventions.get(first_diff), new.get(first_diff)]
+            .into_iter()
+            .flatten()
+            .map(|p| p.step)
+            .min()
+            .unwrap_or(0);
+        let target = self.state.step;
+        self.interventions = new;
+        if self.state.interventions_applied <= first_diff {
+            // Nothing applied so far changes: the new interventions are all still to come.
+            return Ok(());
+        }
+        self.rewind(changed_step, first_diff);
+        self.run_to_step(target);
+        Ok(())
+    }
+
+    /// Restore the latest checkpoint at or before `step` that had applied no more than `applied`
+    /// interventions, and cut the trace back to it.
+    fn rewind(&mut self, step: u64, applied: usize) {
+        let index = self
+            .checkpoints
+            .iter()
+            .rposition(|c| c.state.step <= step && c.state.interventions_applied <= applied)
+            .expect("the checkpoint at step 0 precedes every change");
+        self.checkpoints.truncate(index + 1);
+        let checkpoint = &self.checkpoints[index];
+        self.state = checkpoint.state.clone();
+        self.trace.events.truncate(checkpoint.events);
+        self.trace.messages.truncate(checkpoint.messages);
+        self.trace.outputs.truncate(checkpoint.outputs);
+        self.trace.steps.truncate(checkpoint.steps);
+        self.trace.warnings.truncate(checkpoint.warnings);
+        for m in &checkpoint.open {
+            self.trace.messages[m.id] = m.clone();
+        }
+    }
+
+    fn take_checkpoint(&mut self) {
+        let open = self
+            .state
+            .in_flight
+            .keys()
+            .map(|&id| self.trace.messages[id].clone())
+            .collect();
+        self.checkpoints.push(Checkpoint {
+            state: self.state.clone(),
+            events: self.trace.events.len(),
+            messages: self.trace.messages.len(),
+            outputs: self.trace.outputs.len(),
+            steps: self.trace.steps.len(),
+            warnings: self.trace.warnings.len(),
+            open,
+        });
+    }
+
+    /// Take one step: apply the interventions due now, then let the next thing in the queue
+    /// happen. Returns `false`, doing nothing, once the run is finished.
+    pub fn step(&mut self) -> bool {
+        if self.is_finished() {
+            return false;
+        }
+        let step = self.state.step;
+        if step % self.checkpoint_every == 0 && self.checkpoints.len() as u64 <= step / self.checkpoint_every {
+            self.take_checkpoint();
+        }
+        self.narration.clear();
+        let mut actor = None;
+        let mut happened = false;
+        while let Some(planned) = self.interventions.get(self.state.interventions_applied) {
+            if planned.step > step && !self.state.queue.is_empty() {
+                break;
+            }
+            let planned = planned.clone();
+            self.state.interventions_applied += 1;
+            happened |= self.intervene(&planned);
+        }
+        while let Some((&(time, seq), _)) = self.state.queue.first_key_value() {
+            if self.limits.max_time.is_some_and(|max| time > max) {
+                break;
+            }
+            let item = self.state.queue.remove(&(time, seq)).expect("key just seen");
+            self.state.now = time;
+            if let Some(acted) = self.handle(item) {
+                actor = acted;
+                happened = true;
+                break;
+            }
+        }
+        if !happened {
+            return false;
+        }
+        let mut narration = self.narration.join(" ");
+        if narration.is_empty() {
+            narration = "Nothing visible happens.".into();
+        }
+        self.trace.steps.push(Step {
+            index: step,
+            time: self.state.now,
+            process: actor,
+            narration,
+        });
+        self.state.step += 1;
+        true
+    }
+
+    /// Carry out a queue item. `None` if it turned out to do nothing worth a step (a stale
+    /// timer, a silent start); otherwise the process that acted, if any.
+    fn handle(&mut self, item: Pending<P::Message>) -> Option<Option<ProcessId>> {
+        match item {
+            Pending::Start(p) => {
+                if !self.state.up[p] {
+                    return None;
+                }
+                let events = self.trace.events.len();
+                self.invoke(p, None, None, |process, ctx| process.on_start(ctx));
+                if self.trace.events.len() == events && self.narration.is_empty() {
+                    return None;
+                }
+                Some(Some(p))
+            }
+            Pending::Deliver(id, payload) => {
+                self.state.in_flight.remove(&id);
+                let (from, to) = (self.trace.messages[id].from, self.trace.messages[id].to);
+                let label = self.trace.messages[id].label.clone();
+                if !self.state.up[to] {
+                    self.settle(id, Fate::LostToCrash, None);
+                    self.narration.push(format!(
+                        "{label} from {} reaches {}, which is down: it is lost.",
+                        self.names[from], self.names[to]
+                    ));
+                    return Some(None);
+                }
+                if self.state.cut.contains(&(from.min(to), from.max(to))) {
+                    self.settle(id, Fate::DroppedByNetwork, None);
+                    self.narration.push(format!(
+                        "{label} from {} to {} dies on the cut link.",
+                        self.names[from], self.names[to]
+                    ));
+                    return Some(None);
+                }
+                let carried = self.trace.events[self.trace.messages[id].send_event].lamport;
+                let sender_vector = self.trace.events[self.trace.messages[id].send_event]
+                    .vector
+                    .clone();
+                let state = &mut self.state;
+                state.lamport[to] = state.lamport[to].max(carried) + 1;
+                for (mine, theirs) in state.vector[to].iter_mut().zip(&sender_vector) {
+                    *mine = (*mine).max(*theirs);
+                }
+                state.vector[to][to] += 1;
+                let event = self.record_event(to, EventKind::Receive, label.clone(), Some(id));
+                self.settle(id, Fate::Delivered, Some(event));
+                let lead = format!("{} receives {label} from {}", self.names[to], self.names[from]);
+                self.invoke(to, Some(event), Some(lead), |process, ctx| {
+                    process.on_message(ctx, from, payload)
+                });
+                Some(Some(to))
+            }
+            Pending::Lose(id) => {
+                self.state.in_flight.remove(&id);
+                self.settle(id, Fate::DroppedByNetwork, None);
+                let m = &self.trace.messages[id];
+                self.narration.push(format!(
+                    "The network loses {} from {} to {}.",
+                    m.label, self.names[m.from], self.names[m.to]
+                ));
+                Some(None)
+            }
+            Pending::Timer {
+                process,
+                name,
+                generation,
+            } => {
+                if self.state.timers[process].get(&name) != Some(&generation) {
+                    return None;
+                }
+                self.state.timers[process].remove(&name);
+                let events = self.trace.events.len();
+                self.invoke(process, None, None, |p, ctx| p.on_timer(ctx, &name));
+                if self.trace.events.len() == events {
+                    self.tick(process);
+                    let event = self.record_event(process, EventKind::Timer, name.clone(), None);
+                    self.trace.events[event].state = self.state.processes[process].summary();
+                    self.narration
+                        .insert(0, format!("{}'s timer {name} fires.", self.names[process]));
+                }
+                Some(Some(process))
+            }
+            Pending::Fault(action) => {
+                if !self.fault(action, false) {
+                    return None;
+                }
+                Some(match action {
+                    ResolvedAction::Crash(p) | ResolvedAction::Recover(p) => Some(p),
+                    _ => None,
+                })
+            }
+        }
+    }
+
+    /// Crash, recover, cut or heal. Returns whether anything changed.
+    fn fault(&mut self, action: ResolvedAction, by_learner: bool) -> bool {
+        let who = if by_learner { "You" } else { "The fault plan" };
+        match action {
+            ResolvedAction::Crash(p) => {
+                if !self.state.up[p] {
+                    return false;
+                }
+                self.state.up[p] = false;
+                self.state.timers[p].clear();
+                self.state.processes[p].on_crash();
+                self.tick(p);
+                self.record_event(p, EventKind::Crash, "crash".into(), None);
+                self.narration
+                    .push(format!("{who} crashes {}.", self.names[p]));
+            }
+            ResolvedAction::Recover(p) => {
+                if self.state.up[p] {
+                    return false;
+                }
+                self.state.up[p] = true;
+                self.tick(p);
+                let event = self.record_event(p, EventKind::Recover, "recover".into(), None);
+                self.narration
+                    .push(format!("{who} brings {} back up.", self.names[p]));
+                self.invoke(p, Some(event), None, |process, ctx| process.on_recover(ctx));
+            }
+            ResolvedAction::Cut(link) => {
+                if !self.state.cut.insert(link) {
+                    return false;
+                }
+                self.narration.push(format!(
+                    "{who} cuts the link {}–{}.",
+                    self.names[link.0], self.names[link.1]
+                ));
+            }
+            ResolvedAction::Heal(link) => {
+                if !self.state.cut.remove(&link) {
+                    return false;
+                }
+                self.narration.push(format!(
+                    "{who} heals the link {}–{}.",
+                    self.names[link.0], self.names[link.1]
+                ));
+            }
+            ResolvedAction::Drop(_) | ResolvedAction::Duplicate(_) | ResolvedAction::Delay(..) => {
+                unreachable!("message actions are interventions")
+            }
+        }
+        true
+    }
+
+    /// Apply one of the learner's interventions now. Returns whether it changed anything; one
+    /// that cannot apply (its message already arrived) leaves a warning in the trace.
+    fn intervene(&mut self, planned: &Planned) -> bool {
+        let message_action = |id: MessageId| -> Result<(Time, u64), String> {
+            match (self.state.in_flight.get(&id), self.trace.messages.get(id)) {
+                (Some(&key), _) => Ok(key),
+                (None, Some(m)) => Err(format!(
+                    "message {id} ({}) is not in flight at step {}: it was {}",
+                    m.label,
+                    planned.step,
+                    m.fate.describe()
+                )),
+                (None, None) => Err(format!(
+                    "there is no message {id} at step {}",
+                    planned.step
+                )),
+            }
+        };
+        match planned.action {
+            ResolvedAction::Drop(id) => match message_action(id) {
+                Ok(key) => {
+                    self.state.queue.remove(&key);
+                    self.state.in_flight.remove(&id);
+                    self.settle(id, Fate::DroppedByLearner, None);
+                    let m = &self.trace.messages[id];
+                    self.narration.push(format!(
+                        "You drop {} from {} to {}.",
+                        m.label, self.names[m.from], self.names[m.to]
+                    ));
+                    true
+                }
+                Err(why) => self.warn(planned, why),
+            },
+            ResolvedAction::Duplicate(id) => match message_action(id) {
+                Ok(key) => {
+                    let Some(Pending::Deliver(_, payload)) = self.state.queue.get(&key).cloned()
+                    else {
+                        return self.warn(planned, format!("message {id} is being lost"));
+                    };
+                    let original = self.trace.messages[id].clone();
+                    let latency = self.sample_latency(original.from, original.to);
+                    let copy = self.new_message(
+                        original.from,
+                        original.to,
+                        original.send_event,
+                        original.label.clone(),
+                        original.payload.clone(),
+                        Some(id),
+                    );
+                    self.schedule_delivery(copy, payload, self.state.now + latency);
+                    self.narration.push(format!(
+                        "You duplicate {} from {} to {}.",
+                        original.label, self.names[original.from], self.names[original.to]
+                    ));
+                    true
+                }
+                Err(why) => self.warn(planned, why),
+            },
+            ResolvedAction::Delay(id, by) => match message_action(id) {
+                Ok(key) => {
+                    let item = self.state.queue.remove(&key).expect("in flight");
+                    let new_key = self.state.push(key.0 + by, item);
+                    self.state.in_flight.insert(id, new_key);
+                    let m = &mut self.trace.messages[id];
+                    m.arrives_at = new_key.0;
+                    let text = format!(
+                        "You hold {} from {} to {} back by {by} ticks.",
+                        m.label, self.names[m.from], self.names[m.to]
+                    );
+                    self.narration.push(text);
+                    true
+                }
+                Err(why) => self.warn(planned, why),
+            },
+            action => {
+                let changed = self.fault(action, true);
+                if !changed {
+                    let why = match action {
+                        ResolvedAction::Crash(p) => format!("{} is already down", self.names[p]),
+                        ResolvedAction::Recover(p) => format!("{} is already up", self.names[p]),
+                        ResolvedAction::Cut(_) => "that link is already cut".into(),
+                        _ => "that link is not cut".into(),
+                    };
+                    self.warn(planned, why);
+                }
+                changed
+            }
+        }
+    }
+
+    fn warn(&mut self, planned: &Planned, why: String) -> bool {
+        self.trace.warnings.push(format!(
+            "intervention at step {} ignored: {why}",
+            planned.step
+        ));
+        false
+    }
+
+    /// A non-receipt event at `p`: the Lamport clock and `p`'s own vector entry go up by one.
+    fn tick(&mut self, p: ProcessId) {
+        self.state.lamport[p] += 1;
+        self.state.vector[p][p] += 1;
+    }
+
+    fn record_event(
+        &mut self,
+        process: ProcessId,
+        kind: EventKind,
+        label: String,
+        message: Option<MessageId>,
+    ) -> EventId {
+        let id = self.trace.events.len();
+        let index = self.state.lane_len[process];
+        self.state.lane_len[process] += 1;
+        self.trace.events.push(Event {
+            id,
+            process,
+            index,
+            time: self.state.now,
+            step: self.state.step,
+            kind,
+            lamport: self.state.lamport[process],
+            vector: self.state.vector[process].clone(),
+            message,
+            label,
+            state: String::new(),
+        });
+        id
+    }
+
+    fn settle(&mut self, id: MessageId, fate: Fate, receive_event: Option<EventId>) {
+        let m = &mut self.trace.messages[id];
+        m.fate = fate;
+        m.receive_event = receive_event;
+        m.settled_step = Some(self.state.step);
+        m.settled_at = Some(self.state.now);
+    }
+
+    fn sample_latency(&mut self, from: ProcessId, to: ProcessId) -> Time {
+        let (latency, _) = self.network.link(from, to);
+        if latency.min >= latency.max {
+            latency.min
+        } else {
+            self.state.rng.random_range(latency.min..=latency.max)
+        }
+    }
+
+    fn new_message(
+        &mut self,
+        from: ProcessId,
+        to: ProcessId,
+        send_event: EventId,
+        label: String,
+        payload: String,
+        duplicate_of: Option<MessageId>,
+    ) -> MessageId {
+        let id = self.trace.messages.len();
+        self.trace.messages.push(Message {
+            id,
+            from,
+            to,
+            label,
+            payload,
+            send_event,
+            receive_event: None,
+            fate: Fate::InFlight,
+            sent_at: self.state.now,
+            created_step: self.state.step,
+            arrives_at: self.state.now,
+            settled_step: None,
+            settled_at: None,
+            duplicate_of,
+        });
+        id
+    }
+
+    fn schedule_delivery(&mut self, id: MessageId, payload: P::Message, mut at: Time) {
+        let m = &self.trace.messages[id];
+        let link = (m.from, m.to);
+        if self.network.fifo {
+            let last = self.state.fifo_last.entry(link).or_insert(0);
+            at = at.max(*last);
+            *last = at;
+        }
+        let key = self.state.push(at, Pending::Deliver(id, payload));
+        self.state.in_flight.insert(id, key);
+        self.trace.messages[id].arrives_at = at;
+    }
+
+    /// Run one handler of process `p` and carry out the effects it recorded, in order. `trigger`
+    /// is the event that started the step (a receipt or a recovery), if there is one, and `lead`
+    /// the clause that narrates it.
+    fn invoke(
+        &mut self,
+        p: ProcessId,
+        trigger: Option<EventId>,
+        lead: Option<String>,
+        handler: impl FnOnce(&mut P, &mut Context<'_, P::Message>),
+    ) {
+        let n = self.names.len();
+        let buffer = std::mem::take(&mut self.effects);
+        let mut ctx = Context::with_buffer(p, n, self.state.now, &mut self.state.rng, buffer);
+        handler(&mut self.state.processes[p], &mut ctx);
+        let mut effects = ctx.into_effects();
+        let first_event = trigger.unwrap_or(self.trace.events.len());
+        let mut last_event = trigger;
+        // What the process did, for the narration: "does a", "sends m1 to P2, P3".
+        let mut clauses: Vec<(String, Vec<ProcessId>)> = Vec::new();
+        let mut notes = Vec::new();
+        for effect in effects.drain(..) {
+            match effect {
+                Effect::Send {
+                    to,
+                    message,
+                    latency,
+                } => {
+                    if to >= n {
+                        self.trace.warnings.push(format!(
+                            "{} tried to send to process {to}, which does not exist",
+                            self.names[p]
+                        ));
+                        continue;
+                    }
+                    self.tick(p);
+                    let label = message.label();
+                    let id = self.trace.messages.len();
+                    let event = self.record_event(p, EventKind::Send, label.clone(), Some(id));
+                    last_event = Some(event);
+                    self.send(p, to, event, label.clone(), message, latency);
+                    let clause = format!("sends {label} to");
+                    match clauses.last_mut() {
+                        Some((c, targets)) if *c == clause => targets.push(to),
+                        _ => clauses.push((clause, vec![to])),
+                    }
+                }
+                Effect::SetTimer { name, after } => {
+                    self.state.timer_generation += 1;
+                    let generation = self.state.timer_generation;
+                    self.state.timers[p].insert(name.clone(), generation);
+                    self.state.push(
+                        self.state.now + after,
+                        Pending::Timer {
+                            process: p,
+                            name,
+                            generation,
+                        },
+                    );
+                }
+                Effect::CancelTimer { name } => {
+                    self.state.timers[p].remove(&name);
+                }
+                Effect::Local { label } => {
+                    clauses.push((format!("does {label}"), Vec::new()));
+                    self.tick(p);
+                    last_event = Some(self.record_event(p, EventKind::Local, label, None));
+                }
+                Effect::Note(text) => notes.push(text),
+                Effect::Output { kind, value } => {
+                    let event = match last_event {
+                        Some(e) => e,
+                        None => {
+                            self.tick(p);
+                            let e = self.record_event(
+                                p,
+                                EventKind::Local,
+                                format!("{kind} {value}"),
+                                None,
+                            );
+                            last_event = Some(e);
+                            e
+                        }
+                    };
+                    self.trace.outputs.push(Output {
+                        process: p,
+                        event,
+                        kind,
+                        value,
+                    });
+                }
+            }
+        }
+        self.effects = effects;
+        let summary = self.state.processes[p].summary();
+        for event in &mut self.trace.events[first_event..] {
+            if event.process == p {
+                event.state.clone_from(&summary);
+            }
+        }
+        let said: Vec<String> = clauses
+            .iter()
+            .map(|(clause, to)| {
+                let names: Vec<&str> = to.iter().map(|&t| self.names[t].as_str()).collect();
+                if names.is_empty() {
+                    clause.clone()
+                } else {
+                    format!("{clause} {}", names.join(", "))
+                }
+            })
+            .collect();
+        let sentence = match (lead, said.is_empty()) {
+            (Some(lead), true) => Some(lead),
+            (Some(lead), false) => Some(format!("{lead} and {}", join_clauses(&said))),
+            (None, false) => Some(format!("{} {}", self.names[p], join_clauses(&said))),
+            (None, true) => None,
+        };
+        if let Some(sentence) = sentence {
+            self.narration.push(format!("{sentence}."));
+        }
+        self.narration.extend(notes.into_iter().map(|mut n| {
+            if !n.ends_with(['.', '!', '?']) {
+                n.push('.');
+            }
+            n
+        }));
+    }
+
+    /// Hand a message to the network: it is lost, or delivered once, or delivered twice.
+    fn send(
+        &mut self,
+        from: ProcessId,
+        to: ProcessId,
+        send_event: EventId,
+        label: String,
+        message: P::Message,
+        fixed_latency: Option<Time>,
+    ) {
+        let payload = format!("{message:?}");
+        let id = self.new_message(from, to, send_event, label.clone(), payload.clone(), None);
+        let (_, loss) = self.network.link(from, to);
+        let latency = match fixed_latency {
+            Some(l) => l,
+            None => self.sample_latency(from, to),
+        };
+        let cut = self.state.cut.contains(&(from.min(to), from.max(to)));
+        if cut || (loss > 0.0 && self.state.rng.random_bool(loss)) {
+            // The message dies half way; its arrow ends there, in a cross.
+            let key = self.state.push(self.state.now + latency / 2, Pending::Lose(id));
+            self.state.in_flight.insert(id, key);
+            self.trace.messages[id].arrives_at = key.0;
+            return;
+        }
+        let duplicate = self.network.duplicate > 0.0
+            && fixed_latency.is_none()
+            && self.state.rng.random_bool(self.network.duplicate);
+        if duplicate {
+            let copy = self.new_message(from, to, send_event, label, payload, Some(id));
+            let later = self.sample_latency(from, to);
+            self.schedule_delivery(id, message.clone(), self.state.now + latency);
+            self.schedule_delivery(copy, message, self.state.now + later);
+        } else {
+            self.schedule_delivery(id, message, self.state.now + latency);
+        }
+    }
+}
+
+
+/// "a", "a and b", "a, b and c".
+fn join_clauses(clauses: &[String]) -> String {
+    match clauses {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
