@@ -83,6 +83,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod layout;
 mod process;
 pub mod protocol;
 pub mod protocols;
@@ -100,4 +101,6 @@ pub use scenario::{
     ScenarioError,
 };
 pub use sim::{Simulation, DEFAULT_CHECKPOINT_EVERY};
-pub use trace::{Event, EventId, EventKind, Fate, Message, MessageId, Output, Relation, Step, Trace};
+pub use trace::{
+    Event, EventId, EventKind, Fate, Message, MessageId, Output, Relation, Step, Trace,
+};

@@ -1,0 +1,450 @@
+//! Geometry of the space-time diagram and the topology ring, as plain math over a [`Trace`].
+//!
+//! The app draws this with signals and the CLI writes it as a static SVG; both ask the same
+//! questions here, so they agree, and the questions are unit-tested without a browser.
+//!
+//! The diagram puts one lane per process, top to bottom, and time to the right. An event sits at
+//! `x(time)` on its lane; events that share a tick on one lane (a receipt and the sends it causes)
+//! are spread a few pixels apart so each dot stays visible. A message is an arrow from its send
+//! event to its receipt; "at step N" it is drawn only as far as it has travelled by then.
+
+use crate::process::{ProcessId, Time};
+use crate::trace::{EventKind, Fate, MessageId, Trace};
+
+/// The Okabe-Ito palette, which stays distinguishable for colour-blind viewers, in the order lanes
+/// take it (yellow, the faintest on white, last).
+pub const PALETTE: [&str; 8] = [
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442",
+];
+
+/// The colour of process `p`'s lane.
+pub fn process_colour(p: ProcessId) -> &'static str {
+    PALETTE[p % PALETTE.len()]
+}
+
+/// A point in diagram pixels.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Point {
+    pub x: f64,
+    pub y: f64,
+}
+
+impl Point {
+    /// The point a fraction `t` of the way from `self` to `other`.
+    pub fn lerp(self, other: Point, t: f64) -> Point {
+        Point {
+            x: self.x + (other.x - self.x) * t,
+            y: self.y + (other.y - self.y) * t,
+        }
+    }
+}
+
+/// Sizes that shape the diagram.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LayoutOptions {
+    /// Vertical distance between two lanes.
+    pub lane_gap: f64,
+    /// Horizontal pixels per tick of virtual time: the zoom.
+    pub px_per_tick: f64,
+    /// Room on the left for the process names.
+    pub margin_left: f64,
+    pub margin_right: f64,
+    pub margin_top: f64,
+    pub margin_bottom: f64,
+    /// Horizontal gap between events that share a tick on one lane.
+    pub same_tick_gap: f64,
+}
+
+impl Default for LayoutOptions {
+    fn default() -> Self {
+        LayoutOptions {
+            lane_gap: 70.0,
+            px_per_tick: 4.0,
+            margin_left: 64.0,
+            margin_right: 32.0,
+            margin_top: 36.0,
+            margin_bottom: 36.0,
+            same_tick_gap: 12.0,
+        }
+    }
+}
+
+impl LayoutOptions {
+    /// Options whose zoom fits the whole trace into `width` pixels.
+    pub fn fit_width(trace: &Trace, width: f64) -> Self {
+        let mut options = LayoutOptions::default();
+        let end = end_time(trace).max(1) as f64;
+        let room = (width - options.margin_left - options.margin_right - 40.0).max(50.0);
+        options.px_per_tick = (room / end).clamp(0.01, 40.0);
+        options
+    }
+}
+
+/// One lane.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lane {
+    pub process: ProcessId,
+    pub name: String,
+    pub y: f64,
+    pub colour: &'static str,
+}
+
+/// Where a message's arrow runs at some step, and how it ends.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Arrow {
+    pub message: MessageId,
+    pub from: Point,
+    pub to: Point,
+    pub end: ArrowEnd,
+}
+
+/// How an arrow ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArrowEnd {
+    /// At its receipt, with an arrowhead.
+    Received,
+    /// Part way: still travelling at the step shown.
+    InFlight,
+    /// In a cross where it died (dropped by the network or the learner, or lost to a crash).
+    Died,
+}
+
+/// A stretch of a lane during which its process was down.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DownSpan {
+    pub process: ProcessId,
+    pub from_x: f64,
+    pub to_x: f64,
+}
+
+/// The diagram's geometry for one trace.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layout {
+    pub options: LayoutOptions,
+    pub lanes: Vec<Lane>,
+    /// Where each event sits, indexed by event id.
+    pub events: Vec<Point>,
+    pub width: f64,
+    pub height: f64,
+}
+
+/// The last moment anything in the trace happens or is due.
+pub fn end_time(trace: &Trace) -> Time {
+    let events = trace.events.last().map_or(0, |e| e.time);
+    let messages = trace
+        .messages
+        .iter()
+        .map(|m| m.arrives_at.max(m.settled_at.unwrap_or(0)))
+        .max()
+        .unwrap_or(0);
+    let steps = trace.steps.last().map_or(0, |s| s.time);
+    events.max(messages).max(steps)
+}
+
+impl Layout {
+    pub fn new(trace: &Trace, options: LayoutOptions) -> Layout {
+        let lanes = trace
+            .processes
+            .iter()
+            .enumerate()
+            .map(|(p, name)| Lane {
+                process: p,
+                name: name.clone(),
+                y: options.margin_top + p as f64 * options.lane_gap,
+                colour: process_colour(p),
+            })
+            .collect::<Vec<_>>();
+        let mut events = Vec::with_capacity(trace.events.len());
+        // Per lane: the last tick seen and how many events already sit on it.
+        let mut crowd: Vec<(Time, u32)> = vec![(Time::MAX, 0); trace.processes.len()];
+        let mut right = 0.0f64;
+        for e in &trace.events {
+            let slot = &mut crowd[e.process];
+            if slot.0 == e.time {
+                slot.1 += 1;
+            } else {
+                *slot = (e.time, 0);
+            }
+            let x = options.margin_left
+                + e.time as f64 * options.px_per_tick
+                + f64::from(slot.1) * options.same_tick_gap;
+            right = right.max(x);
+            events.push(Point {
+                x,
+                y: options.margin_top + e.process as f64 * options.lane_gap,
+            });
+        }
+        let end = options.margin_left + end_time(trace) as f64 * options.px_per_tick;
+        let width = right.max(end) + options.margin_right + 24.0;
+        let height = options.margin_top
+            + trace.processes.len().saturating_sub(1) as f64 * options.lane_gap
+            + options.margin_bottom;
+        Layout {
+            options,
+            lanes,
+            events,
+            width,
+            height,
+        }
+    }
+
+    /// The x of a moment in virtual time.
+    pub fn time_x(&self, time: f64) -> f64 {
+        self.options.margin_left + time * self.options.px_per_tick
+    }
+
+    /// The virtual time at an x.
+    pub fn x_time(&self, x: f64) -> f64 {
+        (x - self.options.margin_left) / self.options.px_per_tick
+    }
+
+    /// The y of a process's lane.
+    pub fn lane_y(&self, process: ProcessId) -> f64 {
+        self.options.margin_top + process as f64 * self.options.lane_gap
+    }
+
+    /// The arrow of message `id` as it stands after `steps` steps, or `None` if it has not been
+    /// sent yet.
+    pub fn arrow_at(&self, trace: &Trace, id: MessageId, steps: u64) -> Option<Arrow> {
+        let m = trace.messages.get(id)?;
+        if m.created_step >= steps || m.send_event >= self.events.len() {
+            return None;
+        }
+        let from = self.events[m.send_event];
+        let due = Point {
+            x: self.time_x(m.arrives_at as f64),
+            y: self.lane_y(m.to),
+        };
+        let settled = m.settled_step.is_some_and(|s| s < steps);
+        let now = trace.time_at_step(steps) as f64;
+        let part_way = |at: f64| {
+            let span = (m.arrives_at as f64 - m.sent_at as f64).max(1.0);
+            let t = ((at - m.sent_at as f64) / span).clamp(0.0, 1.0);
+            // A learner's duplicate starts from its original's send point but leaves later.
+            from.lerp(due, t)
+        };
+        let (to, end) = match (settled, m.fate) {
+            (true, Fate::Delivered) => (
+                m.receive_event.map_or(due, |r| self.events[r]),
+                ArrowEnd::Received,
+            ),
+            (true, Fate::LostToCrash) => (due, ArrowEnd::Died),
+            (true, _) => (
+                part_way(m.settled_at.unwrap_or(m.arrives_at) as f64),
+                ArrowEnd::Died,
+            ),
+            (false, _) => (part_way(now), ArrowEnd::InFlight),
+        };
+        Some(Arrow {
+            message: id,
+            from,
+            to,
+            end,
+        })
+    }
+
+    /// Every arrow as it stands after `steps` steps.
+    pub fn arrows_at(&self, trace: &Trace, steps: u64) -> Vec<Arrow> {
+        (0..trace.messages.len())
+            .filter_map(|id| self.arrow_at(trace, id, steps))
+            .collect()
+    }
+
+    /// The stretches of lanes whose process was down, as they stand after `steps` steps.
+    pub fn down_spans(&self, trace: &Trace, steps: u64) -> Vec<DownSpan> {
+        let now_x = self.time_x(trace.time_at_step(steps) as f64);
+        let mut spans = Vec::new();
+        let mut down_since: Vec<Option<f64>> = vec![None; trace.processes.len()];
+        for e in trace.events.iter().take_while(|e| e.step < steps) {
+            match e.kind {
+                EventKind::Crash => down_since[e.process] = Some(self.events[e.id].x),
+                EventKind::Recover => {
+                    if let Some(from_x) = down_since[e.process].take() {
+                        spans.push(DownSpan {
+                            process: e.process,
+                            from_x,
+                            to_x: self.events[e.id].x,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (process, since) in down_since.into_iter().enumerate() {
+            if let Some(from_x) = since {
+                spans.push(DownSpan {
+                    process,
+                    from_x,
+                    to_x: now_x.max(from_x),
+                });
+            }
+        }
+        spans
+    }
+
+    /// How many events have been drawn after `steps` steps (events are in step order).
+    pub fn visible_event_count(trace: &Trace, steps: u64) -> usize {
+        trace.events.partition_point(|e| e.step < steps)
+    }
+
+    /// The events whose dots fall between `x_from` and `x_to` (with a dot's width of slack), as
+    /// an index range into the trace's events: events are in time order, so this is two binary
+    /// searches, and a long trace draws only what is on screen.
+    pub fn events_between(&self, x_from: f64, x_to: f64) -> std::ops::Range<usize> {
+        let slack = 2.0 * self.options.same_tick_gap + 8.0;
+        let start = self.events.partition_point(|p| p.x < x_from - slack);
+        let end = start + self.events[start..].partition_point(|p| p.x <= x_to + slack * 4.0);
+        start..end
+    }
+}
+
+/// Processes placed evenly on a circle, the first at the top, going clockwise.
+pub fn ring(n: usize, centre: Point, radius: f64) -> Vec<Point> {
+    (0..n)
+        .map(|i| {
+            let angle =
+                std::f64::consts::TAU * i as f64 / n.max(1) as f64 - std::f64::consts::FRAC_PI_2;
+            Point {
+                x: centre.x + radius * angle.cos(),
+                y: centre.y + radius * angle.sin(),
+            }
+        })
+        .collect()
+}
+
+/// Where a message is on the topology ring after `steps` steps, as a fraction of the way from
+/// its sender to its receiver: `None` unless it is travelling then.
+pub fn flight_progress(trace: &Trace, id: MessageId, steps: u64) -> Option<f64> {
+    let m = trace.messages.get(id)?;
+    if m.created_step >= steps || m.settled_step.is_some_and(|s| s < steps) {
+        return None;
+    }
+    let now = trace.time_at_step(steps) as f64;
+    let span = (m.arrives_at as f64 - m.sent_at as f64).max(1.0);
+    Some(((now - m.sent_at as f64) / span).clamp(0.0, 1.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocols::example;
+    use crate::Run;
+
+    fn trace(name: &str) -> Trace {
+        Run::complete(&example(name).unwrap())
+            .unwrap()
+            .trace()
+            .clone()
+    }
+
+    #[test]
+    fn events_sit_on_their_lane_at_their_time() {
+        let t = trace("clocks-three-events");
+        let layout = Layout::new(&t, LayoutOptions::default());
+        for e in &t.events {
+            let p = layout.events[e.id];
+            assert_eq!(p.y, layout.lane_y(e.process));
+            assert!(p.x >= layout.time_x(e.time as f64));
+            assert!(p.x <= layout.width);
+        }
+        assert!(layout.height > layout.lane_y(t.processes.len() - 1));
+    }
+
+    #[test]
+    fn events_sharing_a_tick_on_a_lane_do_not_overlap() {
+        let t = trace("gossip-flood");
+        let layout = Layout::new(&t, LayoutOptions::default());
+        for a in &t.events {
+            for b in &t.events[..a.id] {
+                if a.process == b.process {
+                    assert_ne!(layout.events[a.id], layout.events[b.id]);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_arrow_grows_from_send_to_receipt() {
+        let t = trace("clocks-three-events");
+        let layout = Layout::new(&t, LayoutOptions::default());
+        let m = &t.messages[0];
+        let sent = t.events[m.send_event].step;
+        let received = t.events[m.receive_event.unwrap()].step;
+        assert!(layout.arrow_at(&t, 0, sent).is_none(), "not sent yet");
+        let flying = layout.arrow_at(&t, 0, sent + 1).unwrap();
+        assert_eq!(flying.end, ArrowEnd::InFlight);
+        assert_eq!(flying.from, layout.events[m.send_event]);
+        let done = layout.arrow_at(&t, 0, received + 1).unwrap();
+        assert_eq!(done.end, ArrowEnd::Received);
+        assert_eq!(done.to, layout.events[m.receive_event.unwrap()]);
+        assert!(flying.to.x <= done.to.x);
+    }
+
+    #[test]
+    fn a_dropped_message_ends_part_way_in_a_cross() {
+        let mut s = example("clocks-three-events").unwrap();
+        s.interventions = vec![crate::Intervention {
+            step: 2,
+            action: crate::Action::Drop { message: 0 },
+        }];
+        let t = Run::complete(&s).unwrap().trace().clone();
+        let layout = Layout::new(&t, LayoutOptions::default());
+        let arrow = layout.arrow_at(&t, 0, t.step_count()).unwrap();
+        assert_eq!(arrow.end, ArrowEnd::Died);
+        assert!(arrow.to.x < layout.time_x(t.messages[0].arrives_at as f64));
+        assert!(arrow.to.x >= arrow.from.x);
+    }
+
+    #[test]
+    fn a_crashed_lane_is_down_until_it_recovers() {
+        let mut s = example("gossip-one-rumour").unwrap();
+        s.interventions = vec![
+            crate::Intervention {
+                step: 1,
+                action: crate::Action::Crash {
+                    process: crate::ProcessRef::Index(2),
+                },
+            },
+            crate::Intervention {
+                step: 5,
+                action: crate::Action::Recover {
+                    process: crate::ProcessRef::Index(2),
+                },
+            },
+        ];
+        let t = Run::complete(&s).unwrap().trace().clone();
+        let layout = Layout::new(&t, LayoutOptions::default());
+        let during = layout.down_spans(&t, 3);
+        assert_eq!(during.len(), 1);
+        assert_eq!(during[0].process, 2);
+        let after = layout.down_spans(&t, t.step_count());
+        assert_eq!(after.len(), 1);
+        assert!(after[0].to_x >= after[0].from_x);
+    }
+
+    #[test]
+    fn only_visible_events_are_listed() {
+        let t = trace("gossip-many-rumours");
+        let layout = Layout::new(&t, LayoutOptions::default());
+        let range = layout.events_between(200.0, 400.0);
+        assert!(!range.is_empty());
+        for i in range.clone() {
+            assert!(layout.events[i].x >= 150.0);
+        }
+        assert!(range.len() < t.events.len());
+    }
+
+    #[test]
+    fn fitting_a_width_keeps_the_run_inside_it() {
+        let t = trace("gossip-many-rumours");
+        let layout = Layout::new(&t, LayoutOptions::fit_width(&t, 1200.0));
+        assert!(layout.width <= 1200.0 + 60.0, "width {}", layout.width);
+    }
+
+    #[test]
+    fn ring_places_the_first_process_on_top() {
+        let r = ring(4, Point { x: 100.0, y: 100.0 }, 50.0);
+        assert!((r[0].x - 100.0).abs() < 1e-9 && (r[0].y - 50.0).abs() < 1e-9);
+        assert!((r[1].x - 150.0).abs() < 1e-9);
+    }
+}
