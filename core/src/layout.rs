@@ -99,7 +99,7 @@ pub struct Arrow {
 }
 
 /// How an arrow ends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ArrowEnd {
     /// At its receipt, with an arrowhead.
     Received,
@@ -206,6 +206,18 @@ impl Layout {
     /// The arrow of message `id` as it stands after `steps` steps, or `None` if it has not been
     /// sent yet.
     pub fn arrow_at(&self, trace: &Trace, id: MessageId, steps: u64) -> Option<Arrow> {
+        self.arrow_at_time(trace, id, steps, trace.time_at_step(steps) as f64)
+    }
+
+    /// Like [`Layout::arrow_at`], with in-flight arrows drawn as far as they get by virtual time
+    /// `now` (between two steps' times while an animation plays).
+    pub fn arrow_at_time(
+        &self,
+        trace: &Trace,
+        id: MessageId,
+        steps: u64,
+        now: f64,
+    ) -> Option<Arrow> {
         let m = trace.messages.get(id)?;
         if m.created_step >= steps || m.send_event >= self.events.len() {
             return None;
@@ -216,7 +228,6 @@ impl Layout {
             y: self.lane_y(m.to),
         };
         let settled = m.settled_step.is_some_and(|s| s < steps);
-        let now = trace.time_at_step(steps) as f64;
         let part_way = |at: f64| {
             let span = (m.arrives_at as f64 - m.sent_at as f64).max(1.0);
             let t = ((at - m.sent_at as f64) / span).clamp(0.0, 1.0);

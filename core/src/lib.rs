@@ -89,6 +89,7 @@ pub mod protocol;
 pub mod protocols;
 pub mod scenario;
 mod sim;
+pub mod svg;
 pub mod trace;
 
 pub use process::{seeded_rng, Context, Effect, Payload, Process, ProcessId, Rng, Time};

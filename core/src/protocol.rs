@@ -312,7 +312,10 @@ impl Run {
 
     /// Replace the learner's interventions: the run rewinds to the first change and replays to
     /// where it was. On error nothing changes.
-    pub fn set_interventions(&mut self, interventions: Vec<Intervention>) -> Result<(), ScenarioError> {
+    pub fn set_interventions(
+        &mut self,
+        interventions: Vec<Intervention>,
+    ) -> Result<(), ScenarioError> {
         self.engine.set_interventions(&interventions)?;
         self.scenario.interventions = interventions;
         Ok(())

@@ -249,10 +249,7 @@ fn check_latency(field: &str, latency: &Latency) -> Result<(), ScenarioError> {
     if latency.min > latency.max {
         return Err(ScenarioError::invalid(
             field,
-            format!(
-                "min ({}) is larger than max ({})",
-                latency.min, latency.max
-            ),
+            format!("min ({}) is larger than max ({})", latency.min, latency.max),
         ));
     }
     if latency.max > 1_000_000 {

@@ -16,7 +16,9 @@ use rand::Rng as _;
 
 use crate::process::{seeded_rng, Context, Effect, Payload as _, Process, ProcessId, Rng, Time};
 use crate::scenario::{Intervention, Latency, Limits, ResolvedAction, Scenario, ScenarioError};
-use crate::trace::{Event, EventId, EventKind, Fate, Message, MessageId, Output, Step, Trace};
+use crate::trace::{
+    Event, EventId, EventKind, Fate, LinkChange, Message, MessageId, Output, Step, Trace,
+};
 
 /// How many steps lie between two checkpoints, unless a simulation is told otherwise.
 pub const DEFAULT_CHECKPOINT_EVERY: u64 = 1024;
@@ -117,6 +119,7 @@ struct Checkpoint<P: Process> {
     outputs: usize,
     steps: usize,
     warnings: usize,
+    link_changes: usize,
     /// Messages in flight at the checkpoint, whose records later steps rewrite.
     open: Vec<Message>,
 }
@@ -307,7 +310,10 @@ impl<P: Process> Simulation<P> {
     /// Replace the learner's interventions. The run is rewound to the last checkpoint before the
     /// first change and replayed to where it was (or to its end, if that comes first): steps before
     /// the change stay exactly as they were, and what follows is the new future.
-    pub fn set_interventions(&mut self, interventions: &[Intervention]) -> Result<(), ScenarioError> {
+    pub fn set_interventions(
+        &mut self,
+        interventions: &[Intervention],
+    ) -> Result<(), ScenarioError> {
         let new = self.plan(interventions)?;
         let first_diff = self
             .interventions
@@ -351,6 +357,7 @@ impl<P: Process> Simulation<P> {
         self.trace.outputs.truncate(checkpoint.outputs);
         self.trace.steps.truncate(checkpoint.steps);
         self.trace.warnings.truncate(checkpoint.warnings);
+        self.trace.link_changes.truncate(checkpoint.link_changes);
         for m in &checkpoint.open {
             self.trace.messages[m.id] = m.clone();
         }
@@ -370,6 +377,7 @@ impl<P: Process> Simulation<P> {
             outputs: self.trace.outputs.len(),
             steps: self.trace.steps.len(),
             warnings: self.trace.warnings.len(),
+            link_changes: self.trace.link_changes.len(),
             open,
         });
     }
@@ -381,7 +389,9 @@ impl<P: Process> Simulation<P> {
             return false;
         }
         let step = self.state.step;
-        if step % self.checkpoint_every == 0 && self.checkpoints.len() as u64 <= step / self.checkpoint_every {
+        if step % self.checkpoint_every == 0
+            && self.checkpoints.len() as u64 <= step / self.checkpoint_every
+        {
             self.take_checkpoint();
         }
         self.narration.clear();
@@ -399,7 +409,11 @@ impl<P: Process> Simulation<P> {
             if self.limits.max_time.is_some_and(|max| time > max) {
                 break;
             }
-            let item = self.state.queue.remove(&(time, seq)).expect("key just seen");
+            let item = self
+                .state
+                .queue
+                .remove(&(time, seq))
+                .expect("key just seen");
             self.state.now = time;
             if let Some(acted) = self.handle(item) {
                 actor = acted;
@@ -471,7 +485,10 @@ impl<P: Process> Simulation<P> {
                 state.vector[to][to] += 1;
                 let event = self.record_event(to, EventKind::Receive, label.clone(), Some(id));
                 self.settle(id, Fate::Delivered, Some(event));
-                let lead = format!("{} receives {label} from {}", self.names[to], self.names[from]);
+                let lead = format!(
+                    "{} receives {label} from {}",
+                    self.names[to], self.names[from]
+                );
                 self.invoke(to, Some(event), Some(lead), |process, ctx| {
                     process.on_message(ctx, from, payload)
                 });
@@ -521,8 +538,7 @@ impl<P: Process> Simulation<P> {
 
     /// Crash, recover, cut or heal. Returns whether anything changed.
     fn fault(&mut self, action: ResolvedAction, by_learner: bool) -> bool {
-        let who = if by_learner { "You" } else { "The fault plan" };
-        match action {
+        let said = match action {
             ResolvedAction::Crash(p) => {
                 if !self.state.up[p] {
                     return false;
@@ -531,9 +547,13 @@ impl<P: Process> Simulation<P> {
                 self.state.timers[p].clear();
                 self.state.processes[p].on_crash();
                 self.tick(p);
-                self.record_event(p, EventKind::Crash, "crash".into(), None);
-                self.narration
-                    .push(format!("{who} crashes {}.", self.names[p]));
+                let event = self.record_event(p, EventKind::Crash, "crash".into(), None);
+                self.trace.events[event].state = self.state.processes[p].summary();
+                if by_learner {
+                    format!("You crash {}.", self.names[p])
+                } else {
+                    format!("{} crashes.", self.names[p])
+                }
             }
             ResolvedAction::Recover(p) => {
                 if self.state.up[p] {
@@ -542,32 +562,42 @@ impl<P: Process> Simulation<P> {
                 self.state.up[p] = true;
                 self.tick(p);
                 let event = self.record_event(p, EventKind::Recover, "recover".into(), None);
-                self.narration
-                    .push(format!("{who} brings {} back up.", self.names[p]));
+                self.narration.push(if by_learner {
+                    format!("You bring {} back up.", self.names[p])
+                } else {
+                    format!("{} recovers.", self.names[p])
+                });
                 self.invoke(p, Some(event), None, |process, ctx| process.on_recover(ctx));
+                return true;
             }
-            ResolvedAction::Cut(link) => {
-                if !self.state.cut.insert(link) {
+            ResolvedAction::Cut(link) | ResolvedAction::Heal(link) => {
+                let cut = matches!(action, ResolvedAction::Cut(_));
+                let changed = if cut {
+                    self.state.cut.insert(link)
+                } else {
+                    self.state.cut.remove(&link)
+                };
+                if !changed {
                     return false;
                 }
-                self.narration.push(format!(
-                    "{who} cuts the link {}–{}.",
-                    self.names[link.0], self.names[link.1]
-                ));
-            }
-            ResolvedAction::Heal(link) => {
-                if !self.state.cut.remove(&link) {
-                    return false;
+                self.trace.link_changes.push(LinkChange {
+                    step: self.state.step,
+                    between: [link.0, link.1],
+                    cut,
+                });
+                let (a, b) = (&self.names[link.0], &self.names[link.1]);
+                match (by_learner, cut) {
+                    (true, true) => format!("You cut the link {a}–{b}."),
+                    (true, false) => format!("You heal the link {a}–{b}."),
+                    (false, true) => format!("The link {a}–{b} is cut."),
+                    (false, false) => format!("The link {a}–{b} heals."),
                 }
-                self.narration.push(format!(
-                    "{who} heals the link {}–{}.",
-                    self.names[link.0], self.names[link.1]
-                ));
             }
             ResolvedAction::Drop(_) | ResolvedAction::Duplicate(_) | ResolvedAction::Delay(..) => {
                 unreachable!("message actions are interventions")
             }
-        }
+        };
+        self.narration.push(said);
         true
     }
 
@@ -583,10 +613,7 @@ impl<P: Process> Simulation<P> {
                     planned.step,
                     m.fate.describe()
                 )),
-                (None, None) => Err(format!(
-                    "there is no message {id} at step {}",
-                    planned.step
-                )),
+                (None, None) => Err(format!("there is no message {id} at step {}", planned.step)),
             }
         };
         match planned.action {
@@ -907,7 +934,9 @@ impl<P: Process> Simulation<P> {
         let cut = self.state.cut.contains(&(from.min(to), from.max(to)));
         if cut || (loss > 0.0 && self.state.rng.random_bool(loss)) {
             // The message dies half way; its arrow ends there, in a cross.
-            let key = self.state.push(self.state.now + latency / 2, Pending::Lose(id));
+            let key = self
+                .state
+                .push(self.state.now + latency / 2, Pending::Lose(id));
             self.state.in_flight.insert(id, key);
             self.trace.messages[id].arrives_at = key.0;
             return;
@@ -925,7 +954,6 @@ impl<P: Process> Simulation<P> {
         }
     }
 }
-
 
 /// "a", "a and b", "a, b and c".
 fn join_clauses(clauses: &[String]) -> String {

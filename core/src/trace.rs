@@ -125,6 +125,16 @@ pub struct Step {
     pub narration: String,
 }
 
+/// A link cut or healed (by the fault plan or the learner).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkChange {
+    pub step: u64,
+    /// The two processes, lower index first.
+    pub between: [ProcessId; 2],
+    /// `true` for a cut, `false` for a heal.
+    pub cut: bool,
+}
+
 /// Everything that happened in a run.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Trace {
@@ -137,6 +147,9 @@ pub struct Trace {
     /// Interventions that could not be applied (the message had already arrived, say).
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// Links cut and healed, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub link_changes: Vec<LinkChange>,
 }
 
 /// How two events are ordered by happens-before.
@@ -161,6 +174,18 @@ impl Trace {
     /// The events of one process in lane order.
     pub fn lane(&self, process: ProcessId) -> impl Iterator<Item = &Event> {
         self.events.iter().filter(move |e| e.process == process)
+    }
+
+    /// The links that are cut after the first `steps` steps, lower index first.
+    pub fn cut_links_at(&self, steps: u64) -> Vec<[ProcessId; 2]> {
+        let mut cut: Vec<[ProcessId; 2]> = Vec::new();
+        for change in self.link_changes.iter().take_while(|c| c.step < steps) {
+            cut.retain(|l| *l != change.between);
+            if change.cut {
+                cut.push(change.between);
+            }
+        }
+        cut
     }
 
     /// The number of steps the run took.
@@ -322,6 +347,12 @@ impl Trace {
                 .collect(),
             steps: self.steps.iter().take(steps as usize).cloned().collect(),
             warnings: self.warnings.clone(),
+            link_changes: self
+                .link_changes
+                .iter()
+                .filter(|c| c.step < steps)
+                .cloned()
+                .collect(),
         }
     }
 }

@@ -209,9 +209,9 @@ impl Protocol for Gossip {
             "every process hears every rumour the origin started",
             move |trace: &Trace| {
                 let heard = deliveries(trace);
-                let started: Vec<u32> = heard.get(origin).map_or(Vec::new(), |d| {
-                    d.iter().map(|&(r, _)| r).collect()
-                });
+                let started: Vec<u32> = heard
+                    .get(origin)
+                    .map_or(Vec::new(), |d| d.iter().map(|&(r, _)| r).collect());
                 for (p, got) in heard.iter().enumerate() {
                     for r in &started {
                         if !got.iter().any(|(x, _)| x == r) {
@@ -270,8 +270,8 @@ impl Protocol for Gossip {
     }
 
     fn examples() -> Vec<Scenario> {
-        let scenario = |name: &str, title: &str, description: &str, n: usize, params: GossipParams| {
-            Scenario {
+        let scenario =
+            |name: &str, title: &str, description: &str, n: usize, params: GossipParams| Scenario {
                 name: name.into(),
                 title: title.into(),
                 description: description.into(),
@@ -284,8 +284,7 @@ impl Protocol for Gossip {
                 seed: 1,
                 interventions: Vec::new(),
                 limits: Default::default(),
-            }
-        };
+            };
         let mut lossy = scenario(
             "gossip-lossy-network",
             "Gossip over a lossy network",
