@@ -1,0 +1,534 @@
+//! The space-time diagram: a lane per process, events as dots, messages as arrows.
+//!
+//! Geometry comes from `spacetime_core::layout`; this module turns it into a list of plain shapes
+//! for the current step (a pure function, tested natively) and draws only the shapes inside the
+//! scrolled window, keyed so that a new frame touches only what changed.
+
+use std::sync::Arc;
+
+use leptos::html::Div;
+use leptos::prelude::*;
+use spacetime_core::layout::{ArrowEnd, Layout, LayoutOptions};
+use spacetime_core::{EventKind, Relation, Trace};
+
+use crate::store::{ClockMode, Selection, Store};
+
+/// Pixel coordinates are kept in tenths of a pixel so shapes can be compared and hashed.
+fn px(v: f64) -> i32 {
+    (v * 10.0).round() as i32
+}
+
+fn unpx(v: i32) -> String {
+    format!("{:.1}", f64::from(v) / 10.0)
+}
+
+/// How an event relates to the selected one, for highlighting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Highlight {
+    None,
+    Selected,
+    Past,
+    Future,
+    Concurrent,
+}
+
+/// A dot to draw.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct EventShape {
+    pub id: usize,
+    pub x: i32,
+    pub y: i32,
+    pub kind: EventKind,
+    pub colour: &'static str,
+    pub highlight: Highlight,
+    pub clock: String,
+}
+
+/// An arrow to draw.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ArrowShape {
+    pub id: usize,
+    pub x1: i32,
+    pub y1: i32,
+    pub x2: i32,
+    pub y2: i32,
+    pub end: ArrowEnd,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// The horizontal window the pane shows, in diagram pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Window {
+    pub left: f64,
+    pub width: f64,
+}
+
+/// The clock label of an event.
+pub fn clock_label(trace: &Trace, id: usize, mode: ClockMode) -> String {
+    let e = &trace.events[id];
+    match mode {
+        ClockMode::Off => String::new(),
+        ClockMode::Lamport => e.lamport.to_string(),
+        ClockMode::Vector => {
+            let parts: Vec<String> = e.vector.iter().map(u32::to_string).collect();
+            format!("[{}]", parts.join(","))
+        }
+    }
+}
+
+/// The dots visible after `steps` steps within `window`.
+pub fn event_shapes(
+    trace: &Trace,
+    layout: &Layout,
+    steps: u64,
+    window: Window,
+    selection: Selection,
+    clocks: ClockMode,
+) -> Vec<EventShape> {
+    let shown = Layout::visible_event_count(trace, steps);
+    let range = layout.events_between(window.left, window.left + window.width);
+    let selected = match selection {
+        Selection::Event(e) if e < shown => Some(e),
+        _ => None,
+    };
+    (range.start.min(shown)..range.end.min(shown))
+        .map(|id| {
+            let p = layout.events[id];
+            let e = &trace.events[id];
+            let highlight = match selected {
+                None => Highlight::None,
+                Some(s) => match trace.relation(id, s) {
+                    Relation::Same => Highlight::Selected,
+                    Relation::Before => Highlight::Past,
+                    Relation::After => Highlight::Future,
+                    Relation::Concurrent => Highlight::Concurrent,
+                },
+            };
+            EventShape {
+                id,
+                x: px(p.x),
+                y: px(p.y),
+                kind: e.kind,
+                colour: layout.lanes[e.process].colour,
+                highlight,
+                clock: clock_label(trace, id, clocks),
+            }
+        })
+        .collect()
+}
+
+/// The arrows visible after `steps` steps at virtual time `now`, within `window`.
+pub fn arrow_shapes(
+    trace: &Trace,
+    layout: &Layout,
+    steps: u64,
+    now: f64,
+    window: Window,
+    selection: Selection,
+) -> Vec<ArrowShape> {
+    let (left, right) = (window.left - 20.0, window.left + window.width + 20.0);
+    trace
+        .messages
+        .iter()
+        .filter(|m| m.created_step < steps)
+        .filter_map(|m| layout.arrow_at_time(trace, m.id, steps, now))
+        .filter(|a| a.from.x.max(a.to.x) >= left && a.from.x.min(a.to.x) <= right)
+        .map(|a| ArrowShape {
+            id: a.message,
+            x1: px(a.from.x),
+            y1: px(a.from.y),
+            x2: px(a.to.x),
+            y2: px(a.to.y),
+            end: a.end,
+            label: trace.messages[a.message].label.clone(),
+            selected: selection == Selection::Message(a.message),
+        })
+        .collect()
+}
+
+fn event_class(shape: &EventShape) -> String {
+    let kind = match shape.kind {
+        EventKind::Send => "send",
+        EventKind::Receive => "receive",
+        EventKind::Local => "local",
+        EventKind::Timer => "timer",
+        EventKind::Crash => "crash",
+        EventKind::Recover => "recover",
+        EventKind::Start => "start",
+    };
+    let highlight = match shape.highlight {
+        Highlight::None => "",
+        Highlight::Selected => " selected",
+        Highlight::Past => " past",
+        Highlight::Future => " future",
+        Highlight::Concurrent => " concurrent",
+    };
+    format!("event-dot kind-{kind}{highlight}")
+}
+
+fn arrow_class(shape: &ArrowShape) -> &'static str {
+    match (shape.end, shape.selected) {
+        (ArrowEnd::Received, false) => "arrow",
+        (ArrowEnd::Received, true) => "arrow selected",
+        (ArrowEnd::InFlight, false) => "arrow in-flight",
+        (ArrowEnd::InFlight, true) => "arrow in-flight selected",
+        (ArrowEnd::Died, false) => "arrow died",
+        (ArrowEnd::Died, true) => "arrow died selected",
+    }
+}
+
+/// Layout options that fit a run into a pane of `width` x `height` pixels at zoom 1: lanes
+/// spread over the height (within readable bounds), time over the width (but never so dense that
+/// dots merge: long runs scroll instead).
+pub fn fitting_options(trace: &Trace, width: f64, height: f64, zoom: f64) -> LayoutOptions {
+    let mut options = LayoutOptions::fit_width(trace, width);
+    options.px_per_tick = (options.px_per_tick.clamp(0.5, 40.0) * zoom).clamp(0.02, 200.0);
+    let lanes = trace.processes.len().saturating_sub(1).max(1) as f64;
+    let room = height - options.margin_top - options.margin_bottom - 24.0;
+    options.lane_gap = (room / lanes).clamp(44.0, 150.0);
+    options
+}
+
+/// The diagram with its toolbar (zoom) and the scrolling pane.
+#[component]
+pub fn Diagram() -> impl IntoView {
+    let store = Store::get();
+    let pane = NodeRef::<Div>::new();
+    let window = RwSignal::new(Window {
+        left: 0.0,
+        width: 1400.0,
+    });
+    // The pane's size, which the fitted zoom and lane spacing follow.
+    let pane_size = RwSignal::new((1400.0f64, 600.0f64));
+    let zoom = RwSignal::new(1.0f64);
+    let layout = Memo::new(move |_| {
+        let trace: Arc<Trace> = store.trace.get();
+        let (width, height) = pane_size.get();
+        Arc::new(Layout::new(
+            &trace,
+            fitting_options(&trace, width, height, zoom.get()),
+        ))
+    });
+    let events = Memo::new(move |_| {
+        let trace = store.trace.get();
+        let layout = layout.get();
+        event_shapes(
+            &trace,
+            &layout,
+            store.cursor.get(),
+            window.get(),
+            store.selection.get(),
+            store.clocks.get(),
+        )
+    });
+    let arrows = Memo::new(move |_| {
+        let trace = store.trace.get();
+        let layout = layout.get();
+        arrow_shapes(
+            &trace,
+            &layout,
+            store.cursor.get(),
+            store.view_time(),
+            window.get(),
+            store.selection.get(),
+        )
+    });
+    let down = Memo::new(move |_| {
+        let trace = store.trace.get();
+        let layout = layout.get();
+        layout
+            .down_spans(&trace, store.cursor.get())
+            .into_iter()
+            .map(|s| {
+                (
+                    s.process,
+                    px(s.from_x),
+                    px(s.to_x),
+                    px(layout.lane_y(s.process)),
+                )
+            })
+            .collect::<Vec<_>>()
+    });
+    let now_x = Memo::new(move |_| px(layout.get().time_x(store.view_time())));
+
+    let measure = move || {
+        if let Some(el) = pane.get_untracked() {
+            let w = Window {
+                left: f64::from(el.scroll_left()),
+                width: f64::from(el.client_width()).max(100.0),
+            };
+            if window.get_untracked() != w {
+                window.set(w);
+            }
+            let size = (w.width, f64::from(el.client_height()).max(120.0));
+            let old = pane_size.get_untracked();
+            if (old.0 - size.0).abs() > 8.0 || (old.1 - size.1).abs() > 8.0 {
+                pane_size.set(size);
+            }
+        }
+    };
+    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resize.remove());
+    // Keep the "now" line in view while playing or stepping.
+    Effect::new(move |_| {
+        let x = f64::from(now_x.get()) / 10.0;
+        if let Some(el) = pane.get_untracked() {
+            let left = f64::from(el.scroll_left());
+            let width = f64::from(el.client_width());
+            if x > left + width - 60.0 || x < left + 40.0 {
+                el.set_scroll_left((x - width / 2.0).max(0.0) as i32);
+                measure();
+            }
+        }
+    });
+    Effect::new(move |_| {
+        // Measure once mounted.
+        let _ = pane.get();
+        measure();
+    });
+
+    let select = move |s: Selection| {
+        store
+            .selection
+            .update(|cur| *cur = if *cur == s { Selection::Nothing } else { s })
+    };
+
+    view! {
+        <div class="diagram-toolbar">
+            <button data-testid="zoom-out" title="Zoom out" aria-label="Zoom out"
+                on:click=move |_| zoom.update(|z| *z = (*z / 1.5).max(0.05))>"−"</button>
+            <button data-testid="zoom-fit" title="Fit the run" aria-label="Fit the run"
+                on:click=move |_| zoom.set(1.0)>"fit"</button>
+            <button data-testid="zoom-in" title="Zoom in" aria-label="Zoom in"
+                on:click=move |_| zoom.update(|z| *z = (*z * 1.5).min(40.0))>"+"</button>
+        </div>
+        <div class="diagram-scroll" node_ref=pane on:scroll=move |_| measure() data-testid="diagram-pane">
+            <svg
+                data-testid="diagram"
+                class="diagram"
+                role="img"
+                aria-label="Space-time diagram"
+                width=move || format!("{:.0}", layout.get().width)
+                height=move || format!("{:.0}", layout.get().height)
+                on:click=move |_| store.selection.set(Selection::Nothing)
+            >
+                <defs>
+                    <marker id="arrowhead" viewBox="0 0 10 10" refX="9" refY="5"
+                        markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                        <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead"></path>
+                    </marker>
+                </defs>
+                <For
+                    each=move || layout.get().lanes.clone()
+                    key=|lane| (lane.process, lane.name.clone(), px(lane.y))
+                    children=move |lane| {
+                        let p = lane.process;
+                        let y = format!("{:.1}", lane.y);
+                        let selected = move || store.selection.get() == Selection::Process(p);
+                        view! {
+                            <g class="lane" class:selected=selected data-testid=format!("lane-{p}")
+                                on:click=move |ev| { ev.stop_propagation(); select(Selection::Process(p)); }>
+                                <line class="lane-hit" x1="0" x2=move || format!("{:.0}", layout.get().width)
+                                    y1=y.clone() y2=y.clone()></line>
+                                <line class="lane-line" x1=format!("{:.1}", layout.get_untracked().options.margin_left - 8.0)
+                                    x2=move || format!("{:.0}", layout.get().width)
+                                    y1=y.clone() y2=y.clone() stroke=lane.colour></line>
+                                <text class="lane-name" x="8" y=y.clone() dy="0.35em" fill=lane.colour>{lane.name.clone()}</text>
+                            </g>
+                        }
+                    }
+                />
+                <For
+                    each=move || down.get()
+                    key=|span| *span
+                    children=move |(p, from, to, y)| view! {
+                        <rect class="down-span" data-testid=format!("down-{p}")
+                            x=unpx(from) width=unpx((to - from).max(20)) y=unpx(y - 90) height="18"></rect>
+                    }
+                />
+                <line class="now-line" data-testid="now-line"
+                    x1=move || unpx(now_x.get()) x2=move || unpx(now_x.get())
+                    y1="8" y2=move || format!("{:.0}", layout.get().height - 8.0)></line>
+                <For
+                    each=move || arrows.get()
+                    key=|a| a.clone()
+                    children=move |a| {
+                        let id = a.id;
+                        let class = arrow_class(&a);
+                        let (x1, y1, x2, y2) = (unpx(a.x1), unpx(a.y1), unpx(a.x2), unpx(a.y2));
+                        let mid_x = unpx((a.x1 + a.x2) / 2);
+                        let mid_y = unpx((a.y1 + a.y2) / 2 - 40);
+                        let died = a.end == ArrowEnd::Died;
+                        let cross = died.then(|| {
+                            let (cx, cy) = (f64::from(a.x2) / 10.0, f64::from(a.y2) / 10.0);
+                            view! {
+                                <path class="cross" data-testid=format!("cross-{id}")
+                                    d=format!("M {} {} L {} {} M {} {} L {} {}",
+                                        cx - 6.0, cy - 6.0, cx + 6.0, cy + 6.0, cx - 6.0, cy + 6.0, cx + 6.0, cy - 6.0)></path>
+                            }
+                        });
+                        let head = (a.end == ArrowEnd::Received).then_some("url(#arrowhead)");
+                        view! {
+                            <g class=class data-testid=format!("msg-{id}") data-fate=format!("{:?}", a.end)
+                                on:click=move |ev| { ev.stop_propagation(); select(Selection::Message(id)); }>
+                                <line class="arrow-hit" x1=x1.clone() y1=y1.clone() x2=x2.clone() y2=y2.clone()></line>
+                                <line class="arrow-line" x1=x1 y1=y1 x2=x2 y2=y2 marker-end=head></line>
+                                <text class="msg-label" x=mid_x y=mid_y text-anchor="middle">{a.label.clone()}</text>
+                                {cross}
+                            </g>
+                        }
+                    }
+                />
+                <For
+                    each=move || events.get()
+                    key=|e| e.clone()
+                    children=move |e| {
+                        let id = e.id;
+                        let class = event_class(&e);
+                        let (x, y) = (unpx(e.x), unpx(e.y));
+                        let label_y = unpx(e.y - 120);
+                        let clock = e.clock.clone();
+                        view! {
+                            <g data-testid=format!("event-{id}") class="event"
+                                on:click=move |ev| { ev.stop_propagation(); select(Selection::Event(id)); }>
+                                <circle class=class cx=x.clone() cy=y r="7" fill=e.colour></circle>
+                                <text class="clock-label" x=x y=label_y text-anchor="middle"
+                                    data-testid=format!("clock-{id}")>{clock}</text>
+                            </g>
+                        }
+                    }
+                />
+            </svg>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use spacetime_core::{protocols::example, Action, Intervention, Run};
+
+    fn run(name: &str, interventions: Vec<Intervention>) -> Trace {
+        let mut s = example(name).unwrap();
+        s.interventions = interventions;
+        Run::complete(&s).unwrap().trace().clone()
+    }
+
+    const ALL: Window = Window {
+        left: 0.0,
+        width: 1e9,
+    };
+
+    #[test]
+    fn only_events_up_to_the_cursor_are_drawn() {
+        let t = run("clocks-busy-four", vec![]);
+        let layout = Layout::new(&t, LayoutOptions::default());
+        let none = event_shapes(&t, &layout, 0, ALL, Selection::Nothing, ClockMode::Lamport);
+        assert!(none.is_empty());
+        let all = event_shapes(
+            &t,
+            &layout,
+            t.step_count(),
+            ALL,
+            Selection::Nothing,
+            ClockMode::Lamport,
+        );
+        assert_eq!(all.len(), t.events.len());
+        let some = event_shapes(&t, &layout, 3, ALL, Selection::Nothing, ClockMode::Lamport);
+        assert!(some.iter().all(|e| t.events[e.id].step < 3));
+    }
+
+    #[test]
+    fn clock_labels_follow_the_mode() {
+        let t = run("clocks-three-events", vec![]);
+        let receipt = t
+            .events
+            .iter()
+            .find(|e| e.kind == EventKind::Receive)
+            .unwrap();
+        assert_eq!(
+            clock_label(&t, receipt.id, ClockMode::Lamport),
+            receipt.lamport.to_string()
+        );
+        assert_eq!(clock_label(&t, receipt.id, ClockMode::Vector), "[2,2]");
+        assert_eq!(clock_label(&t, receipt.id, ClockMode::Off), "");
+    }
+
+    #[test]
+    fn selecting_an_event_highlights_its_past_future_and_concurrent_events() {
+        let t = run("clocks-concurrent-pair", vec![]);
+        let layout = Layout::new(&t, LayoutOptions::default());
+        let pick = t
+            .events
+            .iter()
+            .find(|e| e.kind == EventKind::Receive)
+            .unwrap()
+            .id;
+        let shapes = event_shapes(
+            &t,
+            &layout,
+            t.step_count(),
+            ALL,
+            Selection::Event(pick),
+            ClockMode::Off,
+        );
+        for s in &shapes {
+            let expected = match t.relation(s.id, pick) {
+                Relation::Same => Highlight::Selected,
+                Relation::Before => Highlight::Past,
+                Relation::After => Highlight::Future,
+                Relation::Concurrent => Highlight::Concurrent,
+            };
+            assert_eq!(s.highlight, expected);
+        }
+        assert!(shapes.iter().any(|s| s.highlight == Highlight::Concurrent));
+        assert!(shapes.iter().any(|s| s.highlight == Highlight::Past));
+    }
+
+    #[test]
+    fn a_dropped_message_is_drawn_dying_and_never_received() {
+        let t = run(
+            "clocks-three-events",
+            vec![Intervention {
+                step: 2,
+                action: Action::Drop { message: 0 },
+            }],
+        );
+        let layout = Layout::new(&t, LayoutOptions::default());
+        let arrows = arrow_shapes(&t, &layout, t.step_count(), 1e9, ALL, Selection::Nothing);
+        assert_eq!(arrows.len(), 1);
+        assert_eq!(arrows[0].end, ArrowEnd::Died);
+        assert!(t.events.iter().all(|e| e.kind != EventKind::Receive));
+    }
+
+    #[test]
+    fn fitting_fills_the_pane_without_crowding() {
+        let t = run("clocks-three-events", vec![]);
+        let o = fitting_options(&t, 1600.0, 700.0, 1.0);
+        let layout = Layout::new(&t, o);
+        assert!(
+            layout.width > 1200.0 && layout.width < 1700.0,
+            "{}",
+            layout.width
+        );
+        assert!(o.lane_gap >= 44.0 && o.lane_gap <= 150.0);
+        let long = run("gossip-many-rumours", vec![]);
+        assert!(fitting_options(&long, 300.0, 400.0, 1.0).px_per_tick >= 0.5);
+        assert!(fitting_options(&t, 1600.0, 700.0, 2.0).px_per_tick > o.px_per_tick);
+    }
+
+    #[test]
+    fn arrows_outside_the_window_are_not_drawn() {
+        let t = run("gossip-many-rumours", vec![]);
+        let layout = Layout::new(&t, LayoutOptions::default());
+        let window = Window {
+            left: 100.0,
+            width: 200.0,
+        };
+        let now = t.time_at_step(t.step_count()) as f64;
+        let some = arrow_shapes(&t, &layout, t.step_count(), now, window, Selection::Nothing);
+        let all = arrow_shapes(&t, &layout, t.step_count(), now, ALL, Selection::Nothing);
+        assert!(!some.is_empty() && some.len() < all.len());
+    }
+}

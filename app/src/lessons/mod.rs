@@ -1,0 +1,67 @@
+//! Lessons: what each chapter of the course shows, and which prepared scenarios it opens.
+//!
+//! A lesson is one module here that returns a [`Lesson`]; [`all`] lists them in course order.
+//! Its scenarios are the core's built-in examples whose names start with the lesson's `id`.
+
+use spacetime_core::{protocols, Scenario};
+
+pub mod clocks;
+pub mod gossip;
+
+/// One chapter of the course.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lesson {
+    /// Short, lowercase; the prefix of its scenarios' names.
+    pub id: &'static str,
+    /// The tab label.
+    pub title: &'static str,
+    /// The lesson text, one paragraph per entry, in our own words.
+    pub text: &'static [&'static str],
+}
+
+impl Lesson {
+    /// The prepared scenarios of this lesson, in the order the core lists them.
+    pub fn scenarios(&self) -> Vec<Scenario> {
+        let prefix = format!("{}-", self.id);
+        protocols::examples()
+            .into_iter()
+            .filter(|s| s.name.starts_with(&prefix))
+            .collect()
+    }
+}
+
+/// Every lesson, in course order.
+pub fn all() -> Vec<Lesson> {
+    vec![clocks::lesson(), gossip::lesson()]
+}
+
+/// The lesson a scenario belongs to, by its name's prefix.
+pub fn lesson_of(scenario: &Scenario) -> Option<Lesson> {
+    all()
+        .into_iter()
+        .find(|l| scenario.name.starts_with(&format!("{}-", l.id)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_lesson_has_scenarios_and_text() {
+        for lesson in all() {
+            assert!(
+                !lesson.scenarios().is_empty(),
+                "{} has no scenarios",
+                lesson.id
+            );
+            assert!(!lesson.text.is_empty());
+        }
+    }
+
+    #[test]
+    fn every_example_belongs_to_a_lesson() {
+        for s in protocols::examples() {
+            assert!(lesson_of(&s).is_some(), "{} has no lesson", s.name);
+        }
+    }
+}

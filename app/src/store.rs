@@ -1,0 +1,383 @@
+//! The one store the views share, provided by context.
+//!
+//! It holds what the learner chose (the scenario, with its seed, network and interventions), the
+//! run that scenario makes, and how they are looking at it (the cursor, playback, the selection).
+//! The trace is derived: every change to the scenario re-runs (or rewinds and replays) the
+//! simulation and publishes the new trace; views only read.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use spacetime_core::{
+    Action, EventId, Intervention, MessageId, NetworkModel, ProcessId, PropertyReport, Run,
+    Scenario, Trace,
+};
+
+/// Which clock each event shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClockMode {
+    Off,
+    Lamport,
+    Vector,
+}
+
+/// What the learner has clicked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Selection {
+    Nothing,
+    Event(EventId),
+    Message(MessageId),
+    Process(ProcessId),
+    Link(ProcessId, ProcessId),
+}
+
+/// Playback speed, as log2 of steps per second; the top of the scale plays the whole run at once.
+pub const SPEED_MIN: i32 = -2;
+pub const SPEED_MAX: i32 = 11;
+
+/// Steps per second at a speed setting, or `None` for "the whole run at once".
+pub fn steps_per_second(speed: i32) -> Option<f64> {
+    (speed < SPEED_MAX).then(|| 2f64.powi(speed.clamp(SPEED_MIN, SPEED_MAX)))
+}
+
+/// How a speed setting reads on the playback bar.
+pub fn speed_label(speed: i32) -> String {
+    match steps_per_second(speed) {
+        None => "whole run".into(),
+        Some(s) if s < 1.0 => format!("1 step / {} s", (1.0 / s).round()),
+        Some(s) => format!("{s} steps/s"),
+    }
+}
+
+/// The shared state of the page. Cheap to copy: every field is a handle.
+#[derive(Clone, Copy)]
+pub struct Store {
+    pub scenario: RwSignal<Scenario>,
+    pub trace: RwSignal<Arc<Trace>>,
+    /// How many steps are shown: 0 is the start, `trace.steps.len()` the end.
+    pub cursor: RwSignal<u64>,
+    /// How far the animation is towards the next step, from 0 to 1, while playing.
+    pub progress: RwSignal<f64>,
+    pub playing: RwSignal<bool>,
+    pub speed: RwSignal<i32>,
+    pub selection: RwSignal<Selection>,
+    pub clocks: RwSignal<ClockMode>,
+    /// The message of the error banner; the previous run stays on screen beneath it.
+    pub error: RwSignal<Option<String>>,
+    pub help_open: RwSignal<bool>,
+    run: StoredValue<Run, LocalStorage>,
+}
+
+impl Store {
+    /// A store running `scenario`; if it does not load, an empty scenario and the error.
+    pub fn new(scenario: Scenario) -> Store {
+        let (run, error) = match Run::complete(&scenario) {
+            Ok(run) => (run, None),
+            Err(e) => (
+                Run::complete(&fallback_scenario()).expect("the fallback scenario loads"),
+                Some(format!(
+                    "The scenario \"{}\" did not load: {e}",
+                    scenario.name
+                )),
+            ),
+        };
+        let trace = Arc::new(run.trace().clone());
+        Store {
+            scenario: RwSignal::new(run.scenario().clone()),
+            trace: RwSignal::new(trace),
+            cursor: RwSignal::new(0),
+            progress: RwSignal::new(0.0),
+            playing: RwSignal::new(false),
+            speed: RwSignal::new(1),
+            selection: RwSignal::new(Selection::Nothing),
+            clocks: RwSignal::new(ClockMode::Lamport),
+            error: RwSignal::new(error),
+            help_open: RwSignal::new(false),
+            run: StoredValue::new_local(run),
+        }
+    }
+
+    /// Put the store in context for every view below.
+    pub fn provide(self) -> Self {
+        provide_context(self);
+        self
+    }
+
+    /// The store from context.
+    pub fn get() -> Store {
+        expect_context::<Store>()
+    }
+
+    /// Replace the scenario and run it from the start. On error the banner says why and the
+    /// current run stays.
+    pub fn load(&self, scenario: Scenario) -> bool {
+        match Run::complete(&scenario) {
+            Ok(run) => {
+                self.trace.set(Arc::new(run.trace().clone()));
+                self.scenario.set(run.scenario().clone());
+                self.run.set_value(run);
+                self.cursor.set(0);
+                self.progress.set(0.0);
+                self.playing.set(false);
+                self.selection.set(Selection::Nothing);
+                self.error.set(None);
+                true
+            }
+            Err(e) => {
+                self.error
+                    .set(Some(format!("Could not load \"{}\": {e}", scenario.name)));
+                false
+            }
+        }
+    }
+
+    /// Change the scenario but keep the cursor where it is (a new seed or network).
+    fn reload_keeping_cursor(&self, scenario: Scenario) {
+        let cursor = self.cursor.get_untracked();
+        if self.load(scenario) {
+            let end = self.step_count();
+            self.cursor.set(cursor.min(end));
+        }
+    }
+
+    /// Run the same scenario with another seed. Interventions name messages of the old run, so
+    /// they are cleared.
+    pub fn set_seed(&self, seed: u64) {
+        let mut s = self.scenario.get_untracked();
+        s.seed = seed;
+        s.interventions.clear();
+        self.reload_keeping_cursor(s);
+    }
+
+    /// Run the same scenario over another network (clearing interventions, as for a new seed).
+    pub fn set_network(&self, network: NetworkModel) {
+        let mut s = self.scenario.get_untracked();
+        s.network = network;
+        s.interventions.clear();
+        self.reload_keeping_cursor(s);
+    }
+
+    /// Switch protocol variant, keeping everything else.
+    pub fn set_variant(&self, variant: String) {
+        let mut s = self.scenario.get_untracked();
+        s.variant = variant;
+        s.interventions.clear();
+        self.reload_keeping_cursor(s);
+    }
+
+    /// Steps in the whole run.
+    pub fn step_count(&self) -> u64 {
+        self.trace.with_untracked(|t| t.step_count())
+    }
+
+    /// Record the learner's action at the current step. The run rewinds to it and replays; the
+    /// cursor moves one step on, so the action shows at once.
+    pub fn intervene(&self, action: Action) {
+        let step = self.cursor.get_untracked();
+        let mut interventions = self.scenario.with_untracked(|s| s.interventions.clone());
+        interventions.push(Intervention { step, action });
+        if self.apply_interventions(interventions) {
+            self.cursor.set((step + 1).min(self.step_count()));
+            self.progress.set(0.0);
+        }
+    }
+
+    /// Take back the last intervention.
+    pub fn undo_intervention(&self) {
+        let mut interventions = self.scenario.with_untracked(|s| s.interventions.clone());
+        if interventions.pop().is_some() {
+            self.apply_interventions(interventions);
+            let end = self.step_count();
+            self.cursor.update(|c| *c = (*c).min(end));
+        }
+    }
+
+    /// Take back every intervention.
+    pub fn clear_interventions(&self) {
+        self.apply_interventions(Vec::new());
+        let end = self.step_count();
+        self.cursor.update(|c| *c = (*c).min(end));
+    }
+
+    fn apply_interventions(&self, interventions: Vec<Intervention>) -> bool {
+        let result = self.run.try_update_value(|run| {
+            run.set_interventions(interventions)?;
+            run.run();
+            Ok::<_, spacetime_core::ScenarioError>((
+                Arc::new(run.trace().clone()),
+                run.scenario().clone(),
+            ))
+        });
+        match result {
+            Some(Ok((trace, scenario))) => {
+                self.trace.set(trace);
+                self.scenario.set(scenario);
+                self.error.set(None);
+                true
+            }
+            Some(Err(e)) => {
+                self.error
+                    .set(Some(format!("That intervention failed: {e}")));
+                false
+            }
+            None => false,
+        }
+    }
+
+    /// Go to step `n` (clamped to the run).
+    pub fn seek(&self, n: u64) {
+        self.cursor.set(n.min(self.step_count()));
+        self.progress.set(0.0);
+    }
+
+    pub fn step_forward(&self) {
+        self.seek(self.cursor.get_untracked() + 1);
+    }
+
+    pub fn step_back(&self) {
+        self.seek(self.cursor.get_untracked().saturating_sub(1));
+    }
+
+    /// Back to the start, paused.
+    pub fn rewind(&self) {
+        self.playing.set(false);
+        self.seek(0);
+    }
+
+    pub fn toggle_play(&self) {
+        if self.playing.get_untracked() {
+            self.playing.set(false);
+        } else {
+            if self.cursor.get_untracked() >= self.step_count() {
+                self.seek(0);
+            }
+            self.playing.set(true);
+        }
+    }
+
+    pub fn faster(&self) {
+        self.speed.update(|s| *s = (*s + 1).min(SPEED_MAX));
+    }
+
+    pub fn slower(&self) {
+        self.speed.update(|s| *s = (*s - 1).max(SPEED_MIN));
+    }
+
+    /// Advance playback by `seconds` of wall time; called by the animation loop.
+    pub fn advance(&self, seconds: f64) {
+        if !self.playing.get_untracked() {
+            return;
+        }
+        let end = self.step_count();
+        match steps_per_second(self.speed.get_untracked()) {
+            None => {
+                self.seek(end);
+            }
+            Some(rate) => {
+                let total = self.progress.get_untracked() + rate * seconds;
+                let whole = total.floor();
+                let cursor = self.cursor.get_untracked();
+                if whole >= 1.0 {
+                    self.cursor.set((cursor + whole as u64).min(end));
+                }
+                self.progress.set(total - whole);
+            }
+        }
+        if self.cursor.get_untracked() >= end {
+            self.progress.set(0.0);
+            self.playing.set(false);
+        }
+    }
+
+    /// The virtual time the views show: the current step's, moving on towards the next step's
+    /// while the animation plays.
+    pub fn view_time(&self) -> f64 {
+        let cursor = self.cursor.get();
+        let progress = self.progress.get();
+        self.trace.with(|t| {
+            let here = t.time_at_step(cursor) as f64;
+            if cursor >= t.step_count() || progress <= 0.0 {
+                return here;
+            }
+            let next = t.time_at_step(cursor + 1) as f64;
+            here + (next - here) * progress
+        })
+    }
+
+    /// The status of every property of the run as far as the cursor.
+    pub fn reports(&self) -> Vec<PropertyReport> {
+        let cursor = self.cursor.get();
+        let trace = self.trace.get();
+        let prefix = if cursor >= trace.step_count() {
+            None
+        } else {
+            Some(trace.prefix(cursor))
+        };
+        self.run
+            .with_value(|run| run.check(prefix.as_ref().unwrap_or(&trace)))
+    }
+
+    /// Each process's state summary at the cursor (the state after its last event so far).
+    pub fn states_at_cursor(&self) -> Vec<String> {
+        let cursor = self.cursor.get();
+        self.trace.with(|t| {
+            let mut states = vec![String::from("not started"); t.processes.len()];
+            for e in t.events.iter().take_while(|e| e.step < cursor) {
+                states[e.process].clone_from(&e.state);
+            }
+            states
+        })
+    }
+
+    /// Whether each process is up at the cursor.
+    pub fn up_at_cursor(&self) -> Vec<bool> {
+        self.cursor.track();
+        self.trace.track();
+        self.up_at_cursor_untracked()
+    }
+
+    /// [`Store::up_at_cursor`] without subscribing (for event handlers).
+    pub fn up_at_cursor_untracked(&self) -> Vec<bool> {
+        let cursor = self.cursor.get_untracked();
+        self.trace.with_untracked(|t| {
+            let mut up = vec![true; t.processes.len()];
+            for e in t.events.iter().take_while(|e| e.step < cursor) {
+                match e.kind {
+                    spacetime_core::EventKind::Crash => up[e.process] = false,
+                    spacetime_core::EventKind::Recover => up[e.process] = true,
+                    _ => {}
+                }
+            }
+            up
+        })
+    }
+
+    /// Links cut at the cursor.
+    pub fn cut_links_at_cursor(&self) -> Vec<[ProcessId; 2]> {
+        let cursor = self.cursor.get();
+        self.trace.with(|t| t.cut_links_at(cursor))
+    }
+}
+
+/// What the page shows if even the first scenario fails: the first built-in example.
+fn fallback_scenario() -> Scenario {
+    spacetime_core::protocols::examples()
+        .into_iter()
+        .next()
+        .expect("at least one example ships")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn speed_scale_is_logarithmic_and_ends_with_the_whole_run() {
+        assert_eq!(steps_per_second(0), Some(1.0));
+        assert_eq!(steps_per_second(3), Some(8.0));
+        assert_eq!(steps_per_second(SPEED_MIN), Some(0.25));
+        assert_eq!(steps_per_second(SPEED_MAX), None);
+        assert_eq!(speed_label(SPEED_MIN), "1 step / 4 s");
+        assert_eq!(speed_label(SPEED_MAX), "whole run");
+    }
+}

@@ -1,0 +1,474 @@
+//! The topology view: the processes on a ring, a link between every pair, and the messages in
+//! flight moving along the links. It shows the same run at the same step as the diagram.
+//!
+//! Clicking a node selects the process, a link selects the link, a packet selects the message;
+//! the inspector then offers the faults that apply. The geometry is plain Rust below, tested
+//! natively; the component only binds it to the store's signals.
+
+use leptos::prelude::*;
+use spacetime_core::layout::{process_colour, ring, Point};
+use spacetime_core::{Message, MessageId, ProcessId};
+
+use crate::store::{Selection, Store};
+
+/// The side of the square the view draws in (SVG user units; the SVG scales to its container).
+pub const TOPO_SIZE: f64 = 300.0;
+
+/// Whether message `m` is travelling after the first `cursor` steps: it was made before the
+/// cursor and its fate was not settled before it.
+pub fn in_flight_at(m: &Message, cursor: u64) -> bool {
+    m.created_step < cursor && m.settled_step.is_none_or(|s| s >= cursor)
+}
+
+/// How far along its way from sender to receiver message `m` is at virtual time `now`, from 0 to 1.
+pub fn flight_fraction(m: &Message, now: f64) -> f64 {
+    let span = (m.arrives_at as f64 - m.sent_at as f64).max(1.0);
+    ((now - m.sent_at as f64) / span).clamp(0.0, 1.0)
+}
+
+/// The radius of the ring the nodes sit on, leaving room for the nodes and their halos.
+pub fn ring_radius(n: usize) -> f64 {
+    let node = node_radius(n);
+    TOPO_SIZE / 2.0 - node - 14.0
+}
+
+/// A node's radius: large for a few processes, smaller as the ring fills up so nodes never overlap.
+pub fn node_radius(n: usize) -> f64 {
+    if n <= 1 {
+        return 22.0;
+    }
+    // Neighbours on a ring of radius R are 2 R sin(pi / n) apart; keep a gap between them.
+    let r = TOPO_SIZE / 2.0 - 36.0;
+    let gap = 2.0 * r * (std::f64::consts::PI / n as f64).sin();
+    (gap * 0.38).clamp(4.0, 22.0)
+}
+
+/// Where each process sits.
+pub fn node_positions(n: usize) -> Vec<Point> {
+    let c = TOPO_SIZE / 2.0;
+    ring(n, Point { x: c, y: c }, ring_radius(n))
+}
+
+/// The point a fraction `t` along the straight way from node `a` to node `b`, the way starting
+/// and ending at the rims of the two circles (radius `r`) rather than at their centres.
+pub fn packet_point(a: Point, b: Point, r: f64, t: f64) -> Point {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len = (dx * dx + dy * dy).sqrt();
+    if len <= 2.0 * r {
+        // A message to itself (or nodes on top of each other): sit just above the node.
+        return Point {
+            x: a.x,
+            y: a.y - r - 6.0,
+        };
+    }
+    let (ux, uy) = (dx / len, dy / len);
+    let start = Point {
+        x: a.x + ux * r,
+        y: a.y + uy * r,
+    };
+    let end = Point {
+        x: b.x - ux * r,
+        y: b.y - uy * r,
+    };
+    start.lerp(end, t.clamp(0.0, 1.0))
+}
+
+/// Black or white, whichever reads better on a fill of colour `hex` (`#rrggbb`).
+pub fn text_colour_on(hex: &str) -> &'static str {
+    let channel = |i: usize| {
+        hex.get(i..i + 2)
+            .and_then(|s| u8::from_str_radix(s, 16).ok())
+            .map_or(0.0, |v| v as f64 / 255.0)
+    };
+    if hex.len() != 7 || !hex.starts_with('#') {
+        return "#fff";
+    }
+    // Relative luminance (sRGB, roughly linearised).
+    let lin = |c: f64| {
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let l = 0.2126 * lin(channel(1)) + 0.7152 * lin(channel(3)) + 0.0722 * lin(channel(5));
+    // Contrast with black is (l + 0.05) / 0.05, with white 1.05 / (l + 0.05): pick the larger.
+    if (l + 0.05) / 0.05 > 1.05 / (l + 0.05) {
+        "#000"
+    } else {
+        "#fff"
+    }
+}
+
+/// Every pair of processes, lower index first.
+pub fn all_links(n: usize) -> Vec<(ProcessId, ProcessId)> {
+    (0..n)
+        .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
+        .collect()
+}
+
+/// The font size that fits `name` inside a node of radius `r`.
+pub fn name_font_size(name: &str, r: f64) -> f64 {
+    let chars = name.chars().count().max(1) as f64;
+    (r * 1.9 / (chars * 0.62)).min(r * 0.95).max(3.0)
+}
+
+fn fmt(x: f64) -> String {
+    format!("{x:.1}")
+}
+
+/// The ring of processes with packets flying between them.
+#[component]
+pub fn Topology() -> impl IntoView {
+    let store = Store::get();
+    let names = Memo::new(move |_| store.trace.with(|t| t.processes.clone()));
+    let count = Memo::new(move |_| names.with(Vec::len));
+    let points = Memo::new(move |_| node_positions(count.get()));
+    let radius = Memo::new(move |_| node_radius(count.get()));
+    let up = Memo::new(move |_| store.up_at_cursor());
+    let cut = Memo::new(move |_| store.cut_links_at_cursor());
+    let flying = Memo::new(move |_| {
+        let cursor = store.cursor.get();
+        store.trace.with(|t| {
+            t.messages
+                .iter()
+                .filter(|m| in_flight_at(m, cursor))
+                .map(|m| m.id)
+                .collect::<Vec<MessageId>>()
+        })
+    });
+    let point = move |p: ProcessId| points.with(|v| v.get(p).copied().unwrap_or_default());
+    let select = move |s: Selection| store.selection.set(s);
+    // With three packets or fewer in the air their labels fit; beyond that only the selected one's.
+    let few_packets = Memo::new(move |_| flying.with(Vec::len) <= 3);
+
+    let links = move || {
+        all_links(count.get())
+            .into_iter()
+            .map(|(a, b)| {
+                let is_cut = move || cut.with(|c| c.contains(&[a, b]));
+                let selected = move || store.selection.get() == Selection::Link(a, b);
+                let label = move || {
+                    names.with(|n| {
+                        format!(
+                            "link {} – {}{}",
+                            n.get(a).map_or("?", String::as_str),
+                            n.get(b).map_or("?", String::as_str),
+                            if is_cut() { " (cut)" } else { "" }
+                        )
+                    })
+                };
+                let (pa, pb) = (point(a), point(b));
+                view! {
+                    <g
+                        class="topo-link"
+                        class:cut=is_cut
+                        class:selected=selected
+                        data-testid=format!("topo-link-{a}-{b}")
+                        role="button"
+                        tabindex="0"
+                        aria-label=label
+                        on:click=move |_| select(Selection::Link(a, b))
+                        on:keydown=move |ev| {
+                            if ev.key() == "Enter" {
+                                select(Selection::Link(a, b));
+                            }
+                        }
+                    >
+                        <title>{label}</title>
+                        <line class="topo-link-hit" x1=fmt(pa.x) y1=fmt(pa.y) x2=fmt(pb.x) y2=fmt(pb.y) />
+                        <line class="topo-link-line" x1=fmt(pa.x) y1=fmt(pa.y) x2=fmt(pb.x) y2=fmt(pb.y) />
+                    </g>
+                }
+            })
+            .collect_view()
+    };
+
+    let nodes =
+        move || {
+            names
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(|(p, name)| {
+                let at = point(p);
+                let r = radius.get_untracked();
+                let colour = process_colour(p);
+                let is_down = move || !up.with(|u| u.get(p).copied().unwrap_or(true));
+                let selected = move || match store.selection.get() {
+                    Selection::Process(q) => q == p,
+                    Selection::Link(a, b) => a == p || b == p,
+                    _ => false,
+                };
+                let involved = move || match store.selection.get() {
+                    Selection::Event(e) => {
+                        store.trace.with(|t| t.events.get(e).is_some_and(|e| e.process == p))
+                    }
+                    Selection::Message(m) => store
+                        .trace
+                        .with(|t| t.messages.get(m).is_some_and(|m| m.from == p || m.to == p)),
+                    _ => false,
+                };
+                let label = {
+                    let name = name.clone();
+                    move || format!("process {name}{}", if is_down() { " (down)" } else { "" })
+                };
+                let title = label.clone();
+                let text_fill = move || if is_down() { "#fff" } else { text_colour_on(colour) };
+                let cross = r * 0.55;
+                view! {
+                    <g
+                        class="topo-node"
+                        class:down=is_down
+                        class:selected=selected
+                        class:involved=involved
+                        data-testid=format!("topo-node-{p}")
+                        role="button"
+                        tabindex="0"
+                        aria-label=label
+                        style=format!("--c: {colour}")
+                        transform=format!("translate({} {})", fmt(at.x), fmt(at.y))
+                        on:click=move |_| select(Selection::Process(p))
+                        on:keydown=move |ev| {
+                            if ev.key() == "Enter" {
+                                select(Selection::Process(p));
+                            }
+                        }
+                    >
+                        <title>{title}</title>
+                        <circle class="topo-node-halo" r=fmt(r + 5.0) />
+                        <circle class="topo-node-body" r=fmt(r) />
+                        <text
+                            class="topo-node-name"
+                            text-anchor="middle"
+                            dominant-baseline="central"
+                            font-size=fmt(name_font_size(&name, r))
+                            fill=text_fill
+                        >
+                            {name.clone()}
+                        </text>
+                        <Show when=is_down>
+                            <g class="topo-node-cross" data-testid=format!("topo-node-{p}-down")>
+                                <line x1=fmt(-cross) y1=fmt(-cross) x2=fmt(cross) y2=fmt(cross) />
+                                <line x1=fmt(-cross) y1=fmt(cross) x2=fmt(cross) y2=fmt(-cross) />
+                            </g>
+                        </Show>
+                    </g>
+                }
+            })
+            .collect_view()
+        };
+
+    let packets = move || {
+        view! {
+            <For
+                each=move || flying.get()
+                key=|id| *id
+                children=move |id| {
+                    // Where the packet is now: moves smoothly with the animation's virtual time.
+                    let geometry = move || {
+                        let now = store.view_time();
+                        let r = radius.get();
+                        store
+                            .trace
+                            .with(|t| {
+                                t.messages
+                                    .get(id)
+                                    .map(|m| {
+                                        let at = packet_point(
+                                            point(m.from),
+                                            point(m.to),
+                                            r,
+                                            flight_fraction(m, now),
+                                        );
+                                        (at, m.from, m.label.clone(), m.to)
+                                    })
+                            })
+                    };
+                    let transform = move || {
+                        geometry()
+                            .map(|(at, ..)| format!("translate({} {})", fmt(at.x), fmt(at.y)))
+                            .unwrap_or_default()
+                    };
+                    let colour = move || {
+                        store
+                            .trace
+                            .with(|t| t.messages.get(id).map_or("#888", |m| process_colour(m.from)))
+                    };
+                    let label = move || {
+                        store
+                            .trace
+                            .with(|t| {
+                                t.messages
+                                    .get(id)
+                                    .map(|m| {
+                                        let name = |p: ProcessId| {
+                                            t.processes.get(p).cloned().unwrap_or_default()
+                                        };
+                                        format!(
+                                            "message #{id} {}: {} → {}",
+                                            m.label,
+                                            name(m.from),
+                                            name(m.to),
+                                        )
+                                    })
+                                    .unwrap_or_default()
+                            })
+                    };
+                    let short = move || {
+                        store.trace.with(|t| t.messages.get(id).map(|m| m.label.clone()))
+                    };
+                    let selected = move || store.selection.get() == Selection::Message(id);
+                    let show_label = move || selected() || few_packets.get();
+                    view! {
+                        <g
+                            class="topo-packet"
+                            class:selected=selected
+                            data-testid=format!("topo-packet-{id}")
+                            role="button"
+                            tabindex="0"
+                            aria-label=label
+                            style=move || format!("--c: {}", colour())
+                            transform=transform
+                            on:click=move |_| select(Selection::Message(id))
+                            on:keydown=move |ev| {
+                                if ev.key() == "Enter" {
+                                    select(Selection::Message(id));
+                                }
+                            }
+                        >
+                            <title>{label}</title>
+                            <circle class="topo-packet-hit" r="11" />
+                            <rect class="topo-packet-body" x="-7" y="-5" width="14" height="10" rx="1.5" />
+                            <polyline class="topo-packet-flap" points="-7,-5 0,1 7,-5" />
+                            <Show when=show_label>
+                                <text class="topo-packet-label" y="-9" text-anchor="middle">
+                                    {short}
+                                </text>
+                            </Show>
+                        </g>
+                    }
+                }
+            />
+        }
+    };
+
+    view! {
+        <div class="topology" data-testid="topology">
+            <svg
+                viewBox=format!("0 0 {TOPO_SIZE} {TOPO_SIZE}")
+                preserveAspectRatio="xMidYMid meet"
+                role="group"
+                aria-label="Topology: processes on a ring, messages in flight between them"
+            >
+                <g class="topo-links">{links}</g>
+                <g class="topo-nodes">{nodes}</g>
+                <g class="topo-packets">{packets}</g>
+            </svg>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use spacetime_core::Fate;
+
+    fn message(created: u64, settled: Option<u64>) -> Message {
+        Message {
+            id: 0,
+            from: 0,
+            to: 1,
+            label: "Ping".into(),
+            payload: "Ping".into(),
+            send_event: 0,
+            receive_event: None,
+            fate: Fate::Delivered,
+            sent_at: 10,
+            created_step: created,
+            arrives_at: 30,
+            settled_step: settled,
+            settled_at: settled.map(|_| 30),
+            duplicate_of: None,
+        }
+    }
+
+    #[test]
+    fn a_message_flies_from_the_step_after_its_creation_to_its_settling_step() {
+        let m = message(2, Some(5));
+        assert!(!in_flight_at(&m, 2), "not sent yet at cursor 2");
+        assert!(in_flight_at(&m, 3));
+        assert!(in_flight_at(&m, 5), "still travelling until step 5 runs");
+        assert!(!in_flight_at(&m, 6), "arrived");
+        let forever = message(0, None);
+        assert!(!in_flight_at(&forever, 0));
+        assert!(in_flight_at(&forever, 1_000));
+    }
+
+    #[test]
+    fn flight_fraction_runs_from_send_to_arrival_and_stays_in_range() {
+        let m = message(0, None);
+        assert_eq!(flight_fraction(&m, 0.0), 0.0);
+        assert_eq!(flight_fraction(&m, 10.0), 0.0);
+        assert!((flight_fraction(&m, 20.0) - 0.5).abs() < 1e-9);
+        assert_eq!(flight_fraction(&m, 99.0), 1.0);
+        let instant = Message {
+            arrives_at: 10,
+            ..message(0, None)
+        };
+        assert_eq!(flight_fraction(&instant, 10.0), 0.0);
+    }
+
+    #[test]
+    fn nodes_fit_in_the_view_and_do_not_overlap() {
+        for n in [1, 2, 3, 4, 8, 16, 64] {
+            let pts = node_positions(n);
+            let r = node_radius(n);
+            assert_eq!(pts.len(), n);
+            for p in &pts {
+                assert!(p.x - r >= 0.0 && p.x + r <= TOPO_SIZE, "n={n} x={}", p.x);
+                assert!(p.y - r >= 0.0 && p.y + r <= TOPO_SIZE, "n={n} y={}", p.y);
+            }
+            for (i, a) in pts.iter().enumerate() {
+                for b in &pts[..i] {
+                    let d = ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt();
+                    assert!(d > 2.0 * r, "n={n}: nodes {d} apart, radius {r}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn packets_travel_between_the_rims() {
+        let a = Point { x: 0.0, y: 0.0 };
+        let b = Point { x: 100.0, y: 0.0 };
+        assert_eq!(packet_point(a, b, 10.0, 0.0), Point { x: 10.0, y: 0.0 });
+        assert_eq!(packet_point(a, b, 10.0, 1.0), Point { x: 90.0, y: 0.0 });
+        assert_eq!(packet_point(a, b, 10.0, 0.5), Point { x: 50.0, y: 0.0 });
+        assert_eq!(packet_point(a, b, 10.0, 7.0), Point { x: 90.0, y: 0.0 });
+        let own = packet_point(a, a, 10.0, 0.5);
+        assert!(own.y < 0.0, "a message to itself sits above its node");
+    }
+
+    #[test]
+    fn names_are_readable_on_every_palette_colour() {
+        assert_eq!(text_colour_on("#000000"), "#fff");
+        assert_eq!(text_colour_on("#0072B2"), "#fff");
+        assert_eq!(text_colour_on("#F0E442"), "#000");
+        assert_eq!(text_colour_on("#ffffff"), "#000");
+        assert_eq!(text_colour_on("nonsense"), "#fff");
+    }
+
+    #[test]
+    fn every_pair_is_linked_once() {
+        assert_eq!(all_links(1), vec![]);
+        assert_eq!(all_links(3), vec![(0, 1), (0, 2), (1, 2)]);
+        assert_eq!(all_links(8).len(), 28);
+    }
+
+    #[test]
+    fn long_names_get_smaller_type() {
+        assert!(name_font_size("Coordinator", 20.0) < name_font_size("P1", 20.0));
+        assert!(name_font_size("P1", 20.0) <= 19.0);
+    }
+}
