@@ -1,0 +1,310 @@
+//! Component tests of the side column (topology, inspector, network controls, badges) and the
+//! help overlay, in headless Chromium: `cargo test -p spacetime-app --target wasm32-unknown-unknown`.
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use spacetime_app::help::HelpOverlay;
+use spacetime_app::inspector::{Inspector, NetworkControls, PropertyBadges};
+use spacetime_app::store::{Selection, Store};
+use spacetime_app::topology::{in_flight_at, Topology};
+use spacetime_core::{protocols::example, Fate};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Mounts the side views over a store running `scenario`, in a fresh `<div>`; returns the
+/// container and the store.
+fn mount(scenario: &str) -> (web_sys::HtmlElement, Store) {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let container: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&container).unwrap();
+    let slot = Rc::new(Cell::new(None));
+    let scenario = example(scenario).expect("the example exists");
+    let handle = leptos::mount::mount_to(container.clone(), {
+        let slot = slot.clone();
+        move || {
+            let store = Store::new(scenario).provide();
+            slot.set(Some(store));
+            view! {
+                <Topology />
+                <PropertyBadges />
+                <Inspector />
+                <NetworkControls />
+                <HelpOverlay />
+            }
+        }
+    });
+    // Keep the views mounted for the rest of the test page's life.
+    std::mem::forget(handle);
+    (container, slot.get().expect("the store was made"))
+}
+
+fn find(root: &web_sys::HtmlElement, id: &str) -> Option<web_sys::HtmlElement> {
+    root.query_selector(&format!("[data-testid='{id}']"))
+        .unwrap()
+        .map(JsCast::unchecked_into)
+}
+
+fn count(root: &web_sys::HtmlElement, class: &str) -> u32 {
+    root.get_elements_by_class_name(class).length()
+}
+
+/// A bubbling event named `name` (Leptos delegates most events to the document).
+fn bubbling(name: &str) -> web_sys::Event {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let ev = document.create_event("Event").unwrap();
+    ev.init_event_with_bubbles(name, true);
+    ev
+}
+
+/// Leptos applies signal changes to the DOM on its task queue: poll `ok` for up to a second.
+async fn until(what: &str, mut ok: impl FnMut() -> bool) {
+    for _ in 0..100 {
+        if ok() {
+            return;
+        }
+        gloo_timers::future::TimeoutFuture::new(10).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+async fn element(root: &web_sys::HtmlElement, id: &str) -> web_sys::HtmlElement {
+    until(&format!("data-testid={id}"), || find(root, id).is_some()).await;
+    find(root, id).unwrap()
+}
+
+/// Clicks an element (SVG elements have no `click()`, so dispatch the event).
+fn click(el: &web_sys::Element) {
+    el.dispatch_event(&bubbling("click")).unwrap();
+}
+
+/// Types `value` into an input and commits it (a `change` event), as Enter or leaving it would.
+fn commit(input: &web_sys::HtmlElement, value: &str) {
+    let input: &web_sys::HtmlInputElement = input.unchecked_ref();
+    input.set_value(value);
+    for name in ["input", "change"] {
+        input.dispatch_event(&bubbling(name)).unwrap();
+    }
+}
+
+fn has_class(el: &web_sys::Element, class: &str) -> bool {
+    el.get_attribute("class")
+        .is_some_and(|c| c.split_whitespace().any(|x| x == class))
+}
+
+#[wasm_bindgen_test]
+async fn the_ring_has_a_node_per_process_and_a_link_per_pair() {
+    let (root, store) = mount("gossip-one-rumour");
+    element(&root, "topology").await;
+    let n = store.trace.with_untracked(|t| t.processes.len()) as u32;
+    assert_eq!(count(&root, "topo-node"), n);
+    assert_eq!(count(&root, "topo-link"), n * (n - 1) / 2);
+    assert!(find(&root, "topo-link-0-1").is_some());
+    assert_eq!(count(&root, "topo-packet"), 0, "nothing flies at step 0");
+    assert!(find(&root, "inspector-hint").is_some());
+}
+
+#[wasm_bindgen_test]
+async fn packets_fly_and_a_dropped_one_is_dropped() {
+    let (root, store) = mount("gossip-one-rumour");
+    let (id, at) = store.trace.with_untracked(|t| {
+        let m = t
+            .messages
+            .iter()
+            .find(|m| m.settled_step.is_some_and(|s| s > m.created_step + 1))
+            .expect("a message that travels for a while");
+        (m.id, m.created_step + 1)
+    });
+    store.seek(at);
+    let packet = element(&root, &format!("topo-packet-{id}")).await;
+    click(&packet);
+    until("the message is selected", || {
+        store.selection.get_untracked() == Selection::Message(id)
+    })
+    .await;
+    let drop = element(&root, "btn-drop").await;
+    let button: &web_sys::HtmlButtonElement = drop.unchecked_ref();
+    assert!(!button.disabled(), "in flight, so it can be dropped");
+    drop.click();
+    until("the drop is recorded", || {
+        store.scenario.with_untracked(|s| s.interventions.len()) == 1
+    })
+    .await;
+    assert_eq!(
+        store.trace.with_untracked(|t| t.messages[id].fate),
+        Fate::DroppedByLearner
+    );
+    let fate = element(&root, "message-fate").await;
+    until("the inspector says so", || {
+        fate.text_content().as_deref() == Some("dropped by you")
+    })
+    .await;
+    until("the packet is gone", || {
+        find(&root, &format!("topo-packet-{id}")).is_none()
+    })
+    .await;
+    element(&root, "btn-undo").await.click();
+    until("the drop is undone", || {
+        store
+            .scenario
+            .with_untracked(|s| s.interventions.is_empty())
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn faults_on_a_message_need_it_in_flight() {
+    let (root, store) = mount("gossip-one-rumour");
+    let id = store.trace.with_untracked(|t| t.messages[0].id);
+    store.selection.set(Selection::Message(id));
+    let drop = element(&root, "btn-drop").await;
+    assert!(
+        drop.unchecked_ref::<web_sys::HtmlButtonElement>()
+            .disabled(),
+        "not sent yet at step 0"
+    );
+    let end = store.step_count();
+    store.seek(end);
+    let in_flight = store
+        .trace
+        .with_untracked(|t| in_flight_at(&t.messages[id], end));
+    until("the buttons follow the cursor", || {
+        drop.unchecked_ref::<web_sys::HtmlButtonElement>()
+            .disabled()
+            != in_flight
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn crashing_a_node_greys_it_and_offers_recover() {
+    let (root, store) = mount("gossip-one-rumour");
+    store.seek(1);
+    let node = element(&root, "topo-node-1").await;
+    click(&node);
+    element(&root, "btn-crash").await.click();
+    until("the node is down", || has_class(&node, "down")).await;
+    assert!(
+        find(&root, "topo-node-1-down").is_some(),
+        "a cross marks it"
+    );
+    assert!(!store.up_at_cursor_untracked()[1]);
+    element(&root, "btn-recover").await.click();
+    until("the node is up again", || !has_class(&node, "down")).await;
+    assert_eq!(store.scenario.with_untracked(|s| s.interventions.len()), 2);
+    element(&root, "btn-clear").await.click();
+    until("every intervention is cleared", || {
+        store
+            .scenario
+            .with_untracked(|s| s.interventions.is_empty())
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn cutting_a_link_dashes_it_and_offers_heal() {
+    let (root, store) = mount("gossip-one-rumour");
+    store.seek(1);
+    let link = element(&root, "topo-link-0-2").await;
+    click(&link);
+    until("the link is selected", || {
+        store.selection.get_untracked() == Selection::Link(0, 2)
+    })
+    .await;
+    element(&root, "btn-cut").await.click();
+    until("the link is cut", || has_class(&link, "cut")).await;
+    element(&root, "btn-heal").await.click();
+    until("the link is healed", || !has_class(&link, "cut")).await;
+}
+
+#[wasm_bindgen_test]
+async fn bad_network_values_say_why_and_do_not_apply() {
+    let (root, store) = mount("gossip-one-rumour");
+    let before = store.scenario.with_untracked(|s| s.network.clone());
+    commit(&element(&root, "net-loss").await, "abc");
+    let error = element(&root, "net-loss-error").await;
+    assert!(error.text_content().unwrap().contains("not a number"));
+    commit(&element(&root, "net-dup").await, "150");
+    element(&root, "net-dup-error").await;
+    commit(&element(&root, "net-lat-min").await, "500");
+    let lat = element(&root, "net-lat-error").await;
+    assert!(lat.text_content().unwrap().contains("larger than max"));
+    assert_eq!(store.scenario.with_untracked(|s| s.network.clone()), before);
+
+    commit(&element(&root, "net-loss").await, "10");
+    until("the loss applies", || {
+        store.scenario.with_untracked(|s| s.network.loss) == 0.1
+    })
+    .await;
+    until("its error goes", || find(&root, "net-loss-error").is_none()).await;
+
+    commit(&element(&root, "seed-input").await, "-4");
+    element(&root, "seed-error").await;
+    commit(&element(&root, "seed-input").await, "42");
+    until("the seed applies", || {
+        store.scenario.with_untracked(|s| s.seed) == 42
+    })
+    .await;
+    element(&root, "btn-new-seed").await.click();
+    until("a new seed", || {
+        store.scenario.with_untracked(|s| s.seed) != 42
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn a_badge_per_property() {
+    let (root, store) = mount("gossip-one-rumour");
+    let end = store.step_count();
+    store.seek(end);
+    let reports = untrack(|| store.reports());
+    assert!(!reports.is_empty());
+    for r in &reports {
+        let badge = element(&root, &format!("badge-{}", r.name)).await;
+        let want = match (r.promised, r.verdict.holds()) {
+            (false, _) => "off",
+            (true, true) => "ok",
+            (true, false) => "bad",
+        };
+        until("the badge's state", || has_class(&badge, want)).await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn selecting_an_event_shows_its_clocks() {
+    let (root, store) = mount("clocks-three-events");
+    let end = store.step_count();
+    store.seek(end);
+    let (id, lamport, vector) = store.trace.with_untracked(|t| {
+        let e = t.events.last().unwrap();
+        (e.id, e.lamport, e.vector.clone())
+    });
+    store.selection.set(Selection::Event(id));
+    let l = element(&root, "event-lamport").await;
+    assert_eq!(l.text_content().unwrap(), lamport.to_string());
+    let v = element(&root, "event-vector").await;
+    assert_eq!(
+        v.text_content().unwrap(),
+        spacetime_app::inspector::format_vector(&vector)
+    );
+    element(&root, "event-causal").await;
+}
+
+#[wasm_bindgen_test]
+async fn the_help_overlay_opens_and_closes() {
+    let (root, store) = mount("gossip-one-rumour");
+    assert!(find(&root, "help-overlay").is_none());
+    store.help_open.set(true);
+    element(&root, "help-overlay").await;
+    assert!(find(&root, "shortcut-space").is_some());
+    element(&root, "help-close").await.click();
+    until("the overlay closes", || {
+        find(&root, "help-overlay").is_none()
+    })
+    .await;
+    assert!(!store.help_open.get_untracked());
+}
