@@ -11,6 +11,8 @@ use leptos::prelude::*;
 use spacetime_core::layout::{ArrowEnd, Layout, LayoutOptions};
 use spacetime_core::{EventKind, Relation, Trace};
 
+use wasm_bindgen::JsCast;
+
 use crate::store::{ClockMode, Selection, Store};
 
 /// Pixel coordinates are kept in tenths of a pixel so shapes can be compared and hashed.
@@ -178,6 +180,102 @@ fn arrow_class(shape: &ArrowShape) -> &'static str {
     }
 }
 
+/// Text made safe to place inside SVG markup.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The markup of the event dots. Dots and arrows are written as markup and handed to the
+/// browser in one piece: parsing it is far cheaper than creating each element through
+/// WebAssembly calls, which matters when a scrub redraws a whole screen of them. Clicks reach
+/// them through one listener on the diagram, by their `data-testid`.
+pub fn events_markup(shapes: &[EventShape]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(shapes.len() * 200);
+    for e in shapes {
+        let (x, y) = (unpx(e.x), unpx(e.y));
+        let _ = write!(
+            out,
+            r#"<g class="event" data-testid="event-{id}"><circle class="{class}" cx="{x}" cy="{y}" r="7" fill="{fill}"></circle><text class="clock-label" x="{x}" y="{ly}" text-anchor="middle" data-testid="clock-{id}">{clock}</text></g>"#,
+            id = e.id,
+            class = event_class(e),
+            fill = e.colour,
+            ly = unpx(e.y - 120),
+            clock = escape(&e.clock),
+        );
+    }
+    out
+}
+
+/// The markup of the arrows (see [`events_markup`]).
+pub fn arrows_markup(shapes: &[ArrowShape]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(shapes.len() * 320);
+    for a in shapes {
+        let (x1, y1, x2, y2) = (unpx(a.x1), unpx(a.y1), unpx(a.x2), unpx(a.y2));
+        let fate = match a.end {
+            ArrowEnd::Received => "Received",
+            ArrowEnd::InFlight => "InFlight",
+            ArrowEnd::Died => "Died",
+        };
+        let head = if a.end == ArrowEnd::Received {
+            r#" marker-end="url(#arrowhead)""#
+        } else {
+            ""
+        };
+        let _ = write!(
+            out,
+            r#"<g class="{class}" data-testid="msg-{id}" data-fate="{fate}"><line class="arrow-hit" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"></line><line class="arrow-line" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"{head}></line><text class="msg-label" x="{mx}" y="{my}" text-anchor="middle">{label}</text>"#,
+            class = arrow_class(a),
+            id = a.id,
+            mx = unpx((a.x1 + a.x2) / 2),
+            my = unpx((a.y1 + a.y2) / 2 - 40),
+            label = escape(&a.label),
+        );
+        if a.end == ArrowEnd::Died {
+            let (cx, cy) = (f64::from(a.x2) / 10.0, f64::from(a.y2) / 10.0);
+            let _ = write!(
+                out,
+                r#"<path class="cross" data-testid="cross-{id}" d="M {} {} L {} {} M {} {} L {} {}"></path>"#,
+                cx - 6.0,
+                cy - 6.0,
+                cx + 6.0,
+                cy + 6.0,
+                cx - 6.0,
+                cy + 6.0,
+                cx + 6.0,
+                cy - 6.0,
+                id = a.id,
+            );
+        }
+        out.push_str("</g>");
+    }
+    out
+}
+
+/// What a click on the element with this `data-testid` selects.
+pub fn selection_of_testid(testid: &str) -> Option<Selection> {
+    let (kind, number) = testid.rsplit_once('-')?;
+    let n: usize = number.parse().ok()?;
+    match kind {
+        "event" | "clock" => Some(Selection::Event(n)),
+        "msg" | "cross" => Some(Selection::Message(n)),
+        "lane" => Some(Selection::Process(n)),
+        _ => None,
+    }
+}
+
 /// Layout options that fit a run into a pane of `width` x `height` pixels at zoom 1: lanes
 /// spread over the height (within readable bounds), time over the width (but never so dense that
 /// dots merge: long runs scroll instead).
@@ -311,7 +409,18 @@ pub fn Diagram() -> impl IntoView {
                 aria-label="Space-time diagram"
                 width=move || format!("{:.0}", layout.get().width)
                 height=move || format!("{:.0}", layout.get().height)
-                on:click=move |_| store.selection.set(Selection::Nothing)
+                on:click=move |ev| {
+                    let picked = ev
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                        .and_then(|el| el.closest("[data-testid]").ok().flatten())
+                        .and_then(|el| el.get_attribute("data-testid"))
+                        .and_then(|id| selection_of_testid(&id));
+                    match picked {
+                        Some(s) => select(s),
+                        None => store.selection.set(Selection::Nothing),
+                    }
+                }
             >
                 <defs>
                     <marker id="arrowhead" viewBox="0 0 10 10" refX="9" refY="5"
@@ -327,8 +436,7 @@ pub fn Diagram() -> impl IntoView {
                         let y = format!("{:.1}", lane.y);
                         let selected = move || store.selection.get() == Selection::Process(p);
                         view! {
-                            <g class="lane" class:selected=selected data-testid=format!("lane-{p}")
-                                on:click=move |ev| { ev.stop_propagation(); select(Selection::Process(p)); }>
+                            <g class="lane" class:selected=selected data-testid=format!("lane-{p}")>
                                 <line class="lane-hit" x1="0" x2=move || format!("{:.0}", layout.get().width)
                                     y1=y.clone() y2=y.clone()></line>
                                 <line class="lane-line" x1=format!("{:.1}", layout.get_untracked().options.margin_left - 8.0)
@@ -350,55 +458,8 @@ pub fn Diagram() -> impl IntoView {
                 <line class="now-line" data-testid="now-line"
                     x1=move || unpx(now_x.get()) x2=move || unpx(now_x.get())
                     y1="8" y2=move || format!("{:.0}", layout.get().height - 8.0)></line>
-                <For
-                    each=move || arrows.get()
-                    key=|a| a.clone()
-                    children=move |a| {
-                        let id = a.id;
-                        let class = arrow_class(&a);
-                        let (x1, y1, x2, y2) = (unpx(a.x1), unpx(a.y1), unpx(a.x2), unpx(a.y2));
-                        let mid_x = unpx((a.x1 + a.x2) / 2);
-                        let mid_y = unpx((a.y1 + a.y2) / 2 - 40);
-                        let died = a.end == ArrowEnd::Died;
-                        let cross = died.then(|| {
-                            let (cx, cy) = (f64::from(a.x2) / 10.0, f64::from(a.y2) / 10.0);
-                            view! {
-                                <path class="cross" data-testid=format!("cross-{id}")
-                                    d=format!("M {} {} L {} {} M {} {} L {} {}",
-                                        cx - 6.0, cy - 6.0, cx + 6.0, cy + 6.0, cx - 6.0, cy + 6.0, cx + 6.0, cy - 6.0)></path>
-                            }
-                        });
-                        let head = (a.end == ArrowEnd::Received).then_some("url(#arrowhead)");
-                        view! {
-                            <g class=class data-testid=format!("msg-{id}") data-fate=format!("{:?}", a.end)
-                                on:click=move |ev| { ev.stop_propagation(); select(Selection::Message(id)); }>
-                                <line class="arrow-hit" x1=x1.clone() y1=y1.clone() x2=x2.clone() y2=y2.clone()></line>
-                                <line class="arrow-line" x1=x1 y1=y1 x2=x2 y2=y2 marker-end=head></line>
-                                <text class="msg-label" x=mid_x y=mid_y text-anchor="middle">{a.label.clone()}</text>
-                                {cross}
-                            </g>
-                        }
-                    }
-                />
-                <For
-                    each=move || events.get()
-                    key=|e| e.clone()
-                    children=move |e| {
-                        let id = e.id;
-                        let class = event_class(&e);
-                        let (x, y) = (unpx(e.x), unpx(e.y));
-                        let label_y = unpx(e.y - 120);
-                        let clock = e.clock.clone();
-                        view! {
-                            <g data-testid=format!("event-{id}") class="event"
-                                on:click=move |ev| { ev.stop_propagation(); select(Selection::Event(id)); }>
-                                <circle class=class cx=x.clone() cy=y r="7" fill=e.colour></circle>
-                                <text class="clock-label" x=x y=label_y text-anchor="middle"
-                                    data-testid=format!("clock-{id}")>{clock}</text>
-                            </g>
-                        }
-                    }
-                />
+                <g class="arrows" inner_html=move || arrows_markup(&arrows.get())></g>
+                <g class="events" inner_html=move || events_markup(&events.get())></g>
             </svg>
         </div>
     }
@@ -500,6 +561,37 @@ mod tests {
         assert_eq!(arrows.len(), 1);
         assert_eq!(arrows[0].end, ArrowEnd::Died);
         assert!(t.events.iter().all(|e| e.kind != EventKind::Receive));
+    }
+
+    #[test]
+    fn markup_escapes_labels_and_names_every_shape() {
+        assert_eq!(escape("<a & \"b\">"), "&lt;a &amp; &quot;b&quot;&gt;");
+        let t = run(
+            "clocks-three-events",
+            vec![Intervention {
+                step: 2,
+                action: Action::Drop { message: 0 },
+            }],
+        );
+        let layout = Layout::new(&t, LayoutOptions::default());
+        let steps = t.step_count();
+        let events = events_markup(&event_shapes(&t, &layout, steps, ALL, Selection::Nothing, ClockMode::Lamport));
+        for e in &t.events {
+            assert!(events.contains(&format!(r#"data-testid="event-{}""#, e.id)));
+        }
+        let arrows = arrows_markup(&arrow_shapes(&t, &layout, steps, 1e9, ALL, Selection::Nothing));
+        assert!(arrows.contains(r#"data-testid="msg-0" data-fate="Died""#));
+        assert!(arrows.contains(r#"data-testid="cross-0""#));
+    }
+
+    #[test]
+    fn clicks_select_by_testid() {
+        assert_eq!(selection_of_testid("event-12"), Some(Selection::Event(12)));
+        assert_eq!(selection_of_testid("clock-3"), Some(Selection::Event(3)));
+        assert_eq!(selection_of_testid("msg-4"), Some(Selection::Message(4)));
+        assert_eq!(selection_of_testid("lane-2"), Some(Selection::Process(2)));
+        assert_eq!(selection_of_testid("diagram"), None);
+        assert_eq!(selection_of_testid("down-x"), None);
     }
 
     #[test]

@@ -321,11 +321,24 @@ impl Store {
     pub fn states_at_cursor(&self) -> Vec<String> {
         let cursor = self.cursor.get();
         self.trace.with(|t| {
-            let mut states = vec![String::from("not started"); t.processes.len()];
-            for e in t.events.iter().take_while(|e| e.step < cursor) {
-                states[e.process].clone_from(&e.state);
+            let shown = t.events.partition_point(|e| e.step < cursor);
+            let mut states: Vec<Option<&str>> = vec![None; t.processes.len()];
+            let mut missing = states.len();
+            // Walk back from the cursor: each lane's latest event is found once, and the walk
+            // stops as soon as every lane has one.
+            for e in t.events[..shown].iter().rev() {
+                if missing == 0 {
+                    break;
+                }
+                if states[e.process].is_none() {
+                    states[e.process] = Some(&e.state);
+                    missing -= 1;
+                }
             }
             states
+                .into_iter()
+                .map(|s| s.unwrap_or("not started").to_string())
+                .collect()
         })
     }
 

@@ -304,6 +304,19 @@ impl Protocol for Gossip {
             GossipParams::default(),
         );
         flood.variant = "flood".into();
+        let busy = scenario(
+            "gossip-busy-sixteen",
+            "A busy network of sixteen",
+            "Sixteen processes and twenty-four rumours: a long run (over 2,000 events) to scrub \
+             through, zoom into and break.",
+            16,
+            GossipParams {
+                fanout: 3,
+                rumours: 24,
+                interval: 30,
+                origin: 0,
+            },
+        );
         vec![
             scenario(
                 "gossip-one-rumour",
@@ -326,6 +339,7 @@ impl Protocol for Gossip {
             ),
             lossy,
             flood,
+            busy,
         ]
     }
 }

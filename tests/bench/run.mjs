@@ -1,0 +1,108 @@
+// Browser benchmark (not a test): frame times of the release build in headless Chromium.
+//
+//   node tests/bench/run.mjs            # after `trunk build --release --offline` (make bench does both)
+//
+// It serves dist/ on loopback, opens the 2,250-event scenario `gossip-busy-sixteen` at 1920x1080,
+// and measures, from requestAnimationFrame timestamps inside the page:
+//   - playing: the gap between frames while the run plays at 64 steps a second;
+//   - scrubbing: the time from moving the scrubber to the next painted frame, over 300 positions.
+// It prints the median, 95th percentile and worst frame in milliseconds (aim: p95 under 16.7 ms),
+// plus what the first visit transferred. The numbers go in closing notes; nothing asserts them.
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../e2e/server.mjs';
+import { launchBrowser } from '../e2e/helpers.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const dist = process.env.BENCH_DIST || path.join(root, 'dist');
+const SCENARIO = process.env.BENCH_SCENARIO || 'gossip-busy-sixteen';
+
+function stats(samples) {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  return {
+    frames: s.length,
+    median: at(0.5).toFixed(2),
+    p95: at(0.95).toFixed(2),
+    worst: s[s.length - 1].toFixed(2),
+  };
+}
+
+async function firstVisitBytes() {
+  let raw = 0;
+  let gz = 0;
+  for (const name of await readdir(dist)) {
+    if (!/\.(wasm|js|css|html)$/.test(name)) continue;
+    const file = path.join(dist, name);
+    raw += (await stat(file)).size;
+    gz += gzipSync(readFileSync(file), { level: 9 }).length;
+  }
+  return { raw, gz };
+}
+
+const server = await startServer(dist, { prefix: '/spacetime/' });
+const base = `http://127.0.0.1:${server.address().port}/spacetime/`;
+const browser = await launchBrowser();
+try {
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  const t0 = Date.now();
+  await page.goto(base);
+  await page.waitForSelector('[data-testid=diagram]');
+  const startup = Date.now() - t0;
+  await page.click(`[data-testid=lesson-${SCENARIO.split('-')[0]}]`);
+  await page.selectOption('[data-testid=scenario-select]', SCENARIO);
+  await page.waitForFunction(() => document.querySelector('[data-testid=step-count]')?.textContent.includes('/ 1'));
+  const total = await page.$eval('[data-testid=step-count]', (e) => Number(e.textContent.split('/')[1]));
+
+  // Playing: 64 steps a second, for four seconds, from the start.
+  const playing = await page.evaluate(async () => {
+    const speed = document.querySelector('[data-testid=speed]');
+    speed.value = '6';
+    speed.dispatchEvent(new Event('input', { bubbles: true }));
+    document.querySelector('[data-testid=btn-play]').click();
+    const gaps = [];
+    let last = performance.now();
+    await new Promise((done) => {
+      const end = last + 4000;
+      const frame = (now) => {
+        gaps.push(now - last);
+        last = now;
+        if (now < end) requestAnimationFrame(frame);
+        else done();
+      };
+      requestAnimationFrame(frame);
+    });
+    document.querySelector('[data-testid=btn-play]').click();
+    return gaps.slice(2);
+  });
+  const shownEvents = await page.$$eval('[data-testid^=event-]', (e) => e.length);
+
+  // Scrubbing: jump the scrubber across the whole run, one position per frame.
+  const scrubbing = await page.evaluate(async (total) => {
+    const scrubber = document.querySelector('[data-testid=scrubber]');
+    const times = [];
+    for (let i = 0; i < 300; i++) {
+      // A sweep forward, then random jumps: what a teacher dragging the handle does.
+      const to = i < 150 ? Math.round((i / 150) * total) : Math.floor(Math.random() * total);
+      const start = performance.now();
+      scrubber.value = String(to);
+      scrubber.dispatchEvent(new Event('input', { bubbles: true }));
+      await new Promise((r) => requestAnimationFrame(() => r()));
+      times.push(performance.now() - start);
+    }
+    return times;
+  }, total);
+
+  const bytes = await firstVisitBytes();
+  console.log(`scenario ${SCENARIO}: ${total} steps; ${shownEvents} event dots on screen after playing`);
+  console.log(`startup to first diagram: ${startup} ms`);
+  console.log('playing   (ms between frames):', stats(playing));
+  console.log('scrubbing (ms from input to next frame):', stats(scrubbing));
+  console.log(`first visit (html+js+css+wasm): ${bytes.raw} bytes raw, ${bytes.gz} bytes gzipped`);
+} finally {
+  await browser.close();
+  server.close();
+}
