@@ -332,7 +332,7 @@ impl<P: Process> Simulation<P> {
             .unwrap_or(0);
         let target = self.state.step;
         self.interventions = new;
-        if self.state.interventions_applied <= first_diff {
+        if self.state.interventions_applied <= first_diff && changed_step >= self.state.step {
             // Nothing applied so far changes: the new interventions are all still to come.
             return Ok(());
         }
@@ -389,7 +389,7 @@ impl<P: Process> Simulation<P> {
             return false;
         }
         let step = self.state.step;
-        if step % self.checkpoint_every == 0
+        if step.is_multiple_of(self.checkpoint_every)
             && self.checkpoints.len() as u64 <= step / self.checkpoint_every
         {
             self.take_checkpoint();
@@ -397,27 +397,37 @@ impl<P: Process> Simulation<P> {
         self.narration.clear();
         let mut actor = None;
         let mut happened = false;
-        while let Some(planned) = self.interventions.get(self.state.interventions_applied) {
-            if planned.step > step && !self.state.queue.is_empty() {
-                break;
+        loop {
+            while let Some(planned) = self.interventions.get(self.state.interventions_applied) {
+                if planned.step > step && !self.state.queue.is_empty() {
+                    break;
+                }
+                let planned = planned.clone();
+                self.state.interventions_applied += 1;
+                happened |= self.intervene(&planned);
             }
-            let planned = planned.clone();
-            self.state.interventions_applied += 1;
-            happened |= self.intervene(&planned);
-        }
-        while let Some((&(time, seq), _)) = self.state.queue.first_key_value() {
-            if self.limits.max_time.is_some_and(|max| time > max) {
-                break;
+            while let Some((&(time, seq), _)) = self.state.queue.first_key_value() {
+                if self.limits.max_time.is_some_and(|max| time > max) {
+                    break;
+                }
+                let item = self
+                    .state
+                    .queue
+                    .remove(&(time, seq))
+                    .expect("key just seen");
+                self.state.now = time;
+                if let Some(acted) = self.handle(item) {
+                    actor = acted;
+                    happened = true;
+                    break;
+                }
             }
-            let item = self
-                .state
-                .queue
-                .remove(&(time, seq))
-                .expect("key just seen");
-            self.state.now = time;
-            if let Some(acted) = self.handle(item) {
-                actor = acted;
-                happened = true;
+            // If only stale timers were left, the queue is now empty and the interventions still
+            // to come apply now, in this call (not in the next one, which a run may never make).
+            if happened
+                || !self.state.queue.is_empty()
+                || self.state.interventions_applied == self.interventions.len()
+            {
                 break;
             }
         }
@@ -647,7 +657,7 @@ impl<P: Process> Simulation<P> {
                         original.payload.clone(),
                         Some(id),
                     );
-                    self.schedule_delivery(copy, payload, self.state.now + latency);
+                    self.schedule_delivery(copy, payload, self.state.now.saturating_add(latency));
                     self.narration.push(format!(
                         "You duplicate {} from {} to {}.",
                         original.label, self.names[original.from], self.names[original.to]
@@ -659,7 +669,7 @@ impl<P: Process> Simulation<P> {
             ResolvedAction::Delay(id, by) => match message_action(id) {
                 Ok(key) => {
                     let item = self.state.queue.remove(&key).expect("in flight");
-                    let new_key = self.state.push(key.0 + by, item);
+                    let new_key = self.state.push(key.0.saturating_add(by), item);
                     self.state.in_flight.insert(id, new_key);
                     let m = &mut self.trace.messages[id];
                     m.arrives_at = new_key.0;
@@ -838,7 +848,7 @@ impl<P: Process> Simulation<P> {
                     let generation = self.state.timer_generation;
                     self.state.timers[p].insert(name.clone(), generation);
                     self.state.push(
-                        self.state.now + after,
+                        self.state.now.saturating_add(after),
                         Pending::Timer {
                             process: p,
                             name,
@@ -934,9 +944,10 @@ impl<P: Process> Simulation<P> {
         let cut = self.state.cut.contains(&(from.min(to), from.max(to)));
         if cut || (loss > 0.0 && self.state.rng.random_bool(loss)) {
             // The message dies half way; its arrow ends there, in a cross.
-            let key = self
-                .state
-                .push(self.state.now + latency / 2, Pending::Lose(id));
+            let key = self.state.push(
+                self.state.now.saturating_add(latency / 2),
+                Pending::Lose(id),
+            );
             self.state.in_flight.insert(id, key);
             self.trace.messages[id].arrives_at = key.0;
             return;
@@ -947,10 +958,10 @@ impl<P: Process> Simulation<P> {
         if duplicate {
             let copy = self.new_message(from, to, send_event, label, payload, Some(id));
             let later = self.sample_latency(from, to);
-            self.schedule_delivery(id, message.clone(), self.state.now + latency);
-            self.schedule_delivery(copy, message, self.state.now + later);
+            self.schedule_delivery(id, message.clone(), self.state.now.saturating_add(latency));
+            self.schedule_delivery(copy, message, self.state.now.saturating_add(later));
         } else {
-            self.schedule_delivery(id, message, self.state.now + latency);
+            self.schedule_delivery(id, message, self.state.now.saturating_add(latency));
         }
     }
 }

@@ -54,7 +54,8 @@ impl Payload for Rumour {
     }
 }
 
-/// One gossiping process.
+/// One gossiping process. What it has heard is kept on stable storage: a process that crashes
+/// and recovers does not pass an old rumour on again (and so never hears one twice).
 #[derive(Clone, Debug)]
 pub struct GossipNode {
     /// How many peers to tell; `None` tells them all (flooding).
@@ -113,13 +114,6 @@ impl Process for GossipNode {
         if self.started < self.rumours {
             ctx.set_timer("new rumour", self.interval);
         }
-    }
-
-    fn on_crash(&mut self) {
-        // What a process has heard is in memory only; a recovered process starts over, but the
-        // origin remembers how many rumours it started (so it never reuses a number).
-        self.heard.iter_mut().for_each(|w| *w = 0);
-        self.heard_count = 0;
     }
 
     fn on_recover(&mut self, ctx: &mut Context<'_, Rumour>) {
