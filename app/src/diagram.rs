@@ -200,26 +200,51 @@ pub fn escape(text: &str) -> String {
 /// browser in one piece: parsing it is far cheaper than creating each element through
 /// WebAssembly calls, which matters when a scrub redraws a whole screen of them. Clicks reach
 /// them through one listener on the diagram, by their `data-testid`.
-pub fn events_markup(shapes: &[EventShape]) -> String {
+pub fn events_markup(shapes: &[EventShape], labelled: bool) -> String {
     use std::fmt::Write as _;
     let mut out = String::with_capacity(shapes.len() * 200);
     for e in shapes {
         let (x, y) = (unpx(e.x), unpx(e.y));
         let _ = write!(
             out,
-            r#"<g class="event" data-testid="event-{id}"><circle class="{class}" cx="{x}" cy="{y}" r="7" fill="{fill}"></circle><text class="clock-label" x="{x}" y="{ly}" text-anchor="middle" data-testid="clock-{id}">{clock}</text></g>"#,
+            r#"<g class="event" data-testid="event-{id}"><circle class="{class}" cx="{x}" cy="{y}" r="7" fill="{fill}"></circle>"#,
             id = e.id,
             class = event_class(e),
             fill = e.colour,
-            ly = unpx(e.y - 120),
-            clock = escape(&e.clock),
         );
+        if (labelled || e.highlight == Highlight::Selected) && !e.clock.is_empty() {
+            let _ = write!(
+                out,
+                r#"<text class="clock-label" x="{x}" y="{ly}" text-anchor="middle" data-testid="clock-{id}">{clock}</text>"#,
+                id = e.id,
+                ly = unpx(e.y - 120),
+                clock = escape(&e.clock),
+            );
+        }
+        out.push_str("</g>");
     }
     out
 }
 
+/// Beyond this many dots on screen, clock labels would pile up unreadably: only the selected
+/// event keeps its label (zoom in to see the others).
+pub const MAX_LABELLED_EVENTS: usize = 400;
+/// Likewise for message labels.
+pub const MAX_LABELLED_ARROWS: usize = 160;
+/// Dots and arrows are drawn in groups of this many ids, so that a new frame re-writes only the
+/// groups that changed (while playing, usually just the last one).
+pub const CHUNK: usize = 96;
+
+/// Shapes split into groups by id (each list must be sorted by id), keyed by their group index.
+pub fn chunks<T>(shapes: &[T], id: impl Fn(&T) -> usize) -> Vec<(usize, &[T])> {
+    shapes
+        .chunk_by(|a, b| id(a) / CHUNK == id(b) / CHUNK)
+        .map(|c| (id(&c[0]) / CHUNK, c))
+        .collect()
+}
+
 /// The markup of the arrows (see [`events_markup`]).
-pub fn arrows_markup(shapes: &[ArrowShape]) -> String {
+pub fn arrows_markup(shapes: &[ArrowShape], labelled: bool) -> String {
     use std::fmt::Write as _;
     let mut out = String::with_capacity(shapes.len() * 320);
     for a in shapes {
@@ -236,13 +261,31 @@ pub fn arrows_markup(shapes: &[ArrowShape]) -> String {
         };
         let _ = write!(
             out,
-            r#"<g class="{class}" data-testid="msg-{id}" data-fate="{fate}"><line class="arrow-hit" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"></line><line class="arrow-line" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"{head}></line><text class="msg-label" x="{mx}" y="{my}" text-anchor="middle">{label}</text>"#,
+            r#"<g class="{class}" data-testid="msg-{id}" data-fate="{fate}">"#,
             class = arrow_class(a),
             id = a.id,
-            mx = unpx((a.x1 + a.x2) / 2),
-            my = unpx((a.y1 + a.y2) / 2 - 40),
-            label = escape(&a.label),
         );
+        // A wide transparent line makes a thin arrow easy to click; in a dense view it would
+        // double the work of every frame, and arrows are too close to pick out anyway.
+        if labelled {
+            let _ = write!(
+                out,
+                r#"<line class="arrow-hit" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"></line>"#
+            );
+        }
+        let _ = write!(
+            out,
+            r#"<line class="arrow-line" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"{head}></line>"#
+        );
+        if labelled || a.selected {
+            let _ = write!(
+                out,
+                r#"<text class="msg-label" x="{mx}" y="{my}" text-anchor="middle">{label}</text>"#,
+                mx = unpx((a.x1 + a.x2) / 2),
+                my = unpx((a.y1 + a.y2) / 2 - 40),
+                label = escape(&a.label),
+            );
+        }
         if a.end == ArrowEnd::Died {
             let (cx, cy) = (f64::from(a.x2) / 10.0, f64::from(a.y2) / 10.0);
             let _ = write!(
@@ -368,15 +411,17 @@ pub fn Diagram() -> impl IntoView {
     };
     let resize = window_event_listener(leptos::ev::resize, move |_| measure());
     on_cleanup(move || resize.remove());
-    // Keep the "now" line in view while playing or stepping.
+    // Keep the "now" line in view while playing or stepping. The pane's scroll position is read
+    // from the signal the scroll listener keeps, not from the DOM: reading it would force the
+    // browser to lay the page out again on every frame.
     Effect::new(move |_| {
         let x = f64::from(now_x.get()) / 10.0;
-        if let Some(el) = pane.get_untracked() {
-            let left = f64::from(el.scroll_left());
-            let width = f64::from(el.client_width());
-            if x > left + width - 60.0 || x < left + 40.0 {
-                el.set_scroll_left((x - width / 2.0).max(0.0) as i32);
-                measure();
+        let Window { left, width } = window.get_untracked();
+        if x > left + width - 60.0 || x < left + 40.0 {
+            if let Some(el) = pane.get_untracked() {
+                let left = (x - width / 2.0).max(0.0);
+                el.set_scroll_left(left as i32);
+                window.set(Window { left, width });
             }
         }
     });
@@ -458,8 +503,30 @@ pub fn Diagram() -> impl IntoView {
                 <line class="now-line" data-testid="now-line"
                     x1=move || unpx(now_x.get()) x2=move || unpx(now_x.get())
                     y1="8" y2=move || format!("{:.0}", layout.get().height - 8.0)></line>
-                <g class="arrows" inner_html=move || arrows_markup(&arrows.get())></g>
-                <g class="events" inner_html=move || events_markup(&events.get())></g>
+                <g class="arrows">
+                    <For
+                        each=move || arrows.with(|a| {
+                            let labelled = a.len() <= MAX_LABELLED_ARROWS;
+                            chunks(a, |s| s.id).into_iter()
+                                .map(|(i, c)| (i, arrows_markup(c, labelled)))
+                                .collect::<Vec<_>>()
+                        })
+                        key=|chunk| chunk.clone()
+                        children=|(_, markup)| view! { <g inner_html=markup></g> }
+                    />
+                </g>
+                <g class="events">
+                    <For
+                        each=move || events.with(|e| {
+                            let labelled = e.len() <= MAX_LABELLED_EVENTS;
+                            chunks(e, |s| s.id).into_iter()
+                                .map(|(i, c)| (i, events_markup(c, labelled)))
+                                .collect::<Vec<_>>()
+                        })
+                        key=|chunk| chunk.clone()
+                        children=|(_, markup)| view! { <g inner_html=markup></g> }
+                    />
+                </g>
             </svg>
         </div>
     }
@@ -575,13 +642,28 @@ mod tests {
         );
         let layout = Layout::new(&t, LayoutOptions::default());
         let steps = t.step_count();
-        let events = events_markup(&event_shapes(&t, &layout, steps, ALL, Selection::Nothing, ClockMode::Lamport));
+        let events = events_markup(&event_shapes(&t, &layout, steps, ALL, Selection::Nothing, ClockMode::Lamport), true);
         for e in &t.events {
             assert!(events.contains(&format!(r#"data-testid="event-{}""#, e.id)));
         }
-        let arrows = arrows_markup(&arrow_shapes(&t, &layout, steps, 1e9, ALL, Selection::Nothing));
+        let arrows = arrows_markup(&arrow_shapes(&t, &layout, steps, 1e9, ALL, Selection::Nothing), true);
+        assert!(arrows.contains("msg-label"));
+        assert!(!arrows_markup(&arrow_shapes(&t, &layout, steps, 1e9, ALL, Selection::Nothing), false).contains("msg-label"));
         assert!(arrows.contains(r#"data-testid="msg-0" data-fate="Died""#));
         assert!(arrows.contains(r#"data-testid="cross-0""#));
+    }
+
+    #[test]
+    fn shapes_are_grouped_by_id_in_order() {
+        let t = run("gossip-many-rumours", vec![]);
+        let layout = Layout::new(&t, LayoutOptions::default());
+        let shapes = event_shapes(&t, &layout, t.step_count(), ALL, Selection::Nothing, ClockMode::Off);
+        let groups = chunks(&shapes, |s| s.id);
+        assert_eq!(groups.iter().map(|(_, c)| c.len()).sum::<usize>(), shapes.len());
+        for (i, c) in &groups {
+            assert!(c.iter().all(|s| s.id / CHUNK == *i));
+        }
+        assert!(groups.windows(2).all(|w| w[0].0 < w[1].0));
     }
 
     #[test]
