@@ -90,3 +90,140 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: file });
   return file;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Polling and app-specific helpers for the behaviour tests (app.test.mjs).
+// ---------------------------------------------------------------------------------------------
+
+/** CSS selector of the element with this data-testid. */
+export const tid = (id) => `[data-testid="${id}"]`;
+
+/**
+ * Polls `probe` (sync or async) every `interval` ms until `ok(value)` holds; returns that value.
+ * On timeout it fails with `what` and the last value seen, so a failure says what the page showed.
+ */
+export async function until(what, probe, ok = Boolean, { timeout = 5000, interval = 20 } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await probe();
+    if (ok(last)) return last;
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeout} ms waiting until ${what}; last seen: ${JSON.stringify(last)}`);
+    }
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+/**
+ * Opens a fresh page at `viewport`, starts the app, runs `body(page)`, then checks that nothing
+ * logged an error or failed to load; always closes the page's context.
+ */
+export async function withApp(browser, body, viewport = VIEWPORTS[0]) {
+  const { context, page, problems } = await openPage(browser, viewport);
+  try {
+    await gotoApp(page);
+    await page.locator(tid('diagram')).waitFor();
+    await body(page);
+    if (problems.length) throw new Error(`the page reported problems:\n${problems.join('\n')}`);
+  } finally {
+    await context.close();
+  }
+}
+
+/** The playback position, from the "step N / M" label: `{ step, total }`. */
+export async function position(page) {
+  const text = await page.locator(tid('step-count')).textContent();
+  const m = /^step (\d+) \/ (\d+)$/.exec(text ?? '');
+  if (!m) throw new Error(`step-count reads "${text}"`);
+  return { step: Number(m[1]), total: Number(m[2]) };
+}
+
+/** Waits until the playback shows step `n`. */
+export async function waitForStep(page, n, timeout = 5000) {
+  return until(`step ${n} is shown`, () => position(page), (p) => p.step === n, { timeout });
+}
+
+/** Clicks a button by test id and waits for the step counter to read `expected` (if given). */
+export async function press(page, id, expected) {
+  await page.locator(tid(id)).click();
+  if (expected !== undefined) await waitForStep(page, expected);
+}
+
+/**
+ * Clicks an element inside the SVG views by dispatching the event to it: arrows, lanes and dots
+ * overlap, so a real pointer click at the element's centre may land on another one.
+ */
+export async function clickSvg(page, id) {
+  await page.locator(tid(id)).dispatchEvent('click');
+}
+
+/** Loads a lesson by its tab and waits until the run is at step 0 with `lanes` lanes (if given). */
+export async function openLesson(page, lesson) {
+  await page.locator(tid(`lesson-${lesson}`)).click();
+  await until(`the ${lesson} lesson is active`, () =>
+    page.locator(tid(`lesson-${lesson}`)).getAttribute('class'), (c) => /\bactive\b/.test(c ?? ''));
+  await waitForStep(page, 0);
+}
+
+/**
+ * What the diagram draws, read from the DOM in one go: the lanes (with their y), the dots (id,
+ * kind, x, y, clock label, lane), the arrows (id, fate, whether a cross ends it), the down spans.
+ */
+export function diagramState(page) {
+  return page.evaluate(() => {
+    const svg = document.querySelector('[data-testid="diagram"]');
+    const num = (el, attr) => Number(el.getAttribute(attr));
+    const lanes = [...svg.querySelectorAll('g.lane')].map((g) => ({
+      p: Number(g.dataset.testid.slice('lane-'.length)),
+      y: num(g.querySelector('.lane-line'), 'y1'),
+    }));
+    const laneOf = (y) => lanes.find((l) => Math.abs(l.y - y) < 0.05)?.p ?? null;
+    const events = [...svg.querySelectorAll('g.event')].map((g) => {
+      const c = g.querySelector('circle');
+      const kind = /\bkind-(\w+)/.exec(c.getAttribute('class'))?.[1];
+      return {
+        id: Number(g.dataset.testid.slice('event-'.length)),
+        kind,
+        x: num(c, 'cx'),
+        y: num(c, 'cy'),
+        lane: laneOf(num(c, 'cy')),
+        clock: g.querySelector('.clock-label')?.textContent ?? '',
+      };
+    });
+    const messages = [...svg.querySelectorAll('g[data-fate]')].map((g) => ({
+      id: Number(g.dataset.testid.slice('msg-'.length)),
+      fate: g.dataset.fate,
+      cross: !!g.querySelector('[data-testid^="cross-"]'),
+    }));
+    const down = [...svg.querySelectorAll('rect.down-span')].map((r) => ({
+      p: Number(r.dataset.testid.slice('down-'.length)),
+      x: num(r, 'x'),
+      width: num(r, 'width'),
+      y: num(r, 'y') + num(r, 'height') / 2,
+    }));
+    return { lanes, events, messages, down };
+  });
+}
+
+/** The dots on lane `p`, in the diagram state `state`. */
+export const eventsOn = (state, p) => state.events.filter((e) => e.lane === p);
+
+/** Jumps to the end of the run (the ⏭ button) and waits until it is shown; returns the position. */
+export async function toEnd(page) {
+  await page.locator(tid('btn-end')).click();
+  return until('the end of the run is shown', () => position(page), (p) => p.step === p.total);
+}
+
+/**
+ * Fails unless two serialized views are identical, showing only where they first differ (the
+ * whole SVG would bury the difference).
+ */
+export function assertSameMarkup(actual, expected, what) {
+  if (actual === expected) return;
+  let i = 0;
+  while (i < actual.length && i < expected.length && actual[i] === expected[i]) i++;
+  const around = (s) => JSON.stringify(s.slice(Math.max(0, i - 160), i + 160));
+  throw new Error(`${what}: the markup differs at character ${i} (of ${actual.length} vs ${expected.length})\n`
+    + `  now:    ${around(actual)}\n  before: ${around(expected)}`);
+}
