@@ -10,9 +10,17 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 t0=$SECONDS
 "$ROOT/scripts/ensure-tools.sh"
 
-step cargo test --workspace
-step cargo test -p spacetime-app --target wasm32-unknown-unknown
+# Every step's output is also kept, to count the tests at the end.
+output=$(mktemp)
+trap 'rm -f "$output"' EXIT
+counted() { step "$@" 2>&1 | tee -a "$output"; }
+
+counted cargo test --workspace
+counted cargo test -p spacetime-app --target wasm32-unknown-unknown
 step trunk build --release --offline
-step node tests/e2e/run.mjs
+counted node tests/e2e/run.mjs
 
 log "all tests passed in $((SECONDS - t0))s"
+# One closing line for the whole run: cargo's and node's own counts, added up.
+passed=$(grep -aEo 'test result: ok\. [0-9]+ passed|^ℹ pass [0-9]+' "$output" | grep -Eo '[0-9]+' | awk '{s += $1} END {print s + 0}')
+echo "tests: $passed passed, 0 failed"
