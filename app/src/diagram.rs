@@ -450,6 +450,7 @@ pub fn Diagram() -> impl IntoView {
             <svg
                 data-testid="diagram"
                 class="diagram"
+                class:dense=move || events.with(|e| e.len() > MAX_LABELLED_EVENTS)
                 role="img"
                 aria-label="Space-time diagram"
                 width=move || format!("{:.0}", layout.get().width)
