@@ -235,6 +235,62 @@ pub const MAX_LABELLED_ARROWS: usize = 160;
 /// groups that changed (while playing, usually just the last one).
 pub const CHUNK: usize = 96;
 
+/// The markup of groups of shapes, remembered between frames: a group whose shapes did not change
+/// keeps its markup and its version, so it is neither written again nor handed to the browser
+/// again. While a run plays, only the newest group of dots and the groups holding moving arrows
+/// change.
+#[derive(Debug)]
+pub struct MarkupCache<S> {
+    groups: std::collections::BTreeMap<usize, (Vec<S>, u64, Arc<str>)>,
+    labelled: bool,
+    next_version: u64,
+}
+
+impl<S> Default for MarkupCache<S> {
+    fn default() -> Self {
+        MarkupCache {
+            groups: Default::default(),
+            labelled: false,
+            next_version: 0,
+        }
+    }
+}
+
+impl<S: PartialEq + Clone> MarkupCache<S> {
+    /// The groups of `shapes` (sorted by `id`) as (group, version, markup), rendering only the
+    /// groups that changed since the last call.
+    pub fn update(
+        &mut self,
+        shapes: &[S],
+        labelled: bool,
+        id: impl Fn(&S) -> usize,
+        render: impl Fn(&[S], bool) -> String,
+    ) -> Vec<(usize, u64, Arc<str>)> {
+        if labelled != self.labelled {
+            self.groups.clear();
+            self.labelled = labelled;
+        }
+        let mut out = Vec::new();
+        for (i, group) in chunks(shapes, &id) {
+            match self.groups.get(&i) {
+                Some((old, version, markup)) if old.as_slice() == group => {
+                    out.push((i, *version, markup.clone()))
+                }
+                _ => {
+                    self.next_version += 1;
+                    let markup: Arc<str> = render(group, labelled).into();
+                    self.groups
+                        .insert(i, (group.to_vec(), self.next_version, markup.clone()));
+                    out.push((i, self.next_version, markup));
+                }
+            }
+        }
+        self.groups
+            .retain(|i, _| out.iter().any(|(j, _, _)| j == i));
+        out
+    }
+}
+
 /// Shapes split into groups by id (each list must be sorted by id), keyed by their group index.
 pub fn chunks<T>(shapes: &[T], id: impl Fn(&T) -> usize) -> Vec<(usize, &[T])> {
     shapes
@@ -392,6 +448,8 @@ pub fn Diagram() -> impl IntoView {
             .collect::<Vec<_>>()
     });
     let now_x = Memo::new(move |_| px(layout.get().time_x(store.view_time())));
+    let event_cache = StoredValue::new(MarkupCache::<EventShape>::default());
+    let arrow_cache = StoredValue::new(MarkupCache::<ArrowShape>::default());
 
     let measure = move || {
         if let Some(el) = pane.get_untracked() {
@@ -508,24 +566,24 @@ pub fn Diagram() -> impl IntoView {
                     <For
                         each=move || arrows.with(|a| {
                             let labelled = a.len() <= MAX_LABELLED_ARROWS;
-                            chunks(a, |s| s.id).into_iter()
-                                .map(|(i, c)| (i, arrows_markup(c, labelled)))
-                                .collect::<Vec<_>>()
+                            arrow_cache
+                                .try_update_value(|c| c.update(a, labelled, |s| s.id, arrows_markup))
+                                .unwrap_or_default()
                         })
-                        key=|chunk| chunk.clone()
-                        children=|(_, markup)| view! { <g inner_html=markup></g> }
+                        key=|(group, version, _)| (*group, *version)
+                        children=|(_, _, markup)| view! { <g inner_html=markup.to_string()></g> }
                     />
                 </g>
                 <g class="events">
                     <For
                         each=move || events.with(|e| {
                             let labelled = e.len() <= MAX_LABELLED_EVENTS;
-                            chunks(e, |s| s.id).into_iter()
-                                .map(|(i, c)| (i, events_markup(c, labelled)))
-                                .collect::<Vec<_>>()
+                            event_cache
+                                .try_update_value(|c| c.update(e, labelled, |s| s.id, events_markup))
+                                .unwrap_or_default()
                         })
-                        key=|chunk| chunk.clone()
-                        children=|(_, markup)| view! { <g inner_html=markup></g> }
+                        key=|(group, version, _)| (*group, *version)
+                        children=|(_, _, markup)| view! { <g inner_html=markup.to_string()></g> }
                     />
                 </g>
             </svg>
@@ -643,13 +701,30 @@ mod tests {
         );
         let layout = Layout::new(&t, LayoutOptions::default());
         let steps = t.step_count();
-        let events = events_markup(&event_shapes(&t, &layout, steps, ALL, Selection::Nothing, ClockMode::Lamport), true);
+        let events = events_markup(
+            &event_shapes(
+                &t,
+                &layout,
+                steps,
+                ALL,
+                Selection::Nothing,
+                ClockMode::Lamport,
+            ),
+            true,
+        );
         for e in &t.events {
             assert!(events.contains(&format!(r#"data-testid="event-{}""#, e.id)));
         }
-        let arrows = arrows_markup(&arrow_shapes(&t, &layout, steps, 1e9, ALL, Selection::Nothing), true);
+        let arrows = arrows_markup(
+            &arrow_shapes(&t, &layout, steps, 1e9, ALL, Selection::Nothing),
+            true,
+        );
         assert!(arrows.contains("msg-label"));
-        assert!(!arrows_markup(&arrow_shapes(&t, &layout, steps, 1e9, ALL, Selection::Nothing), false).contains("msg-label"));
+        assert!(!arrows_markup(
+            &arrow_shapes(&t, &layout, steps, 1e9, ALL, Selection::Nothing),
+            false
+        )
+        .contains("msg-label"));
         assert!(arrows.contains(r#"data-testid="msg-0" data-fate="Died""#));
         assert!(arrows.contains(r#"data-testid="cross-0""#));
     }
@@ -658,13 +733,58 @@ mod tests {
     fn shapes_are_grouped_by_id_in_order() {
         let t = run("gossip-many-rumours", vec![]);
         let layout = Layout::new(&t, LayoutOptions::default());
-        let shapes = event_shapes(&t, &layout, t.step_count(), ALL, Selection::Nothing, ClockMode::Off);
+        let shapes = event_shapes(
+            &t,
+            &layout,
+            t.step_count(),
+            ALL,
+            Selection::Nothing,
+            ClockMode::Off,
+        );
         let groups = chunks(&shapes, |s| s.id);
-        assert_eq!(groups.iter().map(|(_, c)| c.len()).sum::<usize>(), shapes.len());
+        assert_eq!(
+            groups.iter().map(|(_, c)| c.len()).sum::<usize>(),
+            shapes.len()
+        );
         for (i, c) in &groups {
             assert!(c.iter().all(|s| s.id / CHUNK == *i));
         }
         assert!(groups.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn the_markup_cache_rewrites_only_changed_groups() {
+        let t = run("gossip-busy-sixteen", vec![]);
+        let layout = Layout::new(&t, LayoutOptions::default());
+        let shapes = |steps| {
+            event_shapes(
+                &t,
+                &layout,
+                steps,
+                ALL,
+                Selection::Nothing,
+                ClockMode::Lamport,
+            )
+        };
+        let mut cache = MarkupCache::default();
+        let before = cache.update(&shapes(600), false, |s| s.id, events_markup);
+        let after = cache.update(&shapes(601), false, |s| s.id, events_markup);
+        let changed: Vec<_> = after
+            .iter()
+            .filter(|(g, v, _)| !before.iter().any(|(h, w, _)| g == h && v == w))
+            .collect();
+        assert!(
+            !changed.is_empty() && changed.len() <= 2,
+            "{} groups changed",
+            changed.len()
+        );
+        let whole: String = after.iter().map(|(_, _, m)| m.to_string()).collect();
+        assert_eq!(whole, events_markup(&shapes(601), false));
+        // A change of labelling redraws everything.
+        let labelled = cache.update(&shapes(601), true, |s| s.id, events_markup);
+        assert!(labelled
+            .iter()
+            .all(|(g, v, _)| !after.iter().any(|(h, w, _)| g == h && v == w)));
     }
 
     #[test]
