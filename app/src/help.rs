@@ -7,7 +7,10 @@ use crate::store::Store;
 /// Every keyboard shortcut, as (keys, what it does). The overlay lists them in this order.
 pub const SHORTCUTS: &[(&[&str], &str)] = &[
     (&["Space"], "play / pause"),
-    (&["←", "→"], "step back / forward (a clicker's Page Up / Page Down too)"),
+    (
+        &["←", "→"],
+        "step back / forward (a clicker's Page Up / Page Down too)",
+    ),
     (&["Home", "End"], "go to the start / the end"),
     (&["d"], "drop the selected message"),
     (&["c"], "crash / recover the selected process"),

@@ -228,7 +228,9 @@ impl BadgeState {
     /// way, a liveness property that is not met yet may still be met, so it is pending, not red.
     pub fn of(report: &PropertyReport, finished: bool) -> BadgeState {
         match (report.promised, report.verdict.holds()) {
-            (true, false) if !finished && report.kind == PropertyKind::Liveness => BadgeState::Pending,
+            (true, false) if !finished && report.kind == PropertyKind::Liveness => {
+                BadgeState::Pending
+            }
             (false, _) => BadgeState::Off,
             (true, true) => BadgeState::Ok,
             (true, false) => BadgeState::Bad,
