@@ -73,7 +73,7 @@ pub fn clock_label(trace: &Trace, id: usize, mode: ClockMode) -> String {
         ClockMode::Off => String::new(),
         ClockMode::Lamport => e.lamport.to_string(),
         ClockMode::Vector => {
-            let parts: Vec<String> = e.vector.iter().map(u32::to_string).collect();
+            let parts: Vec<String> = trace.vector(id).iter().map(u32::to_string).collect();
             format!("[{}]", parts.join(","))
         }
     }

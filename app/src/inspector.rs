@@ -373,8 +373,8 @@ fn EventDetails(id: EventId) -> impl IntoView {
                     </tr>
                 }
             });
-            let vector_cells = e
-                .vector
+            let vector_cells = t
+                .vector(e.id)
                 .iter()
                 .enumerate()
                 .map(|(p, v)| {
@@ -422,7 +422,7 @@ fn EventDetails(id: EventId) -> impl IntoView {
                             <th scope="row">"Vector"</th>
                             <td>
                                 <span class="mono" data-testid="event-vector">
-                                    {format_vector(&e.vector)}
+                                    {format_vector(t.vector(e.id))}
                                 </span>
                                 <div class="vc">{vector_cells}</div>
                             </td>

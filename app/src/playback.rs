@@ -12,7 +12,7 @@ pub fn narration_at(trace: &spacetime_core::Trace, cursor: u64) -> String {
     trace
         .steps
         .get(cursor as usize - 1)
-        .map(|s| format!("t={}: {}", s.time, s.narration))
+        .map(|s| format!("t={}: {}", s.time, trace.narration(cursor as usize - 1)))
         .unwrap_or_default()
 }
 
@@ -97,7 +97,7 @@ mod tests {
         assert!(narration_at(t, 0).contains("Nothing has happened"));
         assert_eq!(
             narration_at(t, 1),
-            format!("t={}: {}", t.steps[0].time, t.steps[0].narration)
+            format!("t={}: {}", t.steps[0].time, t.narration(0))
         );
         assert!(narration_at(t, 2).contains("sends m1 to P2"));
     }

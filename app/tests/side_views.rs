@@ -281,7 +281,7 @@ async fn selecting_an_event_shows_its_clocks() {
     store.seek(end);
     let (id, lamport, vector) = store.trace.with_untracked(|t| {
         let e = t.events.last().unwrap();
-        (e.id, e.lamport, e.vector.clone())
+        (e.id, e.lamport, t.vector(e.id).to_vec())
     });
     store.selection.set(Selection::Event(id));
     let l = element(&root, "event-lamport").await;

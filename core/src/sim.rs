@@ -10,14 +10,18 @@
 //! state (not of the trace, which only grows). Changing an intervention at step `N` restores the
 //! last checkpoint at or before `N`, cuts the trace back to it, and replays from there.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashSet};
+use std::fmt::Write as _;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 use rand::Rng as _;
 
 use crate::process::{seeded_rng, Context, Effect, Payload as _, Process, ProcessId, Rng, Time};
 use crate::scenario::{Intervention, Latency, Limits, ResolvedAction, Scenario, ScenarioError};
 use crate::trace::{
-    Event, EventId, EventKind, Fate, LinkChange, Message, MessageId, Output, Step, Trace,
+    Event, EventId, EventKind, Fate, LinkChange, Message, MessageId, Output, Said, Step, Trace,
 };
 
 /// How many steps lie between two checkpoints, unless a simulation is told otherwise.
@@ -81,23 +85,92 @@ enum Pending<M> {
     Fault(ResolvedAction),
 }
 
+/// A quick hash for the short texts of a run (labels, payloads, notes), in the manner of FxHash:
+/// nothing here needs protection from crafted collisions.
+#[derive(Default)]
+struct TextHasher(u64);
+
+impl TextHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for TextHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.add(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+        }
+        let mut last = [0u8; 8];
+        let rest = chunks.remainder();
+        last[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(last));
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// An item in the event queue, at its place: `(time, sequence number)`. The queue is a heap that
+/// gives the earliest place first.
+#[derive(Clone, Debug)]
+struct Queued<M> {
+    at: Time,
+    seq: u64,
+    item: Pending<M>,
+}
+
+impl<M> Queued<M> {
+    fn key(&self) -> (Time, u64) {
+        (self.at, self.seq)
+    }
+}
+
+impl<M> PartialEq for Queued<M> {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl<M> Eq for Queued<M> {}
+
+impl<M> PartialOrd for Queued<M> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<M> Ord for Queued<M> {
+    /// Reversed, so that the max-heap's top is the earliest item.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.key().cmp(&self.key())
+    }
+}
+
 /// Everything that changes as the run goes, apart from the trace. Cloned into checkpoints.
 #[derive(Clone)]
 struct State<P: Process> {
     processes: Vec<P>,
     up: Vec<bool>,
-    queue: BTreeMap<(Time, u64), Pending<P::Message>>,
+    /// What is still to happen. A message is in flight exactly while it has an item here.
+    queue: BinaryHeap<Queued<P::Message>>,
     seq: u64,
     now: Time,
     step: u64,
     rng: Rng,
     lamport: Vec<u64>,
-    vector: Vec<Vec<u32>>,
+    /// Each process's vector clock, one after the other (`n` entries each).
+    vector: Vec<u32>,
     lane_len: Vec<usize>,
     timers: Vec<BTreeMap<String, u64>>,
     timer_generation: u64,
     cut: BTreeSet<(ProcessId, ProcessId)>,
-    in_flight: BTreeMap<MessageId, (Time, u64)>,
     fifo_last: BTreeMap<(ProcessId, ProcessId), Time>,
     /// How many interventions (in step order) have been applied.
     interventions_applied: usize,
@@ -107,8 +180,41 @@ impl<P: Process> State<P> {
     fn push(&mut self, at: Time, item: Pending<P::Message>) -> (Time, u64) {
         let key = (at, self.seq);
         self.seq += 1;
-        self.queue.insert(key, item);
+        self.queue.push(Queued {
+            at,
+            seq: key.1,
+            item,
+        });
         key
+    }
+
+    /// The place of the next item in the queue.
+    fn next_key(&self) -> Option<(Time, u64)> {
+        self.queue.peek().map(Queued::key)
+    }
+
+    /// Where message `id` waits in the queue, if it is in flight.
+    fn in_flight(&self, id: MessageId) -> Option<(Time, u64)> {
+        self.queue
+            .iter()
+            .find(|q| matches!(q.item, Pending::Deliver(m, _) | Pending::Lose(m) if m == id))
+            .map(Queued::key)
+    }
+
+    /// The item at `key`.
+    fn get(&self, key: (Time, u64)) -> Option<&Pending<P::Message>> {
+        self.queue.iter().find(|q| q.key() == key).map(|q| &q.item)
+    }
+
+    /// Take the item at `key` out of the queue (rare: only interventions do it).
+    fn remove(&mut self, key: (Time, u64)) -> Option<Pending<P::Message>> {
+        let mut items = std::mem::take(&mut self.queue).into_vec();
+        let taken = items
+            .iter()
+            .position(|q| q.key() == key)
+            .map(|i| items.swap_remove(i).item);
+        self.queue = BinaryHeap::from(items);
+        taken
     }
 }
 
@@ -120,8 +226,6 @@ struct Checkpoint<P: Process> {
     steps: usize,
     warnings: usize,
     link_changes: usize,
-    /// Messages in flight at the checkpoint, whose records later steps rewrite.
-    open: Vec<Message>,
 }
 
 /// An intervention, resolved, with the words used to narrate it.
@@ -143,7 +247,15 @@ pub struct Simulation<P: Process> {
     checkpoints: Vec<Checkpoint<P>>,
     checkpoint_every: u64,
     effects: Vec<Effect<P::Message>>,
-    narration: Vec<String>,
+    /// The sentences of the step under way.
+    narration: Vec<Said>,
+    /// Every distinct label, payload and note so far: the trace shares one copy of each.
+    texts: HashSet<Arc<str>, BuildHasherDefault<TextHasher>>,
+    scratch: String,
+    /// Each process's latest state summary, shared by the events it describes.
+    summaries: Vec<Arc<str>>,
+    /// The summary an event has until its step ends.
+    no_state: Arc<str>,
 }
 
 impl<P: Process> Simulation<P> {
@@ -165,18 +277,17 @@ impl<P: Process> Simulation<P> {
         let mut state = State {
             processes,
             up: vec![true; n],
-            queue: BTreeMap::new(),
+            queue: BinaryHeap::new(),
             seq: 0,
             now: 0,
             step: 0,
             rng: seeded_rng(scenario.seed),
             lamport: vec![0; n],
-            vector: vec![vec![0; n]; n],
+            vector: vec![0; n * n],
             lane_len: vec![0; n],
             timers: vec![BTreeMap::new(); n],
             timer_generation: 0,
             cut: BTreeSet::new(),
-            in_flight: BTreeMap::new(),
             fifo_last: BTreeMap::new(),
             interventions_applied: 0,
         };
@@ -201,7 +312,12 @@ impl<P: Process> Simulation<P> {
             checkpoint_every: DEFAULT_CHECKPOINT_EVERY,
             effects: Vec::new(),
             narration: Vec::new(),
+            texts: HashSet::default(),
+            scratch: String::new(),
+            summaries: Vec::new(),
+            no_state: Arc::from(""),
         };
+        sim.summaries = vec![sim.no_state.clone(); n];
         sim.interventions = sim.plan(&scenario.interventions)?;
         Ok(sim)
     }
@@ -244,9 +360,9 @@ impl<P: Process> Simulation<P> {
             return true;
         }
         let pending_intervention = self.state.interventions_applied < self.interventions.len();
-        match self.state.queue.keys().next() {
+        match self.state.next_key() {
             None => !pending_intervention,
-            Some(&(t, _)) => {
+            Some((t, _)) => {
                 self.limits.max_time.is_some_and(|max| t > max) && !pending_intervention
             }
         }
@@ -265,14 +381,7 @@ impl<P: Process> Simulation<P> {
 
     /// Run until virtual time would pass `time`, or the run is finished.
     pub fn run_to_time(&mut self, time: Time) {
-        while self
-            .state
-            .queue
-            .keys()
-            .next()
-            .is_some_and(|&(t, _)| t <= time)
-            && self.step()
-        {}
+        while self.state.next_key().is_some_and(|(t, _)| t <= time) && self.step() {}
     }
 
     fn plan(&self, interventions: &[Intervention]) -> Result<Vec<Planned>, ScenarioError> {
@@ -352,24 +461,26 @@ impl<P: Process> Simulation<P> {
         self.checkpoints.truncate(index + 1);
         let checkpoint = &self.checkpoints[index];
         self.state = checkpoint.state.clone();
-        self.trace.events.truncate(checkpoint.events);
+        self.trace.truncate(checkpoint.events, checkpoint.steps);
         self.trace.messages.truncate(checkpoint.messages);
         self.trace.outputs.truncate(checkpoint.outputs);
-        self.trace.steps.truncate(checkpoint.steps);
         self.trace.warnings.truncate(checkpoint.warnings);
         self.trace.link_changes.truncate(checkpoint.link_changes);
-        for m in &checkpoint.open {
-            self.trace.messages[m.id] = m.clone();
+        // Later steps settled (or held back) some of the messages in flight then: they are in
+        // flight again, due when their queue item is.
+        for q in &self.state.queue {
+            if let Pending::Deliver(id, _) | Pending::Lose(id) = q.item {
+                let m = &mut self.trace.messages[id];
+                m.fate = Fate::InFlight;
+                m.receive_event = None;
+                m.settled_step = None;
+                m.settled_at = None;
+                m.arrives_at = q.at;
+            }
         }
     }
 
     fn take_checkpoint(&mut self) {
-        let open = self
-            .state
-            .in_flight
-            .keys()
-            .map(|&id| self.trace.messages[id].clone())
-            .collect();
         self.checkpoints.push(Checkpoint {
             state: self.state.clone(),
             events: self.trace.events.len(),
@@ -378,7 +489,6 @@ impl<P: Process> Simulation<P> {
             steps: self.trace.steps.len(),
             warnings: self.trace.warnings.len(),
             link_changes: self.trace.link_changes.len(),
-            open,
         });
     }
 
@@ -406,15 +516,11 @@ impl<P: Process> Simulation<P> {
                 self.state.interventions_applied += 1;
                 happened |= self.intervene(&planned);
             }
-            while let Some((&(time, seq), _)) = self.state.queue.first_key_value() {
+            while let Some((time, _)) = self.state.next_key() {
                 if self.limits.max_time.is_some_and(|max| time > max) {
                     break;
                 }
-                let item = self
-                    .state
-                    .queue
-                    .remove(&(time, seq))
-                    .expect("key just seen");
+                let item = self.state.queue.pop().expect("key just seen").item;
                 self.state.now = time;
                 if let Some(acted) = self.handle(item) {
                     actor = acted;
@@ -434,16 +540,14 @@ impl<P: Process> Simulation<P> {
         if !happened {
             return false;
         }
-        let mut narration = self.narration.join(" ");
-        if narration.is_empty() {
-            narration = "Nothing visible happens.".into();
-        }
-        self.trace.steps.push(Step {
-            index: step,
-            time: self.state.now,
-            process: actor,
-            narration,
-        });
+        let said = self.trace.sentences.len();
+        self.trace.sentences.append(&mut self.narration);
+        self.trace.steps.push(Step::new(
+            step,
+            self.state.now,
+            actor,
+            said..self.trace.sentences.len(),
+        ));
         self.state.step += 1;
         true
     }
@@ -464,54 +568,39 @@ impl<P: Process> Simulation<P> {
                 Some(Some(p))
             }
             Pending::Deliver(id, payload) => {
-                self.state.in_flight.remove(&id);
-                let (from, to) = (self.trace.messages[id].from, self.trace.messages[id].to);
-                let label = self.trace.messages[id].label.clone();
+                let m = &self.trace.messages[id];
+                let (from, to, sent) = (m.from, m.to, m.send_event);
                 if !self.state.up[to] {
                     self.settle(id, Fate::LostToCrash, None);
-                    self.narration.push(format!(
-                        "{label} from {} reaches {}, which is down: it is lost.",
-                        self.names[from], self.names[to]
-                    ));
+                    self.narration.push(Said::LostToCrash(id as u32));
                     return Some(None);
                 }
                 if self.state.cut.contains(&(from.min(to), from.max(to))) {
                     self.settle(id, Fate::DroppedByNetwork, None);
-                    self.narration.push(format!(
-                        "{label} from {} to {} dies on the cut link.",
-                        self.names[from], self.names[to]
-                    ));
+                    self.narration.push(Said::DiesOnCut(id as u32));
                     return Some(None);
                 }
-                let carried = self.trace.events[self.trace.messages[id].send_event].lamport;
-                let sender_vector = self.trace.events[self.trace.messages[id].send_event]
-                    .vector
-                    .clone();
+                let carried = self.trace.events[sent].lamport;
                 let state = &mut self.state;
                 state.lamport[to] = state.lamport[to].max(carried) + 1;
-                for (mine, theirs) in state.vector[to].iter_mut().zip(&sender_vector) {
+                let n = self.names.len();
+                let mine = &mut state.vector[to * n..(to + 1) * n];
+                for (mine, theirs) in mine.iter_mut().zip(self.trace.vector(sent)) {
                     *mine = (*mine).max(*theirs);
                 }
-                state.vector[to][to] += 1;
-                let event = self.record_event(to, EventKind::Receive, label.clone(), Some(id));
+                mine[to] += 1;
+                let label = self.trace.events[sent].label.clone();
+                let state = self.no_state.clone();
+                let event = self.record_event(to, EventKind::Receive, label, Some(id), state);
                 self.settle(id, Fate::Delivered, Some(event));
-                let lead = format!(
-                    "{} receives {label} from {}",
-                    self.names[to], self.names[from]
-                );
-                self.invoke(to, Some(event), Some(lead), |process, ctx| {
+                self.invoke(to, Some(event), Some(id), |process, ctx| {
                     process.on_message(ctx, from, payload)
                 });
                 Some(Some(to))
             }
             Pending::Lose(id) => {
-                self.state.in_flight.remove(&id);
                 self.settle(id, Fate::DroppedByNetwork, None);
-                let m = &self.trace.messages[id];
-                self.narration.push(format!(
-                    "The network loses {} from {} to {}.",
-                    m.label, self.names[m.from], self.names[m.to]
-                ));
+                self.narration.push(Said::Loses(id as u32));
                 Some(None)
             }
             Pending::Timer {
@@ -527,10 +616,12 @@ impl<P: Process> Simulation<P> {
                 self.invoke(process, None, None, |p, ctx| p.on_timer(ctx, &name));
                 if self.trace.events.len() == events {
                     self.tick(process);
-                    let event = self.record_event(process, EventKind::Timer, name.clone(), None);
-                    self.trace.events[event].state = self.state.processes[process].summary();
-                    self.narration
-                        .insert(0, format!("{}'s timer {name} fires.", self.names[process]));
+                    // The summary the handler's step just took.
+                    let state = self.summaries[process].clone();
+                    let name = self.text(&name);
+                    self.record_event(process, EventKind::Timer, name.clone(), None, state);
+                    let process = process as u32;
+                    self.narration.insert(0, Said::TimerFires { process, name });
                 }
                 Some(Some(process))
             }
@@ -557,12 +648,12 @@ impl<P: Process> Simulation<P> {
                 self.state.timers[p].clear();
                 self.state.processes[p].on_crash();
                 self.tick(p);
-                let event = self.record_event(p, EventKind::Crash, "crash".into(), None);
-                self.trace.events[event].state = self.state.processes[p].summary();
-                if by_learner {
-                    format!("You crash {}.", self.names[p])
-                } else {
-                    format!("{} crashes.", self.names[p])
+                let state = self.summary(p);
+                let label = self.text("crash");
+                self.record_event(p, EventKind::Crash, label, None, state);
+                Said::Crash {
+                    process: p as u32,
+                    by_learner,
                 }
             }
             ResolvedAction::Recover(p) => {
@@ -571,11 +662,12 @@ impl<P: Process> Simulation<P> {
                 }
                 self.state.up[p] = true;
                 self.tick(p);
-                let event = self.record_event(p, EventKind::Recover, "recover".into(), None);
-                self.narration.push(if by_learner {
-                    format!("You bring {} back up.", self.names[p])
-                } else {
-                    format!("{} recovers.", self.names[p])
+                let state = self.no_state.clone();
+                let label = self.text("recover");
+                let event = self.record_event(p, EventKind::Recover, label, None, state);
+                self.narration.push(Said::Recover {
+                    process: p as u32,
+                    by_learner,
                 });
                 self.invoke(p, Some(event), None, |process, ctx| process.on_recover(ctx));
                 return true;
@@ -595,12 +687,10 @@ impl<P: Process> Simulation<P> {
                     between: [link.0, link.1],
                     cut,
                 });
-                let (a, b) = (&self.names[link.0], &self.names[link.1]);
-                match (by_learner, cut) {
-                    (true, true) => format!("You cut the link {a}–{b}."),
-                    (true, false) => format!("You heal the link {a}–{b}."),
-                    (false, true) => format!("The link {a}–{b} is cut."),
-                    (false, false) => format!("The link {a}–{b} heals."),
+                Said::Link {
+                    between: [link.0 as u32, link.1 as u32],
+                    cut,
+                    by_learner,
                 }
             }
             ResolvedAction::Drop(_) | ResolvedAction::Duplicate(_) | ResolvedAction::Delay(..) => {
@@ -615,8 +705,8 @@ impl<P: Process> Simulation<P> {
     /// that cannot apply (its message already arrived) leaves a warning in the trace.
     fn intervene(&mut self, planned: &Planned) -> bool {
         let message_action = |id: MessageId| -> Result<(Time, u64), String> {
-            match (self.state.in_flight.get(&id), self.trace.messages.get(id)) {
-                (Some(&key), _) => Ok(key),
+            match (self.state.in_flight(id), self.trace.messages.get(id)) {
+                (Some(key), _) => Ok(key),
                 (None, Some(m)) => Err(format!(
                     "message {id} ({}) is not in flight at step {}: it was {}",
                     m.label,
@@ -629,55 +719,35 @@ impl<P: Process> Simulation<P> {
         match planned.action {
             ResolvedAction::Drop(id) => match message_action(id) {
                 Ok(key) => {
-                    self.state.queue.remove(&key);
-                    self.state.in_flight.remove(&id);
+                    self.state.remove(key);
                     self.settle(id, Fate::DroppedByLearner, None);
-                    let m = &self.trace.messages[id];
-                    self.narration.push(format!(
-                        "You drop {} from {} to {}.",
-                        m.label, self.names[m.from], self.names[m.to]
-                    ));
+                    self.narration.push(Said::Drop(id as u32));
                     true
                 }
                 Err(why) => self.warn(planned, why),
             },
             ResolvedAction::Duplicate(id) => match message_action(id) {
                 Ok(key) => {
-                    let Some(Pending::Deliver(_, payload)) = self.state.queue.get(&key).cloned()
-                    else {
+                    let Some(Pending::Deliver(_, payload)) = self.state.get(key).cloned() else {
                         return self.warn(planned, format!("message {id} is being lost"));
                     };
-                    let original = self.trace.messages[id].clone();
-                    let latency = self.sample_latency(original.from, original.to);
-                    let copy = self.new_message(
-                        original.from,
-                        original.to,
-                        original.send_event,
-                        original.label.clone(),
-                        original.payload.clone(),
-                        Some(id),
-                    );
+                    let original = &self.trace.messages[id];
+                    let (from, to, sent) = (original.from, original.to, original.send_event);
+                    let (label, text) = (original.label.clone(), original.payload.clone());
+                    let latency = self.sample_latency(from, to);
+                    let copy = self.new_message(from, to, sent, label, text, Some(id));
                     self.schedule_delivery(copy, payload, self.state.now.saturating_add(latency));
-                    self.narration.push(format!(
-                        "You duplicate {} from {} to {}.",
-                        original.label, self.names[original.from], self.names[original.to]
-                    ));
+                    self.narration.push(Said::Duplicate(id as u32));
                     true
                 }
                 Err(why) => self.warn(planned, why),
             },
             ResolvedAction::Delay(id, by) => match message_action(id) {
                 Ok(key) => {
-                    let item = self.state.queue.remove(&key).expect("in flight");
+                    let item = self.state.remove(key).expect("in flight");
                     let new_key = self.state.push(key.0.saturating_add(by), item);
-                    self.state.in_flight.insert(id, new_key);
-                    let m = &mut self.trace.messages[id];
-                    m.arrives_at = new_key.0;
-                    let text = format!(
-                        "You hold {} from {} to {} back by {by} ticks.",
-                        m.label, self.names[m.from], self.names[m.to]
-                    );
-                    self.narration.push(text);
+                    self.trace.messages[id].arrives_at = new_key.0;
+                    self.narration.push(Said::Delay(id as u32, by));
                     true
                 }
                 Err(why) => self.warn(planned, why),
@@ -709,20 +779,53 @@ impl<P: Process> Simulation<P> {
     /// A non-receipt event at `p`: the Lamport clock and `p`'s own vector entry go up by one.
     fn tick(&mut self, p: ProcessId) {
         self.state.lamport[p] += 1;
-        self.state.vector[p][p] += 1;
+        self.state.vector[p * self.names.len() + p] += 1;
+    }
+
+    /// `p`'s state summary now, shared with the events before it when it has not changed.
+    fn summary(&mut self, p: ProcessId) -> Arc<str> {
+        let text = self.state.processes[p].summary();
+        let latest = &mut self.summaries[p];
+        if **latest != *text {
+            *latest = Arc::from(text);
+        }
+        latest.clone()
+    }
+
+    /// The shared copy of `text`.
+    fn text(&mut self, text: &str) -> Arc<str> {
+        if let Some(known) = self.texts.get(text) {
+            return known.clone();
+        }
+        let shared: Arc<str> = Arc::from(text);
+        self.texts.insert(shared.clone());
+        shared
+    }
+
+    /// The payload in full, for the inspector: its `Debug` form.
+    fn payload(&mut self, message: &P::Message) -> Arc<str> {
+        let mut text = std::mem::take(&mut self.scratch);
+        text.clear();
+        // Writing to a String cannot fail.
+        let _ = write!(text, "{message:?}");
+        let shared = self.text(&text);
+        self.scratch = text;
+        shared
     }
 
     fn record_event(
         &mut self,
         process: ProcessId,
         kind: EventKind,
-        label: String,
+        label: Arc<str>,
         message: Option<MessageId>,
+        state: Arc<str>,
     ) -> EventId {
         let id = self.trace.events.len();
         let index = self.state.lane_len[process];
         self.state.lane_len[process] += 1;
-        self.trace.events.push(Event {
+        let n = self.names.len();
+        let event = Event {
             id,
             process,
             index,
@@ -730,11 +833,12 @@ impl<P: Process> Simulation<P> {
             step: self.state.step,
             kind,
             lamport: self.state.lamport[process],
-            vector: self.state.vector[process].clone(),
             message,
             label,
-            state: String::new(),
-        });
+            state,
+        };
+        self.trace
+            .push_event(event, &self.state.vector[process * n..(process + 1) * n]);
         id
     }
 
@@ -761,7 +865,7 @@ impl<P: Process> Simulation<P> {
         to: ProcessId,
         send_event: EventId,
         label: String,
-        payload: String,
+        payload: Arc<str>,
         duplicate_of: Option<MessageId>,
     ) -> MessageId {
         let id = self.trace.messages.len();
@@ -792,19 +896,18 @@ impl<P: Process> Simulation<P> {
             at = at.max(*last);
             *last = at;
         }
-        let key = self.state.push(at, Pending::Deliver(id, payload));
-        self.state.in_flight.insert(id, key);
+        self.state.push(at, Pending::Deliver(id, payload));
         self.trace.messages[id].arrives_at = at;
     }
 
     /// Run one handler of process `p` and carry out the effects it recorded, in order. `trigger`
-    /// is the event that started the step (a receipt or a recovery), if there is one, and `lead`
-    /// the clause that narrates it.
+    /// is the event that started the step (a receipt or a recovery), if there is one, and
+    /// `receipt` the message received, which leads the narration.
     fn invoke(
         &mut self,
         p: ProcessId,
         trigger: Option<EventId>,
-        lead: Option<String>,
+        receipt: Option<MessageId>,
         handler: impl FnOnce(&mut P, &mut Context<'_, P::Message>),
     ) {
         let n = self.names.len();
@@ -812,11 +915,17 @@ impl<P: Process> Simulation<P> {
         let mut ctx = Context::with_buffer(p, n, self.state.now, &mut self.state.rng, buffer);
         handler(&mut self.state.processes[p], &mut ctx);
         let mut effects = ctx.into_effects();
-        let first_event = trigger.unwrap_or(self.trace.events.len());
+        // Effects do not change the process: its state after the step is its state now.
+        let state = self.summary(p);
+        if let Some(trigger) = trigger {
+            self.trace.events[trigger].state = state.clone();
+        }
+        let first_event = self.trace.events.len();
         let mut last_event = trigger;
-        // What the process did, for the narration: "does a", "sends m1 to P2, P3".
-        let mut clauses: Vec<(String, Vec<ProcessId>)> = Vec::new();
-        let mut notes = Vec::new();
+        // An event made only to carry an output is not something the process "does".
+        let mut output_event = false;
+        // The notes follow the sentence that says what the process did.
+        let sentence_at = self.narration.len();
         for effect in effects.drain(..) {
             match effect {
                 Effect::Send {
@@ -834,14 +943,11 @@ impl<P: Process> Simulation<P> {
                     self.tick(p);
                     let label = message.label();
                     let id = self.trace.messages.len();
-                    let event = self.record_event(p, EventKind::Send, label.clone(), Some(id));
+                    let shared = self.text(&label);
+                    let event =
+                        self.record_event(p, EventKind::Send, shared, Some(id), state.clone());
                     last_event = Some(event);
-                    self.send(p, to, event, label.clone(), message, latency);
-                    let clause = format!("sends {label} to");
-                    match clauses.last_mut() {
-                        Some((c, targets)) if *c == clause => targets.push(to),
-                        _ => clauses.push((clause, vec![to])),
-                    }
+                    self.send(p, to, event, label, message, latency);
                 }
                 Effect::SetTimer { name, after } => {
                     self.state.timer_generation += 1;
@@ -860,22 +966,24 @@ impl<P: Process> Simulation<P> {
                     self.state.timers[p].remove(&name);
                 }
                 Effect::Local { label } => {
-                    clauses.push((format!("does {label}"), Vec::new()));
                     self.tick(p);
-                    last_event = Some(self.record_event(p, EventKind::Local, label, None));
+                    let label = self.text(&label);
+                    let event = self.record_event(p, EventKind::Local, label, None, state.clone());
+                    last_event = Some(event);
                 }
-                Effect::Note(text) => notes.push(text),
+                Effect::Note(text) => {
+                    let text = self.text(&text);
+                    self.narration.push(Said::Note(text));
+                }
                 Effect::Output { kind, value } => {
                     let event = match last_event {
                         Some(e) => e,
                         None => {
                             self.tick(p);
-                            let e = self.record_event(
-                                p,
-                                EventKind::Local,
-                                format!("{kind} {value}"),
-                                None,
-                            );
+                            let label = self.text(&format!("{kind} {value}"));
+                            let e =
+                                self.record_event(p, EventKind::Local, label, None, state.clone());
+                            output_event = true;
                             last_event = Some(e);
                             e
                         }
@@ -890,38 +998,17 @@ impl<P: Process> Simulation<P> {
             }
         }
         self.effects = effects;
-        let summary = self.state.processes[p].summary();
-        for event in &mut self.trace.events[first_event..] {
-            if event.process == p {
-                event.state.clone_from(&summary);
-            }
+        // What the process did, for the narration: "does a", "sends m1 to P2, P3".
+        let end = self.trace.events.len();
+        if receipt.is_some() || end > first_event + usize::from(output_event) {
+            let acts = Said::Acts {
+                process: p as u32,
+                receipt: receipt.map(|m| m as u32),
+                events: [first_event as u32, end as u32],
+                skip_first: output_event,
+            };
+            self.narration.insert(sentence_at, acts);
         }
-        let said: Vec<String> = clauses
-            .iter()
-            .map(|(clause, to)| {
-                let names: Vec<&str> = to.iter().map(|&t| self.names[t].as_str()).collect();
-                if names.is_empty() {
-                    clause.clone()
-                } else {
-                    format!("{clause} {}", names.join(", "))
-                }
-            })
-            .collect();
-        let sentence = match (lead, said.is_empty()) {
-            (Some(lead), true) => Some(lead),
-            (Some(lead), false) => Some(format!("{lead} and {}", join_clauses(&said))),
-            (None, false) => Some(format!("{} {}", self.names[p], join_clauses(&said))),
-            (None, true) => None,
-        };
-        if let Some(sentence) = sentence {
-            self.narration.push(format!("{sentence}."));
-        }
-        self.narration.extend(notes.into_iter().map(|mut n| {
-            if !n.ends_with(['.', '!', '?']) {
-                n.push('.');
-            }
-            n
-        }));
     }
 
     /// Hand a message to the network: it is lost, or delivered once, or delivered twice.
@@ -934,8 +1021,8 @@ impl<P: Process> Simulation<P> {
         message: P::Message,
         fixed_latency: Option<Time>,
     ) {
-        let payload = format!("{message:?}");
-        let id = self.new_message(from, to, send_event, label.clone(), payload.clone(), None);
+        let payload = self.payload(&message);
+        let id = self.new_message(from, to, send_event, label, payload.clone(), None);
         let (_, loss) = self.network.link(from, to);
         let latency = match fixed_latency {
             Some(l) => l,
@@ -948,7 +1035,6 @@ impl<P: Process> Simulation<P> {
                 self.state.now.saturating_add(latency / 2),
                 Pending::Lose(id),
             );
-            self.state.in_flight.insert(id, key);
             self.trace.messages[id].arrives_at = key.0;
             return;
         }
@@ -956,6 +1042,7 @@ impl<P: Process> Simulation<P> {
             && fixed_latency.is_none()
             && self.state.rng.random_bool(self.network.duplicate);
         if duplicate {
+            let label = self.trace.messages[id].label.clone();
             let copy = self.new_message(from, to, send_event, label, payload, Some(id));
             let later = self.sample_latency(from, to);
             self.schedule_delivery(id, message.clone(), self.state.now.saturating_add(latency));
@@ -963,14 +1050,5 @@ impl<P: Process> Simulation<P> {
         } else {
             self.schedule_delivery(id, message, self.state.now.saturating_add(latency));
         }
-    }
-}
-
-/// "a", "a and b", "a, b and c".
-fn join_clauses(clauses: &[String]) -> String {
-    match clauses {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }

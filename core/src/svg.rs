@@ -89,7 +89,7 @@ pub fn render_svg(trace: &Trace, options: &SvgOptions) -> String {
     let captions: Vec<String> = trace
         .events
         .iter()
-        .map(|e| caption(e, options.clocks))
+        .map(|e| caption(trace, e, options.clocks))
         .collect();
     let title_room = if options.title.is_some() { 44.0 } else { 0.0 };
     let layout = Layout::new(trace, layout_options(trace, &captions, options, title_room));
@@ -520,11 +520,11 @@ fn free_spot(
 }
 
 /// The text under or over an event's dot: its name if it is a local event, its timestamp.
-fn caption(e: &Event, clocks: Clocks) -> String {
+fn caption(trace: &Trace, e: &Event, clocks: Clocks) -> String {
     let stamp = match clocks {
         Clocks::Lamport => e.lamport.to_string(),
         Clocks::Vector => {
-            let parts: Vec<String> = e.vector.iter().map(u32::to_string).collect();
+            let parts: Vec<String> = trace.vector(e.id).iter().map(u32::to_string).collect();
             format!("[{}]", parts.join(","))
         }
         Clocks::None => String::new(),
@@ -588,7 +588,7 @@ fn kind_name(kind: EventKind) -> &'static str {
 
 fn event_tip(trace: &Trace, e: &Event) -> String {
     let name = trace.processes.get(e.process).map_or("?", String::as_str);
-    let vector: Vec<String> = e.vector.iter().map(u32::to_string).collect();
+    let vector: Vec<String> = trace.vector(e.id).iter().map(u32::to_string).collect();
     let mut tip = format!(
         "{name}, event {}: {} {} at time {}; Lamport {}, vector [{}]",
         e.id,
@@ -987,7 +987,7 @@ mod tests {
                 &t,
                 &t.events
                     .iter()
-                    .map(|e| caption(e, Clocks::Vector))
+                    .map(|e| caption(&t, e, Clocks::Vector))
                     .collect::<Vec<_>>(),
                 &SvgOptions::default(),
                 0.0,
@@ -996,7 +996,7 @@ mod tests {
         let captions: Vec<String> = t
             .events
             .iter()
-            .map(|e| caption(e, Clocks::Vector))
+            .map(|e| caption(&t, e, Clocks::Vector))
             .collect();
         let rows = caption_rows(&t, &layout, &captions);
         // P1 starts, then sends four times in the same tick: neighbours never share a row.

@@ -3,8 +3,18 @@
 //! A trace only grows while a run goes on. Showing the run "at step N" means showing the prefix of
 //! steps `0..N`: every event and message carries the step that made it, so a view filters rather
 //! than re-simulates. The JSON form is documented in `docs/trace-format.md`.
+//!
+//! A long run makes millions of events, so the trace keeps them compact: vector clocks live in one
+//! flat array ([`Trace::vector`]), the state summary is shared by the events of a step, and the
+//! narration is kept as the facts it tells and written out only when asked for
+//! ([`Trace::narration`]). None of this shows in the JSON, which is as the format describes.
 
-use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use serde::de::Error as _;
+use serde::ser::SerializeStruct as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::process::{ProcessId, Time};
 
@@ -34,8 +44,8 @@ pub enum EventKind {
     Recover,
 }
 
-/// One dot on a lane.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// One dot on a lane. Its vector clock is kept by the trace: [`Trace::vector`].
+#[derive(Clone, Debug, PartialEq)]
 pub struct Event {
     pub id: EventId,
     pub process: ProcessId,
@@ -46,13 +56,14 @@ pub struct Event {
     pub step: u64,
     pub kind: EventKind,
     pub lamport: u64,
-    /// The vector clock, one entry per process in process order.
-    pub vector: Vec<u32>,
     /// The message sent or received, for send and receive events.
     pub message: Option<MessageId>,
-    pub label: String,
-    /// The process's state after the step that made this event, as a short summary.
-    pub state: String,
+    /// A short name: the message's label for a send or receipt, the event's for a local one
+    /// (shared by the events that have the same one).
+    pub label: Arc<str>,
+    /// The process's state after the step that made this event, as a short summary (shared by
+    /// the events of one step).
+    pub state: Arc<str>,
 }
 
 /// What became of a message.
@@ -86,8 +97,9 @@ pub struct Message {
     pub from: ProcessId,
     pub to: ProcessId,
     pub label: String,
-    /// The payload in full, for the inspector.
-    pub payload: String,
+    /// The payload in full, for the inspector (shared by the messages that carry the same one).
+    #[serde(with = "arc_str")]
+    pub payload: Arc<str>,
     pub send_event: EventId,
     pub receive_event: Option<EventId>,
     pub fate: Fate,
@@ -115,14 +127,87 @@ pub struct Output {
 
 /// One step of the simulation: a process took one atomic step (received a message, or a timer
 /// fired, or it started, crashed or recovered), or the learner intervened.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// Its sentence for the narration line is [`Trace::narration`]. Two steps compare equal when
+/// their index, time and process do; the narration is compared by [`Trace`]'s `==`.
+#[derive(Clone, Debug)]
 pub struct Step {
     pub index: u64,
     pub time: Time,
     /// The process that acted, if one did.
     pub process: Option<ProcessId>,
-    /// One sentence for the narration line.
-    pub narration: String,
+    /// Where this step's sentences lie in [`Trace::sentences`].
+    said: [u32; 2],
+}
+
+impl PartialEq for Step {
+    fn eq(&self, other: &Self) -> bool {
+        (self.index, self.time, self.process) == (other.index, other.time, other.process)
+    }
+}
+
+impl Step {
+    /// A step whose sentences are `sentences[range]` of its trace.
+    pub(crate) fn new(
+        index: u64,
+        time: Time,
+        process: Option<ProcessId>,
+        said: std::ops::Range<usize>,
+    ) -> Step {
+        Step {
+            index,
+            time,
+            process,
+            said: [said.start as u32, said.end as u32],
+        }
+    }
+
+    fn said(&self) -> std::ops::Range<usize> {
+        self.said[0] as usize..self.said[1] as usize
+    }
+}
+
+/// One sentence of a step's narration, kept as the facts it tells: the names and labels it
+/// quotes are looked up in the trace when the sentence is written out.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Said {
+    /// Narration read from JSON, word for word (a whole step's).
+    Verbatim(Box<str>),
+    /// A process's own explanation; it gets a full stop if it has none.
+    Note(Arc<str>),
+    /// `P crashes.` or, by the learner, `You crash P.`
+    Crash { process: u32, by_learner: bool },
+    /// `P recovers.` or `You bring P back up.`
+    Recover { process: u32, by_learner: bool },
+    /// A link cut or healed, by the fault plan or the learner.
+    Link {
+        between: [u32; 2],
+        cut: bool,
+        by_learner: bool,
+    },
+    /// `You drop m from P to Q.`
+    Drop(u32),
+    /// `You duplicate m from P to Q.`
+    Duplicate(u32),
+    /// `You hold m from P to Q back by N ticks.`
+    Delay(u32, Time),
+    /// `m from P reaches Q, which is down: it is lost.`
+    LostToCrash(u32),
+    /// `m from P to Q dies on the cut link.`
+    DiesOnCut(u32),
+    /// `The network loses m from P to Q.`
+    Loses(u32),
+    /// `P's timer T fires.`
+    TimerFires { process: u32, name: Arc<str> },
+    /// What a process did in one handler: `Q receives m from P and sends m to R, S`, told from
+    /// the receipt (if `receipt` names its message) and the events `events` made, less the
+    /// first of them when an output made it (`skip_first`).
+    Acts {
+        process: u32,
+        receipt: Option<u32>,
+        events: [u32; 2],
+        skip_first: bool,
+    },
 }
 
 /// A link cut or healed (by the fault plan or the learner).
@@ -136,20 +221,24 @@ pub struct LinkChange {
 }
 
 /// Everything that happened in a run.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+///
+/// Its JSON form (`serde`) is the documented trace format: each event object carries its
+/// `vector`, each step object its `narration`.
+#[derive(Clone, Debug, Default)]
 pub struct Trace {
     pub processes: Vec<String>,
     pub events: Vec<Event>,
     pub messages: Vec<Message>,
     pub outputs: Vec<Output>,
-    #[serde(default)]
     pub steps: Vec<Step>,
     /// Interventions that could not be applied (the message had already arrived, say).
-    #[serde(default)]
     pub warnings: Vec<String>,
     /// Links cut and healed, in order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub link_changes: Vec<LinkChange>,
+    /// The vector clocks of the events, one after the other, `processes.len()` entries each.
+    pub(crate) vectors: Vec<u32>,
+    /// The sentences of the steps' narration, one step after the other.
+    pub(crate) sentences: Vec<Said>,
 }
 
 /// How two events are ordered by happens-before.
@@ -171,6 +260,217 @@ pub fn vector_le(a: &[u32], b: &[u32]) -> bool {
 }
 
 impl Trace {
+    /// The vector clock of event `e`: one entry per process, in process order.
+    ///
+    /// # Panics
+    /// If there is no event `e`.
+    pub fn vector(&self, e: EventId) -> &[u32] {
+        let n = self.processes.len();
+        &self.vectors[e * n..(e + 1) * n]
+    }
+
+    /// The sentence for the narration line of step `step` (an index into [`Trace::steps`]):
+    /// `"P2 receives m1 from P1."`
+    ///
+    /// # Panics
+    /// If there is no step `step`.
+    pub fn narration(&self, step: usize) -> String {
+        let mut out = String::new();
+        self.write_narration(step, &mut out);
+        out
+    }
+
+    /// Append the narration of step `step` to `out`.
+    fn write_narration(&self, step: usize, out: &mut String) {
+        let said = &self.sentences[self.steps[step].said()];
+        if said.is_empty() {
+            out.push_str("Nothing visible happens.");
+            return;
+        }
+        for (i, sentence) in said.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            self.write_sentence(sentence, out);
+        }
+    }
+
+    fn write_sentence(&self, said: &Said, out: &mut String) {
+        let name = |p: u32| self.processes.get(p as usize).map_or("?", String::as_str);
+        // The label, sender and receiver of a message.
+        let message = |id: u32| {
+            self.messages.get(id as usize).map_or(("?", "?", "?"), |m| {
+                (m.label.as_str(), name(m.from as u32), name(m.to as u32))
+            })
+        };
+        // Writing to a String cannot fail.
+        let _ = match *said {
+            Said::Verbatim(ref text) => {
+                out.push_str(text);
+                Ok(())
+            }
+            Said::Note(ref text) => {
+                out.push_str(text);
+                if !text.ends_with(['.', '!', '?']) {
+                    out.push('.');
+                }
+                Ok(())
+            }
+            Said::Crash {
+                process,
+                by_learner: true,
+            } => write!(out, "You crash {}.", name(process)),
+            Said::Crash { process, .. } => write!(out, "{} crashes.", name(process)),
+            Said::Recover {
+                process,
+                by_learner: true,
+            } => write!(out, "You bring {} back up.", name(process)),
+            Said::Recover { process, .. } => write!(out, "{} recovers.", name(process)),
+            Said::Link {
+                between: [a, b],
+                cut,
+                by_learner,
+            } => {
+                let (a, b) = (name(a), name(b));
+                match (by_learner, cut) {
+                    (true, true) => write!(out, "You cut the link {a}–{b}."),
+                    (true, false) => write!(out, "You heal the link {a}–{b}."),
+                    (false, true) => write!(out, "The link {a}–{b} is cut."),
+                    (false, false) => write!(out, "The link {a}–{b} heals."),
+                }
+            }
+            Said::Drop(id) => {
+                let (label, from, to) = message(id);
+                write!(out, "You drop {label} from {from} to {to}.")
+            }
+            Said::Duplicate(id) => {
+                let (label, from, to) = message(id);
+                write!(out, "You duplicate {label} from {from} to {to}.")
+            }
+            Said::Delay(id, by) => {
+                let (label, from, to) = message(id);
+                write!(
+                    out,
+                    "You hold {label} from {from} to {to} back by {by} ticks."
+                )
+            }
+            Said::LostToCrash(id) => {
+                let (label, from, to) = message(id);
+                write!(
+                    out,
+                    "{label} from {from} reaches {to}, which is down: it is lost."
+                )
+            }
+            Said::DiesOnCut(id) => {
+                let (label, from, to) = message(id);
+                write!(out, "{label} from {from} to {to} dies on the cut link.")
+            }
+            Said::Loses(id) => {
+                let (label, from, to) = message(id);
+                write!(out, "The network loses {label} from {from} to {to}.")
+            }
+            Said::TimerFires { process, ref name } => {
+                let who = self
+                    .processes
+                    .get(process as usize)
+                    .map_or("?", String::as_str);
+                write!(out, "{who}'s timer {name} fires.")
+            }
+            Said::Acts {
+                process,
+                receipt,
+                events,
+                skip_first,
+            } => {
+                self.write_acts(process, receipt, events, skip_first, out);
+                Ok(())
+            }
+        };
+    }
+
+    /// `Q receives m from P and does a, sends m to R, S and sends n to T.`: the receipt (if
+    /// any) leads, then one clause per local event and per run of sends of the same label.
+    fn write_acts(
+        &self,
+        process: u32,
+        receipt: Option<u32>,
+        events: [u32; 2],
+        skip_first: bool,
+        out: &mut String,
+    ) {
+        let name = |p: usize| self.processes.get(p).map_or("?", String::as_str);
+        let start = events[0] as usize + usize::from(skip_first);
+        let events = self
+            .events
+            .get(start..events[1] as usize)
+            .unwrap_or_default();
+        let target = |e: &Event| {
+            e.message
+                .and_then(|m| self.messages.get(m))
+                .map_or(usize::MAX, |m| m.to)
+        };
+        // A clause starts at each event but a send that continues a run of sends of one label.
+        let starts_clause = |i: usize| {
+            let e = &events[i];
+            !(e.kind == EventKind::Send
+                && i > 0
+                && events[i - 1].kind == EventKind::Send
+                && events[i - 1].label == e.label)
+        };
+        let clauses = (0..events.len()).filter(|&i| starts_clause(i)).count();
+        match receipt {
+            Some(id) => {
+                let (label, from, to) =
+                    self.messages.get(id as usize).map_or(("?", "?", "?"), |m| {
+                        (m.label.as_str(), name(m.from), name(m.to))
+                    });
+                let _ = write!(out, "{to} receives {label} from {from}");
+                if clauses > 0 {
+                    out.push_str(" and ");
+                }
+            }
+            None => {
+                out.push_str(name(process as usize));
+                out.push(' ');
+            }
+        }
+        let mut clause = 0;
+        for (i, e) in events.iter().enumerate() {
+            if starts_clause(i) {
+                if clause > 0 {
+                    out.push_str(if clause + 1 == clauses { " and " } else { ", " });
+                }
+                clause += 1;
+                if e.kind == EventKind::Send {
+                    let _ = write!(out, "sends {} to {}", e.label, name(target(e)));
+                } else {
+                    let _ = write!(out, "does {}", e.label);
+                }
+            } else {
+                out.push_str(", ");
+                out.push_str(name(target(e)));
+            }
+        }
+        out.push('.');
+    }
+
+    /// Add an event to the trace with its vector clock. `event.id` must be the next id.
+    pub(crate) fn push_event(&mut self, event: Event, vector: &[u32]) {
+        debug_assert_eq!(event.id, self.events.len());
+        debug_assert_eq!(vector.len(), self.processes.len());
+        self.events.push(event);
+        self.vectors.extend_from_slice(vector);
+    }
+
+    /// Cut the trace back to its first `events` events and `steps` steps.
+    pub(crate) fn truncate(&mut self, events: usize, steps: usize) {
+        self.events.truncate(events);
+        self.vectors.truncate(events * self.processes.len());
+        self.steps.truncate(steps);
+        let said = self.steps.last().map_or(0, |s| s.said[1] as usize);
+        self.sentences.truncate(said);
+    }
+
     /// The events of one process in lane order.
     pub fn lane(&self, process: ProcessId) -> impl Iterator<Item = &Event> {
         self.events.iter().filter(move |e| e.process == process)
@@ -209,7 +509,7 @@ impl Trace {
         if a == b {
             return Relation::Same;
         }
-        let (va, vb) = (&self.events[a].vector, &self.events[b].vector);
+        let (va, vb) = (self.vector(a), self.vector(b));
         if vector_le(va, vb) && va != vb {
             Relation::Before
         } else if vector_le(vb, va) && va != vb {
@@ -320,6 +620,8 @@ impl Trace {
             .cloned()
             .collect();
         let kept = events.len();
+        let kept_steps: Vec<Step> = self.steps.iter().take(steps as usize).cloned().collect();
+        let said = kept_steps.last().map_or(0, |s| s.said[1] as usize);
         let messages = self
             .messages
             .iter()
@@ -345,7 +647,7 @@ impl Trace {
                 .filter(|o| o.event < kept)
                 .cloned()
                 .collect(),
-            steps: self.steps.iter().take(steps as usize).cloned().collect(),
+            steps: kept_steps,
             warnings: self.warnings.clone(),
             link_changes: self
                 .link_changes
@@ -353,6 +655,281 @@ impl Trace {
                 .filter(|c| c.step < steps)
                 .cloned()
                 .collect(),
+            vectors: self.vectors[..kept * self.processes.len()].to_vec(),
+            sentences: self.sentences[..said].to_vec(),
         }
+    }
+}
+
+/// Two traces are equal when their JSON would be.
+impl PartialEq for Trace {
+    fn eq(&self, other: &Self) -> bool {
+        self.processes == other.processes
+            && self.events == other.events
+            && self.vectors == other.vectors
+            && self.messages == other.messages
+            && self.outputs == other.outputs
+            && self.warnings == other.warnings
+            && self.link_changes == other.link_changes
+            && self.steps == other.steps
+            && self
+                .steps
+                .iter()
+                .zip(&other.steps)
+                .enumerate()
+                .all(|(i, (a, b))| {
+                    // The same facts about the same events tell the same story.
+                    self.sentences[a.said()] == other.sentences[b.said()]
+                        || self.narration(i) == other.narration(i)
+                })
+    }
+}
+
+/// An event as JSON has it, with its vector clock inside.
+#[derive(Serialize)]
+struct EventOut<'a> {
+    id: EventId,
+    process: ProcessId,
+    index: usize,
+    time: Time,
+    step: u64,
+    kind: EventKind,
+    lamport: u64,
+    vector: &'a [u32],
+    message: Option<MessageId>,
+    label: &'a str,
+    state: &'a str,
+}
+
+#[derive(Deserialize)]
+#[serde(rename = "Event")]
+struct EventIn {
+    id: EventId,
+    process: ProcessId,
+    index: usize,
+    time: Time,
+    step: u64,
+    kind: EventKind,
+    lamport: u64,
+    vector: Vec<u32>,
+    message: Option<MessageId>,
+    label: String,
+    state: String,
+}
+
+/// A step as JSON has it, with its narration written out.
+#[derive(Serialize)]
+struct StepOut<'a> {
+    index: u64,
+    time: Time,
+    process: Option<ProcessId>,
+    narration: &'a str,
+}
+
+#[derive(Deserialize)]
+#[serde(rename = "Step")]
+struct StepIn {
+    index: u64,
+    time: Time,
+    process: Option<ProcessId>,
+    narration: String,
+}
+
+impl Serialize for Trace {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        struct Events<'a>(&'a Trace);
+        impl Serialize for Events<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let (t, n) = (self.0, self.0.processes.len());
+                serializer.collect_seq(t.events.iter().map(|e| EventOut {
+                    id: e.id,
+                    process: e.process,
+                    index: e.index,
+                    time: e.time,
+                    step: e.step,
+                    kind: e.kind,
+                    lamport: e.lamport,
+                    vector: t.vectors.get(e.id * n..(e.id + 1) * n).unwrap_or_default(),
+                    message: e.message,
+                    label: &e.label,
+                    state: &e.state,
+                }))
+            }
+        }
+        struct Steps<'a>(&'a Trace);
+        impl Serialize for Steps<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeSeq as _;
+                let t = self.0;
+                let mut seq = serializer.serialize_seq(Some(t.steps.len()))?;
+                let mut narration = String::new();
+                for (i, s) in t.steps.iter().enumerate() {
+                    narration.clear();
+                    t.write_narration(i, &mut narration);
+                    seq.serialize_element(&StepOut {
+                        index: s.index,
+                        time: s.time,
+                        process: s.process,
+                        narration: &narration,
+                    })?;
+                }
+                seq.end()
+            }
+        }
+        let fields = 6 + usize::from(!self.link_changes.is_empty());
+        let mut st = serializer.serialize_struct("Trace", fields)?;
+        st.serialize_field("processes", &self.processes)?;
+        st.serialize_field("events", &Events(self))?;
+        st.serialize_field("messages", &self.messages)?;
+        st.serialize_field("outputs", &self.outputs)?;
+        st.serialize_field("steps", &Steps(self))?;
+        st.serialize_field("warnings", &self.warnings)?;
+        if self.link_changes.is_empty() {
+            st.skip_field("link_changes")?;
+        } else {
+            st.serialize_field("link_changes", &self.link_changes)?;
+        }
+        st.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Trace {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(rename = "Trace")]
+        struct TraceIn {
+            processes: Vec<String>,
+            events: Vec<EventIn>,
+            messages: Vec<Message>,
+            outputs: Vec<Output>,
+            #[serde(default)]
+            steps: Vec<StepIn>,
+            #[serde(default)]
+            warnings: Vec<String>,
+            #[serde(default)]
+            link_changes: Vec<LinkChange>,
+        }
+        let t = TraceIn::deserialize(deserializer)?;
+        let n = t.processes.len();
+        let mut trace = Trace {
+            processes: t.processes,
+            messages: t.messages,
+            outputs: t.outputs,
+            warnings: t.warnings,
+            link_changes: t.link_changes,
+            ..Trace::default()
+        };
+        trace.events.reserve(t.events.len());
+        trace.vectors.reserve(t.events.len() * n);
+        for e in t.events {
+            if e.vector.len() != n {
+                return Err(D::Error::custom(format!(
+                    "event {} has a vector clock of {} entries for {n} processes",
+                    e.id,
+                    e.vector.len()
+                )));
+            }
+            trace.vectors.extend_from_slice(&e.vector);
+            trace.events.push(Event {
+                id: e.id,
+                process: e.process,
+                index: e.index,
+                time: e.time,
+                step: e.step,
+                kind: e.kind,
+                lamport: e.lamport,
+                message: e.message,
+                label: e.label.into(),
+                state: e.state.into(),
+            });
+        }
+        for s in t.steps {
+            let at = trace.sentences.len();
+            trace.sentences.push(Said::Verbatim(s.narration.into()));
+            trace
+                .steps
+                .push(Step::new(s.index, s.time, s.process, at..at + 1));
+        }
+        Ok(trace)
+    }
+}
+
+/// `Arc<str>` as a JSON string.
+mod arc_str {
+    use std::sync::Arc;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &Arc<str>, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(value)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Arc<str>, D::Error> {
+        String::deserialize(deserializer).map(Arc::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocols;
+
+    fn run(name: &str) -> Trace {
+        let scenario = protocols::example(name).expect("a built-in example");
+        crate::protocol::Run::complete(&scenario)
+            .expect("it runs")
+            .trace()
+            .clone()
+    }
+
+    #[test]
+    fn json_round_trips_with_vectors_and_narration_in_place() {
+        for name in [
+            "clocks-three-events",
+            "gossip-lossy-network",
+            "gossip-busy-sixteen",
+        ] {
+            let trace = run(name);
+            let json = serde_json::to_string_pretty(&trace).unwrap();
+            let back: Trace = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, trace, "{name}");
+            assert_eq!(serde_json::to_string_pretty(&back).unwrap(), json, "{name}");
+            let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+            for (i, e) in value["events"].as_array().unwrap().iter().enumerate() {
+                let vector: Vec<u32> = serde_json::from_value(e["vector"].clone()).unwrap();
+                assert_eq!(vector, back.vector(i), "{name} event {i}");
+            }
+            for (i, s) in value["steps"].as_array().unwrap().iter().enumerate() {
+                assert_eq!(s["narration"], back.narration(i), "{name} step {i}");
+                assert!(!back.narration(i).is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn a_prefix_keeps_its_clocks_and_narration() {
+        let trace = run("gossip-lossy-network");
+        let n = trace.step_count() / 2;
+        let prefix = trace.prefix(n);
+        assert_eq!(prefix.step_count(), n);
+        for e in &prefix.events {
+            assert_eq!(prefix.vector(e.id), trace.vector(e.id));
+        }
+        for i in 0..n as usize {
+            assert_eq!(prefix.narration(i), trace.narration(i));
+        }
+    }
+
+    #[test]
+    fn a_vector_clock_of_the_wrong_length_is_refused() {
+        let mut value = serde_json::to_value(run("clocks-three-events")).unwrap();
+        value["events"][1]["vector"] = serde_json::json!([1, 2, 3]);
+        let error = serde_json::from_value::<Trace>(value).unwrap_err();
+        assert!(error.to_string().contains("event 1"), "{error}");
+    }
+
+    #[test]
+    fn the_sentences_stay_small() {
+        assert!(std::mem::size_of::<Said>() <= 24);
     }
 }

@@ -129,7 +129,7 @@ fn dropping_a_message_forks_the_future_and_keeps_the_past() {
             "message {} was dropped yet received",
             m.id
         );
-        assert!(changed.steps[n as usize].narration.contains("drop"));
+        assert!(changed.narration(n as usize).contains("drop"));
         assert!(changed.warnings.is_empty(), "{:?}", changed.warnings);
         assert_ne!(json(&changed), json(&original), "the drop changed nothing");
     }
