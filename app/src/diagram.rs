@@ -150,15 +150,7 @@ pub fn arrow_shapes(
 }
 
 fn event_class(shape: &EventShape) -> String {
-    let kind = match shape.kind {
-        EventKind::Send => "send",
-        EventKind::Receive => "receive",
-        EventKind::Local => "local",
-        EventKind::Timer => "timer",
-        EventKind::Crash => "crash",
-        EventKind::Recover => "recover",
-        EventKind::Start => "start",
-    };
+    let kind = shape.kind.name();
     let highlight = match shape.highlight {
         Highlight::None => "",
         Highlight::Selected => " selected",
@@ -180,21 +172,8 @@ fn arrow_class(shape: &ArrowShape) -> &'static str {
     }
 }
 
-/// Text made safe to place inside SVG markup.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Text made safe to place inside SVG markup (the static renderer's rules).
+pub use spacetime_core::svg::esc as escape;
 
 /// The markup of the event dots. Dots and arrows are written as markup and handed to the
 /// browser in one piece: parsing it is far cheaper than creating each element through

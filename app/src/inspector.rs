@@ -32,15 +32,7 @@ pub fn format_vector(v: &[u32]) -> String {
 
 /// A word for an event's kind.
 pub fn kind_name(kind: EventKind) -> &'static str {
-    match kind {
-        EventKind::Start => "start",
-        EventKind::Send => "send",
-        EventKind::Receive => "receive",
-        EventKind::Local => "local",
-        EventKind::Timer => "timer",
-        EventKind::Crash => "crash",
-        EventKind::Recover => "recover",
-    }
+    kind.name()
 }
 
 /// How many of the events shown at a cursor are in an event's causal past, in its causal

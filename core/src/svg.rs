@@ -326,7 +326,7 @@ pub fn render_svg(trace: &Trace, options: &SvgOptions) -> String {
         let _ = write!(
             s,
             r#"<g class="event {kind}" data-event="{id}" data-process="{p}"><title>{tip}</title>"#,
-            kind = kind_name(e.kind),
+            kind = e.kind.name(),
             id = e.id,
             p = e.process,
             tip = esc(&event_tip(trace, e)),
@@ -574,25 +574,13 @@ fn caption_rows(trace: &Trace, layout: &Layout, captions: &[String]) -> Vec<usiz
     rows
 }
 
-fn kind_name(kind: EventKind) -> &'static str {
-    match kind {
-        EventKind::Start => "start",
-        EventKind::Send => "send",
-        EventKind::Receive => "receive",
-        EventKind::Local => "local",
-        EventKind::Timer => "timer",
-        EventKind::Crash => "crash",
-        EventKind::Recover => "recover",
-    }
-}
-
 fn event_tip(trace: &Trace, e: &Event) -> String {
     let name = trace.processes.get(e.process).map_or("?", String::as_str);
     let vector: Vec<String> = trace.vector(e.id).iter().map(u32::to_string).collect();
     let mut tip = format!(
         "{name}, event {}: {} {} at time {}; Lamport {}, vector [{}]",
         e.id,
-        kind_name(e.kind),
+        e.kind.name(),
         e.label,
         e.time,
         e.lamport,
@@ -754,7 +742,7 @@ fn clip(text: &str) -> String {
 }
 
 /// Escape text for XML content and attribute values, dropping characters XML 1.0 forbids.
-fn esc(text: &str) -> String {
+pub fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -44,6 +44,21 @@ pub enum EventKind {
     Recover,
 }
 
+impl EventKind {
+    /// The kind as one lowercase word, as the trace JSON spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            EventKind::Start => "start",
+            EventKind::Send => "send",
+            EventKind::Receive => "receive",
+            EventKind::Local => "local",
+            EventKind::Timer => "timer",
+            EventKind::Crash => "crash",
+            EventKind::Recover => "recover",
+        }
+    }
+}
+
 /// One dot on a lane. Its vector clock is kept by the trace: [`Trace::vector`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {
