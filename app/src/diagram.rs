@@ -358,7 +358,8 @@ pub fn selection_of_testid(testid: &str) -> Option<Selection> {
 /// spread over the height (within readable bounds), time over the width (but never so dense that
 /// dots merge: long runs scroll instead).
 pub fn fitting_options(trace: &Trace, width: f64, height: f64, zoom: f64) -> LayoutOptions {
-    let mut options = LayoutOptions::fit_width(trace, width);
+    // Leave room on the right for the zoom buttons, which float over the pane's top corner.
+    let mut options = LayoutOptions::fit_width(trace, width - 90.0);
     options.px_per_tick = (options.px_per_tick.clamp(0.5, 40.0) * zoom).clamp(0.02, 200.0);
     let lanes = trace.processes.len().saturating_sub(1).max(1) as f64;
     let room = height - options.margin_top - options.margin_bottom - 24.0;
