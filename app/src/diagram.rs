@@ -367,6 +367,24 @@ pub fn fitting_options(trace: &Trace, width: f64, height: f64, zoom: f64) -> Lay
     options
 }
 
+/// A layer of the diagram drawn from groups of markup (see [`MarkupCache`]): a group is
+/// replaced only when its version changes.
+#[component]
+fn MarkupGroups(
+    class: &'static str,
+    groups: impl Fn() -> Vec<(usize, u64, Arc<str>)> + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <g class=class>
+            <For
+                each=groups
+                key=|(group, version, _)| (*group, *version)
+                children=|(_, _, markup)| view! { <g inner_html=markup.to_string()></g> }
+            />
+        </g>
+    }
+}
+
 /// The diagram with its toolbar (zoom) and the scrolling pane.
 #[component]
 pub fn Diagram() -> impl IntoView {
@@ -542,30 +560,18 @@ pub fn Diagram() -> impl IntoView {
                 <line class="now-line" data-testid="now-line"
                     x1=move || unpx(now_x.get()) x2=move || unpx(now_x.get())
                     y1="8" y2=move || format!("{:.0}", layout.get().height - 8.0)></line>
-                <g class="arrows">
-                    <For
-                        each=move || arrows.with(|a| {
-                            let labelled = a.len() <= MAX_LABELLED_ARROWS;
-                            arrow_cache
-                                .try_update_value(|c| c.update(a, labelled, |s| s.id, arrows_markup))
-                                .unwrap_or_default()
-                        })
-                        key=|(group, version, _)| (*group, *version)
-                        children=|(_, _, markup)| view! { <g inner_html=markup.to_string()></g> }
-                    />
-                </g>
-                <g class="events">
-                    <For
-                        each=move || events.with(|e| {
-                            let labelled = e.len() <= MAX_LABELLED_EVENTS;
-                            event_cache
-                                .try_update_value(|c| c.update(e, labelled, |s| s.id, events_markup))
-                                .unwrap_or_default()
-                        })
-                        key=|(group, version, _)| (*group, *version)
-                        children=|(_, _, markup)| view! { <g inner_html=markup.to_string()></g> }
-                    />
-                </g>
+                <MarkupGroups class="arrows" groups=move || arrows.with(|a| {
+                    let labelled = a.len() <= MAX_LABELLED_ARROWS;
+                    arrow_cache
+                        .try_update_value(|c| c.update(a, labelled, |s| s.id, arrows_markup))
+                        .unwrap_or_default()
+                })/>
+                <MarkupGroups class="events" groups=move || events.with(|e| {
+                    let labelled = e.len() <= MAX_LABELLED_EVENTS;
+                    event_cache
+                        .try_update_value(|c| c.update(e, labelled, |s| s.id, events_markup))
+                        .unwrap_or_default()
+                })/>
             </svg>
         </div>
     }
