@@ -154,8 +154,7 @@ pub fn scripted_scenario(max_n: usize, max_lines: usize) -> impl Strategy<Value 
                         process: ProcessRef::Index(p),
                         local: Some(format!("e{i}")),
                         send: None,
-                        to: None,
-                        arrive: None,
+                        ..Default::default()
                     },
                     Some((to, after)) => ScriptLine {
                         at,
@@ -164,6 +163,7 @@ pub fn scripted_scenario(max_n: usize, max_lines: usize) -> impl Strategy<Value 
                         send: Some(format!("m{i}")),
                         to: Some(ProcessRef::Index(to)),
                         arrive: after.map(|d| at + d),
+                        receive: (i % 3 == 0).then(|| format!("got m{i}")),
                     },
                 })
                 .collect();
