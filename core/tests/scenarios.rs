@@ -521,11 +521,13 @@ fn properties_catch_tampered_traces() {
         .unwrap();
     broken.events[receipt].lamport = 1;
     let send = broken.messages[broken.events[receipt].message.unwrap()].send_event;
-    // With L(receipt) = 1, the check names the one step that fails to raise the clock: the
-    // message from its send (L = 2) to the receipt.
-    assert!(broken.happens_before(0, receipt) && broken.happens_before(send, receipt));
+    // With L(receipt) = 1, two steps into the receipt fail to raise the clock: from P2's "c"
+    // (L = 1) just before it on the lane, and from the send (L = 2). The check names the first.
+    let previous = receipt - 1;
+    assert_eq!(broken.events[previous].process, broken.events[receipt].process);
+    assert!(broken.happens_before(previous, receipt) && broken.happens_before(send, receipt));
     match scripted::clock_condition(&broken) {
-        Verdict::Violated { events, .. } => assert_eq!(events, vec![send, receipt]),
+        Verdict::Violated { events, .. } => assert_eq!(events, vec![previous, receipt]),
         Verdict::Holds => panic!("the clock condition holds though L(receipt) = L(send)"),
     }
     assert!(scripted::clock_condition(&clocks).holds());
