@@ -6,9 +6,12 @@
 //! spacetime run FILE [--seed N] [--steps N]
 //! spacetime check FILE [--seed N] [--steps N] [--json]
 //! spacetime render FILE -o OUT.svg [--clocks lamport|vector|none] [--steps N] [--seed N]
+//! spacetime import LOG [--regex R]          a GoVector or ShiViz log, redrawn: the trace
+//! spacetime export FILE [--seed N] [--steps N]   the run as a GoVector log
 //! ```
 //!
 //! FILE is a scenario JSON file, `-` for standard input, or `--example NAME` instead of a file.
+//! LOG is a vector-clock log (docs/import-format.md), or `-` for standard input.
 //! Exit status: 0 on success, 1 when `check` finds a promised property broken, 2 on any error.
 
 #![forbid(unsafe_code)]
@@ -17,6 +20,10 @@ use std::fmt;
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
+use spacetime_core::import::{
+    first_execution, from_records, import_govector, records_from_matches, shiviz_header,
+    to_govector, ImportError, Imported, RegexMatch,
+};
 use spacetime_core::svg::{render_svg, Clocks, SvgOptions};
 use spacetime_core::{protocols, PropertyKind, Run, Scenario, ScenarioError, Trace, Verdict};
 
@@ -28,6 +35,8 @@ usage:
   spacetime check  (FILE | --example NAME) [--seed N] [--steps N] [--json]
   spacetime render (FILE | --example NAME) -o OUT.svg [--clocks lamport|vector|none]
                    [--steps N] [--seed N] [--title TEXT] [--no-message-labels]
+  spacetime import LOG [--regex R] [--compact]
+  spacetime export (FILE | --example NAME) [--seed N] [--steps N]
   spacetime help";
 
 const OPTIONS: &str = "\
@@ -42,8 +51,16 @@ FILE is a scenario JSON file, or - for standard input.
   --title TEXT     render: a heading above the diagram
   --no-message-labels  render: leave the arrows unlabelled (for busy runs)
 
+LOG is a vector-clock log, or - for standard input: GoVector's two lines per event
+(`host {\"host\":1}` then the event's text), or a ShiViz file whose line 1 is its parser regex.
+`import` prints the trace of the redrawn run; each problem goes to standard error as LOG:LINE.
+  --regex R        import: ShiViz's parser regex, with the named groups host, clock and event
+                   (ShiViz's default: (?<event>.*)\\n(?<host>\\S*) (?<clock>{.*}))
+`export` prints the run as a GoVector log, which ShiViz and `spacetime import` read.
+
 exit status: 0 success, 1 `check` found a promised property broken, 2 error.
-The trace JSON is described in docs/trace-format.md, scenarios in docs/scenario-format.md.";
+The trace JSON is described in docs/trace-format.md, scenarios in docs/scenario-format.md,
+logs in docs/import-format.md.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -130,6 +147,8 @@ fn dispatch(args: &[String]) -> Result<ExitCode, CliError> {
                 "--no-message-labels",
             ],
         )?),
+        "import" => cmd_import(Options::parse(rest, &["--regex", "--compact"])?),
+        "export" => cmd_export(Options::parse(rest, &["--seed", "--steps"])?),
         "help" | "--help" | "-h" => {
             emit(&format!(
                 "spacetime: space-time diagrams of distributed algorithms\n\n{SYNOPSIS}\n\n{OPTIONS}\n"
@@ -142,7 +161,8 @@ fn dispatch(args: &[String]) -> Result<ExitCode, CliError> {
         }
         other => {
             let known = [
-                "examples", "example", "run", "check", "render", "help", "version",
+                "examples", "example", "run", "check", "render", "import", "export", "help",
+                "version",
             ];
             let mut message = format!("unknown command `{other}`");
             if let Some(close) = closest(other, known.iter().copied()).first() {
@@ -171,6 +191,7 @@ struct Options {
     output: Option<String>,
     clocks: Option<Clocks>,
     title: Option<String>,
+    regex: Option<String>,
     compact: bool,
     json: bool,
     no_message_labels: bool,
@@ -261,6 +282,7 @@ impl Options {
                 "--steps" => opts.steps = Some(number(&flag, &value)?),
                 "-o" => opts.output = Some(value),
                 "--title" => opts.title = Some(value),
+                "--regex" => opts.regex = Some(value),
                 "--clocks" => {
                     opts.clocks = Some(match value.as_str() {
                         "lamport" => Clocks::Lamport,
@@ -299,7 +321,7 @@ impl Options {
             }
             Some(Source::Example(name)) => (name.clone(), find_example(name)?),
             Some(Source::File(path)) => {
-                let (source, text) = read_source(path)?;
+                let (source, text) = read_source(path, "a scenario is a JSON file")?;
                 let scenario = parse_scenario(&source, &text)?;
                 (source, scenario)
             }
@@ -326,8 +348,9 @@ fn number(flag: &str, value: &str) -> Result<u64, CliError> {
     })
 }
 
-/// Read a scenario file, or standard input for `-`; returns the name to report errors under.
-fn read_source(path: &str) -> Result<(String, String), CliError> {
+/// Read a scenario or log file, or standard input for `-`; returns the name to report errors
+/// under. `hint` says what the file should be, for a file that is not text.
+fn read_source(path: &str, hint: &str) -> Result<(String, String), CliError> {
     if path == "-" {
         let mut text = String::new();
         io::stdin()
@@ -346,7 +369,7 @@ fn read_source(path: &str) -> Result<(String, String), CliError> {
     })?;
     let mut text = String::from_utf8(bytes).map_err(|e| {
         CliError::Other(format!(
-            "{path}: not UTF-8 text (bad byte at offset {}); a scenario is a JSON file",
+            "{path}: not UTF-8 text (bad byte at offset {}); {hint}",
             e.utf8_error().valid_up_to()
         ))
     })?;
@@ -615,6 +638,215 @@ fn cmd_render(opts: Options) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A ShiViz (JavaScript) regex in the `regex` crate's syntax. JavaScript takes a `{` that does not
+/// start a counted repetition (`{2}`, `{2,}`, `{2,5}`) as a literal brace, so that ShiViz's
+/// `(?<clock>{.*})` means a brace; here it is escaped, as is every `}` that closes no repetition,
+/// and a `[` inside a character class (a nested class here, a plain `[` in JavaScript).
+fn js_regex(re: &str) -> String {
+    let chars: Vec<char> = re.chars().collect();
+    let mut out = String::with_capacity(re.len() + 8);
+    let mut in_class = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some(&next) = chars.get(i + 1) {
+                    out.push(next);
+                    i += 1;
+                }
+            }
+            '[' if in_class => out.push_str("\\["),
+            '[' => {
+                in_class = true;
+                out.push(c);
+                // A `]` right after `[` or `[^` is a literal here; JavaScript's `[]` and `[^]`
+                // (nothing, anything) are left as they are: log regexes do not use them.
+                if chars.get(i + 1) == Some(&'^') {
+                    out.push('^');
+                    i += 1;
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            '{' if !in_class => match repetition(&chars[i..]) {
+                Some(len) => {
+                    out.extend(&chars[i..i + len]);
+                    i += len;
+                    continue;
+                }
+                None => out.push_str("\\{"),
+            },
+            '}' if !in_class => out.push_str("\\}"),
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The length of the counted repetition `{n}`, `{n,}` or `{n,m}` that `chars` starts with, if it
+/// starts with one.
+fn repetition(chars: &[char]) -> Option<usize> {
+    let digits = |from: usize| {
+        chars[from..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
+    let first = digits(1);
+    if first == 0 {
+        return None;
+    }
+    let mut at = 1 + first;
+    if chars.get(at) == Some(&',') {
+        at += 1 + digits(at + 1);
+    }
+    (chars.get(at) == Some(&'}')).then_some(at + 1)
+}
+
+/// Compile a ShiViz regex; `what` names it in the error (`--regex`, `LOG:1`).
+fn compile_regex(re: &str, what: &str) -> Result<regex::Regex, CliError> {
+    regex::Regex::new(&js_regex(re))
+        .map_err(|e| CliError::Other(format!("{what}: the regex `{re}` is not valid: {e}")))
+}
+
+/// Records from every match of a parser regex over `body`, whose first line is `first_line`.
+fn match_log(
+    regex: &regex::Regex,
+    what: &str,
+    body: &str,
+    first_line: usize,
+) -> Result<
+    (
+        Vec<spacetime_core::import::LogRecord>,
+        Vec<spacetime_core::import::Problem>,
+    ),
+    CliError,
+> {
+    let names: Vec<&str> = regex.capture_names().flatten().collect();
+    if let Some(group) = ["host", "clock", "event"]
+        .into_iter()
+        .find(|g| !names.contains(g))
+    {
+        let error = ImportError::MissingGroup {
+            group: group.into(),
+        };
+        return Err(CliError::Other(format!("{what}: {error}")));
+    }
+    let group =
+        |caps: &regex::Captures<'_>, name: &str| caps.name(name).map_or(0..0, |m| m.range());
+    let found: Vec<_> = regex
+        .captures_iter(body)
+        .filter_map(|caps| {
+            let whole = caps.get(0)?;
+            (!whole.is_empty()).then(|| {
+                (
+                    whole.range(),
+                    group(&caps, "host"),
+                    group(&caps, "clock"),
+                    group(&caps, "event"),
+                )
+            })
+        })
+        .collect();
+    let matches = found.iter().map(|(whole, host, clock, event)| RegexMatch {
+        start: whole.start,
+        end: whole.end,
+        host: &body[host.clone()],
+        clock: &body[clock.clone()],
+        event: &body[event.clone()],
+    });
+    Ok(records_from_matches(body, first_line, matches))
+}
+
+/// The log's name for the scenario's title: its file name.
+fn log_name(path: &str) -> String {
+    if path == "-" {
+        return "standard input".into();
+    }
+    std::path::Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// Read the log the options name with the regex they give or its own header's, or as GoVector's
+/// two-line format.
+fn import_log(opts: &Options, path: &str) -> Result<(String, Imported), CliError> {
+    let (source, text) = read_source(path, "a log is a text file")?;
+    let name = log_name(path);
+    let fatal = |e: ImportError| CliError::Other(format!("{source}: {e}"));
+    let header = shiviz_header(&text);
+    let regex = match (&opts.regex, &header) {
+        (Some(re), _) => Some((re.clone(), "--regex".to_string())),
+        (None, Some(h)) => Some((h.regex.clone(), format!("{source}:1"))),
+        (None, None) => None,
+    };
+    let Some((re, what)) = regex else {
+        let imported = import_govector(&name, &text).map_err(fatal)?;
+        return Ok((source, imported));
+    };
+    let regex = compile_regex(&re, &what)?;
+    let (mut body, mut first_line, mut left_out) = (text.as_str(), 1, None);
+    if let Some(h) = &header {
+        (body, first_line) = (h.body, h.first_line);
+        if !h.delimiter.trim().is_empty() {
+            let delimiter = compile_regex(&h.delimiter, &format!("{source}:2"))?;
+            (body, first_line, left_out) =
+                first_execution(body, first_line, |line| delimiter.is_match(line));
+        }
+    }
+    let (records, mut problems) = match_log(&regex, &what, body, first_line)?;
+    if records.is_empty() {
+        let expected = format!("events that match the parser regex `{re}`");
+        return Err(fatal(ImportError::no_events(expected, body)));
+    }
+    problems.extend(left_out);
+    problems.sort_by_key(|p| p.line);
+    let imported = from_records(&name, records, problems).map_err(fatal)?;
+    Ok((source, imported))
+}
+
+fn cmd_import(opts: Options) -> Result<ExitCode, CliError> {
+    let path = match &opts.source {
+        Some(Source::File(path)) => path.clone(),
+        Some(Source::Example(_)) => {
+            return Err(usage(
+                "`import` reads a LOG file, not a built-in scenario (`export --example NAME` \
+                 writes one as a log)",
+            ))
+        }
+        None => return Err(usage("`import` needs a LOG file, or - for standard input")),
+    };
+    let (source, imported) = import_log(&opts, &path)?;
+    let run = execute(&source, &imported.scenario, None)?;
+    emit(&trace_json(run.trace(), opts.compact))?;
+    let mut err = io::stderr().lock();
+    for p in &imported.problems {
+        let _ = writeln!(err, "{source}:{}: {}", p.line, p.message);
+    }
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let _ = writeln!(
+        err,
+        "imported {} on {}, {} ({})",
+        plural(imported.events, "event"),
+        plural(imported.scenario.processes.len(), "host"),
+        plural(imported.messages, "message"),
+        plural(imported.problems.len(), "problem"),
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_export(opts: Options) -> Result<ExitCode, CliError> {
+    let (source, scenario) = opts.scenario("export")?;
+    let run = execute(&source, &scenario, opts.steps)?;
+    emit(&to_govector(run.trace()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -660,5 +892,33 @@ mod tests {
             ["gossip-flood", "gossip-one-rumour"]
         );
         assert!(closest("paxos", names.iter().copied()).is_empty());
+    }
+
+    #[test]
+    fn shiviz_regexes_become_rust_regexes() {
+        use spacetime_core::import::{GOVECTOR_REGEX, SHIVIZ_DEFAULT_REGEX};
+        assert_eq!(
+            js_regex(SHIVIZ_DEFAULT_REGEX),
+            r"(?<event>.*)\n(?<host>\S*) (?<clock>\{.*\})"
+        );
+        assert_eq!(js_regex(r"a{2}b{2,}c{2,5}"), r"a{2}b{2,}c{2,5}");
+        assert_eq!(js_regex(r"{x}{2"), r"\{x\}\{2");
+        assert_eq!(js_regex(r"\{[{}[]"), r"\{[{}\[]");
+        assert_eq!(js_regex(r"[^]]{1}"), r"[^]]{1}");
+        for re in [SHIVIZ_DEFAULT_REGEX, GOVECTOR_REGEX] {
+            let compiled = compile_regex(re, "test").unwrap();
+            let caps = compiled
+                .captures("Sent\nalice {\"alice\":2}\nGot it")
+                .unwrap();
+            assert!(caps["clock"].starts_with('{'), "{re}");
+            assert!(caps["clock"].ends_with('}'), "{re}");
+        }
+        let text = "alice {\"alice\":1}\nhello\n";
+        let caps = compile_regex(GOVECTOR_REGEX, "t")
+            .unwrap()
+            .captures(text)
+            .unwrap();
+        assert_eq!((&caps["host"], &caps["event"]), ("alice", "hello"));
+        assert!(compile_regex("(?<host>", "--regex").is_err());
     }
 }

@@ -574,6 +574,7 @@ fn garbage_never_panics() {
             vec!["run", "-"],
             vec!["check", "-"],
             vec!["render", "-", "-o", "-"],
+            vec!["import", "-"],
         ] {
             let ran = spacetime_stdin(&args, input);
             assert!((0..=2).contains(&ran.code), "{input}: {}", ran.code);
@@ -612,4 +613,328 @@ fn the_documented_examples_are_what_the_binary_prints() {
         scenario.stdout,
         "docs/scenario-format.md is out of date: paste in `spacetime example clocks-three-events`"
     );
+}
+
+/// A GoVector log of three hosts: a broadcast (one send per receiver), answers, local events.
+const GOVECTOR_LOG: &str = r#"alice {"alice":1}
+Initialization Complete
+bob {"bob":1}
+Initialization Complete
+carol {"carol":1}
+Initialization Complete
+alice {"alice":2}
+Broadcasting election to bob
+alice {"alice":3}
+Broadcasting election to carol
+bob {"alice":2, "bob":2}
+Received election from alice
+carol {"alice":3, "carol":2}
+Received election from alice
+bob {"alice":2, "bob":3}
+Sending vote to alice
+alice {"alice":4, "bob":3}
+Received vote from bob
+carol {"alice":3, "carol":3}
+Writing checkpoint
+"#;
+
+/// The same kind of log in ShiViz's default order: the event line, then `host {clock}`.
+const SHIVIZ_ORDERED: &str = r#"Starting up
+server {"server":1}
+Sending request
+client {"client":1}
+Received request
+server {"server":2, "client":1}
+Sending answer
+server {"server":3, "client":1}
+Received answer
+client {"client":2, "server":3}
+"#;
+
+const SHIVIZ_DEFAULT: &str = r"(?<event>.*)\n(?<host>\S*) (?<clock>{.*})";
+
+/// The trace of a successful import, checked for its counts and its summary line.
+fn imported(ran: &Ran, events: usize, hosts: usize, messages: usize, problems: usize) -> Value {
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let trace = json(&ran.stdout);
+    assert_eq!(trace["events"].as_array().unwrap().len(), events);
+    assert_eq!(trace["processes"].as_array().unwrap().len(), hosts);
+    assert_eq!(trace["messages"].as_array().unwrap().len(), messages);
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let summary = format!(
+        "imported {} on {}, {} ({})",
+        plural(events, "event"),
+        plural(hosts, "host"),
+        plural(messages, "message"),
+        plural(problems, "problem")
+    );
+    assert_eq!(
+        ran.stderr.lines().last(),
+        Some(summary.as_str()),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(ran.stderr.lines().count(), problems + 1, "{}", ran.stderr);
+    trace
+}
+
+#[test]
+fn import_reads_a_govector_log() {
+    let path = file("election.log", GOVECTOR_LOG);
+    let trace = imported(&spacetime(&["import", &path]), 10, 3, 3, 0);
+    assert_eq!(
+        trace["processes"],
+        serde_json::json!(["alice", "bob", "carol"])
+    );
+    let labels: Vec<&str> = trace["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["label"].as_str().unwrap())
+        .collect();
+    assert!(labels.contains(&"Writing checkpoint"), "{labels:?}");
+    // The receivers' log lines are in the narration.
+    let narration = trace["steps"].to_string();
+    assert!(narration.contains("Received vote from bob"), "{narration}");
+    // From standard input, the same trace.
+    let piped = spacetime_stdin(&["import", "-"], GOVECTOR_LOG);
+    assert_eq!(piped.stdout, spacetime(&["import", &path]).stdout);
+    let compact = spacetime(&["import", &path, "--compact"]);
+    assert_eq!(compact.stdout.lines().count(), 1);
+}
+
+#[test]
+fn import_reads_a_shiviz_file_by_its_own_regex() {
+    let path = file(
+        "shiviz.log",
+        &format!("{SHIVIZ_DEFAULT}\n\n{SHIVIZ_ORDERED}"),
+    );
+    let trace = imported(&spacetime(&["import", &path]), 5, 2, 2, 0);
+    assert_eq!(trace["processes"], serde_json::json!(["server", "client"]));
+    // GoVector's regex in the header, and a line that matches nothing: reported by its line.
+    let regex = r"(?<host>\S*) (?<clock>{.*})\n(?<event>.*)";
+    let path = file(
+        "gv.log",
+        &format!("{regex}\n\n{GOVECTOR_LOG}what is this\n"),
+    );
+    let ran = spacetime(&["import", &path]);
+    imported(&ran, 10, 3, 3, 1);
+    assert!(
+        ran.stderr
+            .starts_with(&format!("{path}:23: this text matches no event")),
+        "{}",
+        ran.stderr
+    );
+    // Several executions: the first is drawn, and the rest is reported.
+    let text =
+        format!("{regex}\n^=== .* ===$\n=== one ===\n{GOVECTOR_LOG}=== two ===\n{GOVECTOR_LOG}");
+    let path = file("runs.log", &text);
+    let ran = spacetime(&["import", &path]);
+    imported(&ran, 10, 3, 3, 1);
+    assert!(
+        ran.stderr
+            .starts_with(&format!("{path}:25: the log holds 2 executions")),
+        "{}",
+        ran.stderr
+    );
+}
+
+#[test]
+fn import_applies_the_regex_it_is_given() {
+    let path = file("shiviz.log", SHIVIZ_ORDERED);
+    let ran = spacetime(&["import", &path, "--regex", SHIVIZ_DEFAULT]);
+    let trace = imported(&ran, 5, 2, 2, 0);
+    assert_eq!(trace["processes"], serde_json::json!(["server", "client"]));
+    // Read as GoVector's format instead, the same file is mostly problems.
+    let wrong = spacetime(&["import", &path]);
+    assert_eq!(wrong.code, 0, "{}", wrong.stderr);
+    assert!(
+        wrong
+            .stderr
+            .contains(&format!("{path}:1: expected a line `host {{clock}}`")),
+        "{}",
+        wrong.stderr
+    );
+    // A regex of another shape: host and event on one line, the clock last.
+    let one_line = "alice Started {\"alice\":1}\nbob Heard {\"alice\":1, \"bob\":1}\n";
+    let ran = spacetime_stdin(
+        &[
+            "import",
+            "-",
+            "--regex=(?<host>\\S+) (?<event>[^{]*) (?<clock>{.*})",
+        ],
+        one_line,
+    );
+    imported(&ran, 2, 2, 1, 0);
+}
+
+#[test]
+fn a_malformed_log_is_imported_with_its_problems_by_line() {
+    let log = r#"alice {"alice":1}
+Initialization Complete
+alice {"alice":2,}
+Broken clock
+alice {"alice":3}
+Sending
+bob {"alice":3, "bob":1}
+Received
+alice {"alice":2}
+Back in time
+bob {"bob":2}
+"#;
+    let path = file("broken.log", log);
+    let ran = spacetime(&["import", &path]);
+    imported(&ran, 4, 2, 1, 3);
+    let lines: Vec<&str> = ran.stderr.lines().collect();
+    assert!(
+        lines[0].starts_with(&format!("{path}:3: the clock")),
+        "{}",
+        ran.stderr
+    );
+    assert!(
+        lines[1].starts_with(&format!(
+            "{path}:9: host alice's clock goes back from 3 to 2"
+        )),
+        "{}",
+        ran.stderr
+    );
+    assert!(
+        lines[2].starts_with(&format!("{path}:11: this host line has no event line")),
+        "{}",
+        ran.stderr
+    );
+}
+
+#[test]
+fn an_empty_log_or_a_bad_regex_is_an_error() {
+    let empty = spacetime(&["import", &file("empty.log", "")]);
+    assert_eq!(empty.code, 2);
+    assert!(empty.stdout.is_empty());
+    assert!(
+        empty.stderr.contains("the log is empty"),
+        "{}",
+        empty.stderr
+    );
+    assert!(empty.stderr.contains("GoVector"), "{}", empty.stderr);
+    let prose = spacetime_stdin(&["import", "-"], "Dear diary\n");
+    assert_eq!(prose.code, 2);
+    assert!(
+        prose.stderr.starts_with("error: <stdin>: no events found"),
+        "{}",
+        prose.stderr
+    );
+    assert!(prose.stderr.contains("\"Dear diary\""), "{}", prose.stderr);
+
+    let path = file("log", GOVECTOR_LOG);
+    let unclosed = spacetime(&["import", &path, "--regex", "(?<host>\\S*"]);
+    assert_eq!(unclosed.code, 2);
+    assert!(
+        unclosed.stderr.starts_with("error: --regex: the regex"),
+        "{}",
+        unclosed.stderr
+    );
+    let no_clock = spacetime(&["import", &path, "--regex", "(?<host>\\S*) (?<event>.*)"]);
+    assert_eq!(no_clock.code, 2);
+    assert!(
+        no_clock.stderr.contains("no named group `(?<clock>...)`"),
+        "{}",
+        no_clock.stderr
+    );
+    let nothing = spacetime(&[
+        "import",
+        &path,
+        "--regex",
+        SHIVIZ_DEFAULT.replace("\\n", "\\t").as_str(),
+    ]);
+    assert_eq!(nothing.code, 2, "{}", nothing.stderr);
+    assert!(
+        nothing
+            .stderr
+            .contains("events that match the parser regex"),
+        "{}",
+        nothing.stderr
+    );
+    let missing = spacetime(&["import", "no-such.log"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.starts_with("error: cannot read no-such.log"),
+        "{}",
+        missing.stderr
+    );
+    let usage = spacetime(&["import"]);
+    assert_eq!(usage.code, 2);
+    assert!(
+        usage.stderr.contains("needs a LOG file"),
+        "{}",
+        usage.stderr
+    );
+}
+
+/// Each event's vector clock as host -> counter, by (process name, index on its lane).
+fn clocks_by_lane(trace: &Value) -> std::collections::BTreeMap<(String, u64), Vec<(String, u64)>> {
+    let names: Vec<String> = trace["processes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap().to_string())
+        .collect();
+    trace["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let mut clock: Vec<(String, u64)> = e["vector"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .zip(&names)
+                .filter(|(c, _)| c.as_u64() != Some(0))
+                .map(|(c, n)| (n.clone(), c.as_u64().unwrap()))
+                .collect();
+            clock.sort();
+            let process = names[e["process"].as_u64().unwrap() as usize].clone();
+            ((process, e["index"].as_u64().unwrap()), clock)
+        })
+        .collect()
+}
+
+#[test]
+fn export_then_import_redraws_the_same_order() {
+    for s in protocols::examples() {
+        let exported = spacetime(&["export", "--example", &s.name]);
+        assert_eq!(exported.code, 0, "{}", exported.stderr);
+        let first = exported.stdout.lines().next().unwrap();
+        assert!(
+            first.starts_with("P1 {\"P1\":1") || first.contains(" {"),
+            "{first}"
+        );
+        let back = spacetime_stdin(&["import", "-"], &exported.stdout);
+        assert_eq!(back.code, 0, "{}: {}", s.name, back.stderr);
+        assert!(
+            back.stderr.contains("(0 problems)"),
+            "{}: {}",
+            s.name,
+            back.stderr
+        );
+        let original = json(&spacetime(&["run", "--example", &s.name]).stdout);
+        // The clocks are the engine's on both sides, so equal happens-before means equal clocks.
+        assert_eq!(
+            clocks_by_lane(&json(&back.stdout)),
+            clocks_by_lane(&original),
+            "{}",
+            s.name
+        );
+    }
+    // --steps exports a prefix.
+    let short = spacetime(&["export", "--example", "gossip-flood", "--steps", "3"]);
+    let full = spacetime(&["export", "--example", "gossip-flood"]);
+    assert!(full.stdout.starts_with(&short.stdout));
+    assert!(short.stdout.len() < full.stdout.len());
+    let help = spacetime(&["help"]);
+    assert!(
+        help.stdout.contains("spacetime import LOG"),
+        "{}",
+        help.stdout
+    );
+    assert!(help.stdout.contains("spacetime export"), "{}", help.stdout);
 }
