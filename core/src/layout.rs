@@ -53,6 +53,9 @@ pub struct LayoutOptions {
     pub margin_bottom: f64,
     /// Horizontal gap between events that share a tick on one lane.
     pub same_tick_gap: f64,
+    /// The lanes run at least this far in virtual time, even when the run ends sooner: room to
+    /// draw in for a diagram built by hand.
+    pub min_time: Time,
 }
 
 impl Default for LayoutOptions {
@@ -65,6 +68,7 @@ impl Default for LayoutOptions {
             margin_top: 36.0,
             margin_bottom: 36.0,
             same_tick_gap: 12.0,
+            min_time: 0,
         }
     }
 }
@@ -72,8 +76,16 @@ impl Default for LayoutOptions {
 impl LayoutOptions {
     /// Options whose zoom fits the whole trace into `width` pixels.
     pub fn fit_width(trace: &Trace, width: f64) -> Self {
-        let mut options = LayoutOptions::default();
-        let end = end_time(trace).max(1) as f64;
+        Self::fit_width_from(trace, width, 0)
+    }
+
+    /// Options whose zoom fits the whole trace, or `min_time` if that is later, into `width`.
+    pub fn fit_width_from(trace: &Trace, width: f64, min_time: Time) -> Self {
+        let mut options = LayoutOptions {
+            min_time,
+            ..LayoutOptions::default()
+        };
+        let end = end_time(trace).max(min_time).max(1) as f64;
         let room = (width - options.margin_left - options.margin_right - 40.0).max(50.0);
         options.px_per_tick = (room / end).clamp(0.01, 40.0);
         options
@@ -174,7 +186,8 @@ impl Layout {
                 y: options.margin_top + e.process as f64 * options.lane_gap,
             });
         }
-        let end = options.margin_left + end_time(trace) as f64 * options.px_per_tick;
+        let end = options.margin_left
+            + end_time(trace).max(options.min_time) as f64 * options.px_per_tick;
         let width = right.max(end) + options.margin_right + 24.0;
         let height = options.margin_top
             + trace.processes.len().saturating_sub(1) as f64 * options.lane_gap

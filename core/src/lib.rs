@@ -83,6 +83,8 @@
 
 #![forbid(unsafe_code)]
 
+pub mod exercise;
+pub mod import;
 pub mod layout;
 mod process;
 pub mod protocol;

@@ -455,6 +455,7 @@ fn layout_options(
         margin_top: 48.0 + title_room,
         margin_bottom: 48.0,
         same_tick_gap,
+        min_time: 0,
     }
 }
 

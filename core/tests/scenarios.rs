@@ -524,7 +524,10 @@ fn properties_catch_tampered_traces() {
     // With L(receipt) = 1, two steps into the receipt fail to raise the clock: from P2's "c"
     // (L = 1) just before it on the lane, and from the send (L = 2). The check names the first.
     let previous = receipt - 1;
-    assert_eq!(broken.events[previous].process, broken.events[receipt].process);
+    assert_eq!(
+        broken.events[previous].process,
+        broken.events[receipt].process
+    );
     assert!(broken.happens_before(previous, receipt) && broken.happens_before(send, receipt));
     match scripted::clock_condition(&broken) {
         Verdict::Violated { events, .. } => assert_eq!(events, vec![previous, receipt]),
