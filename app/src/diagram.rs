@@ -9,11 +9,11 @@ use std::sync::Arc;
 use leptos::html::Div;
 use leptos::prelude::*;
 use spacetime_core::layout::{ArrowEnd, Layout, LayoutOptions};
-use spacetime_core::{EventKind, Relation, Trace};
+use spacetime_core::{EventKind, MessageId, Relation, Trace};
 
 use wasm_bindgen::JsCast;
 
-use crate::store::{ClockMode, Selection, Store};
+use crate::store::{Activity, ClockMode, Selection, Store};
 
 /// Pixel coordinates are kept in tenths of a pixel so shapes can be compared and hashed.
 fn px(v: f64) -> i32 {
@@ -32,6 +32,8 @@ pub enum Highlight {
     Past,
     Future,
     Concurrent,
+    /// On the chain of messages that orders a selected pair.
+    Chain,
 }
 
 /// A dot to draw.
@@ -71,6 +73,7 @@ pub fn clock_label(trace: &Trace, id: usize, mode: ClockMode) -> String {
     let e = &trace.events[id];
     match mode {
         ClockMode::Off => String::new(),
+        ClockMode::Names => spacetime_core::exercise::event_name(id),
         ClockMode::Lamport => e.lamport.to_string(),
         ClockMode::Vector => {
             let parts: Vec<String> = trace.vector(id).iter().map(u32::to_string).collect();
@@ -79,7 +82,27 @@ pub fn clock_label(trace: &Trace, id: usize, mode: ClockMode) -> String {
     }
 }
 
-/// The dots visible after `steps` steps within `window`.
+/// The chain of events that orders two events, from the earlier to the later, or `None` when
+/// they are concurrent.
+pub fn pair_chain(trace: &Trace, a: usize, b: usize) -> Option<Vec<usize>> {
+    trace.chain(a, b).or_else(|| trace.chain(b, a))
+}
+
+/// The messages a chain of events crosses.
+pub fn chain_messages(trace: &Trace, chain: &[usize]) -> Vec<MessageId> {
+    chain
+        .windows(2)
+        .filter_map(|w| {
+            let e = &trace.events[w[1]];
+            let m = trace.messages.get(e.message?)?;
+            (e.kind == EventKind::Receive && m.send_event == w[0]).then_some(m.id)
+        })
+        .collect()
+}
+
+/// The dots visible after `steps` steps within `window`. The sends and receipts of `hidden`
+/// messages are drawn as plain local events.
+#[allow(clippy::too_many_arguments)]
 pub fn event_shapes(
     trace: &Trace,
     layout: &Layout,
@@ -87,6 +110,7 @@ pub fn event_shapes(
     window: Window,
     selection: Selection,
     clocks: ClockMode,
+    hidden: &[MessageId],
 ) -> Vec<EventShape> {
     let shown = Layout::visible_event_count(trace, steps);
     let range = layout.events_between(window.left, window.left + window.width);
@@ -94,24 +118,34 @@ pub fn event_shapes(
         Selection::Event(e) if e < shown => Some(e),
         _ => None,
     };
+    let (pair, chain) = match selection {
+        Selection::Pair(a, b) => (Some((a, b)), pair_chain(trace, a, b).unwrap_or_default()),
+        _ => (None, Vec::new()),
+    };
     (range.start.min(shown)..range.end.min(shown))
         .map(|id| {
             let p = layout.events[id];
             let e = &trace.events[id];
-            let highlight = match selected {
-                None => Highlight::None,
-                Some(s) => match trace.relation(id, s) {
+            let highlight = match (selected, pair) {
+                (_, Some((a, b))) if id == a || id == b => Highlight::Selected,
+                (_, Some(_)) if chain.contains(&id) => Highlight::Chain,
+                (_, Some(_)) | (None, None) => Highlight::None,
+                (Some(s), None) => match trace.relation(id, s) {
                     Relation::Same => Highlight::Selected,
                     Relation::Before => Highlight::Past,
                     Relation::After => Highlight::Future,
                     Relation::Concurrent => Highlight::Concurrent,
                 },
             };
+            let kind = match e.message {
+                Some(m) if hidden.contains(&m) => EventKind::Local,
+                _ => e.kind,
+            };
             EventShape {
                 id,
                 x: px(p.x),
                 y: px(p.y),
-                kind: e.kind,
+                kind,
                 colour: layout.lanes[e.process].colour,
                 highlight,
                 clock: clock_label(trace, id, clocks),
@@ -120,7 +154,8 @@ pub fn event_shapes(
         .collect()
 }
 
-/// The arrows visible after `steps` steps at virtual time `now`, within `window`.
+/// The arrows visible after `steps` steps at virtual time `now`, within `window`, less the
+/// `hidden` ones.
 pub fn arrow_shapes(
     trace: &Trace,
     layout: &Layout,
@@ -128,12 +163,19 @@ pub fn arrow_shapes(
     now: f64,
     window: Window,
     selection: Selection,
+    hidden: &[MessageId],
 ) -> Vec<ArrowShape> {
     let (left, right) = (window.left - 20.0, window.left + window.width + 20.0);
+    let chain = match selection {
+        Selection::Pair(a, b) => pair_chain(trace, a, b)
+            .map(|c| chain_messages(trace, &c))
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
     trace
         .messages
         .iter()
-        .filter(|m| m.created_step < steps)
+        .filter(|m| m.created_step < steps && !hidden.contains(&m.id))
         .filter_map(|m| layout.arrow_at_time(trace, m.id, steps, now))
         .filter(|a| a.from.x.max(a.to.x) >= left && a.from.x.min(a.to.x) <= right)
         .map(|a| ArrowShape {
@@ -144,7 +186,7 @@ pub fn arrow_shapes(
             y2: px(a.to.y),
             end: a.end,
             label: trace.messages[a.message].label.clone(),
-            selected: selection == Selection::Message(a.message),
+            selected: selection == Selection::Message(a.message) || chain.contains(&a.message),
         })
         .collect()
 }
@@ -157,6 +199,7 @@ fn event_class(shape: &EventShape) -> String {
         Highlight::Past => " past",
         Highlight::Future => " future",
         Highlight::Concurrent => " concurrent",
+        Highlight::Chain => " chain",
     };
     format!("event-dot kind-{kind}{highlight}")
 }
@@ -357,9 +400,15 @@ pub fn selection_of_testid(testid: &str) -> Option<Selection> {
 /// Layout options that fit a run into a pane of `width` x `height` pixels at zoom 1: lanes
 /// spread over the height (within readable bounds), time over the width (but never so dense that
 /// dots merge: long runs scroll instead).
-pub fn fitting_options(trace: &Trace, width: f64, height: f64, zoom: f64) -> LayoutOptions {
+pub fn fitting_options(
+    trace: &Trace,
+    width: f64,
+    height: f64,
+    zoom: f64,
+    min_time: spacetime_core::Time,
+) -> LayoutOptions {
     // Leave room on the right for the zoom buttons, which float over the pane's top corner.
-    let mut options = LayoutOptions::fit_width(trace, width - 90.0);
+    let mut options = LayoutOptions::fit_width_from(trace, width - 90.0, min_time);
     options.px_per_tick = (options.px_per_tick.clamp(0.5, 40.0) * zoom).clamp(0.02, 200.0);
     let lanes = trace.processes.len().saturating_sub(1).max(1) as f64;
     let room = height - options.margin_top - options.margin_bottom - 24.0;
@@ -402,7 +451,7 @@ pub fn Diagram() -> impl IntoView {
         let (width, height) = pane_size.get();
         Arc::new(Layout::new(
             &trace,
-            fitting_options(&trace, width, height, zoom.get()),
+            fitting_options(&trace, width, height, zoom.get(), store.horizon.get()),
         ))
     });
     let events = Memo::new(move |_| {
@@ -415,6 +464,7 @@ pub fn Diagram() -> impl IntoView {
             window.get(),
             store.selection.get(),
             store.clocks.get(),
+            &store.hidden.read(),
         )
     });
     let arrows = Memo::new(move |_| {
@@ -427,6 +477,7 @@ pub fn Diagram() -> impl IntoView {
             store.view_time(),
             window.get(),
             store.selection.get(),
+            &store.hidden.read(),
         )
     });
     let down = Memo::new(move |_| {
@@ -487,10 +538,22 @@ pub fn Diagram() -> impl IntoView {
         measure();
     });
 
-    let select = move |s: Selection| {
-        store
-            .selection
-            .update(|cur| *cur = if *cur == s { Selection::Nothing } else { s })
+    // A press on the canvas while building: where it began, and where the pointer is now.
+    let drag = RwSignal::new(None::<((f64, f64), (f64, f64))>);
+    let building = move || store.activity.get() == Activity::Build;
+    let diagram_point = |ev: &web_sys::PointerEvent| -> Option<(f64, f64)> {
+        let svg = ev.current_target()?.dyn_into::<web_sys::Element>().ok()?;
+        let rect = svg.get_bounding_client_rect();
+        Some((
+            f64::from(ev.client_x()) - rect.left(),
+            f64::from(ev.client_y()) - rect.top(),
+        ))
+    };
+    let on_a_shape = |ev: &web_sys::PointerEvent| {
+        ev.target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest(".event, [data-fate]").ok().flatten())
+            .is_some()
     };
 
     view! {
@@ -511,18 +574,62 @@ pub fn Diagram() -> impl IntoView {
                 aria-label="Space-time diagram"
                 width=move || format!("{:.0}", layout.get().width)
                 height=move || format!("{:.0}", layout.get().height)
+                class:building=building
                 on:click=move |ev| {
                     let picked = ev
                         .target()
                         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
                         .and_then(|el| el.closest("[data-testid]").ok().flatten())
                         .and_then(|el| el.get_attribute("data-testid"))
-                        .and_then(|id| selection_of_testid(&id));
+                        .and_then(|id| selection_of_testid(&id))
+                        // While building, a click on a lane draws on it rather than selecting it.
+                        .filter(|s| !(building() && matches!(s, Selection::Process(_))));
                     match picked {
-                        Some(s) => select(s),
-                        None => store.selection.set(Selection::Nothing),
+                        Some(Selection::Event(e)) if ev.shift_key() || ev.ctrl_key() || ev.meta_key() => {
+                            // Shift-click: compare with the event already selected.
+                            if matches!(store.selection.get_untracked(), Selection::Event(_)) {
+                                store.comparing.set(true);
+                            }
+                            store.pick(Selection::Event(e));
+                        }
+                        Some(s) => store.pick(s),
+                        None => {
+                            if !building() {
+                                store.selection.set(Selection::Nothing);
+                            }
+                        }
                     }
                 }
+                on:pointerdown=move |ev| {
+                    if !building() || ev.button() != 0 || on_a_shape(&ev) {
+                        return;
+                    }
+                    if let Some(p) = diagram_point(&ev) {
+                        if crate::playground::lane_at(&layout.get_untracked(), p.1).is_some() {
+                            if let Some(el) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                                let _ = el.set_pointer_capture(ev.pointer_id());
+                            }
+                            drag.set(Some((p, p)));
+                        }
+                    }
+                }
+                on:pointermove=move |ev| {
+                    if drag.with_untracked(Option::is_some) {
+                        if let Some(p) = diagram_point(&ev) {
+                            drag.update(|d| if let Some(d) = d { d.1 = p });
+                        }
+                    }
+                }
+                on:pointerup=move |ev| {
+                    if let Some((start, _)) = drag.get_untracked() {
+                        drag.set(None);
+                        let end = diagram_point(&ev).unwrap_or(start);
+                        if let Some(g) = crate::playground::gesture_of(&layout.get_untracked(), start, end) {
+                            crate::playground::apply(store, g);
+                        }
+                    }
+                }
+                on:pointercancel=move |_| drag.set(None)
             >
                 <defs>
                     <marker id="arrowhead" viewBox="0 0 10 10" refX="9" refY="5"
@@ -566,6 +673,10 @@ pub fn Diagram() -> impl IntoView {
                         .try_update_value(|c| c.update(a, labelled, |s| s.id, arrows_markup))
                         .unwrap_or_default()
                 })/>
+                {move || drag.get().map(|((x1, y1), (x2, y2))| view! {
+                    <line class="drag-line" data-testid="drag-line"
+                        x1=format!("{x1:.1}") y1=format!("{y1:.1}") x2=format!("{x2:.1}") y2=format!("{y2:.1}")></line>
+                })}
                 <MarkupGroups class="events" groups=move || events.with(|e| {
                     let labelled = e.len() <= MAX_LABELLED_EVENTS;
                     event_cache
@@ -597,7 +708,15 @@ mod tests {
     fn only_events_up_to_the_cursor_are_drawn() {
         let t = run("clocks-busy-four", vec![]);
         let layout = Layout::new(&t, LayoutOptions::default());
-        let none = event_shapes(&t, &layout, 0, ALL, Selection::Nothing, ClockMode::Lamport);
+        let none = event_shapes(
+            &t,
+            &layout,
+            0,
+            ALL,
+            Selection::Nothing,
+            ClockMode::Lamport,
+            &[],
+        );
         assert!(none.is_empty());
         let all = event_shapes(
             &t,
@@ -606,9 +725,18 @@ mod tests {
             ALL,
             Selection::Nothing,
             ClockMode::Lamport,
+            &[],
         );
         assert_eq!(all.len(), t.events.len());
-        let some = event_shapes(&t, &layout, 3, ALL, Selection::Nothing, ClockMode::Lamport);
+        let some = event_shapes(
+            &t,
+            &layout,
+            3,
+            ALL,
+            Selection::Nothing,
+            ClockMode::Lamport,
+            &[],
+        );
         assert!(some.iter().all(|e| t.events[e.id].step < 3));
     }
 
@@ -645,6 +773,7 @@ mod tests {
             ALL,
             Selection::Event(pick),
             ClockMode::Off,
+            &[],
         );
         for s in &shapes {
             let expected = match t.relation(s.id, pick) {
@@ -669,7 +798,15 @@ mod tests {
             }],
         );
         let layout = Layout::new(&t, LayoutOptions::default());
-        let arrows = arrow_shapes(&t, &layout, t.step_count(), 1e9, ALL, Selection::Nothing);
+        let arrows = arrow_shapes(
+            &t,
+            &layout,
+            t.step_count(),
+            1e9,
+            ALL,
+            Selection::Nothing,
+            &[],
+        );
         assert_eq!(arrows.len(), 1);
         assert_eq!(arrows[0].end, ArrowEnd::Died);
         assert!(t.events.iter().all(|e| e.kind != EventKind::Receive));
@@ -695,6 +832,7 @@ mod tests {
                 ALL,
                 Selection::Nothing,
                 ClockMode::Lamport,
+                &[],
             ),
             true,
         );
@@ -702,12 +840,12 @@ mod tests {
             assert!(events.contains(&format!(r#"data-testid="event-{}""#, e.id)));
         }
         let arrows = arrows_markup(
-            &arrow_shapes(&t, &layout, steps, 1e9, ALL, Selection::Nothing),
+            &arrow_shapes(&t, &layout, steps, 1e9, ALL, Selection::Nothing, &[]),
             true,
         );
         assert!(arrows.contains("msg-label"));
         assert!(!arrows_markup(
-            &arrow_shapes(&t, &layout, steps, 1e9, ALL, Selection::Nothing),
+            &arrow_shapes(&t, &layout, steps, 1e9, ALL, Selection::Nothing, &[]),
             false
         )
         .contains("msg-label"));
@@ -726,6 +864,7 @@ mod tests {
             ALL,
             Selection::Nothing,
             ClockMode::Off,
+            &[],
         );
         let groups = chunks(&shapes, |s| s.id);
         assert_eq!(
@@ -750,6 +889,7 @@ mod tests {
                 ALL,
                 Selection::Nothing,
                 ClockMode::Lamport,
+                &[],
             )
         };
         let mut cache = MarkupCache::default();
@@ -786,7 +926,7 @@ mod tests {
     #[test]
     fn fitting_fills_the_pane_without_crowding() {
         let t = run("clocks-three-events", vec![]);
-        let o = fitting_options(&t, 1600.0, 700.0, 1.0);
+        let o = fitting_options(&t, 1600.0, 700.0, 1.0, 0);
         let layout = Layout::new(&t, o);
         assert!(
             layout.width > 1200.0 && layout.width < 1700.0,
@@ -795,8 +935,8 @@ mod tests {
         );
         assert!(o.lane_gap >= 44.0 && o.lane_gap <= 150.0);
         let long = run("gossip-many-rumours", vec![]);
-        assert!(fitting_options(&long, 300.0, 400.0, 1.0).px_per_tick >= 0.5);
-        assert!(fitting_options(&t, 1600.0, 700.0, 2.0).px_per_tick > o.px_per_tick);
+        assert!(fitting_options(&long, 300.0, 400.0, 1.0, 0).px_per_tick >= 0.5);
+        assert!(fitting_options(&t, 1600.0, 700.0, 2.0, 0).px_per_tick > o.px_per_tick);
     }
 
     #[test]
@@ -808,8 +948,24 @@ mod tests {
             width: 200.0,
         };
         let now = t.time_at_step(t.step_count()) as f64;
-        let some = arrow_shapes(&t, &layout, t.step_count(), now, window, Selection::Nothing);
-        let all = arrow_shapes(&t, &layout, t.step_count(), now, ALL, Selection::Nothing);
+        let some = arrow_shapes(
+            &t,
+            &layout,
+            t.step_count(),
+            now,
+            window,
+            Selection::Nothing,
+            &[],
+        );
+        let all = arrow_shapes(
+            &t,
+            &layout,
+            t.step_count(),
+            now,
+            ALL,
+            Selection::Nothing,
+            &[],
+        );
         assert!(!some.is_empty() && some.len() < all.len());
     }
 }

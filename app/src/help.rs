@@ -15,7 +15,19 @@ pub const SHORTCUTS: &[(&[&str], &str)] = &[
     (&["d"], "drop the selected message"),
     (&["c"], "crash / recover the selected process"),
     (&["+", "-"], "faster / slower"),
-    (&["l"], "cycle clock labels: off, Lamport, vector"),
+    (&["l"], "cycle event labels: none, names, Lamport, vector"),
+    (
+        &["Shift+click"],
+        "compare a second event with the selected one",
+    ),
+    (
+        &["Ctrl+Z", "Ctrl+Y"],
+        "undo / redo, while building a diagram",
+    ),
+    (
+        &["Delete"],
+        "delete the selected event or message, while building",
+    ),
     (&["u"], "undo the last intervention"),
     (&["?"], "this help"),
     (&["Esc"], "close this help, or clear the selection"),
@@ -28,6 +40,8 @@ pub fn shortcut_id(keys: &[&str]) -> String {
         "←" => "arrows".into(),
         "+" => "speed".into(),
         "?" => "help".into(),
+        "Shift+click" => "compare".into(),
+        "Ctrl+Z" => "ctrlz".into(),
         other => other.to_lowercase(),
     }
 }

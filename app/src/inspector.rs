@@ -277,6 +277,105 @@ fn name_of(trace: &Trace, p: ProcessId) -> String {
         .unwrap_or_else(|| format!("#{p}"))
 }
 
+/// How two selected events are related, in the course's words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PairReport {
+    pub relation: Relation,
+    /// "c → f", "c ← f" or "c ∥ f".
+    pub headline: String,
+    /// Why: the chain that proves it, one step a line, or why no chain exists.
+    pub reasons: Vec<String>,
+}
+
+/// The relation between events `a` and `b`, with the chain of events that proves it (crossing
+/// as few messages as possible), or, for concurrent events, the clock entries that show it.
+pub fn describe_pair(trace: &Trace, a: EventId, b: EventId) -> PairReport {
+    use spacetime_core::exercise::event_name as name;
+    let relation = trace.relation(a, b);
+    let (na, nb) = (name(a), name(b));
+    let step = |x: EventId, y: EventId| {
+        let (ex, ey) = (&trace.events[x], &trace.events[y]);
+        if ex.process == ey.process {
+            format!(
+                "{} comes before {} on {}",
+                name(x),
+                name(y),
+                name_of(trace, ex.process)
+            )
+        } else {
+            let label = ey
+                .message
+                .and_then(|m| trace.messages.get(m))
+                .map_or(String::new(), |m| format!(" {}", m.label));
+            format!(
+                "{} sends the message{label} that {} receives",
+                name(x),
+                name(y)
+            )
+        }
+    };
+    let chain_reasons = |from: EventId, to: EventId| -> Vec<String> {
+        trace
+            .chain(from, to)
+            .map(|c| c.windows(2).map(|w| step(w[0], w[1])).collect())
+            .unwrap_or_default()
+    };
+    match relation {
+        Relation::Same => PairReport {
+            relation,
+            headline: format!("{na} = {nb}"),
+            reasons: vec!["That is the same event twice.".into()],
+        },
+        Relation::Before => PairReport {
+            relation,
+            headline: format!("{na} → {nb}"),
+            reasons: chain_reasons(a, b),
+        },
+        Relation::After => PairReport {
+            relation,
+            headline: format!("{na} ← {nb}"),
+            reasons: chain_reasons(b, a),
+        },
+        Relation::Concurrent => {
+            let (va, vb) = (trace.vector(a), trace.vector(b));
+            let more = |x: &[u32], y: &[u32]| {
+                x.iter()
+                    .zip(y)
+                    .position(|(p, q)| p > q)
+                    .map_or("?".to_string(), |p| name_of(trace, p))
+            };
+            let mut reasons = vec![
+                format!("No chain of events and messages leads from {na} to {nb}, or from {nb} to {na}."),
+                format!(
+                    "V({na}) = {} and V({nb}) = {}: {na} is ahead in {}'s entry and {nb} in {}'s, \
+                     so neither clock is ≤ the other.",
+                    format_vector(va),
+                    format_vector(vb),
+                    more(va, vb),
+                    more(vb, va)
+                ),
+            ];
+            let (la, lb) = (trace.events[a].lamport, trace.events[b].lamport);
+            if la != lb {
+                let (lo, hi, nlo, nhi) = if la < lb {
+                    (la, lb, &na, &nb)
+                } else {
+                    (lb, la, &nb, &na)
+                };
+                reasons.push(format!(
+                    "Their Lamport clocks differ (L({nlo}) = {lo} < L({nhi}) = {hi}), yet that \
+                     order says nothing about cause."
+                ));
+            }
+            PairReport {
+                relation,
+                headline: format!("{na} ∥ {nb}"),
+                reasons,
+            }
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The inspector
 // ---------------------------------------------------------------------------------------------
@@ -298,6 +397,7 @@ pub fn Inspector() -> impl IntoView {
                         .into_any()
                 }
                 Selection::Event(id) => view! { <EventDetails id=id /> }.into_any(),
+                Selection::Pair(a, b) => view! { <PairDetails a=a b=b /> }.into_any(),
                 Selection::Message(id) => view! { <MessageDetails id=id /> }.into_any(),
                 Selection::Process(p) => view! { <ProcessDetails process=p /> }.into_any(),
                 Selection::Link(a, b) => view! { <LinkDetails a=a b=b /> }.into_any(),
@@ -460,6 +560,42 @@ fn EventDetails(id: EventId) -> impl IntoView {
                     </span>
                 </p>
             </Show>
+            <button class="link-button" data-testid="compare-button"
+                class:active=move || store.comparing.get()
+                on:click=move |_| store.comparing.update(|c| *c = !*c)>
+                {move || if store.comparing.get() {
+                    "Now click the event to compare it with…"
+                } else {
+                    "Compare with another event (or shift-click it)"
+                }}
+            </button>
+
+        </div>
+    }
+}
+
+/// Two events compared: how they are related, and the chain that proves it.
+#[component]
+fn PairDetails(a: EventId, b: EventId) -> impl IntoView {
+    let store = Store::get();
+    let report = Memo::new(move |_| {
+        store
+            .trace
+            .with(|t| (a.max(b) < t.events.len()).then(|| describe_pair(t, a, b)))
+    });
+    view! {
+        <div class="inspector-body" data-testid="inspect-pair">
+            {move || match report.get() {
+                None => view! { <p class="inspector-hint">"Those events are no longer in the run."</p> }.into_any(),
+                Some(r) => view! {
+                    <h3 class="inspector-title">"Two events"</h3>
+                    <p class="relation" data-testid="pair-relation">{r.headline}</p>
+                    <ol class="reasons" data-testid="pair-reasons">
+                        {r.reasons.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                    </ol>
+                    <p class="note">"The chain is highlighted on the diagram. Click an event to start again."</p>
+                }.into_any(),
+            }}
         </div>
     }
 }

@@ -8,10 +8,13 @@ use leptos::prelude::*;
 use spacetime_core::{Action, ProcessRef, Scenario};
 
 pub mod diagram;
+pub mod exercises;
 pub mod help;
+pub mod import;
 pub mod inspector;
 pub mod lessons;
 pub mod playback;
+pub mod playground;
 pub mod store;
 pub mod topology;
 
@@ -19,7 +22,7 @@ use diagram::Diagram;
 use help::HelpOverlay;
 use inspector::{Inspector, NetworkControls, PropertyBadges};
 use playback::{Narration, PlaybackBar};
-use store::{ClockMode, Selection, Store};
+use store::{Activity, ClockMode, Selection, Store};
 use topology::Topology;
 
 /// The scenario the page opens with.
@@ -50,16 +53,26 @@ pub fn Shell() -> impl IntoView {
                     <Diagram/>
                 </section>
                 <aside class="side">
-                    <Topology/>
+                    {move || match store.activity.get() {
+                        Activity::Explore => view! { <Topology/> }.into_any(),
+                        Activity::Build => view! { <playground::BuildPanel/> }.into_any(),
+                        Activity::Exercises => view! { <exercises::ExercisePanel/> }.into_any(),
+                        Activity::Import => view! { <import::ImportPanel/> }.into_any(),
+                    }}
                     <PropertyBadges/>
-                    <Inspector/>
+                    // An exercise would show its answers in the inspector.
+                    <Show when=move || store.activity.get() != Activity::Exercises>
+                        <Inspector/>
+                    </Show>
                     <details class="network">
                         <summary>"Network and seed"</summary>
                         <NetworkControls/>
                     </details>
                 </aside>
             </main>
-            <Narration/>
+            <Show when=move || store.activity.get() != Activity::Exercises>
+                <Narration/>
+            </Show>
             <PlaybackBar/>
             <Show when=move || store.help_open.get()>
                 <HelpOverlay/>
@@ -120,7 +133,8 @@ fn Header() -> impl IntoView {
                         let lesson = store.scenario.with(lessons::lesson_of);
                         let scenarios = lesson.map(|l| l.scenarios()).unwrap_or_default();
                         let listed = scenarios.iter().any(|s| s.name == current);
-                        let extra = (!listed).then(|| view! { <option value=current.clone() selected=true>{current.clone()}</option> });
+                        let title = store.scenario.with(|s| if s.title.is_empty() { s.name.clone() } else { s.title.clone() });
+                        let extra = (!listed).then(|| view! { <option value=current.clone() selected=true>{title}</option> });
                         view! {
                             {extra}
                             {scenarios.into_iter().map(|s| {
@@ -145,14 +159,45 @@ fn Header() -> impl IntoView {
                     }}
                 </select>
             </label>
-            <div class="clock-toggle" role="group" aria-label="Clock labels">
-                {[(ClockMode::Off, "no clocks"), (ClockMode::Lamport, "Lamport"), (ClockMode::Vector, "vector")]
+            <div class="clock-toggle" role="group" aria-label="Event labels">
+                {[(ClockMode::Off, "none"), (ClockMode::Names, "names"), (ClockMode::Lamport, "Lamport"), (ClockMode::Vector, "vector")]
                     .into_iter().map(|(mode, label)| view! {
-                        <button data-testid=format!("clocks-{}", label.replace(' ', "-").to_lowercase())
+                        <button data-testid=format!("clocks-{}", label.to_lowercase())
                             class:active=move || store.clocks.get() == mode
                             aria-pressed=move || (store.clocks.get() == mode).to_string()
+                            // An exercise chooses what the diagram may show.
+                            disabled=move || store.activity.get() == Activity::Exercises
                             on:click=move |_| store.clocks.set(mode)>{label}</button>
                     }).collect_view()}
+            </div>
+            <div class="activity-toggle" role="group" aria-label="Activities">
+                {move || {
+                    let lesson = store.scenario.with(lessons::lesson_of);
+                    let builds = lesson.as_ref().is_some_and(|l| l.playground);
+                    let exercises = lesson.as_ref().is_some_and(|l| !spacetime_core::exercise::kinds(l.id).is_empty());
+                    let toggle = move |a: Activity| {
+                        if store.activity.get_untracked() == a {
+                            leave_activity(store);
+                        } else if a == Activity::Build {
+                            playground::start(store);
+                        } else {
+                            leave_activity(store);
+                            store.activity.set(a);
+                        }
+                    };
+                    view! {
+                        {builds.then(|| view! {
+                            <button data-testid="activity-build" class:active=move || store.activity.get() == Activity::Build
+                                title="Draw your own diagram" on:click=move |_| toggle(Activity::Build)>"Build"</button>
+                        })}
+                        {exercises.then(|| view! {
+                            <button data-testid="activity-exercises" class:active=move || store.activity.get() == Activity::Exercises
+                                title="Exercises with instant feedback" on:click=move |_| toggle(Activity::Exercises)>"Exercises"</button>
+                        })}
+                        <button data-testid="activity-import" class:active=move || store.activity.get() == Activity::Import
+                            title="Import a vector-clock log, or export this run" on:click=move |_| toggle(Activity::Import)>"Import / export"</button>
+                    }
+                }}
             </div>
             <details class="lesson-drawer" data-testid="lesson-drawer">
                 <summary>"Lesson"</summary>
@@ -172,6 +217,17 @@ fn Header() -> impl IntoView {
             <button class="help-button" data-testid="help-button" aria-label="Keyboard shortcuts"
                 on:click=move |_| store.help_open.update(|o| *o = !*o)>"?"</button>
         </header>
+    }
+}
+
+/// Back to watching: the diagram shows everything again, at its own scale.
+pub fn leave_activity(store: Store) {
+    let was = store.activity.get_untracked();
+    store.activity.set(Activity::Explore);
+    store.horizon.set(0);
+    store.hidden.set(Vec::new());
+    if was == Activity::Exercises {
+        store.clocks.set(ClockMode::Lamport);
     }
 }
 
@@ -212,13 +268,24 @@ fn on_key(store: Store, ev: &web_sys::KeyboardEvent) {
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
     {
         let tag = target.tag_name().to_lowercase();
-        if matches!(tag.as_str(), "input" | "select" | "textarea")
-            || ev.ctrl_key()
-            || ev.meta_key()
-            || ev.alt_key()
-        {
+        if matches!(tag.as_str(), "input" | "select" | "textarea") {
             return;
         }
+    }
+    let building = store.activity.get_untracked() == Activity::Build;
+    if building && (ev.ctrl_key() || ev.meta_key()) {
+        let key = ev.key().to_lowercase();
+        match key.as_str() {
+            "z" if ev.shift_key() => playground::redo(store),
+            "z" => playground::undo(store),
+            "y" => playground::redo(store),
+            _ => return,
+        }
+        ev.prevent_default();
+        return;
+    }
+    if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+        return;
     }
     let handled = match ev.key().as_str() {
         " " => {
@@ -281,14 +348,19 @@ fn on_key(store: Store, ev: &web_sys::KeyboardEvent) {
             }
             true
         }
-        "l" => {
+        "l" if store.activity.get_untracked() != Activity::Exercises => {
             store.clocks.update(|c| {
                 *c = match c {
-                    ClockMode::Off => ClockMode::Lamport,
+                    ClockMode::Off => ClockMode::Names,
+                    ClockMode::Names => ClockMode::Lamport,
                     ClockMode::Lamport => ClockMode::Vector,
                     ClockMode::Vector => ClockMode::Off,
                 }
             });
+            true
+        }
+        "Delete" | "Backspace" if building => {
+            playground::delete_selected(store);
             true
         }
         "u" => {
@@ -303,6 +375,7 @@ fn on_key(store: Store, ev: &web_sys::KeyboardEvent) {
             if store.help_open.get_untracked() {
                 store.help_open.set(false);
             } else {
+                store.comparing.set(false);
                 store.selection.set(Selection::Nothing);
             }
             true

@@ -10,15 +10,27 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use spacetime_core::{
     Action, EventId, Intervention, MessageId, NetworkModel, ProcessId, PropertyReport, Run,
-    Scenario, Trace,
+    Scenario, Time, Trace,
 };
 
-/// Which clock each event shows.
+/// What label each event shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ClockMode {
     Off,
+    /// A letter per event (a, b, c, ... in the order they happen), as exercises name them.
+    Names,
     Lamport,
     Vector,
+}
+
+/// What the learner is doing besides watching: building a diagram by hand, doing exercises, or
+/// bringing in a log. Each opens its panel at the top of the side column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Activity {
+    Explore,
+    Build,
+    Exercises,
+    Import,
 }
 
 /// What the learner has clicked.
@@ -26,6 +38,8 @@ pub enum ClockMode {
 pub enum Selection {
     Nothing,
     Event(EventId),
+    /// Two events to compare, in the order they were picked.
+    Pair(EventId, EventId),
     Message(MessageId),
     Process(ProcessId),
     Link(ProcessId, ProcessId),
@@ -65,6 +79,17 @@ pub struct Store {
     /// The message of the error banner; the previous run stays on screen beneath it.
     pub error: RwSignal<Option<String>>,
     pub help_open: RwSignal<bool>,
+    /// The next event clicked is compared with the selected one.
+    pub comparing: RwSignal<bool>,
+    pub activity: RwSignal<Activity>,
+    /// Arrows the diagram leaves out (an exercise asks the learner to find them); their send and
+    /// receipt are drawn as plain events.
+    pub hidden: RwSignal<Vec<MessageId>>,
+    /// The diagram spans at least this much virtual time, so that a diagram being built by hand
+    /// has room to grow without rescaling at every click.
+    pub horizon: RwSignal<Time>,
+    /// The diagram being built by hand, with its undo history.
+    pub playground: RwSignal<crate::playground::Playground>,
     run: StoredValue<Run, LocalStorage>,
 }
 
@@ -93,6 +118,11 @@ impl Store {
             clocks: RwSignal::new(ClockMode::Lamport),
             error: RwSignal::new(error),
             help_open: RwSignal::new(false),
+            comparing: RwSignal::new(false),
+            activity: RwSignal::new(Activity::Explore),
+            hidden: RwSignal::new(Vec::new()),
+            horizon: RwSignal::new(0),
+            playground: RwSignal::new(Default::default()),
             run: StoredValue::new_local(run),
         }
     }
@@ -120,6 +150,8 @@ impl Store {
                 self.progress.set(0.0);
                 self.playing.set(false);
                 self.selection.set(Selection::Nothing);
+                self.comparing.set(false);
+                self.hidden.set(Vec::new());
                 self.error.set(None);
                 true
             }
@@ -163,6 +195,22 @@ impl Store {
         s.variant = variant;
         s.interventions.clear();
         self.reload_keeping_cursor(s);
+    }
+
+    /// Select what the learner clicked: clicking the selection again clears it; while comparing,
+    /// a second event makes a pair with the first.
+    pub fn pick(&self, picked: Selection) {
+        let comparing = self.comparing.get_untracked();
+        self.selection.update(|current| {
+            *current = match (*current, picked) {
+                (Selection::Event(a), Selection::Event(b)) if comparing && a != b => {
+                    Selection::Pair(a, b)
+                }
+                (c, p) if c == p => Selection::Nothing,
+                (_, p) => p,
+            }
+        });
+        self.comparing.set(false);
     }
 
     /// Steps in the whole run.

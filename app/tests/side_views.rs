@@ -16,6 +16,9 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod dom;
+use dom::*;
+
 /// Mounts the side views over a store running `scenario`, in a fresh `<div>`; returns the
 /// container and the store.
 fn mount(scenario: &str) -> (web_sys::HtmlElement, Store) {
@@ -41,59 +44,6 @@ fn mount(scenario: &str) -> (web_sys::HtmlElement, Store) {
     // Keep the views mounted for the rest of the test page's life.
     std::mem::forget(handle);
     (container, slot.get().expect("the store was made"))
-}
-
-fn find(root: &web_sys::HtmlElement, id: &str) -> Option<web_sys::HtmlElement> {
-    root.query_selector(&format!("[data-testid='{id}']"))
-        .unwrap()
-        .map(JsCast::unchecked_into)
-}
-
-fn count(root: &web_sys::HtmlElement, class: &str) -> u32 {
-    root.get_elements_by_class_name(class).length()
-}
-
-/// A bubbling event named `name` (Leptos delegates most events to the document).
-fn bubbling(name: &str) -> web_sys::Event {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let ev = document.create_event("Event").unwrap();
-    ev.init_event_with_bubbles(name, true);
-    ev
-}
-
-/// Leptos applies signal changes to the DOM on its task queue: poll `ok` for up to a second.
-async fn until(what: &str, mut ok: impl FnMut() -> bool) {
-    for _ in 0..100 {
-        if ok() {
-            return;
-        }
-        gloo_timers::future::TimeoutFuture::new(10).await;
-    }
-    panic!("timed out waiting for {what}");
-}
-
-async fn element(root: &web_sys::HtmlElement, id: &str) -> web_sys::HtmlElement {
-    until(&format!("data-testid={id}"), || find(root, id).is_some()).await;
-    find(root, id).unwrap()
-}
-
-/// Clicks an element (SVG elements have no `click()`, so dispatch the event).
-fn click(el: &web_sys::Element) {
-    el.dispatch_event(&bubbling("click")).unwrap();
-}
-
-/// Types `value` into an input and commits it (a `change` event), as Enter or leaving it would.
-fn commit(input: &web_sys::HtmlElement, value: &str) {
-    let input: &web_sys::HtmlInputElement = input.unchecked_ref();
-    input.set_value(value);
-    for name in ["input", "change"] {
-        input.dispatch_event(&bubbling(name)).unwrap();
-    }
-}
-
-fn has_class(el: &web_sys::Element, class: &str) -> bool {
-    el.get_attribute("class")
-        .is_some_and(|c| c.split_whitespace().any(|x| x == class))
 }
 
 #[wasm_bindgen_test]

@@ -682,7 +682,7 @@ async fn the_clock_toggle_changes_the_labels() {
         Some("true")
     );
 
-    element(&root, "clocks-no-clocks").await.click();
+    element(&root, "clocks-none").await.click();
     until("no labels", || {
         clock_labels(&root).iter().all(|(_, l)| l.is_empty())
     })

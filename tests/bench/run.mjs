@@ -7,7 +7,10 @@
 //   - playing: the gap between frames while the run plays at 64 steps a second;
 //   - scrubbing: the time from moving the scrubber to the next painted frame, over 300 positions.
 // It prints the median, 95th percentile and worst frame in milliseconds (aim: p95 under 16.7 ms),
-// plus what the first visit transferred. The numbers go in closing notes; nothing asserts them.
+// plus what the first visit transferred. Then it imports a generated 10,000-event GoVector log
+// (8 hosts) and measures the time from pressing Import to the first frame that shows it (aim:
+// under 200 ms), and the time from each scroll of the diagram to the next frame.
+// The numbers go in closing notes; nothing asserts them.
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -19,6 +22,44 @@ import { launchBrowser } from '../e2e/helpers.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = process.env.BENCH_DIST || path.join(root, 'dist');
 const SCENARIO = process.env.BENCH_SCENARIO || 'gossip-busy-sixteen';
+
+/** A GoVector log of `events` events on `hosts` hosts, from a small seeded generator. */
+function govectorLog(events, hosts) {
+  let seed = 12345;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const names = Array.from({ length: hosts }, (_, i) => `host${i + 1}`);
+  const clocks = names.map(() => ({}));
+  const inbox = names.map(() => []);
+  const lines = [];
+  for (let i = 0; i < events; i++) {
+    const h = Math.floor(random() * hosts);
+    const me = names[h];
+    const clock = clocks[h];
+    let text;
+    if (inbox[h].length && random() < 0.6) {
+      const carried = inbox[h].shift();
+      for (const [k, v] of Object.entries(carried)) clock[k] = Math.max(clock[k] ?? 0, v);
+      clock[me] = (clock[me] ?? 0) + 1;
+      text = `receive #${i}`;
+    } else if (random() < 0.6) {
+      clock[me] = (clock[me] ?? 0) + 1;
+      let to = Math.floor(random() * (hosts - 1));
+      if (to >= h) to += 1;
+      inbox[to].push({ ...clock });
+      text = `send #${i} to ${names[to]}`;
+    } else {
+      clock[me] = (clock[me] ?? 0) + 1;
+      text = `local step #${i}`;
+    }
+    lines.push(`${me} ${JSON.stringify(clock)}`, text);
+  }
+  return `${lines.join('\n')}\n`;
+}
 
 function stats(samples) {
   const s = [...samples].sort((a, b) => a - b);
@@ -96,11 +137,49 @@ try {
     return times;
   }, total);
 
+  // Import a 10,000-event log: from the press of the button to the first frame that shows it.
+  const log = govectorLog(10000, 8);
+  await page.click('[data-testid=activity-import]');
+  await page.waitForSelector('[data-testid=import-text]');
+  await page.$eval('[data-testid=import-text]', (el, text) => {
+    el.value = text;
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, log);
+  const imports = [];
+  for (let i = 0; i < 5; i++) {
+    imports.push(await page.evaluate(async () => {
+      document.querySelector('[data-testid=import-summary]')?.remove();
+      const start = performance.now();
+      document.querySelector('[data-testid=import-run]').click();
+      while (!document.querySelector('[data-testid=import-summary]')) {
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      await new Promise((r) => requestAnimationFrame(() => r()));
+      return performance.now() - start;
+    }));
+  }
+  const summary = await page.$eval('[data-testid=import-summary]', (e) => e.textContent);
+  // Scrolling the imported run: a screen-width jump each frame, to the end and back.
+  const scrolling = await page.evaluate(async () => {
+    const pane = document.querySelector('[data-testid=diagram-pane]');
+    const times = [];
+    for (let i = 0; i < 200; i++) {
+      const start = performance.now();
+      pane.scrollLeft = i < 100 ? i * pane.clientWidth * 0.5 : (200 - i) * pane.clientWidth * 0.5;
+      pane.dispatchEvent(new Event('scroll'));
+      await new Promise((r) => requestAnimationFrame(() => r()));
+      times.push(performance.now() - start);
+    }
+    return times;
+  });
+
   const bytes = await firstVisitBytes();
   console.log(`scenario ${SCENARIO}: ${total} steps; ${shownEvents} event dots on screen after playing`);
   console.log(`startup to first diagram: ${startup} ms`);
   console.log('playing   (ms between frames):', stats(playing));
   console.log('scrubbing (ms from input to next frame):', stats(scrubbing));
+  console.log(`import of a 10,000-event log (${summary}), press to first frame:`, stats(imports));
+  console.log('scrolling the imported run (ms from scroll to next frame):', stats(scrolling));
   console.log(`first visit (html+js+css+wasm): ${bytes.raw} bytes raw, ${bytes.gz} bytes gzipped`);
 } finally {
   await browser.close();

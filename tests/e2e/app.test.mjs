@@ -424,7 +424,7 @@ test('the clock toggle shows Lamport numbers or vectors on the events', () =>
     const vectors = await until('vector labels', labels, ([a]) => a[0]?.startsWith('['));
     assert.deepEqual(vectors, [['[1,0]', '[2,0]'], ['[0,1]', '[2,2]']]);
 
-    await page.locator(tid('clocks-no-clocks')).click();
+    await page.locator(tid('clocks-none')).click();
     await until('no labels', labels, ([a, b]) => [...a, ...b].every((l) => l === ''));
 
     await page.keyboard.press('l'); // off → Lamport

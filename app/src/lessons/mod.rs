@@ -17,6 +17,8 @@ pub struct Lesson {
     pub title: &'static str,
     /// The lesson text, one paragraph per entry, in our own words.
     pub text: &'static [&'static str],
+    /// Whether the learner can draw diagrams of their own in this lesson (scripted runs).
+    pub playground: bool,
 }
 
 impl Lesson {
