@@ -105,5 +105,6 @@ pub use scenario::{
 };
 pub use sim::{Simulation, DEFAULT_CHECKPOINT_EVERY};
 pub use trace::{
-    Event, EventId, EventKind, Fate, Message, MessageId, Output, Relation, Step, Trace,
+    Event, EventId, EventKind, Fate, Message, MessageId, Output, Relation, Step, TimerEnd,
+    TimerSpan, TimerStop, Trace,
 };

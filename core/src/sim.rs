@@ -21,7 +21,8 @@ use rand::Rng as _;
 use crate::process::{seeded_rng, Context, Effect, Payload as _, Process, ProcessId, Rng, Time};
 use crate::scenario::{Intervention, Latency, Limits, ResolvedAction, Scenario, ScenarioError};
 use crate::trace::{
-    Event, EventId, EventKind, Fate, LinkChange, Message, MessageId, Output, Said, Step, Trace,
+    Event, EventId, EventKind, Fate, LinkChange, Message, MessageId, Output, Said, Step, TimerEnd,
+    TimerSpan, TimerStop, Trace,
 };
 
 /// How many steps lie between two checkpoints, unless a simulation is told otherwise.
@@ -168,7 +169,9 @@ struct State<P: Process> {
     /// Each process's vector clock, one after the other (`n` entries each).
     vector: Vec<u32>,
     lane_len: Vec<usize>,
-    timers: Vec<BTreeMap<String, u64>>,
+    /// Each process's running timers: their generation (a timer set again makes a new one, and
+    /// the old queue item goes stale) and their span in the trace.
+    timers: Vec<BTreeMap<String, (u64, usize)>>,
     timer_generation: u64,
     cut: BTreeSet<(ProcessId, ProcessId)>,
     fifo_last: BTreeMap<(ProcessId, ProcessId), Time>,
@@ -226,6 +229,7 @@ struct Checkpoint<P: Process> {
     steps: usize,
     warnings: usize,
     link_changes: usize,
+    timers: usize,
 }
 
 /// An intervention, resolved, with the words used to narrate it.
@@ -466,6 +470,13 @@ impl<P: Process> Simulation<P> {
         self.trace.outputs.truncate(checkpoint.outputs);
         self.trace.warnings.truncate(checkpoint.warnings);
         self.trace.link_changes.truncate(checkpoint.link_changes);
+        self.trace.timers.truncate(checkpoint.timers);
+        // Timers running then may have stopped in the steps now undone.
+        for running in &self.state.timers {
+            for &(_, span) in running.values() {
+                self.trace.timers[span].stopped = None;
+            }
+        }
         // Later steps settled (or held back) some of the messages in flight then: they are in
         // flight again, due when their queue item is.
         for q in &self.state.queue {
@@ -480,6 +491,15 @@ impl<P: Process> Simulation<P> {
         }
     }
 
+    /// Record that the timer of span `span` stopped, now.
+    fn stop_timer(&mut self, span: usize, how: TimerEnd) {
+        self.trace.timers[span].stopped = Some(TimerStop {
+            how,
+            step: self.state.step,
+            at: self.state.now,
+        });
+    }
+
     fn take_checkpoint(&mut self) {
         self.checkpoints.push(Checkpoint {
             state: self.state.clone(),
@@ -489,6 +509,7 @@ impl<P: Process> Simulation<P> {
             steps: self.trace.steps.len(),
             warnings: self.trace.warnings.len(),
             link_changes: self.trace.link_changes.len(),
+            timers: self.trace.timers.len(),
         });
     }
 
@@ -608,10 +629,12 @@ impl<P: Process> Simulation<P> {
                 name,
                 generation,
             } => {
-                if self.state.timers[process].get(&name) != Some(&generation) {
-                    return None;
-                }
+                let span = match self.state.timers[process].get(&name) {
+                    Some(&(g, span)) if g == generation => span,
+                    _ => return None,
+                };
                 self.state.timers[process].remove(&name);
+                self.stop_timer(span, TimerEnd::Fired);
                 let events = self.trace.events.len();
                 self.invoke(process, None, None, |p, ctx| p.on_timer(ctx, &name));
                 if self.trace.events.len() == events {
@@ -645,7 +668,9 @@ impl<P: Process> Simulation<P> {
                     return false;
                 }
                 self.state.up[p] = false;
-                self.state.timers[p].clear();
+                for (_, span) in std::mem::take(&mut self.state.timers[p]).into_values() {
+                    self.stop_timer(span, TimerEnd::Crashed);
+                }
                 self.state.processes[p].on_crash();
                 self.tick(p);
                 let state = self.summary(p);
@@ -952,9 +977,23 @@ impl<P: Process> Simulation<P> {
                 Effect::SetTimer { name, after } => {
                     self.state.timer_generation += 1;
                     let generation = self.state.timer_generation;
-                    self.state.timers[p].insert(name.clone(), generation);
+                    let due = self.state.now.saturating_add(after);
+                    let span = self.trace.timers.len();
+                    self.trace.timers.push(TimerSpan {
+                        process: p,
+                        name: name.clone(),
+                        set_step: self.state.step,
+                        set_at: self.state.now,
+                        due,
+                        stopped: None,
+                    });
+                    if let Some((_, old)) =
+                        self.state.timers[p].insert(name.clone(), (generation, span))
+                    {
+                        self.stop_timer(old, TimerEnd::Reset);
+                    }
                     self.state.push(
-                        self.state.now.saturating_add(after),
+                        due,
                         Pending::Timer {
                             process: p,
                             name,
@@ -963,7 +1002,9 @@ impl<P: Process> Simulation<P> {
                     );
                 }
                 Effect::CancelTimer { name } => {
-                    self.state.timers[p].remove(&name);
+                    if let Some((_, span)) = self.state.timers[p].remove(&name) {
+                        self.stop_timer(span, TimerEnd::Cancelled);
+                    }
                 }
                 Effect::Local { label } => {
                     self.tick(p);

@@ -250,10 +250,57 @@ pub struct Trace {
     pub warnings: Vec<String>,
     /// Links cut and healed, in order.
     pub link_changes: Vec<LinkChange>,
+    /// Every timer a process set, from the step that set it to the step that ended it, in the
+    /// order they were set: what a view needs to draw a countdown on a lane.
+    pub timers: Vec<TimerSpan>,
     /// The vector clocks of the events, one after the other, `processes.len()` entries each.
     pub(crate) vectors: Vec<u32>,
     /// The sentences of the steps' narration, one step after the other.
     pub(crate) sentences: Vec<Said>,
+}
+
+/// How a timer stopped running.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimerEnd {
+    /// It went off.
+    Fired,
+    /// The process cancelled it.
+    Cancelled,
+    /// The process set it again, which starts a new span.
+    Reset,
+    /// The process crashed, and its timers with it.
+    Crashed,
+}
+
+/// When and how a timer stopped running.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TimerStop {
+    pub how: TimerEnd,
+    pub step: u64,
+    pub at: Time,
+}
+
+/// One timer, from when it was set to when it fired or stopped.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimerSpan {
+    pub process: ProcessId,
+    pub name: String,
+    /// The step that set it, and its time.
+    pub set_step: u64,
+    pub set_at: Time,
+    /// When it is due to go off.
+    pub due: Time,
+    /// How it stopped; absent while it still runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<TimerStop>,
+}
+
+impl TimerSpan {
+    /// Whether the timer is running after the first `steps` steps.
+    pub fn running_at(&self, steps: u64) -> bool {
+        self.set_step < steps && self.stopped.is_none_or(|s| s.step >= steps)
+    }
 }
 
 /// How two events are ordered by happens-before.
@@ -670,6 +717,18 @@ impl Trace {
                 .filter(|c| c.step < steps)
                 .cloned()
                 .collect(),
+            timers: self
+                .timers
+                .iter()
+                .filter(|t| t.set_step < steps)
+                .map(|t| {
+                    let mut t = t.clone();
+                    if t.stopped.is_some_and(|s| s.step >= steps) {
+                        t.stopped = None;
+                    }
+                    t
+                })
+                .collect(),
             vectors: self.vectors[..kept * self.processes.len()].to_vec(),
             sentences: self.sentences[..said].to_vec(),
         }
@@ -686,6 +745,7 @@ impl PartialEq for Trace {
             && self.outputs == other.outputs
             && self.warnings == other.warnings
             && self.link_changes == other.link_changes
+            && self.timers == other.timers
             && self.steps == other.steps
             && self
                 .steps
@@ -791,7 +851,8 @@ impl Serialize for Trace {
                 seq.end()
             }
         }
-        let fields = 6 + usize::from(!self.link_changes.is_empty());
+        let fields =
+            6 + usize::from(!self.link_changes.is_empty()) + usize::from(!self.timers.is_empty());
         let mut st = serializer.serialize_struct("Trace", fields)?;
         st.serialize_field("processes", &self.processes)?;
         st.serialize_field("events", &Events(self))?;
@@ -803,6 +864,11 @@ impl Serialize for Trace {
             st.skip_field("link_changes")?;
         } else {
             st.serialize_field("link_changes", &self.link_changes)?;
+        }
+        if self.timers.is_empty() {
+            st.skip_field("timers")?;
+        } else {
+            st.serialize_field("timers", &self.timers)?;
         }
         st.end()
     }
@@ -823,6 +889,8 @@ impl<'de> Deserialize<'de> for Trace {
             warnings: Vec<String>,
             #[serde(default)]
             link_changes: Vec<LinkChange>,
+            #[serde(default)]
+            timers: Vec<TimerSpan>,
         }
         let t = TraceIn::deserialize(deserializer)?;
         let n = t.processes.len();
@@ -832,6 +900,7 @@ impl<'de> Deserialize<'de> for Trace {
             outputs: t.outputs,
             warnings: t.warnings,
             link_changes: t.link_changes,
+            timers: t.timers,
             ..Trace::default()
         };
         trace.events.reserve(t.events.len());

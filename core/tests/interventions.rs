@@ -648,3 +648,68 @@ proptest! {
         prop_assert_eq!(json(live.trace()), json(whole.trace()), "removing every intervention");
     }
 }
+
+/// Timers are part of the record: each span starts where a process set it and ends where it
+/// fired, was cancelled, set again or lost in a crash, and a rewind re-opens what it undid.
+#[test]
+fn timer_spans_follow_the_run_and_its_rewinds() {
+    use spacetime_core::TimerEnd;
+    let scenario = busy();
+    let plain = run(&scenario);
+    assert!(!plain.timers.is_empty(), "the origin's rumour timer runs");
+    for span in &plain.timers {
+        assert!(span.due >= span.set_at);
+        let stop = span
+            .stopped
+            .expect("a finished run leaves no timer running");
+        if stop.how == TimerEnd::Fired {
+            assert_eq!(stop.at, span.due, "{span:?}");
+            assert_eq!(plain.steps[stop.step as usize].process, Some(span.process));
+        }
+    }
+    // A prefix has exactly the spans set so far, running where the whole run says they run.
+    for cut in [1, 10, 40, plain.step_count() / 2] {
+        let prefix = plain.prefix(cut);
+        let expected: Vec<_> = plain.timers.iter().filter(|t| t.set_step < cut).collect();
+        assert_eq!(prefix.timers.len(), expected.len());
+        for (p, t) in prefix.timers.iter().zip(expected) {
+            assert_eq!(p.stopped.is_none(), t.running_at(cut), "{t:?} at {cut}");
+        }
+    }
+    // Crash the origin while its timer runs: the span ends there, as a crash.
+    let running = plain
+        .timers
+        .iter()
+        .find(|t| t.process == 0 && t.set_step > 0)
+        .expect("the origin sets a timer after its start");
+    let at = running.set_step + 1;
+    let crashed = run(&Scenario {
+        interventions: crashed_interventions(at),
+        ..scenario.clone()
+    });
+    let span = crashed
+        .timers
+        .iter()
+        .find(|t| t.process == 0 && t.set_step == running.set_step)
+        .unwrap();
+    assert_eq!(
+        span.stopped.map(|s| (s.how, s.step)),
+        Some((TimerEnd::Crashed, at))
+    );
+    // The same crash applied to a finished run (rewind and replay) gives the same record.
+    let mut replayed = Run::complete(&scenario).unwrap();
+    replayed
+        .set_interventions(crashed_interventions(at))
+        .unwrap();
+    replayed.run();
+    assert_eq!(json(replayed.trace()), json(&crashed));
+}
+
+fn crashed_interventions(at: u64) -> Vec<Intervention> {
+    vec![Intervention {
+        step: at,
+        action: Action::Crash {
+            process: ProcessRef::Index(0),
+        },
+    }]
+}
