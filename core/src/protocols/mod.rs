@@ -3,14 +3,22 @@
 use crate::protocol::ProtocolInfo;
 use crate::scenario::Scenario;
 
+pub mod generals;
 pub mod gossip;
+pub mod rpc;
 pub mod scripted;
+pub mod tcp;
+pub mod udp;
 
 /// Every protocol, in the order the lessons come.
 pub fn all() -> Vec<ProtocolInfo> {
     vec![
         ProtocolInfo::of::<scripted::Scripted>(),
         ProtocolInfo::of::<gossip::Gossip>(),
+        ProtocolInfo::of::<tcp::Tcp>(),
+        ProtocolInfo::of::<udp::Udp>(),
+        ProtocolInfo::of::<rpc::Rpc>(),
+        ProtocolInfo::of::<generals::Generals>(),
     ]
 }
 
