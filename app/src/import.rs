@@ -171,9 +171,9 @@ async fn file_text(file: web_sys::File) -> Result<String, String> {
 #[component]
 pub fn ImportPanel() -> impl IntoView {
     let store = Store::get();
-    let text = RwSignal::new(String::new());
+    let text = store.log_text;
     let name = RwSignal::new("pasted log".to_string());
-    let regex = RwSignal::new(String::new());
+    let regex = store.log_regex;
     let summary = RwSignal::new(None::<String>);
     let problems = RwSignal::new(Vec::<Problem>::new());
     let dragging = RwSignal::new(false);
@@ -288,7 +288,10 @@ pub fn ImportPanel() -> impl IntoView {
                 </ul>
             </Show>
             <h2 class="panel-title">"Export this run"</h2>
-            <p class="panel-hint">"Any run, simulated or imported, as a GoVector log: ShiViz opens it too."</p>
+            <p class="panel-hint">
+                "Any run, simulated or imported, as a GoVector log. To open it in ShiViz, give ShiViz GoVector's regex: "
+                <code data-testid="govector-regex">{spacetime_core::import::GOVECTOR_REGEX}</code>
+            </p>
             <div class="button-row">
                 <button data-testid="export-govector" on:click=move |_| export()>"Download log"</button>
                 <button data-testid="export-to-text" title="Show the log in the box above"

@@ -88,6 +88,9 @@ pub struct Store {
     /// The diagram spans at least this much virtual time, so that a diagram being built by hand
     /// has room to grow without rescaling at every click.
     pub horizon: RwSignal<Time>,
+    /// The log text and regex of the import panel, kept while the learner does something else.
+    pub log_text: RwSignal<String>,
+    pub log_regex: RwSignal<String>,
     /// The diagram being built by hand, with its undo history.
     pub playground: RwSignal<crate::playground::Playground>,
     run: StoredValue<Run, LocalStorage>,
@@ -122,6 +125,8 @@ impl Store {
             activity: RwSignal::new(Activity::Explore),
             hidden: RwSignal::new(Vec::new()),
             horizon: RwSignal::new(0),
+            log_text: RwSignal::new(String::new()),
+            log_regex: RwSignal::new(String::new()),
             playground: RwSignal::new(Default::default()),
             run: StoredValue::new_local(run),
         }

@@ -1,7 +1,13 @@
 //! Lessons: what each chapter of the course shows, and which prepared scenarios it opens.
 //!
 //! A lesson is one module here that returns a [`Lesson`]; [`all`] lists them in course order.
-//! Its scenarios are the core's built-in examples whose names start with the lesson's `id`.
+//! The rest of a lesson lives in the core, where it is tested natively:
+//! - its protocol (`core/src/protocols/<name>.rs`), with the properties the badges check live;
+//! - its prepared scenarios: the protocol's built-in examples whose names start with the
+//!   lesson's `id` (`clocks-three-events`);
+//! - its exercises, if it has any: kinds in `core/src/exercise/<lesson>.rs`, listed by
+//!   `spacetime_core::exercise::kinds(id)`. The exercise panel draws any kind's question, so a
+//!   lesson's exercises need no code here.
 
 use spacetime_core::{protocols, Scenario};
 
