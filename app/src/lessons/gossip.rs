@@ -6,6 +6,7 @@ pub fn lesson() -> Lesson {
     Lesson {
         id: "gossip",
         title: "Gossip",
+        prefixes: &["gossip-"],
         playground: false,
         text: &[
             "One process starts a rumour. Whoever hears it for the first time passes it on to a \

@@ -12,13 +12,16 @@
 use spacetime_core::{protocols, Scenario};
 
 pub mod clocks;
+pub mod delivery;
 pub mod gossip;
 
 /// One chapter of the course.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lesson {
-    /// Short, lowercase; the prefix of its scenarios' names.
+    /// Short, lowercase; it names the lesson's exercises.
     pub id: &'static str,
+    /// Its scenarios are the built-in examples whose names start with one of these, in order.
+    pub prefixes: &'static [&'static str],
     /// The tab label.
     pub title: &'static str,
     /// The lesson text, one paragraph per entry, in our own words.
@@ -28,26 +31,30 @@ pub struct Lesson {
 }
 
 impl Lesson {
-    /// The prepared scenarios of this lesson, in the order the core lists them.
+    /// The prepared scenarios of this lesson: by prefix, then in the order the core lists them.
     pub fn scenarios(&self) -> Vec<Scenario> {
-        let prefix = format!("{}-", self.id);
-        protocols::examples()
-            .into_iter()
-            .filter(|s| s.name.starts_with(&prefix))
+        let examples = protocols::examples();
+        self.prefixes
+            .iter()
+            .flat_map(|prefix| examples.iter().filter(move |s| s.name.starts_with(prefix)))
+            .cloned()
             .collect()
+    }
+
+    /// Whether `scenario` belongs to this lesson.
+    pub fn has(&self, scenario: &Scenario) -> bool {
+        self.prefixes.iter().any(|p| scenario.name.starts_with(p))
     }
 }
 
 /// Every lesson, in course order.
 pub fn all() -> Vec<Lesson> {
-    vec![clocks::lesson(), gossip::lesson()]
+    vec![clocks::lesson(), delivery::lesson(), gossip::lesson()]
 }
 
 /// The lesson a scenario belongs to, by its name's prefix.
 pub fn lesson_of(scenario: &Scenario) -> Option<Lesson> {
-    all()
-        .into_iter()
-        .find(|l| scenario.name.starts_with(&format!("{}-", l.id)))
+    all().into_iter().find(|l| l.has(scenario))
 }
 
 #[cfg(test)]
