@@ -77,7 +77,12 @@ pub enum Effect<M> {
         latency: Option<Time>,
     },
     /// Set (or reset) the timer `name` to fire `after` ticks from now.
-    SetTimer { name: String, after: Time },
+    SetTimer {
+        name: String,
+        after: Time,
+        /// Whether views draw it (a timeout of the protocol) or not (it only paces a script).
+        shown: bool,
+    },
     /// Cancel the timer `name` if it is pending.
     CancelTimer { name: String },
     /// A local event worth a dot on the lane, such as a computation or a decision.
@@ -178,6 +183,18 @@ impl<'a, M> Context<'a, M> {
         self.effects.push(Effect::SetTimer {
             name: name.into(),
             after,
+            shown: true,
+        });
+    }
+
+    /// Set a timer that only paces what the process does on its own (the next act of a script,
+    /// the next rumour): it fires like any timer, but it is no timeout of the protocol, so the
+    /// trace keeps no span of it and views do not draw it.
+    pub fn set_pacing_timer(&mut self, name: impl Into<String>, after: Time) {
+        self.effects.push(Effect::SetTimer {
+            name: name.into(),
+            after,
+            shown: false,
         });
     }
 

@@ -171,7 +171,7 @@ struct State<P: Process> {
     lane_len: Vec<usize>,
     /// Each process's running timers: their generation (a timer set again makes a new one, and
     /// the old queue item goes stale) and their span in the trace.
-    timers: Vec<BTreeMap<String, (u64, usize)>>,
+    timers: Vec<BTreeMap<String, (u64, Option<usize>)>>,
     timer_generation: u64,
     cut: BTreeSet<(ProcessId, ProcessId)>,
     fifo_last: BTreeMap<(ProcessId, ProcessId), Time>,
@@ -474,7 +474,9 @@ impl<P: Process> Simulation<P> {
         // Timers running then may have stopped in the steps now undone.
         for running in &self.state.timers {
             for &(_, span) in running.values() {
-                self.trace.timers[span].stopped = None;
+                if let Some(span) = span {
+                    self.trace.timers[span].stopped = None;
+                }
             }
         }
         // Later steps settled (or held back) some of the messages in flight then: they are in
@@ -491,13 +493,15 @@ impl<P: Process> Simulation<P> {
         }
     }
 
-    /// Record that the timer of span `span` stopped, now.
-    fn stop_timer(&mut self, span: usize, how: TimerEnd) {
-        self.trace.timers[span].stopped = Some(TimerStop {
-            how,
-            step: self.state.step,
-            at: self.state.now,
-        });
+    /// Record that the timer of span `span` (if the trace keeps one) stopped, now.
+    fn stop_timer(&mut self, span: Option<usize>, how: TimerEnd) {
+        if let Some(span) = span {
+            self.trace.timers[span].stopped = Some(TimerStop {
+                how,
+                step: self.state.step,
+                at: self.state.now,
+            });
+        }
     }
 
     fn take_checkpoint(&mut self) {
@@ -974,18 +978,20 @@ impl<P: Process> Simulation<P> {
                     last_event = Some(event);
                     self.send(p, to, event, label, message, latency);
                 }
-                Effect::SetTimer { name, after } => {
+                Effect::SetTimer { name, after, shown } => {
                     self.state.timer_generation += 1;
                     let generation = self.state.timer_generation;
                     let due = self.state.now.saturating_add(after);
-                    let span = self.trace.timers.len();
-                    self.trace.timers.push(TimerSpan {
-                        process: p,
-                        name: name.clone(),
-                        set_step: self.state.step,
-                        set_at: self.state.now,
-                        due,
-                        stopped: None,
+                    let span = shown.then(|| {
+                        self.trace.timers.push(TimerSpan {
+                            process: p,
+                            name: name.clone(),
+                            set_step: self.state.step,
+                            set_at: self.state.now,
+                            due,
+                            stopped: None,
+                        });
+                        self.trace.timers.len() - 1
                     });
                     if let Some((_, old)) =
                         self.state.timers[p].insert(name.clone(), (generation, span))

@@ -654,9 +654,15 @@ proptest! {
 #[test]
 fn timer_spans_follow_the_run_and_its_rewinds() {
     use spacetime_core::TimerEnd;
-    let scenario = busy();
+    // TCP's retransmission timer: set with every segment, reset, cancelled and fired.
+    let scenario = spacetime_core::protocols::example("tcp-lost-segment").unwrap();
     let plain = run(&scenario);
-    assert!(!plain.timers.is_empty(), "the origin's rumour timer runs");
+    assert!(plain
+        .timers
+        .iter()
+        .any(|t| t.stopped.is_some_and(|s| s.how == TimerEnd::Fired)));
+    // A timer that only paces a script is not recorded.
+    assert!(run(&busy()).timers.is_empty());
     for span in &plain.timers {
         assert!(span.due >= span.set_at);
         let stop = span
@@ -676,12 +682,14 @@ fn timer_spans_follow_the_run_and_its_rewinds() {
             assert_eq!(p.stopped.is_none(), t.running_at(cut), "{t:?} at {cut}");
         }
     }
-    // Crash the origin while its timer runs: the span ends there, as a crash.
+    // Crash the client while its timer runs: the span ends there, as a crash.
     let running = plain
         .timers
         .iter()
-        .find(|t| t.process == 0 && t.set_step > 0)
-        .expect("the origin sets a timer after its start");
+        .find(|t| {
+            t.process == 0 && t.set_step > 0 && t.stopped.is_some_and(|s| s.step > t.set_step + 1)
+        })
+        .expect("the client sets a timer that runs for a while");
     let at = running.set_step + 1;
     let crashed = run(&Scenario {
         interventions: crashed_interventions(at),

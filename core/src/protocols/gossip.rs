@@ -94,7 +94,7 @@ impl Process for GossipNode {
 
     fn on_start(&mut self, ctx: &mut Context<'_, Rumour>) {
         if self.origin && self.rumours > 0 {
-            ctx.set_timer("new rumour", 0);
+            ctx.set_pacing_timer("new rumour", 0);
         }
     }
 
@@ -112,13 +112,13 @@ impl Process for GossipNode {
         ctx.note(format!("It made {} up itself", rumour.label()));
         self.spread(ctx, rumour);
         if self.started < self.rumours {
-            ctx.set_timer("new rumour", self.interval);
+            ctx.set_pacing_timer("new rumour", self.interval);
         }
     }
 
     fn on_recover(&mut self, ctx: &mut Context<'_, Rumour>) {
         if self.origin && self.started < self.rumours {
-            ctx.set_timer("new rumour", self.interval);
+            ctx.set_pacing_timer("new rumour", self.interval);
         }
     }
 

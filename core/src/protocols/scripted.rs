@@ -94,7 +94,7 @@ impl Process for ScriptedNode {
 
     fn on_start(&mut self, ctx: &mut Context<'_, Note>) {
         for (i, (at, _)) in self.acts.iter().enumerate() {
-            ctx.set_timer(i.to_string(), *at);
+            ctx.set_pacing_timer(i.to_string(), *at);
         }
     }
 

@@ -124,7 +124,7 @@ impl UdpNode {
                 },
             );
             if number < *datagrams {
-                ctx.set_timer("next datagram", *interval);
+                ctx.set_pacing_timer("next datagram", *interval);
             }
         }
     }
@@ -187,7 +187,7 @@ impl Process for UdpNode {
         } = self
         {
             if *sent < *datagrams {
-                ctx.set_timer("next datagram", *interval);
+                ctx.set_pacing_timer("next datagram", *interval);
             }
         }
     }
