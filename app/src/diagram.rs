@@ -191,6 +191,59 @@ pub fn arrow_shapes(
         .collect()
 }
 
+/// A timer on its lane: running (a countdown) or, once it went off, the span it ran.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TimerShape {
+    pub span: usize,
+    pub x_set: i32,
+    pub x_due: i32,
+    /// Where "now" is on a running timer's track.
+    pub x_now: i32,
+    pub y: i32,
+    pub running: bool,
+    pub label: String,
+}
+
+/// The timers to draw after `steps` steps at virtual time `now`: every one still running, with
+/// the time it has left, and every one that has gone off so far.
+pub fn timer_shapes(trace: &Trace, layout: &Layout, steps: u64, now: f64) -> Vec<TimerShape> {
+    use spacetime_core::TimerEnd;
+    trace
+        .timers
+        .iter()
+        .enumerate()
+        .filter_map(|(span, t)| {
+            let running = t.running_at(steps);
+            let fired = t
+                .stopped
+                .is_some_and(|s| s.how == TimerEnd::Fired && s.step < steps);
+            if !running && !fired {
+                return None;
+            }
+            let due = t.due as f64;
+            let at = if running {
+                now.clamp(t.set_at as f64, due)
+            } else {
+                due
+            };
+            let left = (due - at).round() as u64;
+            Some(TimerShape {
+                span,
+                x_set: px(layout.time_x(t.set_at as f64)),
+                x_due: px(layout.time_x(due)),
+                x_now: px(layout.time_x(at)),
+                y: px(layout.lane_y(t.process) - 16.0),
+                running,
+                label: if running {
+                    format!("{} {left}", t.name)
+                } else {
+                    format!("{} fired", t.name)
+                },
+            })
+        })
+        .collect()
+}
+
 fn event_class(shape: &EventShape) -> String {
     let kind = shape.kind.name();
     let highlight = match shape.highlight {
@@ -337,9 +390,15 @@ pub fn arrows_markup(shapes: &[ArrowShape], labelled: bool) -> String {
         } else {
             ""
         };
+        // A protocol marks what it sends again with "(again)": dashed on the diagram.
+        let again = if a.label.ends_with("(again)") {
+            " again"
+        } else {
+            ""
+        };
         let _ = write!(
             out,
-            r#"<g class="{class}" data-testid="msg-{id}" data-fate="{fate}">"#,
+            r#"<g class="{class}{again}" data-testid="msg-{id}" data-fate="{fate}">"#,
             class = arrow_class(a),
             id = a.id,
         );
@@ -497,6 +556,10 @@ pub fn Diagram() -> impl IntoView {
             .collect::<Vec<_>>()
     });
     let now_x = Memo::new(move |_| px(layout.get().time_x(store.view_time())));
+    let timers = Memo::new(move |_| {
+        let trace = store.trace.get();
+        timer_shapes(&trace, &layout.get(), store.cursor.get(), store.view_time())
+    });
     let event_cache = StoredValue::new(MarkupCache::<EventShape>::default());
     let arrow_cache = StoredValue::new(MarkupCache::<ArrowShape>::default());
 
@@ -662,6 +725,24 @@ pub fn Diagram() -> impl IntoView {
                     children=move |(p, from, to, y)| view! {
                         <rect class="down-span" data-testid=format!("down-{p}")
                             x=unpx(from) width=unpx((to - from).max(20)) y=unpx(y - 90) height="18"></rect>
+                    }
+                />
+                <For
+                    each=move || timers.get()
+                    key=|t| t.clone()
+                    children=move |t| {
+                        let (x1, x2, xn, y) = (unpx(t.x_set), unpx(t.x_due), unpx(t.x_now), unpx(t.y));
+                        view! {
+                            <g class="timer" class:running=t.running data-testid=format!("timer-{}", t.span)>
+                                <line class="timer-track" x1=x1.clone() x2=x2.clone() y1=y.clone() y2=y.clone()></line>
+                                {t.running.then(|| view! {
+                                    <line class="timer-left" x1=xn.clone() x2=x2.clone() y1=y.clone() y2=y.clone()></line>
+                                })}
+                                <line class="timer-end" x1=x2.clone() x2=x2.clone()
+                                    y1=unpx(t.y - 50) y2=unpx(t.y + 50)></line>
+                                <text class="timer-label" x=x2 y=unpx(t.y - 40) text-anchor="end">{t.label.clone()}</text>
+                            </g>
+                        }
                     }
                 />
                 <line class="now-line" data-testid="now-line"
@@ -967,5 +1048,34 @@ mod tests {
             &[],
         );
         assert!(!some.is_empty() && some.len() < all.len());
+    }
+
+    #[test]
+    fn running_timers_count_down_and_fired_ones_stay() {
+        let t = run("tcp-lost-segment", vec![]);
+        let layout = Layout::new(&t, LayoutOptions::default());
+        let fired = t
+            .timers
+            .iter()
+            .position(|s| {
+                s.stopped
+                    .is_some_and(|x| x.how == spacetime_core::TimerEnd::Fired)
+            })
+            .expect("the lost segment's timer goes off");
+        let span = &t.timers[fired];
+        let stop = span.stopped.unwrap();
+        // Just before it fires, it runs with the time it has left.
+        let before = timer_shapes(&t, &layout, stop.step, span.due as f64 - 5.0);
+        let shape = before.iter().find(|s| s.span == fired).unwrap();
+        assert!(shape.running);
+        assert_eq!(shape.label, format!("{} 5", span.name));
+        assert!(shape.x_set < shape.x_now && shape.x_now < shape.x_due);
+        // Once it fired, it stays drawn as a span that went off.
+        let after = timer_shapes(&t, &layout, t.step_count(), 1e9);
+        let shape = after.iter().find(|s| s.span == fired).unwrap();
+        assert!(!shape.running);
+        assert!(shape.label.ends_with("fired"));
+        // Timers cancelled in time are not drawn once stopped.
+        assert!(after.iter().all(|s| !s.running));
     }
 }

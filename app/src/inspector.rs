@@ -1266,6 +1266,27 @@ pub fn PropertyBadges() -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_application_gets_the_stream_as_it_is_delivered() {
+        let t = spacetime_core::Run::complete(
+            &spacetime_core::protocols::example("tcp-handshake").unwrap(),
+        )
+        .unwrap()
+        .trace()
+        .clone();
+        assert!(delivered_at(&t, 0).is_empty());
+        let whole = delivered_at(&t, t.step_count());
+        assert_eq!(whole.len(), 1);
+        let (p, text) = &whole[0];
+        assert_eq!(t.processes[*p], "server");
+        assert!(text.starts_with("abcdefg"), "{text}");
+        let half = delivered_at(&t, t.step_count() / 2);
+        assert!(half
+            .first()
+            .is_none_or(|(_, h)| text.starts_with(h.as_str()) && h.len() <= text.len()));
+    }
+
     use super::*;
     use spacetime_core::protocols::example;
     use spacetime_core::{Fate, Intervention, Run};
@@ -1449,5 +1470,100 @@ mod tests {
     fn kinds_have_words() {
         assert_eq!(kind_name(EventKind::Receive), "receive");
         assert_eq!(kind_name(EventKind::Crash), "crash");
+    }
+}
+
+/// The lesson's one-click interventions for the run on screen (killing the Two Generals' last
+/// messenger), with what each did.
+#[component]
+pub fn LessonActions() -> impl IntoView {
+    let store = Store::get();
+    let actions = Memo::new(move |_| {
+        store.scenario.with(|s| {
+            crate::lessons::lesson_of(s)
+                .map(|l| l.actions_for(&s.protocol))
+                .unwrap_or_default()
+        })
+    });
+    view! {
+        <Show when=move || actions.with(|a| !a.is_empty())>
+            <section class="panel lesson-actions" data-testid="lesson-actions" aria-label="Lesson actions">
+                {move || actions.get().into_iter().map(|a| {
+                    let run = move |_| {
+                        let target = store.trace.with_untracked(|t| {
+                            (a.message)(t).and_then(|m| t.messages.get(m)).map(|m| (m.id, m.created_step + 1))
+                        });
+                        match target {
+                            Some((message, step)) => store.intervene_at(step, Action::Drop { message }),
+                            None => store.error.set(Some(format!(
+                                "{}: there is no such message in this run (anymore).",
+                                a.label
+                            ))),
+                        }
+                    };
+                    view! {
+                        <button data-testid=format!("action-{}", a.id) title=a.help on:click=run>{a.label}</button>
+                        <p class="panel-hint">{a.help}</p>
+                    }
+                }).collect_view()}
+            </section>
+        </Show>
+    }
+}
+
+/// The text each process's application has been given so far (a protocol's `deliver` outputs).
+pub fn delivered_at(trace: &Trace, cursor: u64) -> Vec<(ProcessId, String)> {
+    let shown = trace.events.partition_point(|e| e.step < cursor);
+    let mut by_process: Vec<(ProcessId, String)> = Vec::new();
+    for o in trace
+        .outputs
+        .iter()
+        .filter(|o| o.kind == "deliver" && o.event < shown)
+    {
+        match by_process.iter_mut().find(|(p, _)| *p == o.process) {
+            Some((_, text)) => text.push_str(&o.value),
+            None => by_process.push((o.process, o.value.clone())),
+        }
+    }
+    by_process
+}
+
+/// What the receiving applications have been given, live: the end-to-end view of delivery.
+#[component]
+pub fn Delivered() -> impl IntoView {
+    let store = Store::get();
+    let has_any = Memo::new(move |_| {
+        store
+            .trace
+            .with(|t| t.outputs.iter().any(|o| o.kind == "deliver"))
+    });
+    let delivered = Memo::new(move |_| {
+        let cursor = store.cursor.get();
+        store.trace.with(|t| delivered_at(t, cursor))
+    });
+    view! {
+        <Show when=move || has_any.get()>
+            <section class="panel delivered" data-testid="delivered" aria-label="Delivered to the application">
+                <h2 class="panel-title">"Delivered to the application"</h2>
+                {move || {
+                    let rows = delivered.get();
+                    if rows.is_empty() {
+                        view! { <p class="panel-hint">"Nothing yet."</p> }.into_any()
+                    } else {
+                        rows.into_iter().map(|(p, text)| {
+                            let name = store.trace.with_untracked(|t| name_of(t, p));
+                            let count = text.chars().count();
+                            view! {
+                                <div class="delivered-row">
+                                    <ProcessChip process=p name=name />
+                                    <span class="panel-hint">{format!("{count} characters")}</span>
+                                    <code class="delivered-text" data-testid=format!("delivered-{p}")>{text}</code>
+                                </div>
+                            }
+                        }).collect_view().into_any()
+                    }
+                }}
+            </section>
+        </Show>
     }
 }

@@ -20,7 +20,7 @@ pub mod topology;
 
 use diagram::Diagram;
 use help::HelpOverlay;
-use inspector::{Inspector, NetworkControls, PropertyBadges};
+use inspector::{Delivered, Inspector, LessonActions, NetworkControls, PropertyBadges};
 use playback::{Narration, PlaybackBar};
 use store::{Activity, ClockMode, Selection, Store};
 use topology::Topology;
@@ -59,7 +59,9 @@ pub fn Shell() -> impl IntoView {
                         Activity::Exercises => view! { <exercises::ExercisePanel/> }.into_any(),
                         Activity::Import => view! { <import::ImportPanel/> }.into_any(),
                     }}
+                    <LessonActions/>
                     <PropertyBadges/>
+                    <Delivered/>
                     // An exercise would show its answers in the inspector.
                     <Show when=move || store.activity.get() != Activity::Exercises>
                         <Inspector/>

@@ -235,6 +235,17 @@ impl Store {
         }
     }
 
+    /// Record an action at step `step`, not at the cursor (a lesson's one-click intervention);
+    /// the cursor moves to just after it.
+    pub fn intervene_at(&self, step: u64, action: Action) {
+        let mut interventions = self.scenario.with_untracked(|s| s.interventions.clone());
+        let at = interventions.partition_point(|i| i.step <= step);
+        interventions.insert(at, Intervention { step, action });
+        if self.apply_interventions(interventions) {
+            self.seek(step + 1);
+        }
+    }
+
     /// Take back the last intervention.
     pub fn undo_intervention(&self) {
         let mut interventions = self.scenario.with_untracked(|s| s.interventions.clone());

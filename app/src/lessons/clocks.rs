@@ -7,6 +7,7 @@ pub fn lesson() -> Lesson {
         id: "clocks",
         title: "Clocks",
         prefixes: &["clocks-"],
+        actions: &[],
         playground: true,
         text: &[
             "Each lane is one process, and time runs to the right. A dot is an event: a step the \

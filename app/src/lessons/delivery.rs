@@ -1,6 +1,8 @@
 //! Lesson 2: reliable delivery over an unreliable network.
 
-use super::Lesson;
+use spacetime_core::protocols::generals;
+
+use super::{Lesson, LessonAction};
 
 pub fn lesson() -> Lesson {
     Lesson {
@@ -8,6 +10,14 @@ pub fn lesson() -> Lesson {
         title: "Delivery",
         prefixes: &["generals-", "udp-", "tcp-", "rpc-"],
         playground: false,
+        actions: &[LessonAction {
+            id: "kill-last-messenger",
+            label: "Kill the last messenger",
+            help: "Drop the messenger whose arrival let the second general commit: the first \
+                   has committed already and will never learn it was lost.",
+            protocol: "generals",
+            message: generals::last_messenger,
+        }],
         text: &[
             "The teaser: two generals on either side of a valley win only if they attack at the \
              same time, and can talk only through messengers who may be caught. \"Attack at \

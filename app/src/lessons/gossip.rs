@@ -7,6 +7,7 @@ pub fn lesson() -> Lesson {
         id: "gossip",
         title: "Gossip",
         prefixes: &["gossip-"],
+        actions: &[],
         playground: false,
         text: &[
             "One process starts a rumour. Whoever hears it for the first time passes it on to a \

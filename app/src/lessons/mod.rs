@@ -9,7 +9,7 @@
 //!   `spacetime_core::exercise::kinds(id)`. The exercise panel draws any kind's question, so a
 //!   lesson's exercises need no code here.
 
-use spacetime_core::{protocols, Scenario};
+use spacetime_core::{protocols, MessageId, Scenario, Trace};
 
 pub mod clocks;
 pub mod delivery;
@@ -28,6 +28,23 @@ pub struct Lesson {
     pub text: &'static [&'static str],
     /// Whether the learner can draw diagrams of their own in this lesson (scripted runs).
     pub playground: bool,
+    /// One-click interventions the lesson offers for runs of some protocol.
+    pub actions: &'static [LessonAction],
+}
+
+/// A one-click intervention a lesson offers: it finds the message that matters in the run (the
+/// last messenger of the Two Generals, say) and drops it while it is in flight.
+#[derive(Clone, Copy, Debug)]
+pub struct LessonAction {
+    /// For `data-testid`: `action-<id>`.
+    pub id: &'static str,
+    pub label: &'static str,
+    /// What it shows, in a sentence (the button's tooltip).
+    pub help: &'static str,
+    /// The protocol whose runs it applies to.
+    pub protocol: &'static str,
+    /// The message to drop in this run, if there is one.
+    pub message: fn(&Trace) -> Option<MessageId>,
 }
 
 impl Lesson {
@@ -41,11 +58,29 @@ impl Lesson {
             .collect()
     }
 
+    /// The actions that apply to a run of `protocol`.
+    pub fn actions_for(&self, protocol: &str) -> Vec<LessonAction> {
+        self.actions
+            .iter()
+            .filter(|a| a.protocol == protocol)
+            .copied()
+            .collect()
+    }
+
     /// Whether `scenario` belongs to this lesson.
     pub fn has(&self, scenario: &Scenario) -> bool {
         self.prefixes.iter().any(|p| scenario.name.starts_with(p))
     }
 }
+
+/// Actions are the same when their ids are (a function has no stable identity to compare).
+impl PartialEq for LessonAction {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl Eq for LessonAction {}
 
 /// Every lesson, in course order.
 pub fn all() -> Vec<Lesson> {
@@ -78,5 +113,34 @@ mod tests {
         for s in protocols::examples() {
             assert!(lesson_of(&s).is_some(), "{} has no lesson", s.name);
         }
+    }
+
+    #[test]
+    fn the_last_messenger_action_finds_a_message_in_flight_to_drop() {
+        let delivery = all().into_iter().find(|l| l.id == "delivery").unwrap();
+        let actions = delivery.actions_for("generals");
+        assert_eq!(actions.len(), 1);
+        assert!(delivery.actions_for("tcp").is_empty());
+        let scenario = protocols::example("generals-acknowledge").unwrap();
+        let trace = spacetime_core::Run::complete(&scenario)
+            .unwrap()
+            .trace()
+            .clone();
+        let m = (actions[0].message)(&trace).expect("both generals attack, so a last one exists");
+        let mut killed = scenario.clone();
+        killed.interventions.push(spacetime_core::Intervention {
+            step: trace.messages[m].created_step + 1,
+            action: spacetime_core::Action::Drop { message: m },
+        });
+        let run = spacetime_core::Run::complete(&killed).unwrap();
+        assert!(
+            run.trace().warnings.is_empty(),
+            "{:?}",
+            run.trace().warnings
+        );
+        assert_eq!(
+            run.trace().messages[m].fate,
+            spacetime_core::Fate::DroppedByLearner
+        );
     }
 }
