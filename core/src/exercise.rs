@@ -93,6 +93,7 @@ use crate::scenario::Scenario;
 use crate::trace::{EventId, MessageId, Trace};
 
 mod clocks;
+pub mod delivery;
 
 pub use clocks::{Lamport, LamportNotCausal, MissingMessage, RelationKind, Vector};
 
@@ -293,7 +294,7 @@ pub trait ExerciseKind: Sync {
 }
 
 /// The lessons that have exercises, in course order.
-pub const LESSONS: [&str; 1] = ["clocks"];
+pub const LESSONS: [&str; 2] = ["clocks", "delivery"];
 
 /// The exercise kinds of a lesson, in the order the lesson offers them; empty for a lesson
 /// without exercises.
@@ -305,6 +306,11 @@ pub fn kinds(lesson: &str) -> Vec<&'static dyn ExerciseKind> {
             &clocks::RelationKind,
             &clocks::LamportNotCausal,
             &clocks::MissingMessage,
+        ],
+        "delivery" => vec![
+            &delivery::NextSegment,
+            &delivery::Retransmissions,
+            &delivery::Rto,
         ],
         _ => Vec::new(),
     }
@@ -631,5 +637,48 @@ mod tests {
         assert!(kinds("paxos").is_empty());
         assert_eq!(kind("vector").map(|k| k.title()), Some("Vector clocks"));
         assert!(kind("nope").is_none());
+    }
+}
+
+/// What a kind's generator makes, before the machinery gives it its name and number.
+pub(crate) struct Made {
+    pub prompt: String,
+    pub scenario: Scenario,
+    pub trace: Arc<Trace>,
+    pub show: Show,
+    pub question: Question,
+    pub solution: Answer,
+}
+
+impl Exercise {
+    /// An exercise of `kind` from what its generator made; the run's description is the prompt.
+    pub(crate) fn assemble(
+        kind: &dyn ExerciseKind,
+        level: Level,
+        seed: u64,
+        made: Made,
+    ) -> Exercise {
+        let Made {
+            prompt,
+            mut scenario,
+            trace,
+            show,
+            question,
+            solution,
+        } = made;
+        scenario.description = prompt.clone();
+        Exercise {
+            kind: kind.id(),
+            level,
+            seed,
+            title: kind.title().to_string(),
+            prompt,
+            scenario,
+            trace,
+            show,
+            question,
+            solution,
+            answered: false,
+        }
     }
 }

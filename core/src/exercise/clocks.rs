@@ -298,25 +298,24 @@ fn exercise(
     level: Level,
     seed: u64,
     prompt: String,
-    (mut scenario, trace): (Scenario, Arc<Trace>),
+    (scenario, trace): (Scenario, Arc<Trace>),
     show: Show,
     question: Question,
     solution: Answer,
 ) -> Exercise {
-    scenario.description = prompt.clone();
-    Exercise {
-        kind: kind.id(),
+    Exercise::assemble(
+        kind,
         level,
         seed,
-        title: kind.title().to_string(),
-        prompt,
-        scenario,
-        trace,
-        show,
-        question,
-        solution,
-        answered: false,
-    }
+        super::Made {
+            prompt,
+            scenario,
+            trace,
+            show,
+            question,
+            solution,
+        },
+    )
 }
 
 // ---- Reading a trace in the course's terms ----
