@@ -427,7 +427,9 @@ test('the clock toggle shows Lamport numbers or vectors on the events', () =>
     await page.locator(tid('clocks-none')).click();
     await until('no labels', labels, ([a, b]) => [...a, ...b].every((l) => l === ''));
 
-    await page.keyboard.press('l'); // off → Lamport
+    await page.keyboard.press('l'); // none → names
+    await until('event names', labels, ([a, b]) => a.join() === 'a,b' && b.join() === 'c,d');
+    await page.keyboard.press('l'); // names → Lamport
     await until('Lamport labels again', labels, ([a, b]) => a.join() === '1,2' && b.join() === '1,3');
   }));
 
