@@ -569,6 +569,49 @@ impl Progress {
     }
 }
 
+/// What a kind's generator makes, before the machinery gives it its name and number.
+pub(crate) struct Made {
+    pub prompt: String,
+    pub scenario: Scenario,
+    pub trace: Arc<Trace>,
+    pub show: Show,
+    pub question: Question,
+    pub solution: Answer,
+}
+
+impl Exercise {
+    /// An exercise of `kind` from what its generator made; the run's description is the prompt.
+    pub(crate) fn assemble(
+        kind: &dyn ExerciseKind,
+        level: Level,
+        seed: u64,
+        made: Made,
+    ) -> Exercise {
+        let Made {
+            prompt,
+            mut scenario,
+            trace,
+            show,
+            question,
+            solution,
+        } = made;
+        scenario.description = prompt.clone();
+        Exercise {
+            kind: kind.id(),
+            level,
+            seed,
+            title: kind.title().to_string(),
+            prompt,
+            scenario,
+            trace,
+            show,
+            question,
+            solution,
+            answered: false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -637,48 +680,5 @@ mod tests {
         assert!(kinds("paxos").is_empty());
         assert_eq!(kind("vector").map(|k| k.title()), Some("Vector clocks"));
         assert!(kind("nope").is_none());
-    }
-}
-
-/// What a kind's generator makes, before the machinery gives it its name and number.
-pub(crate) struct Made {
-    pub prompt: String,
-    pub scenario: Scenario,
-    pub trace: Arc<Trace>,
-    pub show: Show,
-    pub question: Question,
-    pub solution: Answer,
-}
-
-impl Exercise {
-    /// An exercise of `kind` from what its generator made; the run's description is the prompt.
-    pub(crate) fn assemble(
-        kind: &dyn ExerciseKind,
-        level: Level,
-        seed: u64,
-        made: Made,
-    ) -> Exercise {
-        let Made {
-            prompt,
-            mut scenario,
-            trace,
-            show,
-            question,
-            solution,
-        } = made;
-        scenario.description = prompt.clone();
-        Exercise {
-            kind: kind.id(),
-            level,
-            seed,
-            title: kind.title().to_string(),
-            prompt,
-            scenario,
-            trace,
-            show,
-            question,
-            solution,
-            answered: false,
-        }
     }
 }
