@@ -471,7 +471,9 @@ pub fn fitting_options(
     options.px_per_tick = (options.px_per_tick.clamp(0.5, 40.0) * zoom).clamp(0.02, 200.0);
     let lanes = trace.processes.len().saturating_sub(1).max(1) as f64;
     let room = height - options.margin_top - options.margin_bottom - 24.0;
-    options.lane_gap = (room / lanes).clamp(44.0, 150.0);
+    // Two or three lanes may spread further apart: arrows between them get steep enough for
+    // their labels to stand clear of each other.
+    options.lane_gap = (room / lanes).clamp(44.0, 220.0);
     options
 }
 
@@ -1014,7 +1016,7 @@ mod tests {
             "{}",
             layout.width
         );
-        assert!(o.lane_gap >= 44.0 && o.lane_gap <= 150.0);
+        assert!(o.lane_gap >= 44.0 && o.lane_gap <= 220.0);
         let long = run("gossip-many-rumours", vec![]);
         assert!(fitting_options(&long, 300.0, 400.0, 1.0, 0).px_per_tick >= 0.5);
         assert!(fitting_options(&t, 1600.0, 700.0, 2.0, 0).px_per_tick > o.px_per_tick);
