@@ -15,6 +15,7 @@ pub mod inspector;
 pub mod lessons;
 pub mod playback;
 pub mod playground;
+pub mod plots;
 pub mod store;
 pub mod topology;
 
@@ -62,6 +63,7 @@ pub fn Shell() -> impl IntoView {
                     <LessonActions/>
                     <PropertyBadges/>
                     <Delivered/>
+                    <plots::Plots/>
                     // An exercise would show its answers in the inspector.
                     <Show when=move || store.activity.get() != Activity::Exercises>
                         <Inspector/>

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   clickSvg,
+  diagramState,
   openLesson,
   position,
   press,
@@ -34,6 +35,7 @@ function arrows(page) {
     fate: g.dataset.fate,
     label: g.querySelector('.msg-label')?.textContent ?? '',
     again: g.classList.contains('again'),
+    y2: Number(g.querySelector('.arrow-line').getAttribute('y2')),
   })));
 }
 
@@ -92,6 +94,18 @@ describe('TCP over a network that loses what the learner drops', () => {
       assert.equal((await page.locator(tid('delivered-1')).textContent()).length, 300);
       assert.equal(await badge(page, 'exact-stream'), 'ok');
       assert.equal(await badge(page, 'complete'), 'ok');
+      // The time / sequence plot has a mark per DATA segment sent and per ACK the client got.
+      const clientY = (await diagramState(page)).lanes.find((l) => l.p === 0).y;
+      const expected = all.filter((a) => /^DATA /.test(a.label)).length
+        + all.filter((a) => /^ACK \d+$/.test(a.label) && a.fate === 'Received' && Math.abs(a.y2 - clientY) < 1).length;
+      const sequence = page.locator(tid('plot-sequence'));
+      assert.equal(Number(await sequence.getAttribute('data-points')), expected);
+      assert.ok(await sequence.locator('svg text').count() > 0, 'the plot has its axes labelled');
+      assert.ok(Number(await page.locator(tid('plot-timers')).getAttribute('data-points')) > 0);
+      await page.locator('details.plot summary', { hasText: 'Goodput' }).click();
+      await page.locator(tid('plot-sweep')).click();
+      await until('the goodput sweep', async () => Number(await page.locator(tid('plot-goodput')).getAttribute('data-points')), (n) => n >= 6);
+      await screenshot(page, 'tcp-plots');
       await stepUntilNarration(page, /ran out before its ACK came/);
       await screenshot(page, 'tcp-timeout');
     });
