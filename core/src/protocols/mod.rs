@@ -3,6 +3,7 @@
 use crate::protocol::ProtocolInfo;
 use crate::scenario::Scenario;
 
+pub mod broadcast;
 pub mod generals;
 pub mod gossip;
 pub mod rpc;
@@ -14,6 +15,7 @@ pub mod udp;
 pub fn all() -> Vec<ProtocolInfo> {
     vec![
         ProtocolInfo::of::<scripted::Scripted>(),
+        ProtocolInfo::of::<broadcast::Broadcast>(),
         ProtocolInfo::of::<gossip::Gossip>(),
         ProtocolInfo::of::<tcp::Tcp>(),
         ProtocolInfo::of::<udp::Udp>(),
