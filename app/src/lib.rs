@@ -21,7 +21,9 @@ pub mod topology;
 
 use diagram::Diagram;
 use help::HelpOverlay;
-use inspector::{Delivered, Inspector, LessonActions, NetworkControls, PropertyBadges};
+use inspector::{
+    Delivered, Inspector, LessonActions, NetworkControls, PropertyBadges, VariantTable,
+};
 use playback::{Narration, PlaybackBar};
 use store::{Activity, ClockMode, Selection, Store};
 use topology::Topology;
@@ -62,6 +64,9 @@ pub fn Shell() -> impl IntoView {
                     }}
                     <LessonActions/>
                     <PropertyBadges/>
+                    <Show when=move || store.activity.get() != Activity::Exercises>
+                        <VariantTable/>
+                    </Show>
                     <Delivered/>
                     <plots::Plots/>
                     // An exercise would show its answers in the inspector.

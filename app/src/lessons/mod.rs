@@ -11,6 +11,7 @@
 
 use spacetime_core::{protocols, MessageId, Scenario, Trace};
 
+pub mod broadcast;
 pub mod clocks;
 pub mod delivery;
 pub mod gossip;
@@ -84,7 +85,12 @@ impl Eq for LessonAction {}
 
 /// Every lesson, in course order.
 pub fn all() -> Vec<Lesson> {
-    vec![clocks::lesson(), delivery::lesson(), gossip::lesson()]
+    vec![
+        clocks::lesson(),
+        delivery::lesson(),
+        broadcast::lesson(),
+        gossip::lesson(),
+    ]
 }
 
 /// The lesson a scenario belongs to, by its name's prefix.

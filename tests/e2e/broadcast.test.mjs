@@ -1,0 +1,35 @@
+// The broadcast lesson in the release build: a sender crashing mid-broadcast breaks agreement
+// under best-effort broadcast and not under reliable broadcast, on the badge and in the table.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { launchBrowser, openLesson, screenshot, tid, toEnd, until, waitForStep, withApp } from './helpers.mjs';
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test('a crash mid-broadcast: agreement breaks under best-effort, holds under reliable', () =>
+  withApp(browser, async (page) => {
+    await openLesson(page, 'broadcast');
+    await page.locator(tid('scenario-select')).selectOption('broadcast-best-effort-sender-crash');
+    await waitForStep(page, 0);
+    assert.equal(await page.locator(tid('variant-select')).inputValue(), 'best-effort');
+    // Best-effort does not promise agreement: at the end the badge shows it broken, amber.
+    await toEnd(page);
+    const agreement = page.locator(tid('badge-agreement'));
+    await until('agreement breaks', () => agreement.getAttribute('data-holds'), (h) => h === 'false');
+    assert.match(await agreement.getAttribute('class'), /\bbroken\b/);
+    assert.equal(await page.locator(tid('variant-best-effort-agreement')).getAttribute('data-holds'), 'false');
+    await screenshot(page, 'broadcast-best-effort');
+
+    // Reliable broadcast on the same scenario: the relays reach everyone; agreement is green.
+    await page.locator(tid('variant-select')).selectOption('reliable');
+    await toEnd(page);
+    await until('agreement holds', () => agreement.getAttribute('data-state'), (s) => s === 'ok');
+    assert.equal(await page.locator(tid('variant-reliable-agreement')).getAttribute('data-holds'), 'true');
+    await screenshot(page, 'broadcast-reliable');
+  }));
