@@ -92,6 +92,7 @@ use crate::protocol::Run;
 use crate::scenario::Scenario;
 use crate::trace::{EventId, MessageId, Trace};
 
+pub mod broadcast;
 mod clocks;
 pub mod delivery;
 
@@ -294,7 +295,7 @@ pub trait ExerciseKind: Sync {
 }
 
 /// The lessons that have exercises, in course order.
-pub const LESSONS: [&str; 2] = ["clocks", "delivery"];
+pub const LESSONS: [&str; 3] = ["clocks", "delivery", "broadcast"];
 
 /// The exercise kinds of a lesson, in the order the lesson offers them; empty for a lesson
 /// without exercises.
@@ -311,6 +312,11 @@ pub fn kinds(lesson: &str) -> Vec<&'static dyn ExerciseKind> {
             &delivery::NextSegment,
             &delivery::Retransmissions,
             &delivery::Rto,
+        ],
+        "broadcast" => vec![
+            &broadcast::Violations,
+            &broadcast::CausalOrder,
+            &broadcast::HoldBack,
         ],
         _ => Vec::new(),
     }

@@ -33,3 +33,23 @@ test('a crash mid-broadcast: agreement breaks under best-effort, holds under rel
     assert.equal(await page.locator(tid('variant-reliable-agreement')).getAttribute('data-holds'), 'true');
     await screenshot(page, 'broadcast-reliable');
   }));
+
+test('the lesson sweeps the cost of each variant and has exercises', () =>
+  withApp(browser, async (page) => {
+    await openLesson(page, 'broadcast');
+    await page.locator('details.plot summary', { hasText: 'Messages per broadcast' }).click();
+    await page.locator(tid('plot-broadcast-sweep')).click();
+    const cost = page.locator(tid('plot-broadcast-cost'));
+    await cost.waitFor();
+    // Seven variants, three to ten processes each.
+    assert.equal(Number(await cost.getAttribute('data-points')), 7 * 8);
+
+    await page.locator(tid('activity-exercises')).click();
+    await page.locator(tid('exercise-kind')).selectOption('causal-order');
+    const choices = page.locator(`${tid('exercise-choices')} button`);
+    await until('choices', () => choices.count(), (n) => n >= 2);
+    await choices.first().click();
+    const feedback = await until('feedback', () => page.locator(tid('exercise-feedback')).textContent(), Boolean);
+    assert.match(feedback, /^(Right|Not quite)\. /);
+    await screenshot(page, 'broadcast-exercise');
+  }));
