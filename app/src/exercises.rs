@@ -324,7 +324,12 @@ pub fn ExercisePanel() -> impl IntoView {
             {move || feedback.get().map(|f| view! {
                 <div class="feedback" class:correct=f.correct class:wrong=!f.correct
                     role="status" data-testid="exercise-feedback">
-                    <strong>{if f.correct { "Right. " } else { "Not quite. " }}</strong>
+                    // Kinds whose message already opens with its verdict get no second one.
+                    <strong>{match (f.correct, f.message.starts_with("Right") || f.message.starts_with("Not")) {
+                        (_, true) => "",
+                        (true, false) => "Right. ",
+                        (false, false) => "Not quite. ",
+                    }}</strong>
                     {f.message}
                     {f.correct.then(|| view! {
                         <button class="primary" data-testid="exercise-next" on:click=move |_| next()>"Next exercise"</button>

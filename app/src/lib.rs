@@ -62,15 +62,15 @@ pub fn Shell() -> impl IntoView {
                         Activity::Exercises => view! { <exercises::ExercisePanel/> }.into_any(),
                         Activity::Import => view! { <import::ImportPanel/> }.into_any(),
                     }}
-                    <LessonActions/>
-                    <PropertyBadges/>
+                    // During an exercise the views that would give its answer away are hidden:
+                    // the badges (which properties break), what was delivered and in what
+                    // order, the plots (what was sent again), the inspector (every clock).
                     <Show when=move || store.activity.get() != Activity::Exercises>
+                        <LessonActions/>
+                        <PropertyBadges/>
                         <VariantTable/>
-                    </Show>
-                    <Delivered/>
-                    <plots::Plots/>
-                    // An exercise would show its answers in the inspector.
-                    <Show when=move || store.activity.get() != Activity::Exercises>
+                        <Delivered/>
+                        <plots::Plots/>
                         <Inspector/>
                     </Show>
                     <details class="network">

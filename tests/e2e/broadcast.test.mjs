@@ -50,6 +50,9 @@ test('the lesson sweeps the cost of each variant and has exercises', () =>
     await until('choices', () => choices.count(), (n) => n >= 2);
     await choices.first().click();
     const feedback = await until('feedback', () => page.locator(tid('exercise-feedback')).textContent(), Boolean);
-    assert.match(feedback, /^(Right|Not quite)\. /);
+    assert.match(feedback, /^(Right|Not)\b/);
+    assert.doesNotMatch(feedback, /^Right\. Right/);
+    assert.equal(await page.locator(tid('badges')).count(), 0, 'the badges would give the answer away');
+    assert.equal(await page.locator(tid('delivered')).count(), 0, 'so would the delivery order');
     await screenshot(page, 'broadcast-exercise');
   }));
