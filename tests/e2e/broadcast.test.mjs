@@ -2,7 +2,9 @@
 // under best-effort broadcast and not under reliable broadcast, on the badge and in the table.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, openLesson, screenshot, tid, toEnd, until, waitForStep, withApp } from './helpers.mjs';
+import {
+  clickSvg, diagramState, launchBrowser, openLesson, position, press, screenshot, tid, toEnd, until, waitForStep, withApp,
+} from './helpers.mjs';
 
 let browser;
 before(async () => {
@@ -55,4 +57,27 @@ test('the lesson sweeps the cost of each variant and has exercises', () =>
     assert.equal(await page.locator(tid('badges')).count(), 0, 'the badges would give the answer away');
     assert.equal(await page.locator(tid('delivered')).count(), 0, 'so would the delivery order');
     await screenshot(page, 'broadcast-exercise');
+  }));
+
+test('crashing the sender by hand mid-broadcast breaks agreement under best-effort', () =>
+  withApp(browser, async (page) => {
+    await openLesson(page, 'broadcast');
+    await page.locator(tid('scenario-select')).selectOption('broadcast-fifo-overtake');
+    await page.locator(tid('variant-select')).selectOption('best-effort');
+    await waitForStep(page, 0);
+    // Step until P1's first copy is on its way, and not yet its second.
+    const { total } = await position(page);
+    for (let i = 0; i < total; i++) {
+      const sent = (await diagramState(page)).messages.length;
+      if (sent === 1) break;
+      await press(page, 'btn-forward', i + 1);
+    }
+    assert.equal((await diagramState(page)).messages.length, 1);
+    await clickSvg(page, 'lane-0');
+    await page.keyboard.press('c');
+    await toEnd(page);
+    const agreement = page.locator(tid('badge-agreement'));
+    await until('agreement breaks', () => agreement.getAttribute('data-holds'), (h) => h === 'false');
+    assert.match(await agreement.getAttribute('class'), /\bbroken\b/);
+    assert.match(await agreement.textContent(), /never did/);
   }));
