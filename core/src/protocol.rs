@@ -178,6 +178,7 @@ pub struct ProtocolInfo {
     pub variants: &'static [VariantInfo],
     #[allow(clippy::type_complexity)]
     build: fn(&Scenario, &str) -> Result<(Box<dyn Engine>, Vec<Property>), ScenarioError>,
+    properties: fn(&Scenario, &str) -> Result<Vec<Property>, ScenarioError>,
     pub examples: fn() -> Vec<Scenario>,
 }
 
@@ -198,6 +199,7 @@ impl ProtocolInfo {
             description: P::DESCRIPTION,
             variants: P::variants(),
             build: build::<P>,
+            properties: P::properties,
             examples: P::examples,
         }
     }
@@ -318,6 +320,9 @@ impl Run {
     ) -> Result<(), ScenarioError> {
         self.engine.set_interventions(&interventions)?;
         self.scenario.interventions = interventions;
+        // What a variant promises may hang on the run's faults (a total order waits for every
+        // process, so it promises progress only while none crashes): the learner's crashes count.
+        self.properties = (self.protocol.properties)(&self.scenario, self.variant.name)?;
         Ok(())
     }
 

@@ -566,3 +566,33 @@ fn default_params_broadcast_twice_from_the_first_process() {
         assert_eq!(got, vec!["P1#1", "P1#2"]);
     }
 }
+
+/// A promise that hangs on the run's faults follows the learner's own crashes too: crashing a
+/// process live under total-lamport withdraws validity's promise, as a crash fault would.
+#[test]
+fn live_crashes_update_what_the_variant_promises() {
+    use spacetime_core::{Action, Intervention, ProcessRef, Run};
+    let mut scenario = spacetime_core::protocols::example("broadcast-total-order-needed").unwrap();
+    scenario.variant = "total-lamport".into();
+    let mut run = Run::complete(&scenario).unwrap();
+    let promised = |run: &Run, name: &str| {
+        run.properties()
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| p.promised)
+            .unwrap()
+    };
+    assert!(promised(&run, "validity"));
+    run.set_interventions(vec![Intervention {
+        step: 3,
+        action: Action::Crash {
+            process: ProcessRef::Index(2),
+        },
+    }])
+    .unwrap();
+    run.run();
+    assert!(!promised(&run, "validity"));
+    // Taking the crash back restores the promise.
+    run.set_interventions(Vec::new()).unwrap();
+    assert!(promised(&run, "validity"));
+}
