@@ -879,10 +879,90 @@ pub fn Plots() -> impl IntoView {
 }
 
 /// The broadcast lesson's plot: messages per broadcast against processes, swept on demand.
+/// How far one gossiped message has spread after some steps.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Coverage {
+    pub message: String,
+    /// Processes that delivered it, and processes in all.
+    pub reached: usize,
+    pub processes: usize,
+    /// When everyone had it: the rounds (of `round` ticks) since it was broadcast.
+    pub rounds: Option<u64>,
+}
+
+impl Coverage {
+    pub fn sentence(&self) -> String {
+        match self.rounds {
+            Some(r) => format!(
+                "{} reached all {} processes within {r} round{}",
+                self.message,
+                self.processes,
+                if r == 1 { "" } else { "s" }
+            ),
+            None => format!(
+                "{} has reached {} of {} processes",
+                self.message, self.reached, self.processes
+            ),
+        }
+    }
+}
+
+/// For each message broadcast in the first `steps` steps: how many processes delivered it, and
+/// in how many rounds of `round` ticks it reached all of them (gossip's rounds to full
+/// coverage), from the trace's `broadcast` and `deliver` outputs.
+pub fn coverage_rounds(trace: &Trace, steps: u64, round: u64) -> Vec<Coverage> {
+    let shown = trace.events.partition_point(|e| e.step < steps);
+    let time = |event: usize| trace.events[event].time;
+    let visible = trace.outputs.iter().filter(|o| o.event < shown);
+    let mut out: Vec<(Coverage, u64, u64)> = Vec::new();
+    for o in visible.clone().filter(|o| o.kind == "broadcast") {
+        out.push((
+            Coverage {
+                message: o.value.clone(),
+                reached: 0,
+                processes: trace.processes.len(),
+                rounds: None,
+            },
+            time(o.event),
+            0,
+        ));
+    }
+    for o in visible.filter(|o| o.kind == "deliver") {
+        if let Some((c, _, last)) = out.iter_mut().find(|(c, _, _)| c.message == o.value) {
+            c.reached += 1;
+            *last = (*last).max(time(o.event));
+        }
+    }
+    out.into_iter()
+        .map(|(mut c, start, last)| {
+            if c.reached >= c.processes {
+                c.rounds = Some((last.saturating_sub(start)).div_ceil(round.max(1)));
+            }
+            c
+        })
+        .collect()
+}
+
 #[component]
 fn BroadcastPlots() -> impl IntoView {
     let store = Store::get();
     let is_broadcast = Memo::new(move |_| store.scenario.with(|s| s.protocol == "broadcast"));
+    let coverage = Memo::new(move |_| {
+        let gossip = store
+            .scenario
+            .with(|s| s.protocol == "broadcast" && s.variant == "gossip");
+        if !gossip {
+            return Vec::new();
+        }
+        let round = store.scenario.with(|s| {
+            s.params
+                .get("round_length")
+                .and_then(|v| v.as_u64())
+                .unwrap_or(10)
+        });
+        let cursor = store.cursor.get();
+        store.trace.with(|t| coverage_rounds(t, cursor, round))
+    });
     // The last sweep, with what it was made from: a sweep of another latency is not shown.
     let sweep = RwSignal::new(None::<(Scenario, CostDrawn)>);
     let sweeping = RwSignal::new(false);
@@ -914,6 +994,14 @@ fn BroadcastPlots() -> impl IntoView {
     view! {
         <Show when=move || is_broadcast.get()>
             <div class="plots" data-testid="plots-broadcast">
+                <Show when=move || coverage.with(|c| !c.is_empty())>
+                    <div class="plot coverage" data-testid="gossip-coverage">
+                        <strong>"Gossip coverage"</strong>
+                        <ul>
+                            {move || coverage.get().into_iter().map(|c| view! { <li>{c.sentence()}</li> }).collect_view()}
+                        </ul>
+                    </div>
+                </Show>
                 <details class="plot">
                     <summary>"Messages per broadcast"</summary>
                     <p class="plot-note">
@@ -1053,6 +1141,23 @@ fn TcpPlots() -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn gossip_coverage_counts_rounds_to_reach_everyone() {
+        let t = trace("broadcast-gossip-coverage");
+        let all = coverage_rounds(&t, t.step_count(), 10);
+        assert!(!all.is_empty());
+        for c in &all {
+            assert_eq!(c.processes, t.processes.len());
+            assert!(c.reached <= c.processes);
+            assert_eq!(c.rounds.is_some(), c.reached == c.processes, "{c:?}");
+            assert!(c.sentence().starts_with(&c.message));
+        }
+        // Before anything is broadcast there is nothing to report; part way, fewer have it.
+        assert!(coverage_rounds(&t, 0, 10).is_empty());
+        let early = coverage_rounds(&t, t.step_count() / 4, 10);
+        assert!(early.iter().zip(&all).all(|(e, a)| e.reached <= a.reached));
+    }
     use super::*;
     use spacetime_core::protocols::example;
 

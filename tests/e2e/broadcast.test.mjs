@@ -81,3 +81,13 @@ test('crashing the sender by hand mid-broadcast breaks agreement under best-effo
     assert.match(await agreement.getAttribute('class'), /\bbroken\b/);
     assert.match(await agreement.textContent(), /never did/);
   }));
+
+test('gossip reports its rounds to full coverage', () =>
+  withApp(browser, async (page) => {
+    await openLesson(page, 'broadcast');
+    await page.locator(tid('scenario-select')).selectOption('broadcast-gossip-coverage');
+    await toEnd(page);
+    const lines = await page.locator(`${tid('gossip-coverage')} li`).allTextContents();
+    assert.ok(lines.length > 0);
+    for (const line of lines) assert.match(line, /^P\d+#\d+ (reached all 8 processes within \d+ rounds?|has reached \d of 8 processes)$/);
+  }));
