@@ -618,6 +618,25 @@ impl Exercise {
     }
 }
 
+/// Feedback for an answer of the wrong form (a choice where numbers were asked, say).
+pub(crate) fn wrong_form(what: &str) -> Feedback {
+    Feedback::wrong(format!("This exercise asks you to {what}."), Vec::new())
+}
+
+/// Draw exercises from `attempt` until one suits: deterministic, since every draw comes from
+/// the one generator seeded with `seed`.
+pub(crate) fn generate_with(
+    seed: u64,
+    mut attempt: impl FnMut(&mut crate::process::Rng) -> Option<Exercise>,
+) -> Exercise {
+    let mut rng = crate::process::seeded_rng(seed);
+    loop {
+        if let Some(exercise) = attempt(&mut rng) {
+            return exercise;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,9 +33,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rand::Rng as _;
 
+use super::{generate_with, wrong_form, Question, Show};
 use super::{run_of, Answer, Exercise, ExerciseKind, Feedback, Labels, Level, Made};
-use super::{Question, Show};
-use crate::process::{seeded_rng, ProcessId, Rng, Time};
+use crate::process::{ProcessId, Rng, Time};
 use crate::protocol::{Run, Verdict};
 use crate::protocols::broadcast::{BroadcastParams, PlannedBroadcast, Reply};
 use crate::scenario::Scenario;
@@ -198,11 +198,6 @@ fn and_list(items: &[String]) -> String {
     }
 }
 
-/// Feedback for an answer of the wrong form.
-fn wrong_form(what: &str) -> Feedback {
-    Feedback::wrong(format!("This exercise asks you to {what}."), Vec::new())
-}
-
 /// The chosen option of a choice question.
 fn chosen(exercise: &Exercise, answer: &Answer) -> Result<String, Feedback> {
     let Question::Choice { options } = &exercise.question else {
@@ -223,17 +218,6 @@ fn chosen(exercise: &Exercise, answer: &Answer) -> Result<String, Feedback> {
 fn shuffle<T>(items: &mut [T], rng: &mut Rng) {
     for i in (1..items.len()).rev() {
         items.swap(i, rng.random_range(0..=i));
-    }
-}
-
-/// Draw exercises from `attempt` until one suits: deterministic, since every draw comes from
-/// the one generator seeded with `seed`.
-fn generate_with(seed: u64, mut attempt: impl FnMut(&mut Rng) -> Option<Exercise>) -> Exercise {
-    let mut rng = seeded_rng(seed ^ 0xb40a_dca5);
-    loop {
-        if let Some(exercise) = attempt(&mut rng) {
-            return exercise;
-        }
     }
 }
 
@@ -307,7 +291,7 @@ impl ExerciseKind for Violations {
     }
 
     fn generate(&self, level: Level, seed: u64) -> Exercise {
-        generate_with(seed, |rng| self.attempt(level, seed, rng))
+        generate_with(seed ^ 0xb40a_dca5, |rng| self.attempt(level, seed, rng))
     }
 
     fn check(&self, exercise: &Exercise, answer: &Answer) -> Feedback {
@@ -632,7 +616,7 @@ impl ExerciseKind for CausalOrder {
     }
 
     fn generate(&self, level: Level, seed: u64) -> Exercise {
-        generate_with(seed, |rng| self.attempt(level, seed, rng))
+        generate_with(seed ^ 0xb40a_dca5, |rng| self.attempt(level, seed, rng))
     }
 
     fn check(&self, exercise: &Exercise, answer: &Answer) -> Feedback {
@@ -924,7 +908,7 @@ impl ExerciseKind for HoldBack {
     }
 
     fn generate(&self, level: Level, seed: u64) -> Exercise {
-        generate_with(seed, |rng| self.attempt(level, seed, rng))
+        generate_with(seed ^ 0xb40a_dca5, |rng| self.attempt(level, seed, rng))
     }
 
     fn check(&self, exercise: &Exercise, answer: &Answer) -> Feedback {

@@ -23,8 +23,8 @@ use std::sync::Arc;
 use rand::Rng as _;
 
 use super::{
-    event_name, format_vector, ordinal, parse_vector, run_of, Answer, Exercise, ExerciseKind,
-    Feedback, Labels, Level, Question, Show, VectorError,
+    event_name, format_vector, ordinal, parse_vector, run_of, wrong_form, Answer, Exercise,
+    ExerciseKind, Feedback, Labels, Level, Question, Show, VectorError,
 };
 use crate::process::{seeded_rng, ProcessId, Rng, Time};
 use crate::protocols::scripted::{ScriptLine, ScriptParams};
@@ -433,11 +433,6 @@ fn chain_between(trace: &Trace, a: EventId, b: EventId) -> Option<(Vec<EventId>,
     let chain = trace.chain(a, b)?;
     let text = describe_chain(trace, &chain);
     Some((chain, text))
-}
-
-/// Feedback for an answer of the wrong form (an app bug more than a learner's mistake).
-fn wrong_form(what: &str) -> Feedback {
-    Feedback::wrong(format!("This exercise asks you to {what}."), Vec::new())
 }
 
 /// The picked events, if there are `count` of them and all exist.

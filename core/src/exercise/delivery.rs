@@ -43,12 +43,12 @@ use std::collections::BTreeMap;
 
 use rand::Rng as _;
 
-use super::Made;
 use super::{
     event_name, ordinal, run_of, Answer, Exercise, ExerciseKind, Feedback, Labels, Level, Question,
     Show,
 };
-use crate::process::{seeded_rng, Rng, Time};
+use super::{generate_with, wrong_form, Made};
+use crate::process::{Rng, Time};
 use crate::protocols::tcp::{RttEstimator, TcpParams, CLIENT, SERVER};
 use crate::scenario::{Action, Intervention, Latency, Limits, NetworkModel, Scenario};
 use crate::trace::{EventId, EventKind, Fate, Message, MessageId, Trace};
@@ -207,11 +207,6 @@ fn count_of(n: usize, noun: &str) -> String {
     }
 }
 
-/// Feedback for an answer of the wrong form (an app bug more than a learner's mistake).
-fn wrong_form(what: &str) -> Feedback {
-    Feedback::wrong(format!("This exercise asks you to {what}."), Vec::new())
-}
-
 /// The one text of a one-field answer.
 fn single_text(exercise: &Exercise, answer: &Answer) -> Result<(EventId, String), Feedback> {
     let Question::Fill { events, .. } = &exercise.question else {
@@ -229,17 +224,6 @@ fn single_text(exercise: &Exercise, answer: &Answer) -> Result<(EventId, String)
 /// Everything an exercise is made of besides its kind, level and seed.
 fn exercise(kind: &dyn ExerciseKind, level: Level, seed: u64, made: Made) -> Exercise {
     Exercise::assemble(kind, level, seed, made)
-}
-
-/// Draw exercises from `attempt` until one suits: deterministic, since every draw comes from
-/// the one generator seeded with `seed`.
-fn generate_with(seed: u64, mut attempt: impl FnMut(&mut Rng) -> Option<Exercise>) -> Exercise {
-    let mut rng = seeded_rng(seed);
-    loop {
-        if let Some(exercise) = attempt(&mut rng) {
-            return exercise;
-        }
-    }
 }
 
 // ---- What does the receiver send next? ----
