@@ -963,34 +963,11 @@ fn BroadcastPlots() -> impl IntoView {
         let cursor = store.cursor.get();
         store.trace.with(|t| coverage_rounds(t, cursor, round))
     });
-    // The last sweep, with what it was made from: a sweep of another latency is not shown.
-    let sweep = RwSignal::new(None::<(Scenario, CostDrawn)>);
-    let sweeping = RwSignal::new(false);
-    let current = Memo::new(move |_| {
-        let key = store.scenario.with(cost_key);
-        sweep.with(|s| {
-            s.as_ref()
-                .filter(|(k, _)| *k == key)
-                .map(|(_, d)| d.clone())
-        })
+    // A sweep of another latency is not shown; 72 runs, 32 to 35 ms natively in a debug build
+    // (see `broadcast_cost_sweep`).
+    let (current, sweeping, run_sweep) = on_demand(store, cost_key, |scenario| {
+        cost_drawn(&broadcast_cost_sweep(scenario, &BROADCAST_SIZES))
     });
-    let run_sweep = move |_| {
-        if sweeping.get_untracked() {
-            return;
-        }
-        sweeping.set(true);
-        let scenario = store.scenario.get_untracked();
-        // Let the button show that it is working before the 72 runs take the thread (32 to
-        // 35 ms natively in a debug build: see `broadcast_cost_sweep`).
-        set_timeout(
-            move || {
-                let series = broadcast_cost_sweep(&scenario, &BROADCAST_SIZES);
-                sweep.set(Some((cost_key(&scenario), cost_drawn(&series))));
-                sweeping.set(false);
-            },
-            Duration::from_millis(30),
-        );
-    };
     view! {
         <Show when=move || is_broadcast.get()>
             <div class="plots" data-testid="plots-broadcast">
@@ -1035,6 +1012,47 @@ fn BroadcastPlots() -> impl IntoView {
 
 /// The TCP lesson's plots, for a run of the `tcp` protocol (nothing otherwise): the sequence
 /// plot and the timers plot, as far as the cursor, and a goodput sweep on demand.
+/// A sweep of runs computed only when the learner asks, and shown only while the scenario still
+/// matches the one it was made for (`key` keeps what the sweep depends on). Returns the result,
+/// whether it is being computed, and the button's handler.
+fn on_demand<T: Clone + PartialEq + Send + Sync + 'static>(
+    store: Store,
+    key: fn(&Scenario) -> Scenario,
+    compute: fn(&Scenario) -> T,
+) -> (
+    Memo<Option<T>>,
+    RwSignal<bool>,
+    impl Fn(leptos::ev::MouseEvent) + Copy + 'static,
+) {
+    let sweep = RwSignal::new(None::<(Scenario, T)>);
+    let sweeping = RwSignal::new(false);
+    let current = Memo::new(move |_| {
+        let now = store.scenario.with(key);
+        sweep.with(|s| {
+            s.as_ref()
+                .filter(|(k, _)| *k == now)
+                .map(|(_, d)| d.clone())
+        })
+    });
+    let run = move |_| {
+        if sweeping.get_untracked() {
+            return;
+        }
+        sweeping.set(true);
+        let scenario = store.scenario.get_untracked();
+        // Let the button show that it is working before the runs take the thread.
+        set_timeout(
+            move || {
+                let result = compute(&scenario);
+                sweep.set(Some((key(&scenario), result)));
+                sweeping.set(false);
+            },
+            Duration::from_millis(30),
+        );
+    };
+    (current, sweeping, run)
+}
+
 #[component]
 fn TcpPlots() -> impl IntoView {
     let store = Store::get();
@@ -1059,36 +1077,13 @@ fn TcpPlots() -> impl IntoView {
             .with(|t| t.outputs.iter().any(|o| o.kind == "cwnd"))
     });
     // The last sweep, with the scenario it was made for: a sweep of another scenario is not shown.
-    let sweep = RwSignal::new(None::<(Scenario, Drawn)>);
-    let sweeping = RwSignal::new(false);
-    let current_sweep = Memo::new(move |_| {
-        let key = store.scenario.with(sweep_key);
-        sweep.with(|s| {
-            s.as_ref()
-                .filter(|(k, _)| *k == key)
-                .map(|(_, d)| d.clone())
-        })
-    });
-    let run_sweep = move |_| {
-        if sweeping.get_untracked() {
-            return;
+    let (current_sweep, sweeping, run_sweep) = on_demand(store, sweep_key, |scenario| {
+        let points = goodput_sweep(scenario, &SWEEP_LOSSES, &SWEEP_SEEDS);
+        Drawn {
+            svg: goodput_plot(&points, PLOT_WIDTH, PLOT_HEIGHT),
+            points: points.len(),
         }
-        sweeping.set(true);
-        let scenario = store.scenario.get_untracked();
-        // Let the button show that it is working before the runs take the thread.
-        set_timeout(
-            move || {
-                let points = goodput_sweep(&scenario, &SWEEP_LOSSES, &SWEEP_SEEDS);
-                let drawn = Drawn {
-                    svg: goodput_plot(&points, PLOT_WIDTH, PLOT_HEIGHT),
-                    points: points.len(),
-                };
-                sweep.set(Some((sweep_key(&scenario), drawn)));
-                sweeping.set(false);
-            },
-            Duration::from_millis(30),
-        );
-    };
+    });
     view! {
         <Show when=move || is_tcp.get()>
             <div class="plots" data-testid="plots">
