@@ -67,6 +67,7 @@ pub fn Shell() -> impl IntoView {
                     // order, the plots (what was sent again), the inspector (every clock).
                     <Show when=move || store.activity.get() != Activity::Exercises>
                         <LessonActions/>
+                        <LessonPanelView/>
                         <PropertyBadges/>
                         <VariantTable/>
                         <Delivered/>
@@ -88,6 +89,14 @@ pub fn Shell() -> impl IntoView {
             </Show>
         </div>
     }
+}
+
+/// The current lesson's own side view, if it has one; remounted only when the lesson changes.
+#[component]
+fn LessonPanelView() -> impl IntoView {
+    let store = Store::get();
+    let panel = Memo::new(move |_| store.scenario.with(|s| lessons::lesson_of(s).and_then(|l| l.panel.map(|p| (l.id, p)))));
+    move || panel.get().map(|(_, p)| (p.0)())
 }
 
 /// The title, the lessons, the scenario and variant pickers, the clock toggle and help.

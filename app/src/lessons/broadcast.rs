@@ -8,6 +8,8 @@ pub fn lesson() -> Lesson {
         title: "Broadcast",
         prefixes: &["broadcast-"],
         actions: &[],
+        tour: "",
+        panel: None,
         playground: false,
         text: &[
             "One process has a message that every process must get. We assume the set of \

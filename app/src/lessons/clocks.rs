@@ -8,6 +8,8 @@ pub fn lesson() -> Lesson {
         title: "Clocks",
         prefixes: &["clocks-"],
         actions: &[],
+        tour: "",
+        panel: None,
         playground: true,
         text: &[
             "Each lane is one process, and time runs to the right. A dot is an event: a step the \

@@ -9,6 +9,8 @@ pub fn lesson() -> Lesson {
         id: "delivery",
         title: "Delivery",
         prefixes: &["generals-", "udp-", "tcp-", "rpc-"],
+        tour: "",
+        panel: None,
         playground: false,
         actions: &[LessonAction {
             id: "kill-last-messenger",

@@ -8,6 +8,8 @@ pub fn lesson() -> Lesson {
         title: "Gossip",
         prefixes: &["gossip-"],
         actions: &[],
+        tour: "",
+        panel: None,
         playground: false,
         text: &[
             "One process starts a rumour. Whoever hears it for the first time passes it on to a \

@@ -31,7 +31,31 @@ pub struct Lesson {
     pub playground: bool,
     /// One-click interventions the lesson offers for runs of some protocol.
     pub actions: &'static [LessonAction],
+    /// The lesson's guided tour, as the text of a tour file (empty if it has none).
+    pub tour: &'static str,
+    /// A view of the lesson's own drawn beside the diagram (the acceptors' table of Paxos, the
+    /// stages of MapReduce), for the lessons whose protocol needs more than the generic views.
+    pub panel: Option<LessonPanel>,
 }
+
+/// A lesson's own side view: a component function, mounted while one of its scenarios is on.
+#[derive(Clone, Copy)]
+pub struct LessonPanel(pub fn() -> leptos::prelude::AnyView);
+
+impl std::fmt::Debug for LessonPanel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LessonPanel")
+    }
+}
+
+/// A lesson has at most one panel, so two lessons' panels compare by the lesson they sit in.
+impl PartialEq for LessonPanel {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for LessonPanel {}
 
 /// A one-click intervention a lesson offers: it finds the message that matters in the run (the
 /// last messenger of the Two Generals, say) and drops it while it is in flight.
