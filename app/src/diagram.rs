@@ -164,14 +164,16 @@ pub fn arrow_shapes(
     window: Window,
     selection: Selection,
     hidden: &[MessageId],
+    emphasis: &[MessageId],
 ) -> Vec<ArrowShape> {
     let (left, right) = (window.left - 20.0, window.left + window.width + 20.0);
-    let chain = match selection {
+    let mut chain = match selection {
         Selection::Pair(a, b) => pair_chain(trace, a, b)
             .map(|c| chain_messages(trace, &c))
             .unwrap_or_default(),
         _ => Vec::new(),
     };
+    chain.extend_from_slice(emphasis);
     trace
         .messages
         .iter()
@@ -543,6 +545,7 @@ pub fn Diagram() -> impl IntoView {
             window.get(),
             store.selection.get(),
             &store.hidden.read(),
+            &store.emphasis.read(),
         )
     });
     let down = Memo::new(move |_| {
@@ -893,6 +896,7 @@ mod tests {
             ALL,
             Selection::Nothing,
             &[],
+            &[],
         );
         assert_eq!(arrows.len(), 1);
         assert_eq!(arrows[0].end, ArrowEnd::Died);
@@ -927,12 +931,12 @@ mod tests {
             assert!(events.contains(&format!(r#"data-testid="event-{}""#, e.id)));
         }
         let arrows = arrows_markup(
-            &arrow_shapes(&t, &layout, steps, 1e9, ALL, Selection::Nothing, &[]),
+            &arrow_shapes(&t, &layout, steps, 1e9, ALL, Selection::Nothing, &[], &[]),
             true,
         );
         assert!(arrows.contains("msg-label"));
         assert!(!arrows_markup(
-            &arrow_shapes(&t, &layout, steps, 1e9, ALL, Selection::Nothing, &[]),
+            &arrow_shapes(&t, &layout, steps, 1e9, ALL, Selection::Nothing, &[], &[]),
             false
         )
         .contains("msg-label"));
@@ -1043,6 +1047,7 @@ mod tests {
             window,
             Selection::Nothing,
             &[],
+            &[],
         );
         let all = arrow_shapes(
             &t,
@@ -1051,6 +1056,7 @@ mod tests {
             now,
             ALL,
             Selection::Nothing,
+            &[],
             &[],
         );
         assert!(!some.is_empty() && some.len() < all.len());

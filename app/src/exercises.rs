@@ -80,7 +80,10 @@ pub fn progress_line(progress: &Progress, kind: &str) -> String {
 /// Put an exercise's run on the diagram, showing only what the exercise allows.
 fn show_exercise(store: Store, ex: &Exercise) {
     if store.load(ex.scenario.clone()) {
-        store.seek(u64::MAX);
+        // A question about the run shows all of it; one that asks the learner to change the run
+        // starts at its beginning, where every message is still in flight.
+        let intervene = matches!(ex.question, Question::Intervene { .. });
+        store.seek(if intervene { 0 } else { u64::MAX });
         store.clocks.set(clock_mode(ex.show.labels));
         store.hidden.set(ex.show.hidden_messages.clone());
         store.selection.set(match ex.show.marked[..] {
@@ -196,6 +199,9 @@ pub fn ExercisePanel() -> impl IntoView {
                     .collect::<Option<Vec<_>>>()
                     .map(Answer::PickEvents),
                 Question::Choice { .. } => None,
+                Question::Intervene { .. } => Some(Answer::Interventions(
+                    store.scenario.with_untracked(|s| s.interventions.clone()),
+                )),
             })
         });
         match answer.flatten() {
@@ -264,6 +270,17 @@ pub fn ExercisePanel() -> impl IntoView {
                             })}</span>
                         </button>
                     }).collect_view()}
+                    <button class="primary" data-testid="exercise-check" on:click=move |_| check()>"Check"</button>
+                </div>
+            }
+            .into_any(),
+            Question::Intervene { property } => view! {
+                <div class="intervene" data-testid="exercise-intervene">
+                    <p class="panel-hint">
+                        "Step through the run (→), select a message in flight or a process on the diagram, and use these until "
+                        <strong>{property}</strong>" breaks. Then check."
+                    </p>
+                    <InterveneTools/>
                     <button class="primary" data-testid="exercise-check" on:click=move |_| check()>"Check"</button>
                 </div>
             }
@@ -352,6 +369,62 @@ pub fn ExercisePanel() -> impl IntoView {
                 {move || if confirm_reset.get() { "Click again to erase all progress" } else { "Reset progress" }}
             </button>
         </section>
+    }
+}
+
+/// The learner's hands for an "intervene" question: drop or delay the selected message while it
+/// is in flight, crash or recover the selected process, take the last change back. (The
+/// inspector, which offers the same, is hidden during exercises: it would show the badges.)
+#[component]
+fn InterveneTools() -> impl IntoView {
+    use spacetime_core::{Action, ProcessRef};
+    let store = Store::get();
+    let selected_in_flight = move || match store.selection.get() {
+        Selection::Message(id) => {
+            let cursor = store.cursor.get();
+            store.trace.with(|t| {
+                t.messages
+                    .get(id)
+                    .filter(|m| crate::topology::in_flight_at(m, cursor))
+                    .map(|m| (id, m.label.clone()))
+            })
+        }
+        _ => None,
+    };
+    let selected_process = move || match store.selection.get() {
+        Selection::Process(p) => Some(p),
+        Selection::Event(e) => store.trace.with(|t| t.events.get(e).map(|e| e.process)),
+        _ => None,
+    };
+    view! {
+        <div class="intervene-tools" role="group" aria-label="Faults">
+            {move || match selected_in_flight() {
+                Some((id, label)) => view! {
+                    <span class="tool-target">{label}</span>
+                    <button data-testid="exercise-drop" on:click=move |_| store.intervene(Action::Drop { message: id })>"Drop it"</button>
+                    <button data-testid="exercise-delay" on:click=move |_| store.intervene(Action::Delay { message: id, by: 60 })>"Delay it"</button>
+                }.into_any(),
+                None => view! { <span class="tool-target muted">"No message in flight selected"</span> }.into_any(),
+            }}
+            {move || selected_process().map(|p| {
+                let name = store.trace.with(|t| t.processes.get(p).cloned().unwrap_or_default());
+                let up = store.up_at_cursor().get(p).copied().unwrap_or(true);
+                let process = ProcessRef::Index(p);
+                view! {
+                    <button data-testid="exercise-crash" on:click=move |_| store.intervene(if up {
+                        Action::Crash { process: process.clone() }
+                    } else {
+                        Action::Recover { process: process.clone() }
+                    })>{if up { format!("Crash {name}") } else { format!("Recover {name}") }}</button>
+                }
+            })}
+            <button data-testid="exercise-undo" on:click=move |_| store.undo_intervention()
+                disabled=move || store.scenario.with(|s| s.interventions.is_empty())>"Undo"</button>
+            <span class="tool-count">{move || {
+                let n = store.scenario.with(|s| s.interventions.len());
+                match n { 0 => "no faults yet".to_string(), 1 => "1 fault".to_string(), n => format!("{n} faults") }
+            }}</span>
+        </div>
     }
 }
 

@@ -16,6 +16,7 @@ pub mod lessons;
 pub mod playback;
 pub mod playground;
 pub mod plots;
+pub mod states;
 pub mod store;
 pub mod topology;
 

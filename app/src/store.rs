@@ -93,6 +93,8 @@ pub struct Store {
     pub log_regex: RwSignal<String>,
     /// The diagram being built by hand, with its undo history.
     pub playground: RwSignal<crate::playground::Playground>,
+    /// Arrows a lesson's view points at (the quorum that chose a value), drawn like a selection.
+    pub emphasis: RwSignal<Vec<MessageId>>,
     run: StoredValue<Run, LocalStorage>,
 }
 
@@ -128,6 +130,7 @@ impl Store {
             log_text: RwSignal::new(String::new()),
             log_regex: RwSignal::new(String::new()),
             playground: RwSignal::new(Default::default()),
+            emphasis: RwSignal::new(Vec::new()),
             run: StoredValue::new_local(run),
         }
     }
@@ -157,6 +160,7 @@ impl Store {
                 self.selection.set(Selection::Nothing);
                 self.comparing.set(false);
                 self.hidden.set(Vec::new());
+                self.emphasis.set(Vec::new());
                 self.error.set(None);
                 true
             }

@@ -73,6 +73,10 @@
 //! | `lamport-not-causal` | a and b with L(a) < L(b) and yet a ∥ b            | `PickEvents` |
 //! | `missing-message`    | the send and receipt of the one hidden arrow      | `PickEvents` |
 //!
+//! A fourth form, [`Question::Intervene`], hands the learner the run itself: break this
+//! property with drops, delays and crashes (the Paxos lesson asks for a schedule that makes a
+//! broken variant choose two values).
+//!
 //! ## Adding a kind
 //!
 //! A lesson's kinds live in one file under `exercise/` (the clocks lesson's in `clocks.rs`),
@@ -178,6 +182,9 @@ pub enum Question {
     /// Click events on the diagram, one per role, in this order: e.g. `["a", "b"]` or
     /// `["send", "receipt"]`.
     PickEvents { roles: Vec<String> },
+    /// Make the run break `property` with the diagram's own tools (drop, delay or duplicate a
+    /// message; crash or recover a process), then check: the answer is the interventions made.
+    Intervene { property: String },
 }
 
 /// The learner's answer, in the form of its [`Question`].
@@ -189,6 +196,8 @@ pub enum Answer {
     Choice(usize),
     /// One event per role of [`Question::PickEvents`], in its order.
     PickEvents(Vec<EventId>),
+    /// The learner's interventions on the exercise's run, for [`Question::Intervene`].
+    Interventions(Vec<crate::scenario::Intervention>),
 }
 
 /// What the checker says of an answer.

@@ -1,0 +1,185 @@
+//! Process states as tables: a protocol whose summaries read `role: acceptor · promised: 2.P2 ·
+//! accepted: none` gets one table per role, a row per process and a column per field, at the
+//! cursor. The parsing is plain Rust, tested natively; lesson panels (the acceptors of Paxos, the
+//! workers of MapReduce) draw the tables.
+
+use leptos::prelude::*;
+
+use crate::store::Store;
+
+/// A summary's fields in order, or `None` when it is not written as `name: value` parts joined
+/// by " · " (most protocols write free text, which the inspector shows as it is).
+pub fn fields(summary: &str) -> Option<Vec<(&str, &str)>> {
+    summary
+        .split(" · ")
+        .map(|part| part.split_once(": ").map(|(k, v)| (k.trim(), v.trim())))
+        .collect()
+}
+
+/// The value of field `name` in a summary, if it has one.
+pub fn field<'a>(summary: &'a str, name: &str) -> Option<&'a str> {
+    fields(summary)?
+        .into_iter()
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The processes of one role, as rows under the union of their fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoleTable {
+    pub role: String,
+    /// Field names, in the order they first appear; `role` itself is left out.
+    pub columns: Vec<String>,
+    /// Per row: the process index, its name, and one cell per column ("" where it has none).
+    pub rows: Vec<(usize, String, Vec<String>)>,
+}
+
+/// One table per role, in the order the roles first appear among the processes. Processes whose
+/// summary has no role, or is not in fields, are left out; so is one with no state yet.
+pub fn role_tables(names: &[String], states: &[String]) -> Vec<RoleTable> {
+    let mut tables: Vec<RoleTable> = Vec::new();
+    for (p, state) in states.iter().enumerate() {
+        let Some(parts) = fields(state) else { continue };
+        let Some(role) = parts.iter().find(|(k, _)| *k == "role").map(|(_, v)| *v) else {
+            continue;
+        };
+        let at = match tables.iter().position(|t| t.role == role) {
+            Some(i) => i,
+            None => {
+                tables.push(RoleTable {
+                    role: role.to_string(),
+                    columns: Vec::new(),
+                    rows: Vec::new(),
+                });
+                tables.len() - 1
+            }
+        };
+        let table = &mut tables[at];
+        for (k, _) in &parts {
+            if *k != "role" && !table.columns.iter().any(|c| c == k) {
+                table.columns.push(k.to_string());
+            }
+        }
+        let name = names.get(p).cloned().unwrap_or_else(|| format!("#{p}"));
+        table.rows.push((p, name, Vec::new()));
+    }
+    // Cells once every column is known, so a field that only some rows have lines up.
+    for table in &mut tables {
+        for (p, _, cells) in &mut table.rows {
+            let parts = fields(&states[*p]).unwrap_or_default();
+            *cells = table
+                .columns
+                .iter()
+                .map(|c| {
+                    parts
+                        .iter()
+                        .find(|(k, _)| k == c)
+                        .map_or(String::new(), |(_, v)| v.to_string())
+                })
+                .collect();
+        }
+    }
+    tables
+}
+
+/// The state tables of the run at the cursor, for the roles in `roles` (every role if empty).
+/// Rows whose process is in `marked` are highlighted (a quorum, say), with `mark` as their note.
+#[component]
+pub fn StateTables(
+    #[prop(into)] roles: Vec<&'static str>,
+    #[prop(into)] marked: Signal<Vec<usize>>,
+    #[prop(into)] mark: String,
+) -> impl IntoView {
+    let store = Store::get();
+    let tables = Memo::new(move |_| {
+        let states = store.states_at_cursor();
+        let names = store.trace.with(|t| t.processes.clone());
+        role_tables(&names, &states)
+    });
+    let up = move || store.up_at_cursor();
+    move || {
+        let marked = marked.get();
+        let up = up();
+        tables
+            .get()
+            .into_iter()
+            .filter(|t| roles.is_empty() || roles.contains(&t.role.as_str()))
+            .map(|t| {
+                let mark = mark.clone();
+                let marked = marked.clone();
+                let up = up.clone();
+                view! {
+                    <table class="state-table" data-testid=format!("state-table-{}", t.role)>
+                        <caption>{format!("{}s", t.role)}</caption>
+                        <thead><tr>
+                            <th scope="col">{t.role.clone()}</th>
+                            {t.columns.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view()}
+                        </tr></thead>
+                        <tbody>
+                            {t.rows.into_iter().map(|(p, name, cells)| {
+                                let in_mark = marked.contains(&p);
+                                let down = !up.get(p).copied().unwrap_or(true);
+                                let testid = format!("state-row-{name}");
+                                view! {
+                                    <tr class:marked=in_mark class:down=down data-testid=testid>
+                                        <th scope="row" style=format!("--c: {}", spacetime_core::layout::process_colour(p))>
+                                            {name}
+                                            {down.then(|| view! { <small>" (down)"</small> })}
+                                            {in_mark.then(|| view! { <small class="mark">{format!(" {mark}")}</small> })}
+                                        </th>
+                                        {cells.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }
+            })
+            .collect_view()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summaries_in_fields_read_as_fields_and_free_text_does_not() {
+        assert_eq!(
+            fields("role: acceptor · promised: 2.P2 · accepted: 1.P1=x"),
+            Some(vec![
+                ("role", "acceptor"),
+                ("promised", "2.P2"),
+                ("accepted", "1.P1=x")
+            ])
+        );
+        assert_eq!(fields("ESTABLISHED · next to send 101"), None);
+        assert_eq!(
+            field("role: learner · learned: x", "learned"),
+            Some("x")
+        );
+        assert_eq!(field("role: learner", "learned"), None);
+    }
+
+    #[test]
+    fn one_table_per_role_with_every_field_as_a_column() {
+        let names: Vec<String> = ["P1", "A1", "A2", "L1", "X"].map(String::from).to_vec();
+        let states: Vec<String> = [
+            "role: proposer · ballot: 1.P1",
+            "role: acceptor · promised: 1.P1 · accepted: none",
+            "role: acceptor · promised: none · accepted: none · note: rebooted",
+            "role: learner · learned: nothing",
+            "free text",
+        ]
+        .map(String::from)
+        .to_vec();
+        let tables = role_tables(&names, &states);
+        let roles: Vec<&str> = tables.iter().map(|t| t.role.as_str()).collect();
+        assert_eq!(roles, ["proposer", "acceptor", "learner"]);
+        let acceptors = &tables[1];
+        assert_eq!(acceptors.columns, ["promised", "accepted", "note"]);
+        assert_eq!(acceptors.rows[0].2, ["1.P1", "none", ""]);
+        assert_eq!(acceptors.rows[1].0, 2);
+        assert_eq!(acceptors.rows[1].2[2], "rebooted");
+    }
+}
