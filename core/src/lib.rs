@@ -90,6 +90,7 @@ mod process;
 pub mod protocol;
 pub mod protocols;
 pub mod scenario;
+pub mod search;
 mod sim;
 pub mod svg;
 pub mod trace;

@@ -6,6 +6,9 @@ use crate::scenario::Scenario;
 pub mod broadcast;
 pub mod generals;
 pub mod gossip;
+pub mod mapreduce;
+pub mod multipaxos;
+pub mod paxos;
 pub mod rpc;
 pub mod scripted;
 pub mod tcp;
@@ -21,6 +24,9 @@ pub fn all() -> Vec<ProtocolInfo> {
         ProtocolInfo::of::<udp::Udp>(),
         ProtocolInfo::of::<rpc::Rpc>(),
         ProtocolInfo::of::<generals::Generals>(),
+        ProtocolInfo::of::<paxos::Paxos>(),
+        ProtocolInfo::of::<multipaxos::MultiPaxos>(),
+        ProtocolInfo::of::<mapreduce::MapReduce>(),
     ]
 }
 
