@@ -472,8 +472,14 @@ pub fn fitting_options(
     zoom: f64,
     min_time: spacetime_core::Time,
 ) -> LayoutOptions {
+    // Room on the left for the longest process name ("Coordinator"), at the lane labels' bold
+    // 15 to 17px: about 10.5 px a character.
+    let longest = trace.processes.iter().map(|p| p.chars().count()).max().unwrap_or(2);
+    let margin_left = (longest as f64 * 10.5 + 18.0).clamp(64.0, 170.0);
+    let extra = margin_left - LayoutOptions::default().margin_left;
     // Leave room on the right for the zoom buttons, which float over the pane's top corner.
-    let mut options = LayoutOptions::fit_width_from(trace, width - 90.0, min_time);
+    let mut options = LayoutOptions::fit_width_from(trace, width - 90.0 - extra, min_time);
+    options.margin_left = margin_left;
     options.px_per_tick = (options.px_per_tick.clamp(0.5, 40.0) * zoom).clamp(0.02, 200.0);
     let lanes = trace.processes.len().saturating_sub(1).max(1) as f64;
     let room = height - options.margin_top - options.margin_bottom - 24.0;

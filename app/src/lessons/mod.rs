@@ -15,6 +15,8 @@ pub mod broadcast;
 pub mod clocks;
 pub mod delivery;
 pub mod gossip;
+pub mod mapreduce;
+pub mod paxos;
 
 /// One chapter of the course.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -114,6 +116,8 @@ pub fn all() -> Vec<Lesson> {
         delivery::lesson(),
         broadcast::lesson(),
         gossip::lesson(),
+        paxos::lesson(),
+        mapreduce::lesson(),
     ]
 }
 

@@ -1,0 +1,88 @@
+// The MapReduce lesson in the release build: crash a worker after its map tasks completed, watch
+// them go back to idle and run again elsewhere, and the final counts still come out right.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  clickSvg, launchBrowser, openLesson, position, screenshot, tid, toEnd, until, waitForStep, withApp,
+} from './helpers.mjs';
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+// Client, Coordinator, W1, W2, W3.
+const W1 = 2;
+
+/** The map tasks' boxes in the stage view: state, worker and how often each was started. */
+const maps = (page) => page.locator('[data-testid^="map-"]').evaluateAll((els) => els.map((el) => ({
+  id: el.dataset.testid,
+  state: el.dataset.state,
+  worker: el.dataset.worker,
+  starts: Number(el.dataset.starts),
+})));
+
+test('a worker crashes after its maps completed: they run again and the counts are right', () =>
+  withApp(browser, async (page) => {
+    await openLesson(page, 'mapreduce');
+    assert.equal(await page.locator(tid('scenario-select')).inputValue(), 'mapreduce-word-count');
+    await page.locator(tid('stages')).waitFor();
+    assert.ok((await maps(page)).every((m) => m.state === 'idle'), 'nothing has run at step 0');
+
+    // Step until W1 has completed a map task (its output is now on W1's local disk).
+    let done = [];
+    for (let i = 0; i < 400 && done.length === 0; i++) {
+      await page.locator(tid('btn-forward')).click();
+      done = (await maps(page)).filter((m) => m.state === 'completed' && m.worker === 'W1');
+    }
+    assert.ok(done.length > 0, 'W1 completed a map task');
+    const { step } = await position(page);
+    for (const m of done) {
+      assert.equal(await page.locator(tid(`region-${m.id.slice(4)}-0`)).textContent(), 'W1',
+        'its regions are on W1\'s disk');
+    }
+    await screenshot(page, 'mapreduce-before-crash');
+
+    // Crash W1 there.
+    await clickSvg(page, `lane-${W1}`);
+    await page.locator(tid('btn-crash')).click();
+    await waitForStep(page, step + 1);
+    await toEnd(page);
+
+    // Every map task W1 had completed ran again, on another worker.
+    const after = await maps(page);
+    for (const m of done) {
+      const now = after.find((x) => x.id === m.id);
+      assert.equal(now.state, 'completed', `${m.id} completed again`);
+      assert.notEqual(now.worker, 'W1', `${m.id} re-ran elsewhere`);
+      assert.ok(now.starts >= 2, `${m.id} was started again`);
+    }
+    assert.ok(after.every((m) => m.state === 'completed'));
+    // The output equals the sequential word count (the core checks it against its own).
+    const correct = page.locator(tid('badge-correct-output'));
+    assert.equal(await correct.getAttribute('data-holds'), 'true');
+    assert.equal(await correct.getAttribute('data-state'), 'ok');
+    assert.equal(await page.locator(tid('badge-completes')).getAttribute('data-holds'), 'true');
+    const output = await page.locator(tid('job-output')).textContent();
+    assert.match(output, /job completed at \d+/);
+    assert.ok(await page.locator(`${tid('job-output')} li.emit`).count() > 3, 'the counts are listed');
+    assert.ok(Number(await page.locator(tid('plot-timeline')).getAttribute('data-points')) > done.length);
+    await screenshot(page, 'mapreduce-after-crash');
+  }));
+
+test('a straggler: backup tasks finish the job sooner', () =>
+  withApp(browser, async (page) => {
+    await openLesson(page, 'mapreduce');
+    await page.locator(tid('scenario-select')).selectOption('mapreduce-straggler');
+    await waitForStep(page, 0);
+    const times = await until('both completion times', () => page.locator(`${tid('completion-times')} span`)
+      .evaluateAll((els) => els.map((el) => [el.dataset.variant, el.textContent])), (t) => t.length === 2);
+    const at = Object.fromEntries(times.map(([v, text]) => [v, Number(/done at (\d+)/.exec(text)?.[1])]));
+    assert.ok(at.backups < at['no-backups'], JSON.stringify(at));
+    await toEnd(page);
+    assert.ok(await page.locator('[data-testid^="map-"][data-starts="2"], [data-testid^="reduce-"][data-starts="2"]').count() > 0,
+      'a backup copy ran');
+  }));
