@@ -77,6 +77,31 @@
 //! property with drops, delays and crashes (the Paxos lesson asks for a schedule that makes a
 //! broken variant choose two values).
 //!
+//! ## The Paxos lesson
+//!
+//! [`kinds`]`("paxos")` gives three kinds, on runs of single-decree Paxos with proposers `P1`,
+//! ..., acceptors `A1`, ... and a learner `L1` (levels and details in [`paxos`]):
+//!
+//! | id                | asks for                                                 | form         |
+//! |-------------------|----------------------------------------------------------|--------------|
+//! | `break-agreement` | a schedule that makes a broken variant choose two values | `Intervene`  |
+//! | `which-value`     | the value a proposer must propose after its promises     | `Choice`     |
+//! | `quorum`          | the acceptances of a majority, in one ballot             | `PickEvents` |
+//!
+//! `break-agreement` is judged by running the learner's interventions: right when `agreement`
+//! fails. Its solution is a schedule [`crate::search::find_violation`] found.
+//!
+//! ## The MapReduce lesson
+//!
+//! [`kinds`]`("mapreduce")` gives three kinds, on word counts run by a coordinator and workers
+//! `W1`, ... (levels and details in [`mapreduce`]):
+//!
+//! | id              | asks for                                                   | form     |
+//! |-----------------|------------------------------------------------------------|----------|
+//! | `rerun-tasks`   | the tasks that run again if a worker crashed at the cursor | `Choice` |
+//! | `which-reducer` | the reduce task that gets every pair of a word             | `Choice` |
+//! | `backup-time`   | the job's completion time with backup tasks and without    | `Choice` |
+//!
 //! ## Adding a kind
 //!
 //! A lesson's kinds live in one file under `exercise/` (the clocks lesson's in `clocks.rs`),
@@ -99,6 +124,8 @@ use crate::trace::{EventId, MessageId, Trace};
 pub mod broadcast;
 mod clocks;
 pub mod delivery;
+pub mod mapreduce;
+pub mod paxos;
 
 pub use clocks::{Lamport, LamportNotCausal, MissingMessage, RelationKind, Vector};
 
@@ -304,7 +331,7 @@ pub trait ExerciseKind: Sync {
 }
 
 /// The lessons that have exercises, in course order.
-pub const LESSONS: [&str; 3] = ["clocks", "delivery", "broadcast"];
+pub const LESSONS: [&str; 5] = ["clocks", "delivery", "broadcast", "paxos", "mapreduce"];
 
 /// The exercise kinds of a lesson, in the order the lesson offers them; empty for a lesson
 /// without exercises.
@@ -326,6 +353,12 @@ pub fn kinds(lesson: &str) -> Vec<&'static dyn ExerciseKind> {
             &broadcast::Violations,
             &broadcast::CausalOrder,
             &broadcast::HoldBack,
+        ],
+        "paxos" => vec![&paxos::BreakAgreement, &paxos::WhichValue, &paxos::Quorum],
+        "mapreduce" => vec![
+            &mapreduce::RerunTasks,
+            &mapreduce::WhichReducer,
+            &mapreduce::BackupTime,
         ],
         _ => Vec::new(),
     }
@@ -711,7 +744,11 @@ mod tests {
                 "missing-message"
             ]
         );
-        assert!(kinds("paxos").is_empty());
+        let paxos: Vec<&str> = kinds("paxos").iter().map(|k| k.id()).collect();
+        assert_eq!(paxos, ["break-agreement", "which-value", "quorum"]);
+        let mapreduce: Vec<&str> = kinds("mapreduce").iter().map(|k| k.id()).collect();
+        assert_eq!(mapreduce, ["rerun-tasks", "which-reducer", "backup-time"]);
+        assert!(kinds("nope").is_empty());
         assert_eq!(kind("vector").map(|k| k.title()), Some("Vector clocks"));
         assert!(kind("nope").is_none());
     }
