@@ -86,3 +86,37 @@ test('a straggler: backup tasks finish the job sooner', () =>
     assert.ok(await page.locator('[data-testid^="map-"][data-starts="2"], [data-testid^="reduce-"][data-starts="2"]').count() > 0,
       'a backup copy ran');
   }));
+
+test('the learner edits the input text and the job: the output follows, bad numbers are refused', () =>
+  withApp(browser, async (page) => {
+    await openLesson(page, 'mapreduce');
+    await page.locator(`${tid('job-editor')} summary`).click();
+    await page.locator(tid('job-input')).fill('the cat saw the dog\nthe dog ran');
+    await page.locator(tid('job-splits')).fill('2');
+    await page.locator(tid('job-reducers')).fill('3');
+    await page.locator(tid('job-run')).click();
+    await waitForStep(page, 0);
+    await toEnd(page);
+    const lines = await until('the new counts', () => page.locator(`${tid('job-output')} li.emit`).allTextContents(),
+      (l) => l.length === 5);
+    assert.deepEqual(lines, ['cat 1', 'dog 2', 'ran 1', 'saw 1', 'the 3']);
+    assert.equal(await page.locator('[data-testid^="map-"]').count(), 2);
+    assert.equal(await page.locator('[data-testid^="reduce-"]').count(), 3);
+    assert.equal(await page.locator(tid('badge-correct-output')).getAttribute('data-holds'), 'true');
+
+    // Grep over the same text.
+    await page.locator(tid('job-kind')).selectOption('grep');
+    await page.locator(tid('job-pattern')).fill('dog');
+    await page.locator(tid('job-run')).click();
+    await waitForStep(page, 0);
+    await toEnd(page);
+    assert.deepEqual(await until('the matching lines', () => page.locator(`${tid('job-output')} li.emit`).allTextContents(),
+      (l) => l.length === 2), ['1 the cat saw the dog', '2 the dog ran']);
+
+    // No splits at all: the banner names the field, and the run on screen stays.
+    await page.locator(tid('job-splits')).fill('0');
+    await page.locator(tid('job-run')).click();
+    const banner = await until('the banner', () => page.locator(tid('error-banner')).textContent(), Boolean);
+    assert.match(banner, /splits/);
+    assert.equal(await page.locator('[data-testid^="map-"]').count(), 2, 'the grep run is still on screen');
+  }));

@@ -20,7 +20,7 @@ pub fn lesson() -> Lesson {
         title: "MapReduce",
         prefixes: &["mapreduce-"],
         actions: &[],
-        tour: "",
+        tour: include_str!("tours/mapreduce.json"),
         panel: Some(LessonPanel(|| view! { <MapReducePanel/> }.into_any())),
         playground: false,
         text: &[
@@ -443,6 +443,7 @@ fn MapReducePanel() -> impl IntoView {
     let comparison = Memo::new(move |_| store.scenario.with(completion_by_variant));
     view! {
         <section class="panel mapreduce-panel" data-testid="mapreduce-panel" aria-label="MapReduce stages">
+            <JobEditor/>
             {stage_view}
             <TaskTimeline/>
             <p class="completion" data-testid="completion-times">
@@ -471,6 +472,114 @@ fn MapReducePanel() -> impl IntoView {
                 }}
             </div>
         </section>
+    }
+}
+
+/// The job as the learner may change it: which job, its input text, M, R and the combiner. A
+/// change runs the new job from the start; parameters the core refuses leave the run as it was,
+/// with the banner saying which field and why.
+#[component]
+fn JobEditor() -> impl IntoView {
+    let store = Store::get();
+    let param = move |name: &str| {
+        store
+            .scenario
+            .with(|s| s.params.get(name).cloned().unwrap_or(serde_json::Value::Null))
+    };
+    let text = move |name: &str, default: &str| match param(name) {
+        serde_json::Value::String(v) => v,
+        serde_json::Value::Number(n) => n.to_string(),
+        _ => default.to_string(),
+    };
+    let job = RwSignal::new(String::new());
+    let input = RwSignal::new(String::new());
+    let pattern = RwSignal::new(String::new());
+    let splits = RwSignal::new(String::new());
+    let reducers = RwSignal::new(String::new());
+    let combiner = RwSignal::new(false);
+    // The fields follow the scenario on screen (another example, or the job just run).
+    Effect::new(move |_| {
+        job.set(text("job", "word-count"));
+        input.set(text("input", spacetime_core::protocols::mapreduce::DEFAULT_INPUT));
+        pattern.set(text("pattern", ""));
+        splits.set(text("splits", "4"));
+        reducers.set(text("reducers", "2"));
+        combiner.set(param("combiner").as_bool().unwrap_or(false));
+    });
+    let run = move |_| {
+        let number = |field: &str, value: String| -> Result<serde_json::Value, String> {
+            value
+                .trim()
+                .parse::<u64>()
+                .map(serde_json::Value::from)
+                .map_err(|_| format!("{field}: \"{value}\" is not a whole number"))
+        };
+        let mut scenario = store.scenario.get_untracked();
+        let mut params = match scenario.params.clone() {
+            serde_json::Value::Object(m) => m,
+            _ => serde_json::Map::new(),
+        };
+        let fields = number("splits (M)", splits.get_untracked())
+            .and_then(|m| Ok((m, number("reducers (R)", reducers.get_untracked())?)));
+        let (m, r) = match fields {
+            Ok(v) => v,
+            Err(e) => {
+                store.error.set(Some(format!("The job was not run: {e}.")));
+                return;
+            }
+        };
+        params.insert("job".into(), job.get_untracked().into());
+        params.insert("input".into(), input.get_untracked().into());
+        params.insert("splits".into(), m);
+        params.insert("reducers".into(), r);
+        params.insert("combiner".into(), combiner.get_untracked().into());
+        if job.get_untracked() == "grep" {
+            params.insert("pattern".into(), pattern.get_untracked().into());
+        } else {
+            params.remove("pattern");
+        }
+        scenario.params = serde_json::Value::Object(params);
+        scenario.interventions.clear();
+        store.load(scenario);
+    };
+    view! {
+        <details class="job-editor" data-testid="job-editor">
+            <summary>"Edit the job"</summary>
+            <label>"Job "
+                <select data-testid="job-kind" prop:value=move || job.get()
+                    on:change=move |ev| job.set(event_target_value(&ev))>
+                    <option value="word-count">"word count"</option>
+                    <option value="grep">"grep"</option>
+                    <option value="inverted-index">"inverted index"</option>
+                </select>
+            </label>
+            <Show when=move || job.get() == "grep">
+                <label>"Pattern "
+                    <input type="text" data-testid="job-pattern" prop:value=move || pattern.get()
+                        on:input=move |ev| pattern.set(event_target_value(&ev))/>
+                </label>
+            </Show>
+            <label class="job-input">"Input text"
+                <textarea rows="5" data-testid="job-input" spellcheck="false" prop:value=move || input.get()
+                    on:input=move |ev| input.set(event_target_value(&ev))></textarea>
+            </label>
+            <div class="job-numbers">
+                <label>"M (splits) "
+                    <input type="number" min="1" data-testid="job-splits" prop:value=move || splits.get()
+                        on:input=move |ev| splits.set(event_target_value(&ev))/>
+                </label>
+                <label>"R (reducers) "
+                    <input type="number" min="1" data-testid="job-reducers" prop:value=move || reducers.get()
+                        on:input=move |ev| reducers.set(event_target_value(&ev))/>
+                </label>
+                <label>
+                    <input type="checkbox" data-testid="job-combiner" prop:checked=move || combiner.get()
+                        on:change=move |ev| combiner.set(event_target_checked(&ev))/>
+                    " combiner"
+                </label>
+            </div>
+            <button class="primary" data-testid="job-run" on:click=run>"Run this job"</button>
+        </details>
     }
 }
 

@@ -18,7 +18,7 @@ pub fn lesson() -> Lesson {
         title: "Paxos",
         prefixes: &["paxos-", "multipaxos-"],
         actions: &[],
-        tour: "",
+        tour: include_str!("tours/paxos.json"),
         panel: Some(LessonPanel(|| view! { <PaxosPanel/> }.into_any())),
         playground: false,
         text: &[
