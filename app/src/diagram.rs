@@ -156,6 +156,7 @@ pub fn event_shapes(
 
 /// The arrows visible after `steps` steps at virtual time `now`, within `window`, less the
 /// `hidden` ones.
+#[allow(clippy::too_many_arguments)]
 pub fn arrow_shapes(
     trace: &Trace,
     layout: &Layout,
@@ -474,7 +475,12 @@ pub fn fitting_options(
 ) -> LayoutOptions {
     // Room on the left for the longest process name ("Coordinator"), at the lane labels' bold
     // 15 to 17px: about 10.5 px a character.
-    let longest = trace.processes.iter().map(|p| p.chars().count()).max().unwrap_or(2);
+    let longest = trace
+        .processes
+        .iter()
+        .map(|p| p.chars().count())
+        .max()
+        .unwrap_or(2);
     let margin_left = (longest as f64 * 10.5 + 18.0).clamp(64.0, 170.0);
     let extra = margin_left - LayoutOptions::default().margin_left;
     // Leave room on the right for the zoom buttons, which float over the pane's top corner.

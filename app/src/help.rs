@@ -29,8 +29,15 @@ pub const SHORTCUTS: &[(&[&str], &str)] = &[
         "delete the selected event or message, while building",
     ),
     (&["u"], "undo the last intervention"),
+    (
+        &["p"],
+        "presentation mode: big type, the chrome hidden, a lecture's pace (p or Esc leaves)",
+    ),
     (&["?"], "this help"),
-    (&["Esc"], "close this help, or clear the selection"),
+    (
+        &["Esc"],
+        "close this help, leave presentation mode, or clear the selection",
+    ),
 ];
 
 /// A stable, lowercase id for a shortcut row (its first key), for `data-testid`.
@@ -121,7 +128,9 @@ pub fn HelpOverlay() -> impl IntoView {
                     </table>
                     <p class="help-foot">
                         "Click a message, a process or a link (in the diagram or the ring) to inspect it and to inject a fault. "
-                        "Every fault is recorded at the current step: step back and forward and it stays."
+                        "Every fault is recorded at the current step: step back and forward and it stays. "
+                        "The address bar always holds a link to what you see: Copy link shares it, "
+                        "and a scenario, tour or log file dropped anywhere on the page opens."
                     </p>
                 </div>
             </div>
@@ -140,7 +149,7 @@ mod tests {
             .flat_map(|(k, _)| k.iter().copied())
             .collect();
         for k in [
-            "Space", "←", "→", "Home", "End", "d", "c", "+", "-", "l", "u", "?", "Esc",
+            "Space", "←", "→", "Home", "End", "d", "c", "+", "-", "l", "u", "p", "?", "Esc",
         ] {
             assert!(keys.contains(&k), "{k} missing");
         }

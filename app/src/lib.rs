@@ -9,16 +9,19 @@ use spacetime_core::{Action, ProcessRef, Scenario};
 
 pub mod diagram;
 pub mod exercises;
+pub mod export;
 pub mod help;
 pub mod import;
 pub mod inspector;
 pub mod lessons;
+pub mod link;
 pub mod playback;
 pub mod playground;
 pub mod plots;
 pub mod states;
 pub mod store;
 pub mod topology;
+pub mod tour;
 
 use diagram::Diagram;
 use help::HelpOverlay;
@@ -34,10 +37,20 @@ pub fn first_scenario() -> Scenario {
     lessons::all()[0].scenarios().remove(0)
 }
 
-/// The whole application.
+/// The whole application. It opens the view the page's link describes (see [`link`]), and keeps
+/// the address bar describing what is on screen.
 #[component]
 pub fn App() -> impl IntoView {
-    let store = Store::new(first_scenario()).provide();
+    let (address, mut problems) = link::parse(&link::page_query());
+    let shown = link::resolve(&address, &mut problems);
+    let store = Store::new(shown.scenario.clone()).provide();
+    link::show(store, &shown, &address, &problems);
+    if let Some(tour) = &address.tour {
+        tour::open(store, tour);
+    }
+    store.reduced_motion.set(prefers_reduced_motion());
+    link::keep_address(store);
+    export::listen_for_drops(store);
     start_animation(store);
     let keys = window_event_listener(leptos::ev::keydown, move |ev| on_key(store, &ev));
     on_cleanup(move || keys.remove());
@@ -49,12 +62,17 @@ pub fn App() -> impl IntoView {
 pub fn Shell() -> impl IntoView {
     let store = Store::get();
     view! {
-        <div class="app" data-testid="app">
+        <div class="app" data-testid="app"
+            class:embed=move || store.embed.get()
+            class:presentation=move || store.presenting.get()
+            class:touring=move || store.tour.with(Option::is_some)>
             <Header/>
             <ErrorBanner/>
             <main class="main">
                 <section class="diagram-pane" aria-label="Space-time diagram">
                     <Diagram/>
+                    <ModeBar/>
+                    <tour::TourPlayer/>
                 </section>
                 <aside class="side">
                     {move || match store.activity.get() {
@@ -96,7 +114,11 @@ pub fn Shell() -> impl IntoView {
 #[component]
 fn LessonPanelView() -> impl IntoView {
     let store = Store::get();
-    let panel = Memo::new(move |_| store.scenario.with(|s| lessons::lesson_of(s).and_then(|l| l.panel.map(|p| (l.id, p)))));
+    let panel = Memo::new(move |_| {
+        store
+            .scenario
+            .with(|s| lessons::lesson_of(s).and_then(|l| l.panel.map(|p| (l.id, p))))
+    });
     move || panel.get().map(|(_, p)| (p.0)())
 }
 
@@ -233,6 +255,29 @@ fn Header() -> impl IntoView {
                     }}
                 </div>
             </details>
+            <div class="share" role="group" aria-label="Share and present">
+                {move || {
+                    let lesson = store.scenario.with(lessons::lesson_of);
+                    lesson.filter(|l| !l.tour.is_empty()).map(|l| {
+                        let id = l.id;
+                        view! {
+                            <button data-testid="tour-button" title="A guided tour of this lesson, stop by stop"
+                                class:active=move || store.tour.with(Option::is_some)
+                                on:click=move |_| tour::open(store, id)>"Tour"</button>
+                        }
+                    })
+                }}
+                <link::CopyLink/>
+                <export::ExportMenu/>
+                <button class="present-button" data-testid="present-button"
+                    title="Presentation mode (p): big type, the chrome hidden" aria-label="Presentation mode"
+                    aria-pressed=move || store.presenting.get().to_string()
+                    on:click=move |_| store.set_presenting(!store.presenting.get_untracked())>
+                    <svg class="icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+                        <path d="M3 4h18v12H3z M5 6v8h14V6z M11 16h2v3h4v2H7v-2h4z" fill="currentColor"></path>
+                    </svg>
+                </button>
+            </div>
             <button class="help-button" data-testid="help-button" aria-label="Keyboard shortcuts"
                 on:click=move |_| store.help_open.update(|o| *o = !*o)>"?"</button>
         </header>
@@ -248,6 +293,49 @@ pub fn leave_activity(store: Store) {
     if was == Activity::Exercises {
         store.clocks.set(ClockMode::Lamport);
     }
+}
+
+/// The way out of the modes that hide the chrome: presentation mode's Leave button, and the
+/// embedded view's link to the full page.
+#[component]
+fn ModeBar() -> impl IntoView {
+    let store = Store::get();
+    // The diagram fits itself to its pane when the window is resized; a mode that hides the
+    // chrome, or a tour's panel docking beside it, changes the pane without that, so it is told.
+    Effect::new(move |first: Option<()>| {
+        store.presenting.track();
+        store.embed.track();
+        store.tour.with(Option::is_some);
+        if first.is_some() {
+            request_animation_frame(|| {
+                if let (Some(w), Ok(ev)) = (web_sys::window(), web_sys::Event::new("resize")) {
+                    let _ = w.dispatch_event(&ev);
+                }
+            });
+        }
+    });
+    view! {
+        <Show when=move || store.presenting.get()>
+            <button class="mode-exit" data-testid="present-exit" title="Leave presentation mode (p or Esc)"
+                aria-label="Leave presentation mode" on:click=move |_| store.set_presenting(false)>"✕"</button>
+        </Show>
+        <Show when=move || store.embed.get() && !store.presenting.get()>
+            <a class="mode-exit" data-testid="embed-open" target="_blank" rel="noopener"
+                title="Open this run in the full Spacetime page (a new tab)" aria-label="Open in Spacetime, in a new tab"
+                href=move || link::full_page_url(store)>"↗"</a>
+        </Show>
+    }
+}
+
+/// Whether the reader asked their system for less motion.
+fn prefers_reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
 }
 
 /// What went wrong, in words; the previous run stays on screen beneath it.
@@ -390,9 +478,15 @@ fn on_key(store: Store, ev: &web_sys::KeyboardEvent) {
             store.help_open.update(|o| *o = !*o);
             true
         }
+        "p" => {
+            store.set_presenting(!store.presenting.get_untracked());
+            true
+        }
         "Escape" => {
             if store.help_open.get_untracked() {
                 store.help_open.set(false);
+            } else if store.presenting.get_untracked() {
+                store.set_presenting(false);
             } else {
                 store.comparing.set(false);
                 store.selection.set(Selection::Nothing);

@@ -154,10 +154,7 @@ mod tests {
             ])
         );
         assert_eq!(fields("ESTABLISHED · next to send 101"), None);
-        assert_eq!(
-            field("role: learner · learned: x", "learned"),
-            Some("x")
-        );
+        assert_eq!(field("role: learner · learned: x", "learned"), Some("x"));
         assert_eq!(field("role: learner", "learned"), None);
     }
 

@@ -95,8 +95,41 @@ pub struct Store {
     pub playground: RwSignal<crate::playground::Playground>,
     /// Arrows a lesson's view points at (the quorum that chose a value), drawn like a selection.
     pub emphasis: RwSignal<Vec<MessageId>>,
+    /// Each process's state summary before the run starts (an acceptor that has promised
+    /// nothing), shown for a lane until its first event.
+    pub initial_states: RwSignal<Vec<String>>,
+    /// Presentation mode (`p`): large type, thick strokes, the chrome hidden, a lecture's pace.
+    pub presenting: RwSignal<bool>,
+    /// The compact view for an iframe (`?embed`): the diagram and the playback bar only.
+    pub embed: RwSignal<bool>,
+    /// The reader asked for reduced motion: arrows jump from step to step instead of gliding.
+    pub reduced_motion: RwSignal<bool>,
+    /// Playback pauses when it reaches this step (a tour's next stop).
+    pub pause_at: RwSignal<Option<u64>>,
+    /// The guided tour being played, if any.
+    pub tour: RwSignal<Option<TourState>>,
+    /// The speed before presentation mode slowed playback down.
+    speed_before_presenting: StoredValue<Option<i32>>,
     run: StoredValue<Run, LocalStorage>,
 }
+
+/// A guided tour in progress.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TourState {
+    pub tour: Arc<spacetime_core::tour::Tour>,
+    /// The stop shown or being played to; `None` while the introduction is shown.
+    pub stop: Option<usize>,
+    /// Whether playback has reached that stop.
+    pub arrived: bool,
+    /// The choice (from 0) the learner picked for the stop's question.
+    pub answer: Option<usize>,
+    /// Where the tour came from, for the page's link: a lesson id or a relative URL (`None`
+    /// for a file dropped on the page, which a link cannot name).
+    pub source: Option<String>,
+}
+
+/// Playback speed in presentation mode at most: one step a second, a lecture's pace.
+pub const PRESENTING_SPEED: i32 = 0;
 
 impl Store {
     /// A store running `scenario`; if it does not load, an empty scenario and the error.
@@ -131,6 +164,13 @@ impl Store {
             log_regex: RwSignal::new(String::new()),
             playground: RwSignal::new(Default::default()),
             emphasis: RwSignal::new(Vec::new()),
+            initial_states: RwSignal::new(initial_states(run.scenario())),
+            presenting: RwSignal::new(false),
+            embed: RwSignal::new(false),
+            reduced_motion: RwSignal::new(false),
+            pause_at: RwSignal::new(None),
+            tour: RwSignal::new(None),
+            speed_before_presenting: StoredValue::new(None),
             run: StoredValue::new_local(run),
         }
     }
@@ -161,6 +201,7 @@ impl Store {
                 self.comparing.set(false);
                 self.hidden.set(Vec::new());
                 self.emphasis.set(Vec::new());
+                self.initial_states.set(initial_states(&scenario));
                 self.error.set(None);
                 true
             }
@@ -323,6 +364,26 @@ impl Store {
         }
     }
 
+    /// Enter or leave presentation mode. Entering slows playback to a lecture's pace; leaving
+    /// gives back the speed it had.
+    pub fn set_presenting(&self, on: bool) {
+        if on == self.presenting.get_untracked() {
+            return;
+        }
+        if on {
+            let speed = self.speed.get_untracked();
+            self.speed_before_presenting.set_value(Some(speed));
+            self.speed.set(speed.min(PRESENTING_SPEED));
+        } else if let Some(speed) = self.speed_before_presenting.get_value() {
+            self.speed_before_presenting.set_value(None);
+            // Keep a speed the presenter chose meanwhile.
+            if self.speed.get_untracked() == speed.min(PRESENTING_SPEED) {
+                self.speed.set(speed);
+            }
+        }
+        self.presenting.set(on);
+    }
+
     pub fn faster(&self) {
         self.speed.update(|s| *s = (*s + 1).min(SPEED_MAX));
     }
@@ -336,7 +397,12 @@ impl Store {
         if !self.playing.get_untracked() {
             return;
         }
-        let end = self.step_count();
+        let cursor = self.cursor.get_untracked();
+        // A pause point ahead (a tour's next stop) ends playback there.
+        let end = match self.pause_at.get_untracked() {
+            Some(stop) if stop > cursor => stop.min(self.step_count()),
+            _ => self.step_count(),
+        };
         match steps_per_second(self.speed.get_untracked()) {
             None => {
                 self.seek(end);
@@ -344,7 +410,6 @@ impl Store {
             Some(rate) => {
                 let total = self.progress.get_untracked() + rate * seconds;
                 let whole = total.floor();
-                let cursor = self.cursor.get_untracked();
                 if whole >= 1.0 {
                     self.cursor.set((cursor + whole as u64).min(end));
                 }
@@ -354,6 +419,7 @@ impl Store {
         if self.cursor.get_untracked() >= end {
             self.progress.set(0.0);
             self.playing.set(false);
+            self.pause_at.set(None);
         }
     }
 
@@ -362,9 +428,10 @@ impl Store {
     pub fn view_time(&self) -> f64 {
         let cursor = self.cursor.get();
         let progress = self.progress.get();
+        let glide = !self.reduced_motion.get();
         self.trace.with(|t| {
             let here = t.time_at_step(cursor) as f64;
-            if cursor >= t.step_count() || progress <= 0.0 {
+            if cursor >= t.step_count() || progress <= 0.0 || !glide {
                 return here;
             }
             let next = t.time_at_step(cursor + 1) as f64;
@@ -388,6 +455,7 @@ impl Store {
     /// Each process's state summary at the cursor (the state after its last event so far).
     pub fn states_at_cursor(&self) -> Vec<String> {
         let cursor = self.cursor.get();
+        let initial = self.initial_states.get();
         self.trace.with(|t| {
             let shown = t.events.partition_point(|e| e.step < cursor);
             let mut states: Vec<Option<&str>> = vec![None; t.processes.len()];
@@ -405,7 +473,12 @@ impl Store {
             }
             states
                 .into_iter()
-                .map(|s| s.unwrap_or("not started").to_string())
+                .enumerate()
+                .map(|(p, s)| {
+                    s.or(initial.get(p).map(String::as_str))
+                        .unwrap_or("not started")
+                        .to_string()
+                })
                 .collect()
         })
     }
@@ -438,6 +511,13 @@ impl Store {
         let cursor = self.cursor.get();
         self.trace.with(|t| t.cut_links_at(cursor))
     }
+}
+
+/// Each process's state summary before its first step, from a run set up but not started.
+pub fn initial_states(scenario: &Scenario) -> Vec<String> {
+    Run::new(scenario)
+        .map(|r| r.summaries())
+        .unwrap_or_default()
 }
 
 /// What the page shows if even the first scenario fails: the first built-in example.

@@ -135,7 +135,7 @@ async fn an_exercise_accepts_its_solution_and_hides_the_inspector() {
     };
     for (e, value) in events.iter().zip(values) {
         let input = element(&root, &format!("answer-{}", exercise::event_name(*e))).await;
-        commit(&input, &value);
+        commit(&input, value);
     }
     click(&find(&root, "exercise-check").unwrap());
     let feedback = element(&root, "exercise-feedback").await;

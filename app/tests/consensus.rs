@@ -53,7 +53,11 @@ async fn open_exercise(
     commit(&number, &seed.to_string());
     let ex = exercise::kind(id).unwrap().generate(Level::Easy, seed);
     until("the exercise is on the diagram", || {
-        store.scenario.with_untracked(|s| s.name == ex.scenario.name && s.params == ex.scenario.params && s.seed == ex.scenario.seed)
+        store.scenario.with_untracked(|s| {
+            s.name == ex.scenario.name
+                && s.params == ex.scenario.params
+                && s.seed == ex.scenario.seed
+        })
     })
     .await;
     ex
@@ -69,7 +73,11 @@ async fn agreement_is_broken_by_hand_with_the_exercise_tools() {
     assert_eq!(store.cursor.get_untracked(), 0);
     click(&find(&root, "exercise-check").unwrap());
     let feedback = element(&root, "exercise-feedback").await;
-    assert!(has_class(&feedback, "wrong"), "{:?}", feedback.text_content());
+    assert!(
+        has_class(&feedback, "wrong"),
+        "{:?}",
+        feedback.text_content()
+    );
 
     // Now the schedule that breaks it, made with the panel's own buttons where it has them.
     let Answer::Interventions(schedule) = ex.solution().clone() else {
@@ -90,7 +98,9 @@ async fn agreement_is_broken_by_hand_with_the_exercise_tools() {
             }
         }
         until("the fault is recorded", || {
-            store.scenario.with_untracked(|s| s.interventions.iter().any(|x| x.step == i.step))
+            store
+                .scenario
+                .with_untracked(|s| s.interventions.iter().any(|x| x.step == i.step))
         })
         .await;
     }
@@ -115,7 +125,11 @@ async fn a_mapreduce_question_is_answered_by_its_choice() {
     let choice = element(&root, &format!("choice-{right}")).await;
     click(&choice);
     let feedback = element(&root, "exercise-feedback").await;
-    assert!(has_class(&feedback, "correct"), "{:?}", feedback.text_content());
+    assert!(
+        has_class(&feedback, "correct"),
+        "{:?}",
+        feedback.text_content()
+    );
     // The MapReduce panel (which would show the answer's stages) is hidden during exercises.
     assert!(find(&root, "mapreduce-panel").is_none());
 }
@@ -126,7 +140,10 @@ async fn the_paxos_panel_shows_a_broken_agreement_and_the_quorum() {
     store.seek(u64::MAX);
     let banner = element(&root, "chosen-banner").await;
     until("the banner says agreement broke", || {
-        banner.text_content().unwrap_or_default().starts_with("Agreement broken")
+        banner
+            .text_content()
+            .unwrap_or_default()
+            .starts_with("Agreement broken")
     })
     .await;
     // The first value's quorum is drawn like a selection on the diagram.

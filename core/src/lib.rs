@@ -93,6 +93,7 @@ pub mod scenario;
 pub mod search;
 mod sim;
 pub mod svg;
+pub mod tour;
 pub mod trace;
 
 pub use process::{seeded_rng, Context, Effect, Payload, Process, ProcessId, Rng, Time};

@@ -8,7 +8,7 @@ pub fn lesson() -> Lesson {
         title: "Broadcast",
         prefixes: &["broadcast-"],
         actions: &[],
-        tour: "",
+        tour: include_str!("tours/broadcast.json"),
         panel: None,
         playground: false,
         text: &[

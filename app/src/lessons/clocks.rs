@@ -8,7 +8,7 @@ pub fn lesson() -> Lesson {
         title: "Clocks",
         prefixes: &["clocks-"],
         actions: &[],
-        tour: "",
+        tour: include_str!("tours/clocks.json"),
         panel: None,
         playground: true,
         text: &[

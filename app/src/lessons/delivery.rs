@@ -9,7 +9,7 @@ pub fn lesson() -> Lesson {
         id: "delivery",
         title: "Delivery",
         prefixes: &["generals-", "udp-", "tcp-", "rpc-"],
-        tour: "",
+        tour: include_str!("tours/delivery.json"),
         panel: None,
         playground: false,
         actions: &[LessonAction {

@@ -290,7 +290,10 @@ pub fn timeline(trace: &Trace, steps: u64, now: Time) -> Vec<Bar> {
             Change::Completed | Change::Discarded | Change::Lost => {
                 open.retain(|&b| {
                     let bar = &mut bars[b];
-                    if bar.phase != t.phase || bar.index != t.index || Some(&bar.worker) != t.worker.as_ref() {
+                    if bar.phase != t.phase
+                        || bar.index != t.index
+                        || Some(&bar.worker) != t.worker.as_ref()
+                    {
                         return true;
                     }
                     bar.end = time;
@@ -336,7 +339,9 @@ pub fn completion_by_variant(scenario: &Scenario) -> Vec<(&'static str, Option<T
             let mut s = scenario.clone();
             s.variant = v.name.to_string();
             s.interventions.clear();
-            let time = Run::complete(&s).ok().and_then(|r| completion_time(r.trace()));
+            let time = Run::complete(&s)
+                .ok()
+                .and_then(|r| completion_time(r.trace()));
             (v.name, time)
         })
         .collect()
@@ -375,10 +380,22 @@ fn MapReducePanel() -> impl IntoView {
         let title = format!(
             "{label}: {}{}{}",
             task.state.name(),
-            if worker.is_empty() { String::new() } else { format!(" on {worker}") },
-            if task.starts > 1 { format!(", started {} times", task.starts) } else { String::new() }
+            if worker.is_empty() {
+                String::new()
+            } else {
+                format!(" on {worker}")
+            },
+            if task.starts > 1 {
+                format!(", started {} times", task.starts)
+            } else {
+                String::new()
+            }
         );
-        let shown = if worker.is_empty() { "·".to_string() } else { worker.clone() };
+        let shown = if worker.is_empty() {
+            "·".to_string()
+        } else {
+            worker.clone()
+        };
         view! {
             <div class=format!("task {}", task.state.name()) style=format!("--c: {c}")
                 data-testid=testid data-state=task.state.name() data-worker=worker
@@ -482,9 +499,12 @@ fn MapReducePanel() -> impl IntoView {
 fn JobEditor() -> impl IntoView {
     let store = Store::get();
     let param = move |name: &str| {
-        store
-            .scenario
-            .with(|s| s.params.get(name).cloned().unwrap_or(serde_json::Value::Null))
+        store.scenario.with(|s| {
+            s.params
+                .get(name)
+                .cloned()
+                .unwrap_or(serde_json::Value::Null)
+        })
     };
     let text = move |name: &str, default: &str| match param(name) {
         serde_json::Value::String(v) => v,
@@ -500,7 +520,10 @@ fn JobEditor() -> impl IntoView {
     // The fields follow the scenario on screen (another example, or the job just run).
     Effect::new(move |_| {
         job.set(text("job", "word-count"));
-        input.set(text("input", spacetime_core::protocols::mapreduce::DEFAULT_INPUT));
+        input.set(text(
+            "input",
+            spacetime_core::protocols::mapreduce::DEFAULT_INPUT,
+        ));
         pattern.set(text("pattern", ""));
         splits.set(text("splits", "4"));
         reducers.set(text("reducers", "2"));
@@ -593,7 +616,10 @@ fn TaskTimeline() -> impl IntoView {
         let now = store.view_time() as Time;
         store.trace.with(|t| {
             let bars = timeline(t, steps, now);
-            (crate::plots::timeline_plot(t, &bars, crate::plots::PLOT_WIDTH, 180), bars.len())
+            (
+                crate::plots::timeline_plot(t, &bars, crate::plots::PLOT_WIDTH, 180),
+                bars.len(),
+            )
         })
     });
     view! {
@@ -621,12 +647,24 @@ mod tests {
                 worker: Some("W1".into()),
             })
         );
-        assert_eq!(parse_task("map 2 idle").map(|t| t.change), Some(Change::Idle));
+        assert_eq!(
+            parse_task("map 2 idle").map(|t| t.change),
+            Some(Change::Idle)
+        );
         let backup = parse_task("backup reduce 1 W3").unwrap();
-        assert_eq!((backup.phase, backup.change), (Phase::Reduce, Change::Backup));
+        assert_eq!(
+            (backup.phase, backup.change),
+            (Phase::Reduce, Change::Backup)
+        );
         assert_eq!(backup.worker.as_deref(), Some("W3"));
-        assert_eq!(parse_task("map 1 lost W2").map(|t| t.change), Some(Change::Lost));
-        assert_eq!(parse_task("map 1 discarded W2").map(|t| t.change), Some(Change::Discarded));
+        assert_eq!(
+            parse_task("map 1 lost W2").map(|t| t.change),
+            Some(Change::Lost)
+        );
+        assert_eq!(
+            parse_task("map 1 discarded W2").map(|t| t.change),
+            Some(Change::Discarded)
+        );
         assert_eq!(parse_task("shuffle 1 W1"), None);
         assert_eq!(parse_task("map x idle"), None);
         assert_eq!(parse_task("map 1 completed"), None);
@@ -652,12 +690,18 @@ mod runs {
         assert!(start.regions.iter().flatten().all(Option::is_none));
         let end = stages(&t, t.step_count());
         assert!(!end.maps.is_empty() && !end.reduces.is_empty());
-        assert!(end.maps.iter().all(|m| m.state == TaskState::Completed && m.workers.len() == 1));
+        assert!(end
+            .maps
+            .iter()
+            .all(|m| m.state == TaskState::Completed && m.workers.len() == 1));
         assert!(end.reduces.iter().all(|r| r.state == TaskState::Completed));
         assert!(end.outputs.iter().all(|o| *o));
         assert!(end.regions.iter().flatten().all(Option::is_some));
         let bars = timeline(&t, t.step_count(), 0);
-        assert_eq!(bars.iter().filter(|b| b.completed).count(), end.maps.len() + end.reduces.len());
+        assert_eq!(
+            bars.iter().filter(|b| b.completed).count(),
+            end.maps.len() + end.reduces.len()
+        );
         assert!(bars.iter().all(|b| b.end >= b.start));
         assert!(completion_time(&t).is_some());
     }
@@ -674,7 +718,11 @@ mod runs {
             .find(|e| e.kind == spacetime_core::EventKind::Crash)
             .unwrap()
             .process];
-        assert!(end.regions.iter().flatten().all(|w| w.as_ref() != Some(crashed)));
+        assert!(end
+            .regions
+            .iter()
+            .flatten()
+            .all(|w| w.as_ref() != Some(crashed)));
         // Backups or not, the job completes; with a straggler, backups finish sooner.
         let times = completion_by_variant(&s);
         assert!(times.iter().all(|(_, t)| t.is_some()), "{times:?}");

@@ -227,8 +227,10 @@ fn PaxosPanel() -> impl IntoView {
         let name = |p: ProcessId| names.get(p).cloned().unwrap_or_default();
         if multi.get() {
             let conflicts = slot_conflicts(&d);
-            let slots: std::collections::BTreeSet<u64> =
-                d.iter().filter_map(|x| slot_decision(&x.value).map(|(s, _)| s)).collect();
+            let slots: std::collections::BTreeSet<u64> = d
+                .iter()
+                .filter_map(|x| slot_decision(&x.value).map(|(s, _)| s))
+                .collect();
             return match conflicts.first() {
                 Some((slot, a, b)) => view! {
                     <div class="chosen-banner broken" role="status" data-testid="chosen-banner">
@@ -394,9 +396,21 @@ mod tests {
         assert_eq!(
             parse_log("1 x=1, 2 no-op, 3 _, 4 y=2?"),
             vec![
-                LogEntry { slot: 1, command: "x=1".into(), chosen: true },
-                LogEntry { slot: 2, command: "no-op".into(), chosen: true },
-                LogEntry { slot: 4, command: "y=2".into(), chosen: false },
+                LogEntry {
+                    slot: 1,
+                    command: "x=1".into(),
+                    chosen: true
+                },
+                LogEntry {
+                    slot: 2,
+                    command: "no-op".into(),
+                    chosen: true
+                },
+                LogEntry {
+                    slot: 4,
+                    command: "y=2".into(),
+                    chosen: false
+                },
             ]
         );
         assert!(parse_log("").is_empty());
@@ -406,11 +420,18 @@ mod tests {
 
     #[test]
     fn two_commands_in_one_slot_are_a_conflict() {
-        let d = |p, v: &str| Decision { process: p, value: v.into(), event: 0 };
+        let d = |p, v: &str| Decision {
+            process: p,
+            value: v.into(),
+            event: 0,
+        };
         let ok = [d(0, "slot 1: a"), d(1, "slot 1: a"), d(1, "slot 2: b")];
         assert!(slot_conflicts(&ok).is_empty());
         let bad = [d(0, "slot 1: a"), d(1, "slot 1: c")];
         assert_eq!(slot_conflicts(&bad), vec![(1, "a".into(), "c".into())]);
-        assert_eq!(distinct_values(&[d(0, "x"), d(1, "x"), d(2, "y")]), ["x", "y"]);
+        assert_eq!(
+            distinct_values(&[d(0, "x"), d(1, "x"), d(2, "y")]),
+            ["x", "y"]
+        );
     }
 }
