@@ -4,12 +4,9 @@
 //! `cargo test -p spacetime-app --target wasm32-unknown-unknown --test classroom`
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::Cell;
-use std::rc::Rc;
-
 use leptos::prelude::*;
 use spacetime_app::store::{ClockMode, Selection, Store};
-use spacetime_app::{export, link, tour, Shell};
+use spacetime_app::{export, link, tour};
 use spacetime_core::protocols::example;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -19,25 +16,6 @@ wasm_bindgen_test_configure!(run_in_browser);
 mod dom;
 use dom::*;
 
-/// Mounts the whole page (without the App's listeners) over a store running `scenario`.
-fn mount(scenario: &str) -> (web_sys::HtmlElement, Store) {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let container: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&container).unwrap();
-    let slot = Rc::new(Cell::new(None));
-    let scenario = example(scenario).expect("the example exists");
-    let handle = leptos::mount::mount_to(container.clone(), {
-        let slot = slot.clone();
-        move || {
-            let store = Store::new(scenario).provide();
-            slot.set(Some(store));
-            view! { <Shell/> }
-        }
-    });
-    std::mem::forget(handle);
-    (container, slot.get().expect("the store was made"))
-}
-
 fn text(root: &web_sys::HtmlElement, id: &str) -> String {
     find(root, id)
         .and_then(|e| e.text_content())
@@ -46,7 +24,7 @@ fn text(root: &web_sys::HtmlElement, id: &str) -> String {
 
 #[wasm_bindgen_test]
 async fn a_link_opens_its_view_and_a_bad_one_says_what_was_ignored() {
-    let (root, store) = mount("clocks-three-events");
+    let (root, store) = mount_page("clocks-three-events");
     let (address, mut problems) =
         link::parse("s=clocks-crossing-messages&step=3&labels=vector&sel=p1&seed=x");
     let view = link::resolve(&address, &mut problems);
@@ -70,7 +48,7 @@ async fn a_link_opens_its_view_and_a_bad_one_says_what_was_ignored() {
 
 #[wasm_bindgen_test]
 async fn the_address_bar_follows_the_view() {
-    let (_root, store) = mount("clocks-busy-four");
+    let (_root, store) = mount_page("clocks-busy-four");
     let window = web_sys::window().unwrap();
     let before = window.location().href().unwrap();
     link::keep_address(store);
@@ -101,7 +79,7 @@ async fn the_address_bar_follows_the_view() {
 
 #[wasm_bindgen_test]
 async fn copy_link_shows_the_link_in_a_field() {
-    let (root, store) = mount("clocks-three-events");
+    let (root, store) = mount_page("clocks-three-events");
     store.seek(2);
     element(&root, "copy-link").await.click();
     let field = element(&root, "link-field").await;
@@ -120,7 +98,7 @@ async fn copy_link_shows_the_link_in_a_field() {
 
 #[wasm_bindgen_test]
 async fn presentation_mode_hides_the_chrome_and_slows_down() {
-    let (root, store) = mount("clocks-three-events");
+    let (root, store) = mount_page("clocks-three-events");
     store.speed.set(3);
     let app = element(&root, "app").await;
     element(&root, "present-button").await.click();
@@ -141,7 +119,7 @@ async fn presentation_mode_hides_the_chrome_and_slows_down() {
 
 #[wasm_bindgen_test]
 async fn a_lesson_tour_plays_to_each_stop_and_pauses_there() {
-    let (root, store) = mount("clocks-three-events");
+    let (root, store) = mount_page("clocks-three-events");
     element(&root, "tour-button").await.click();
     let panel = element(&root, "tour-panel").await;
     let t = store.tour.get_untracked().expect("the tour started");
@@ -206,7 +184,7 @@ async fn a_lesson_tour_plays_to_each_stop_and_pauses_there() {
 
 #[wasm_bindgen_test]
 async fn dropped_files_open_or_say_what_is_wrong() {
-    let (root, store) = mount("clocks-three-events");
+    let (root, store) = mount_page("clocks-three-events");
     export::open_file(store, "broken.json", "{\n  \"name\": \"x\",\n  oops\n}");
     let banner = element(&root, "error-banner").await;
     until("the banner says where", || {
@@ -251,7 +229,7 @@ async fn dropped_files_open_or_say_what_is_wrong() {
 
 #[wasm_bindgen_test]
 async fn a_tour_link_to_a_lesson_starts_its_tour() {
-    let (root, store) = mount("clocks-three-events");
+    let (root, store) = mount_page("clocks-three-events");
     tour::open(store, "delivery");
     element(&root, "tour-panel").await;
     assert!(store.scenario.get_untracked().name.starts_with("tcp-"));

@@ -3,17 +3,12 @@
 //! expressions. `cargo test -p spacetime-app --target wasm32-unknown-unknown`.
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::Cell;
-use std::rc::Rc;
-
 use leptos::prelude::*;
 use spacetime_app::import::{read_log, records_by_regex};
 use spacetime_app::playground::{self, Gesture};
-use spacetime_app::store::{Activity, ClockMode, Selection, Store};
-use spacetime_app::Shell;
+use spacetime_app::store::{Activity, ClockMode, Selection};
 use spacetime_core::exercise::{self, Answer, Level, Question};
 use spacetime_core::import::{GOVECTOR_REGEX, SHIVIZ_DEFAULT_REGEX};
-use spacetime_core::protocols::example;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -21,25 +16,6 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 mod dom;
 use dom::*;
-
-/// The whole page over a store running example `name`.
-fn mount(name: &str) -> (web_sys::HtmlElement, Store) {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&root).unwrap();
-    let slot = Rc::new(Cell::new(None));
-    let scenario = example(name).expect("the example exists");
-    let handle = leptos::mount::mount_to(root.clone(), {
-        let slot = slot.clone();
-        move || {
-            let store = Store::new(scenario).provide();
-            slot.set(Some(store));
-            view! { <Shell/> }
-        }
-    });
-    std::mem::forget(handle);
-    (root, slot.get().expect("the store was made"))
-}
 
 /// The clock labels drawn, by event id.
 fn labels(root: &web_sys::HtmlElement) -> Vec<String> {
@@ -51,7 +27,7 @@ fn labels(root: &web_sys::HtmlElement) -> Vec<String> {
 
 #[wasm_bindgen_test]
 async fn the_playground_builds_a_run_with_live_clocks_and_undo() {
-    let (root, store) = mount("clocks-three-events");
+    let (root, store) = mount_page("clocks-three-events");
     playground::start(store);
     element(&root, "build-panel").await;
     click(&find(&root, "build-clear").unwrap());
@@ -85,7 +61,7 @@ async fn the_playground_builds_a_run_with_live_clocks_and_undo() {
 
 #[wasm_bindgen_test]
 async fn two_selected_events_show_their_relation_and_chain() {
-    let (root, store) = mount("clocks-busy-four");
+    let (root, store) = mount_page("clocks-busy-four");
     store.seek(u64::MAX);
     let (a, b) = store.trace.with_untracked(|t| {
         let first = 0;
@@ -115,7 +91,7 @@ async fn two_selected_events_show_their_relation_and_chain() {
 
 #[wasm_bindgen_test]
 async fn an_exercise_accepts_its_solution_and_hides_the_inspector() {
-    let (root, store) = mount("clocks-three-events");
+    let (root, store) = mount_page("clocks-three-events");
     store.activity.set(Activity::Exercises);
     element(&root, "exercise-panel").await;
     assert!(find(&root, "inspector").is_none());
@@ -170,7 +146,7 @@ fn the_browser_regex_reads_both_orders_and_reports_lines() {
 
 #[wasm_bindgen_test]
 async fn a_pasted_log_is_drawn_with_its_hosts_and_a_broken_one_keeps_the_run() {
-    let (root, store) = mount("clocks-three-events");
+    let (root, store) = mount_page("clocks-three-events");
     store.activity.set(Activity::Import);
     let text = element(&root, "import-text").await;
     let area: &web_sys::HtmlTextAreaElement = text.unchecked_ref();

@@ -3,40 +3,16 @@
 //! `cargo test -p spacetime-app --target wasm32-unknown-unknown --test consensus`.
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::Cell;
-use std::rc::Rc;
-
 use leptos::prelude::*;
 use spacetime_app::store::{Activity, Selection, Store};
-use spacetime_app::Shell;
 use spacetime_core::exercise::{self, Answer, Level, Question};
-use spacetime_core::protocols::example;
 use spacetime_core::Action;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod dom;
 use dom::*;
-
-fn mount(name: &str) -> (web_sys::HtmlElement, Store) {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&root).unwrap();
-    let slot = Rc::new(Cell::new(None));
-    let scenario = example(name).expect("the example exists");
-    let handle = leptos::mount::mount_to(root.clone(), {
-        let slot = slot.clone();
-        move || {
-            let store = Store::new(scenario).provide();
-            slot.set(Some(store));
-            view! { <Shell/> }
-        }
-    });
-    std::mem::forget(handle);
-    (root, slot.get().expect("the store was made"))
-}
 
 /// Open the exercises on kind `id` with exercise number `seed`, and wait until it is on screen.
 async fn open_exercise(
@@ -65,7 +41,7 @@ async fn open_exercise(
 
 #[wasm_bindgen_test]
 async fn agreement_is_broken_by_hand_with_the_exercise_tools() {
-    let (root, store) = mount("paxos-calm");
+    let (root, store) = mount_page("paxos-calm");
     let ex = open_exercise(&root, store, "break-agreement", 3).await;
     assert!(matches!(ex.question, Question::Intervene { .. }));
     element(&root, "exercise-intervene").await;
@@ -117,7 +93,7 @@ async fn agreement_is_broken_by_hand_with_the_exercise_tools() {
 
 #[wasm_bindgen_test]
 async fn a_mapreduce_question_is_answered_by_its_choice() {
-    let (root, store) = mount("mapreduce-word-count");
+    let (root, store) = mount_page("mapreduce-word-count");
     let ex = open_exercise(&root, store, "which-reducer", 11).await;
     let Answer::Choice(right) = ex.solution().clone() else {
         panic!("which-reducer is a choice")
@@ -136,7 +112,7 @@ async fn a_mapreduce_question_is_answered_by_its_choice() {
 
 #[wasm_bindgen_test]
 async fn the_paxos_panel_shows_a_broken_agreement_and_the_quorum() {
-    let (root, store) = mount("paxos-broken-acceptor");
+    let (root, store) = mount_page("paxos-broken-acceptor");
     store.seek(u64::MAX);
     let banner = element(&root, "chosen-banner").await;
     until("the banner says agreement broke", || {

@@ -2,15 +2,12 @@
 //! help overlay, in headless Chromium: `cargo test -p spacetime-app --target wasm32-unknown-unknown`.
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::Cell;
-use std::rc::Rc;
-
 use leptos::prelude::*;
 use spacetime_app::help::HelpOverlay;
 use spacetime_app::inspector::{Inspector, NetworkControls, PropertyBadges};
 use spacetime_app::store::{Selection, Store};
 use spacetime_app::topology::{in_flight_at, Topology};
-use spacetime_core::{protocols::example, Fate};
+use spacetime_core::Fate;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -22,28 +19,15 @@ use dom::*;
 /// Mounts the side views over a store running `scenario`, in a fresh `<div>`; returns the
 /// container and the store.
 fn mount(scenario: &str) -> (web_sys::HtmlElement, Store) {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let container: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&container).unwrap();
-    let slot = Rc::new(Cell::new(None));
-    let scenario = example(scenario).expect("the example exists");
-    let handle = leptos::mount::mount_to(container.clone(), {
-        let slot = slot.clone();
-        move || {
-            let store = Store::new(scenario).provide();
-            slot.set(Some(store));
-            view! {
-                <Topology />
-                <PropertyBadges />
-                <Inspector />
-                <NetworkControls />
-                <HelpOverlay />
-            }
+    mount_with(scenario, || {
+        view! {
+            <Topology />
+            <PropertyBadges />
+            <Inspector />
+            <NetworkControls />
+            <HelpOverlay />
         }
-    });
-    // Keep the views mounted for the rest of the test page's life.
-    std::mem::forget(handle);
-    (container, slot.get().expect("the store was made"))
+    })
 }
 
 #[wasm_bindgen_test]

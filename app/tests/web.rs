@@ -6,13 +6,11 @@
 //! the diagram draws at each cursor. The side views are in `side_views.rs`.
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::Cell;
-use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use spacetime_app::store::{steps_per_second, ClockMode, Selection, Store, SPEED_MAX, SPEED_MIN};
-use spacetime_app::{first_scenario, lessons, App, Shell};
+use spacetime_app::{first_scenario, lessons, App};
 use spacetime_core::{
     protocols::example, Action, EventKind, Fate, Latency, NetworkModel, ProcessRef, Run, Scenario,
     Trace,
@@ -21,6 +19,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+mod dom;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -79,24 +79,6 @@ fn mount_app() -> web_sys::HtmlElement {
     let root = container();
     std::mem::forget(leptos::mount::mount_to(root.clone(), App));
     root
-}
-
-/// Mounts the page (`Shell`) over a store running the example `name`; returns the container and
-/// the store, so that a test can move the cursor itself.
-fn mount_shell(name: &str) -> (web_sys::HtmlElement, Store) {
-    let root = container();
-    let slot = Rc::new(Cell::new(None));
-    let scenario = example(name).expect("the example exists");
-    let handle = leptos::mount::mount_to(root.clone(), {
-        let slot = slot.clone();
-        move || {
-            let store = Store::new(scenario).provide();
-            slot.set(Some(store));
-            view! { <Shell/> }
-        }
-    });
-    std::mem::forget(handle);
-    (root, slot.get().expect("the store was made"))
 }
 
 /// Leptos applies signal changes to the DOM on its task queue: poll `ok` every 10 ms for up to
@@ -697,7 +679,7 @@ async fn the_clock_toggle_changes_the_labels() {
 
 #[wasm_bindgen_test]
 async fn the_diagram_draws_only_what_happened_up_to_the_cursor() {
-    let (root, store) = mount_shell("clocks-busy-four");
+    let (root, store) = dom::mount_page("clocks-busy-four");
     let t = trace(&store);
     element(&root, "diagram").await;
     // Forward step by step, then backwards, then by jumps.
@@ -727,7 +709,7 @@ async fn the_diagram_draws_only_what_happened_up_to_the_cursor() {
 
 #[wasm_bindgen_test]
 async fn a_dropped_message_is_drawn_dying_and_a_crashed_lane_greyed() {
-    let (root, store) = mount_shell("gossip-one-rumour");
+    let (root, store) = dom::mount_page("gossip-one-rumour");
     let (id, at) = long_flight(&trace(&store));
     store.seek(at);
     let arrow = element(&root, &format!("msg-{id}")).await;
@@ -758,7 +740,7 @@ async fn a_dropped_message_is_drawn_dying_and_a_crashed_lane_greyed() {
 
 #[wasm_bindgen_test]
 async fn clicking_a_message_or_a_lane_selects_it() {
-    let (root, store) = mount_shell("gossip-one-rumour");
+    let (root, store) = dom::mount_page("gossip-one-rumour");
     store.seek(2);
     let click = |el: &web_sys::HtmlElement| {
         let ev = document().create_event("Event").unwrap();
@@ -791,7 +773,7 @@ async fn clicking_a_message_or_a_lane_selects_it() {
 
 #[wasm_bindgen_test]
 async fn the_error_banner_shows_the_stores_error_over_the_run() {
-    let (root, store) = mount_shell("gossip-one-rumour");
+    let (root, store) = dom::mount_page("gossip-one-rumour");
     store.seek(3);
     let shown = trace(&store).events.iter().filter(|e| e.step < 3).count();
     until("step 3 is drawn", || drawn_events(&root).len() == shown).await;

@@ -55,3 +55,35 @@ pub fn has_class(el: &web_sys::Element, class: &str) -> bool {
     el.get_attribute("class")
         .is_some_and(|c| c.split_whitespace().any(|x| x == class))
 }
+
+/// Mounts the whole page (`Shell`, without the App's listeners) over a store running the example
+/// `name`, in a fresh `<div>`; returns the container and the store, so that a test can move the
+/// cursor itself.
+pub fn mount_page(name: &str) -> (web_sys::HtmlElement, spacetime_app::store::Store) {
+    mount_with(name, || leptos::prelude::view! { <spacetime_app::Shell/> })
+}
+
+/// Mounts `view` in a fresh `<div>`, under a store running the example `name` provided by
+/// context.
+pub fn mount_with<V: leptos::prelude::IntoView + 'static>(
+    name: &str,
+    view: impl FnOnce() -> V + 'static,
+) -> (web_sys::HtmlElement, spacetime_app::store::Store) {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&root).unwrap();
+    let slot = Rc::new(Cell::new(None));
+    let scenario = spacetime_core::protocols::example(name).expect("the example exists");
+    let handle = leptos::mount::mount_to(root.clone(), {
+        let slot = slot.clone();
+        move || {
+            let store = spacetime_app::store::Store::new(scenario).provide();
+            slot.set(Some(store));
+            view()
+        }
+    });
+    std::mem::forget(handle);
+    (root, slot.get().expect("the store was made"))
+}
