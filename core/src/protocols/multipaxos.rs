@@ -445,74 +445,9 @@ fn check_command(command: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// A ballot: round `round` of server `server` (its index), written `2.S2`. Ballots compare by
-/// round, then by server; the name only shows. Round 0 is "no ballot", written `none`.
-#[derive(Clone)]
-pub struct Ballot {
-    pub round: u32,
-    pub server: ProcessId,
-    name: Arc<str>,
-}
-
-impl Ballot {
-    /// Round `round` of the server with index `server`, called `name`.
-    pub fn new(round: u32, server: ProcessId, name: impl Into<Arc<str>>) -> Ballot {
-        Ballot {
-            round,
-            server,
-            name: name.into(),
-        }
-    }
-
-    /// No ballot at all: lower than every real one.
-    pub fn none() -> Ballot {
-        Ballot::new(0, 0, "")
-    }
-
-    pub fn is_none(&self) -> bool {
-        self.round == 0
-    }
-
-    fn key(&self) -> (u32, ProcessId) {
-        (self.round, self.server)
-    }
-}
-
-impl PartialEq for Ballot {
-    fn eq(&self, other: &Self) -> bool {
-        self.key() == other.key()
-    }
-}
-
-impl Eq for Ballot {}
-
-impl PartialOrd for Ballot {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Ballot {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.key().cmp(&other.key())
-    }
-}
-
-impl fmt::Display for Ballot {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_none() {
-            f.write_str("none")
-        } else {
-            write!(f, "{}.{}", self.round, self.name)
-        }
-    }
-}
-
-impl fmt::Debug for Ballot {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
+/// A ballot, as single-decree Paxos has it: round `round` of server `proposer` (its index),
+/// written `2.S2`; round 0 is "no ballot", written `none`.
+pub use super::paxos::Ballot;
 
 /// A client's command: its text, and who sent it as which request, so that a copy sent again
 /// can be told apart from a new command with the same text.
@@ -855,11 +790,11 @@ impl Server {
             } else {
                 "running for leader"
             },
-            them = self.name(higher.server)
+            them = self.name(higher.proposer)
         ));
         self.role = Role::Follower;
         self.ballot = higher.clone();
-        self.leader = Some(higher.server);
+        self.leader = Some(higher.proposer);
         self.promises.clear();
         self.proposals.clear();
         self.waiting.clear();
@@ -884,7 +819,7 @@ impl Server {
             Role::Follower => {
                 if *ballot >= self.ballot || self.leader.is_none() {
                     self.ballot = ballot.clone();
-                    self.leader = Some(ballot.server);
+                    self.leader = Some(ballot.proposer);
                     ctx.set_timer(LEADER_TIMEOUT, self.suspect_after);
                     true
                 } else {
@@ -1239,7 +1174,7 @@ impl Server {
         let suspected = self.leader.unwrap_or(if self.promised.is_none() {
             self.servers - 1
         } else {
-            self.promised.server
+            self.promised.proposer
         });
         let next = (suspected + 1) % self.servers;
         let me = self.my_name().to_string();

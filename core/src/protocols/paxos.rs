@@ -297,7 +297,8 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 /// A ballot: round `round` of proposer `proposer` (its index), written `2.P1`. Ballots compare
-/// by round, then by proposer; the name only shows.
+/// by round, then by proposer; the name only shows. Round 0 is "no ballot", written `none`
+/// (Multi-Paxos starts every server there).
 #[derive(Clone)]
 pub struct Ballot {
     pub round: u32,
@@ -313,6 +314,15 @@ impl Ballot {
             proposer,
             name: name.into(),
         }
+    }
+
+    /// No ballot at all: lower than every real one.
+    pub fn none() -> Ballot {
+        Ballot::new(0, 0, "")
+    }
+
+    pub fn is_none(&self) -> bool {
+        self.round == 0
     }
 
     fn key(&self) -> (u32, ProcessId) {
@@ -342,7 +352,11 @@ impl Ord for Ballot {
 
 impl fmt::Display for Ballot {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.round, self.name)
+        if self.is_none() {
+            f.write_str("none")
+        } else {
+            write!(f, "{}.{}", self.round, self.name)
+        }
     }
 }
 
