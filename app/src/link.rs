@@ -502,7 +502,44 @@ fn custom_scenario_of(value: &str) -> Result<Scenario, String> {
         .map_err(|e| format!("the scenario in the link (sc=) does not read: {e}"))
 }
 
-/// The query string (without `?`) for a link; only what is set is written.
+/// The longest scenario JSON a link carries (`sc=`). A log of thousands of events would make an
+/// address of megabytes, which browsers and chat programs cut or choke on (rewriting such an
+/// address stalled the page for half a second): such a run is shared as an exported file.
+pub const MAX_LINK_SCENARIO_BYTES: usize = 24 * 1024;
+
+/// Whether `scenario`'s JSON fits in `cap` bytes, found without writing more than that: an
+/// imported log of 10,000 events is recognised as too big for a link at the cost of a small one.
+fn json_fits(scenario: &Scenario, cap: usize) -> bool {
+    struct Capped(usize, usize);
+    impl std::io::Write for Capped {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            if self.0 > self.1 {
+                Err(std::io::Error::other("past the cap"))
+            } else {
+                Ok(bytes.len())
+            }
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    serde_json::to_writer(Capped(0, cap), scenario).is_ok()
+}
+
+/// The size of a custom scenario's JSON when it is too big for a link.
+pub fn too_big_for_a_link(link: &Link) -> Option<usize> {
+    match &link.scenario {
+        Some(LinkScenario::Custom(s)) => {
+            let size = serde_json::to_vec(&**s).map_or(0, |v| v.len());
+            (size > MAX_LINK_SCENARIO_BYTES).then_some(size)
+        }
+        _ => None,
+    }
+}
+
+/// The query string (without `?`) for a link; only what is set is written. A custom scenario too
+/// big for a link ([`MAX_LINK_SCENARIO_BYTES`]) is left out, with its interventions.
 pub fn encode(link: &Link) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut put = |k: &str, v: &str| parts.push(format!("{k}={}", percent_encode(v)));
@@ -516,6 +553,9 @@ pub fn encode(link: &Link) -> String {
     match &link.scenario {
         Some(LinkScenario::Named(n)) => put("s", n),
         Some(LinkScenario::Custom(s)) => {
+            if !json_fits(s, MAX_LINK_SCENARIO_BYTES) {
+                return String::new();
+            }
             let json = serde_json::to_string(&**s).expect("a scenario always serialises");
             put("sc", &base64url_encode(json.as_bytes()))
         }
@@ -1150,6 +1190,18 @@ pub fn CopyLink() -> impl IntoView {
         }
     };
     let copy = move |_| {
+        if let Some(size) = store
+            .scenario
+            .with_untracked(|s| too_big_for_a_link(&scenario_link(s)))
+        {
+            store.error.set(Some(format!(
+                "This run's scenario is {} KB, too big for a link (the most is {} KB). Share it as \
+                 a file instead: Export, then Scenario (JSON); it opens when dropped on the page.",
+                size / 1024,
+                MAX_LINK_SCENARIO_BYTES / 1024
+            )));
+            return;
+        }
         let url = share_url(store);
         shown.set(Some((url.clone(), None)));
         leptos::task::spawn_local(async move {
@@ -1206,6 +1258,21 @@ pub fn page_query() -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_scenario_too_big_for_a_link_is_left_out_of_it() {
+        let mut big = protocols::example("clocks-busy-four").unwrap();
+        big.name = "imported-log".into();
+        big.description = "x".repeat(MAX_LINK_SCENARIO_BYTES + 1);
+        let link = scenario_link(&big);
+        assert!(too_big_for_a_link(&link).is_some_and(|n| n > MAX_LINK_SCENARIO_BYTES));
+        assert_eq!(encode(&link), "");
+        big.description = "small".into();
+        let link = scenario_link(&big);
+        assert_eq!(too_big_for_a_link(&link), None);
+        assert!(encode(&link).starts_with("sc="));
+    }
+
     use super::*;
 
     fn roundtrip(link: &Link) -> Link {

@@ -189,6 +189,10 @@ try {
     searches.push(await page.evaluate(async () => {
       const start = performance.now();
       document.querySelector('[data-testid=search-counterexample]').click();
+      // The last search's report stays until this one says it is searching.
+      while (!(document.querySelector('[data-testid=search-status]')?.textContent ?? '').startsWith('Searching')) {
+        await new Promise((r) => setTimeout(r, 0));
+      }
       for (;;) {
         const status = document.querySelector('[data-testid=search-status]')?.textContent ?? '';
         if (status.startsWith('Found')) break;
