@@ -236,7 +236,7 @@ fn Header() -> impl IntoView {
                                 title="Exercises with instant feedback" on:click=move |_| toggle(Activity::Exercises)>"Exercises"</button>
                         })}
                         <button data-testid="activity-import" class:active=move || store.activity.get() == Activity::Import
-                            title="Import a vector-clock log, or export this run" on:click=move |_| toggle(Activity::Import)>"Import / export"</button>
+                            title="Import a vector-clock log, or export this run" on:click=move |_| toggle(Activity::Import)>"Import"<span class="wide-only">" / export"</span></button>
                     }
                 }}
             </div>
