@@ -8,7 +8,7 @@ pub fn lesson() -> Lesson {
         title: "Gossip",
         prefixes: &["gossip-"],
         actions: &[],
-        tour: "",
+        tour: include_str!("tours/gossip.json"),
         panel: None,
         playground: false,
         text: &[
