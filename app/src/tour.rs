@@ -414,6 +414,10 @@ mod tests {
             );
             assert_eq!(lesson_tour(lesson.id), Some(lesson.tour));
         }
-        assert_eq!(with_tours, lessons::all().len(), "every lesson ships a tour");
+        assert_eq!(
+            with_tours,
+            lessons::all().len(),
+            "every lesson ships a tour"
+        );
     }
 }
