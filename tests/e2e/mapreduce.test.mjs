@@ -92,6 +92,12 @@ test('the learner edits the input text and the job: the output follows, bad numb
     await openLesson(page, 'mapreduce');
     await page.locator(`${tid('job-editor')} summary`).click();
     await page.locator(tid('job-input')).fill('the cat saw the dog\nthe dog ran');
+    // A fault added meanwhile changes the run, not what is being typed.
+    await page.locator(tid('btn-forward')).click();
+    await clickSvg(page, `lane-${W1}`);
+    await page.locator(tid('btn-crash')).click();
+    await waitForStep(page, 2);
+    assert.equal(await page.locator(tid('job-input')).inputValue(), 'the cat saw the dog\nthe dog ran');
     await page.locator(tid('job-splits')).fill('2');
     await page.locator(tid('job-reducers')).fill('3');
     await page.locator(tid('job-run')).click();

@@ -457,7 +457,14 @@ fn MapReducePanel() -> impl IntoView {
             </div>
         }
     };
-    let comparison = Memo::new(move |_| store.scenario.with(completion_by_variant));
+    // Both variants are run again only when the scenario changes apart from the learner's faults
+    // (which the comparison leaves out), not at every drop or crash.
+    let without_faults = Memo::new(move |_| {
+        let mut s = store.scenario.get();
+        s.interventions.clear();
+        s
+    });
+    let comparison = Memo::new(move |_| without_faults.with(completion_by_variant));
     view! {
         <section class="panel mapreduce-panel" data-testid="mapreduce-panel" aria-label="MapReduce stages">
             <JobEditor/>
@@ -498,14 +505,11 @@ fn MapReducePanel() -> impl IntoView {
 #[component]
 fn JobEditor() -> impl IntoView {
     let store = Store::get();
-    let param = move |name: &str| {
-        store.scenario.with(|s| {
-            s.params
-                .get(name)
-                .cloned()
-                .unwrap_or(serde_json::Value::Null)
-        })
-    };
+    // Only the job's parameters: a fault the learner adds changes the scenario too, and must not
+    // wipe what they are typing here.
+    let params = Memo::new(move |_| store.scenario.with(|s| s.params.clone()));
+    let param =
+        move |name: &str| params.with(|p| p.get(name).cloned().unwrap_or(serde_json::Value::Null));
     let text = move |name: &str, default: &str| match param(name) {
         serde_json::Value::String(v) => v,
         serde_json::Value::Number(n) => n.to_string(),
@@ -612,10 +616,11 @@ fn JobEditor() -> impl IntoView {
 fn TaskTimeline() -> impl IntoView {
     let store = Store::get();
     let drawn = Memo::new(move |_| {
+        // The cursor's step time, not the animated view time: the plot is redrawn once a step,
+        // not at every animation frame.
         let steps = store.cursor.get();
-        let now = store.view_time() as Time;
         store.trace.with(|t| {
-            let bars = timeline(t, steps, now);
+            let bars = timeline(t, steps, t.time_at_step(steps));
             (
                 crate::plots::timeline_plot(t, &bars, crate::plots::PLOT_WIDTH, 180),
                 bars.len(),
