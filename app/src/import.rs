@@ -7,7 +7,7 @@
 
 use js_sys::{Array, Function, JsString, Reflect, RegExp};
 use leptos::prelude::*;
-use spacetime_core::import::{self, LogRecord, Problem, SHIVIZ_DEFAULT_REGEX};
+use spacetime_core::lessons::clocks::import::{self, LogRecord, Problem, SHIVIZ_DEFAULT_REGEX};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::store::{ClockMode, Store};
@@ -290,7 +290,7 @@ pub fn ImportPanel() -> impl IntoView {
             <h2 class="panel-title">"Export this run"</h2>
             <p class="panel-hint">
                 "Any run, simulated or imported, as a GoVector log. To open it in ShiViz, give ShiViz GoVector's regex: "
-                <code data-testid="govector-regex">{spacetime_core::import::GOVECTOR_REGEX}</code>
+                <code data-testid="govector-regex">{spacetime_core::lessons::clocks::import::GOVECTOR_REGEX}</code>
             </p>
             <div class="button-row">
                 <button data-testid="export-govector" on:click=move |_| export()>"Download log"</button>

@@ -718,6 +718,14 @@ pub fn scenario_link(scenario: &Scenario) -> Link {
     link
 }
 
+/// Whether a mistyped scenario name looks like `known`: they share a first word of at least
+/// three letters (`tcp-lost-segmnt` and `tcp-lost-segment`).
+fn similar_names(hint: &str, known: &str) -> bool {
+    let first = |s: &str| s.split('-').next().unwrap_or("").to_string();
+    let word = first(known);
+    word.len() >= 3 && first(hint) == word
+}
+
 /// The lesson with this id.
 fn lesson_by_id(id: &str) -> Option<lessons::Lesson> {
     lessons::all().into_iter().find(|l| l.id == id)
@@ -736,7 +744,7 @@ pub fn resolve(link: &Link, problems: &mut Vec<String>) -> View {
                 let hint = hint?;
                 lessons::all().into_iter().find(|l| {
                     hint.starts_with(&format!("{}-", l.id))
-                        || l.prefixes.iter().any(|p| hint.starts_with(p))
+                        || l.scenarios().iter().any(|s| similar_names(hint, &s.name))
                 })
             })
             .unwrap_or_else(first_lesson);

@@ -8,7 +8,7 @@
 
 use leptos::prelude::*;
 use spacetime_core::layout::{end_time, Layout};
-use spacetime_core::protocols::scripted::{ScriptLine, ScriptParams};
+use spacetime_core::lessons::clocks::scripted::{ScriptLine, ScriptParams};
 use spacetime_core::{
     EventId, EventKind, Latency, MessageId, NetworkModel, ProcessId, ProcessRef, Scenario, Time,
     Trace,

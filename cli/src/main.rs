@@ -20,7 +20,7 @@ use std::fmt;
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
-use spacetime_core::import::{
+use spacetime_core::lessons::clocks::import::{
     first_execution, from_records, import_govector, records_from_matches, shiviz_header,
     to_govector, ImportError, Imported, RegexMatch,
 };
@@ -722,8 +722,8 @@ fn match_log(
     first_line: usize,
 ) -> Result<
     (
-        Vec<spacetime_core::import::LogRecord>,
-        Vec<spacetime_core::import::Problem>,
+        Vec<spacetime_core::lessons::clocks::import::LogRecord>,
+        Vec<spacetime_core::lessons::clocks::import::Problem>,
     ),
     CliError,
 > {
@@ -896,7 +896,7 @@ mod tests {
 
     #[test]
     fn shiviz_regexes_become_rust_regexes() {
-        use spacetime_core::import::{GOVECTOR_REGEX, SHIVIZ_DEFAULT_REGEX};
+        use spacetime_core::lessons::clocks::import::{GOVECTOR_REGEX, SHIVIZ_DEFAULT_REGEX};
         assert_eq!(
             js_regex(SHIVIZ_DEFAULT_REGEX),
             r"(?<event>.*)\n(?<host>\S*) (?<clock>\{.*\})"

@@ -121,14 +121,6 @@ use crate::protocol::Run;
 use crate::scenario::Scenario;
 use crate::trace::{EventId, MessageId, Trace};
 
-pub mod broadcast;
-mod clocks;
-pub mod delivery;
-pub mod mapreduce;
-pub mod paxos;
-
-pub use clocks::{Lamport, LamportNotCausal, MissingMessage, RelationKind, Vector};
-
 /// How hard an exercise is: mostly, how big its run is.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
@@ -331,42 +323,20 @@ pub trait ExerciseKind: Sync {
 }
 
 /// The lessons that have exercises, in course order.
-pub const LESSONS: [&str; 5] = ["clocks", "delivery", "broadcast", "paxos", "mapreduce"];
-
 /// The exercise kinds of a lesson, in the order the lesson offers them; empty for a lesson
-/// without exercises.
+/// without exercises or an unknown one.
 pub fn kinds(lesson: &str) -> Vec<&'static dyn ExerciseKind> {
-    match lesson {
-        "clocks" => vec![
-            &clocks::Lamport,
-            &clocks::Vector,
-            &clocks::RelationKind,
-            &clocks::LamportNotCausal,
-            &clocks::MissingMessage,
-        ],
-        "delivery" => vec![
-            &delivery::NextSegment,
-            &delivery::Retransmissions,
-            &delivery::Rto,
-        ],
-        "broadcast" => vec![
-            &broadcast::Violations,
-            &broadcast::CausalOrder,
-            &broadcast::HoldBack,
-        ],
-        "paxos" => vec![&paxos::BreakAgreement, &paxos::WhichValue, &paxos::Quorum],
-        "mapreduce" => vec![
-            &mapreduce::RerunTasks,
-            &mapreduce::WhichReducer,
-            &mapreduce::BackupTime,
-        ],
-        _ => Vec::new(),
-    }
+    crate::lessons::find(lesson)
+        .map(|l| l.exercises())
+        .unwrap_or_default()
 }
 
-/// Every kind of every lesson.
+/// Every kind of every lesson, in course order.
 pub fn all_kinds() -> Vec<&'static dyn ExerciseKind> {
-    LESSONS.iter().flat_map(|l| kinds(l)).collect()
+    crate::lessons::all()
+        .iter()
+        .flat_map(|l| l.exercises())
+        .collect()
 }
 
 /// The kind whose [`ExerciseKind::id`] is `id`.
@@ -457,7 +427,7 @@ pub fn ordinal(n: usize) -> String {
 ///
 /// # Panics
 /// If the scenario does not run: a generator makes only scenarios that do.
-fn run_of(scenario: &Scenario) -> Arc<Trace> {
+pub(crate) fn run_of(scenario: &Scenario) -> Arc<Trace> {
     let run = Run::complete(scenario).expect("a generated scenario runs");
     Arc::new(run.trace().clone())
 }

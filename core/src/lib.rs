@@ -84,8 +84,8 @@
 #![forbid(unsafe_code)]
 
 pub mod exercise;
-pub mod import;
 pub mod layout;
+pub mod lessons;
 mod process;
 pub mod protocol;
 pub mod protocols;

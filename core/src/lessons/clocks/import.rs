@@ -47,7 +47,7 @@
 //! [`to_govector`] goes the other way: any trace, as a GoVector log that ShiViz can open.
 //!
 //! ```
-//! use spacetime_core::import::{import_govector, to_govector};
+//! use spacetime_core::lessons::clocks::import::{import_govector, to_govector};
 //! use spacetime_core::{Relation, Run};
 //!
 //! let log = r#"alice {"alice":1}
@@ -91,7 +91,7 @@ use std::fmt::{self, Write as _};
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-use crate::protocols::scripted::{ScriptLine, ScriptParams};
+use crate::lessons::clocks::scripted::{ScriptLine, ScriptParams};
 use crate::scenario::{Limits, NetworkModel, ProcessRef, Scenario, MAX_PROCESSES};
 use crate::trace::{EventKind, Trace};
 

@@ -1,7 +1,7 @@
 //! The exercises of the MapReduce lesson: what a worker's crash makes run again, which reduce
 //! task a word goes to, and what backup tasks save.
 //!
-//! Every exercise is drawn on a word count run by [`crate::protocols::mapreduce`] among a
+//! Every exercise is drawn on a word count run by [`crate::lessons::mapreduce::mapreduce`] among a
 //! `Client`, a `Coordinator` and workers `W1`, `W2`, ..., over a few lines drawn from a small
 //! pool of sentences. Its randomness (the lines, the numbers of workers and tasks, the network's
 //! seed, the stragglers) comes from one generator seeded with the exercise's seed; a run that
@@ -37,12 +37,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rand::Rng as _;
 
-use super::{event_name, generate_with, run_of, wrong_form};
-use super::{Answer, Exercise, ExerciseKind, Feedback, Labels, Level, Made, Question, Show};
-use crate::process::{Rng, Time};
-use crate::protocols::mapreduce::{
+use crate::exercise::{event_name, generate_with, run_of, wrong_form};
+use crate::exercise::{
+    Answer, Exercise, ExerciseKind, Feedback, Labels, Level, Made, Question, Show,
+};
+use crate::lessons::mapreduce::mapreduce::{
     fnv1a, make_splits, partition, words, Job, MapReduceParams, Task, COORDINATOR, FIRST_WORKER,
 };
+use crate::process::{Rng, Time};
 use crate::scenario::{Action, Intervention, Limits, NetworkModel, ProcessRef, Scenario};
 use crate::trace::{EventId, Trace};
 

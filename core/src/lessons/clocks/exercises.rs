@@ -22,12 +22,12 @@ use std::sync::Arc;
 
 use rand::Rng as _;
 
-use super::{
+use crate::exercise::{
     event_name, format_vector, ordinal, parse_vector, run_of, wrong_form, Answer, Exercise,
     ExerciseKind, Feedback, Labels, Level, Question, Show, VectorError,
 };
+use crate::lessons::clocks::scripted::{ScriptLine, ScriptParams};
 use crate::process::{seeded_rng, ProcessId, Rng, Time};
-use crate::protocols::scripted::{ScriptLine, ScriptParams};
 use crate::scenario::{Latency, NetworkModel, ProcessRef, Scenario};
 use crate::trace::{EventId, EventKind, Relation, Trace};
 
@@ -307,7 +307,7 @@ fn exercise(
         kind,
         level,
         seed,
-        super::Made {
+        crate::exercise::Made {
             prompt,
             scenario,
             trace,

@@ -248,7 +248,7 @@ pub fn reduce_region(job: &Job, mut pairs: Vec<Pair>) -> Vec<Pair> {
 /// enough to spread words over a few reduce tasks.
 ///
 /// ```
-/// use spacetime_core::protocols::mapreduce::fnv1a;
+/// use spacetime_core::lessons::mapreduce::mapreduce::fnv1a;
 /// assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
 /// assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
 /// ```
@@ -281,7 +281,7 @@ pub fn partition(key: &str, r: usize) -> usize {
 ///   is a document, named by its number.
 ///
 /// ```
-/// use spacetime_core::protocols::mapreduce::{sequential, Job};
+/// use spacetime_core::lessons::mapreduce::mapreduce::{sequential, Job};
 /// let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
 ///     v.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 /// };

@@ -153,7 +153,8 @@
 //! Driving one server by hand, then a whole run:
 //!
 //! ```
-//! use spacetime_core::protocols::{self, multipaxos::{Ballot, MultiPaxos, MultiPaxosMessage}};
+//! use spacetime_core::lessons::paxos::multipaxos::{Ballot, MultiPaxos, MultiPaxosMessage};
+//! use spacetime_core::protocols;
 //! use spacetime_core::{seeded_rng, Context, Effect, Payload, Process, Protocol};
 //!
 //! let scenario = protocols::example("multipaxos-calm").unwrap(); // S1, S2, S3, C1, C2

@@ -194,7 +194,8 @@
 //! Each task may well run more than once: that is the design, not a fault.
 //!
 //! ```
-//! use spacetime_core::protocols::{self, mapreduce::{partition, sequential, Job, MapReduceParams}};
+//! use spacetime_core::lessons::mapreduce::mapreduce::{partition, sequential, Job, MapReduceParams};
+//! use spacetime_core::protocols;
 //! use spacetime_core::Run;
 //!
 //! // FNV-1a of "fox" is 0xdcb28218fed9eb8e, an even number: with two reduce tasks, "fox" goes

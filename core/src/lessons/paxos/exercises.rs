@@ -1,7 +1,7 @@
 //! The exercises of the Paxos lesson: break agreement in a broken variant, say which value a
 //! proposer must propose, and pick the votes that make a value chosen.
 //!
-//! Every exercise is drawn on a run of [`crate::protocols::paxos`] with proposers `P1`, `P2`,
+//! Every exercise is drawn on a run of [`crate::lessons::paxos::paxos`] with proposers `P1`, `P2`,
 //! ..., acceptors `A1`, `A2`, ... and one learner `L1`. Its randomness (start times, the
 //! network's seed and latencies, losses, values) comes from one generator seeded with the
 //! exercise's seed; a run that does not suit the question is drawn again from the same
@@ -46,11 +46,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rand::Rng as _;
 
-use super::{event_name, generate_with, ordinal, run_of, wrong_form};
-use super::{Answer, Exercise, ExerciseKind, Feedback, Labels, Level, Made, Question, Show};
+use crate::exercise::{event_name, generate_with, ordinal, run_of, wrong_form};
+use crate::exercise::{
+    Answer, Exercise, ExerciseKind, Feedback, Labels, Level, Made, Question, Show,
+};
+use crate::lessons::paxos::paxos::PaxosParams;
 use crate::process::{ProcessId, Rng, Time};
 use crate::protocol::{Run, Verdict};
-use crate::protocols::paxos::PaxosParams;
 use crate::scenario::{Latency, Limits, NetworkModel, Scenario};
 use crate::search::{find_violation, Move, SearchBound};
 use crate::trace::{EventId, EventKind, MessageId, Trace};

@@ -338,7 +338,7 @@ pub const GRANULARITY: f64 = 1.0;
 /// The retransmission timeout of RFC 6298, computed from round-trip samples.
 ///
 /// ```
-/// use spacetime_core::protocols::tcp::RttEstimator;
+/// use spacetime_core::lessons::delivery::tcp::RttEstimator;
 /// let mut est = RttEstimator::new(60, 20, 240);
 /// assert_eq!(est.rto(), 60); // nothing measured yet
 /// est.sample(40); // SRTT = 40, RTTVAR = 20, RTO = 40 + 4 * 20

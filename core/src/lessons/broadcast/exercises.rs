@@ -1,7 +1,7 @@
 //! The exercises of the broadcast lesson: which guarantees a run breaks, in what order causal
 //! broadcast may deliver, and what a process holds back.
 //!
-//! Every exercise is drawn on a random run of [`crate::protocols::broadcast`] among 3–4
+//! Every exercise is drawn on a random run of [`crate::lessons::broadcast::broadcast`] among 3–4
 //! processes `P1`, `P2`, ... Its randomness (who broadcasts when, the latencies, the network's
 //! seed, a crash) comes from one generator seeded with the exercise's seed; a run that does not
 //! suit the question is drawn again from the same generator, so each (level, seed) always gives
@@ -33,11 +33,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rand::Rng as _;
 
-use super::{generate_with, wrong_form, Question, Show};
-use super::{run_of, Answer, Exercise, ExerciseKind, Feedback, Labels, Level, Made};
+use crate::exercise::{generate_with, wrong_form, Question, Show};
+use crate::exercise::{run_of, Answer, Exercise, ExerciseKind, Feedback, Labels, Level, Made};
+use crate::lessons::broadcast::broadcast::{BroadcastParams, PlannedBroadcast, Reply};
 use crate::process::{ProcessId, Rng, Time};
 use crate::protocol::{Run, Verdict};
-use crate::protocols::broadcast::{BroadcastParams, PlannedBroadcast, Reply};
 use crate::scenario::Scenario;
 use crate::scenario::{Action, Fault, Latency, Limits, LinkModel, NetworkModel, ProcessRef};
 use crate::trace::{EventId, EventKind, Trace};
@@ -565,7 +565,7 @@ fn stamp(trace: &Trace, m: &str) -> Vec<u32> {
 }
 
 fn vector_text(v: &[u32]) -> String {
-    super::format_vector(v)
+    crate::exercise::format_vector(v)
 }
 
 /// What an order question is about, read back from its run.

@@ -56,7 +56,7 @@
 //! Driving one acceptor by hand:
 //!
 //! ```
-//! use spacetime_core::protocols::paxos::{Ballot, Paxos, PaxosMessage};
+//! use spacetime_core::lessons::paxos::paxos::{Ballot, Paxos, PaxosMessage};
 //! use spacetime_core::protocols;
 //! use spacetime_core::{seeded_rng, Context, Effect, Payload, Process, Protocol};
 //!

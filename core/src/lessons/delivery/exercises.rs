@@ -1,7 +1,7 @@
 //! The exercises of the delivery lesson: how TCP acknowledges, resends and times out.
 //!
 //! Every exercise here is drawn on a small TCP run between `client` and `server`
-//! ([`crate::protocols::tcp`]): segments of 100 bytes, first-in first-out links, and congestion
+//! ([`crate::lessons::delivery::tcp`]): segments of 100 bytes, first-in first-out links, and congestion
 //! control off, so that the window alone sets the pace, as in the lesson. Losses are made by
 //! hand, never by the network: the generator runs the scenario once, picks a message in flight,
 //! drops it with an [`Intervention`] at the step after the one that sent it, runs the scenario
@@ -43,13 +43,13 @@ use std::collections::BTreeMap;
 
 use rand::Rng as _;
 
-use super::{
+use crate::exercise::{
     event_name, ordinal, run_of, Answer, Exercise, ExerciseKind, Feedback, Labels, Level, Question,
     Show,
 };
-use super::{generate_with, wrong_form, Made};
+use crate::exercise::{generate_with, wrong_form, Made};
+use crate::lessons::delivery::tcp::{RttEstimator, TcpParams, CLIENT, SERVER};
 use crate::process::{Rng, Time};
-use crate::protocols::tcp::{RttEstimator, TcpParams, CLIENT, SERVER};
 use crate::scenario::{Action, Intervention, Latency, Limits, NetworkModel, Scenario};
 use crate::trace::{EventId, EventKind, Fate, Message, MessageId, Trace};
 
