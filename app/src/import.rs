@@ -167,13 +167,37 @@ async fn file_text(file: web_sys::File) -> Result<String, String> {
         .ok_or_else(|| format!("Could not read the file {}.", file.name()))
 }
 
+/// The log text and regex of the import panel, kept while the learner does something else: the
+/// page provides them above the panel, so that closing it loses neither.
+#[derive(Clone, Copy)]
+pub struct LogDraft {
+    pub text: RwSignal<String>,
+    pub regex: RwSignal<String>,
+}
+
+impl LogDraft {
+    /// Empty ones, in context for every view below.
+    pub fn provide() -> LogDraft {
+        let draft = LogDraft {
+            text: RwSignal::new(String::new()),
+            regex: RwSignal::new(String::new()),
+        };
+        provide_context(draft);
+        draft
+    }
+
+    /// The ones in context (or new ones, for a panel shown on its own).
+    pub fn get() -> LogDraft {
+        use_context().unwrap_or_else(LogDraft::provide)
+    }
+}
+
 /// Paste, pick or drop a log; export the run on screen.
 #[component]
 pub fn ImportPanel() -> impl IntoView {
     let store = Store::get();
-    let text = store.log_text;
+    let LogDraft { text, regex } = LogDraft::get();
     let name = RwSignal::new("pasted log".to_string());
-    let regex = store.log_regex;
     let summary = RwSignal::new(None::<String>);
     let problems = RwSignal::new(Vec::<Problem>::new());
     let dragging = RwSignal::new(false);

@@ -95,6 +95,7 @@ mod sim;
 pub mod svg;
 pub mod tour;
 pub mod trace;
+pub mod trace_prefix;
 
 pub use process::{seeded_rng, Context, Effect, Payload, Process, ProcessId, Rng, Time};
 pub use protocol::{
