@@ -86,6 +86,7 @@
 pub mod exercise;
 pub mod import;
 pub mod layout;
+mod node;
 mod process;
 pub mod protocol;
 pub mod protocols;
@@ -93,13 +94,18 @@ pub mod scenario;
 pub mod search;
 mod sim;
 pub mod svg;
+#[doc(hidden)]
+pub mod testing;
 pub mod tour;
 pub mod trace;
 
-pub use process::{seeded_rng, Context, Effect, Payload, Process, ProcessId, Rng, Time};
+pub use node::{node, Node};
+pub use process::{
+    seeded_rng, summary_of, AnyPayload, Content, Context, Effect, Field, Payload, Process,
+    ProcessId, Rng, Time,
+};
 pub use protocol::{
-    Engine, Property, PropertyKind, PropertyReport, Protocol, ProtocolInfo, Run, VariantInfo,
-    Verdict,
+    Property, PropertyKind, PropertyReport, Protocol, ProtocolInfo, Run, VariantInfo, Verdict,
 };
 pub use scenario::{
     Action, Fault, Intervention, Latency, Limits, LinkModel, NetworkModel, ProcessRef, Scenario,
@@ -108,5 +114,5 @@ pub use scenario::{
 pub use sim::{Simulation, DEFAULT_CHECKPOINT_EVERY};
 pub use trace::{
     Event, EventId, EventKind, Fate, Message, MessageId, Output, Relation, Step, TimerEnd,
-    TimerSpan, TimerStop, Trace,
+    TimerSpan, TimerStop, Trace, Typed,
 };
