@@ -3,7 +3,7 @@
 //! The [`Simulation`](crate::Simulation) is compiled once for every protocol. It holds each
 //! process as a `Box<dyn Node>` and each message as a [`Content`] (the typed message behind an
 //! `Arc`). A protocol never implements [`Node`] itself: it writes a [`Process`] with typed
-//! handlers, and [`node`] wraps it in the one generic piece, a thin adapter that downcasts an
+//! handlers, and [`node()`] wraps it in the one generic piece, a thin adapter that downcasts an
 //! incoming message to the protocol's type, calls the typed handler with a typed [`Context`],
 //! and hands the effects it recorded on with their messages erased.
 
@@ -13,7 +13,7 @@ use std::sync::Arc;
 use crate::process::{Content, Context, Effect, Field, Process, ProcessId};
 
 /// A process as the engine sees it: handlers over erased messages, and what checkpoints and
-/// typed access need. Object safe; made by [`node`].
+/// typed access need. Object safe; made by [`node()`].
 pub trait Node {
     /// [`Process::on_start`].
     fn on_start(&mut self, ctx: &mut Context<'_, Content>);

@@ -6,6 +6,13 @@
 //! generator seeded from the scenario, and every collection that is iterated is ordered. A run is
 //! therefore a pure function of (scenario, seed, interventions).
 //!
+//! The engine is written once for every protocol: it runs each process as a `Box<dyn Node>` (a
+//! typed [`Process`] behind [`node()`]'s adapter) and carries each message as a [`Content`], the
+//! typed message behind an `Arc`. The same `Arc` waits in the queue, is copied (cheaply) into
+//! checkpoints, and is kept by the trace as the arrow's [`Message::content`], next to the display
+//! texts it writes from it (the label from [`Payload::label`](crate::Payload::label), the payload
+//! text from `Debug`). Outputs keep their typed fact, events the state's fields.
+//!
 //! Time travel is cheap because of checkpoints: every `K` steps the simulation keeps a copy of its
 //! state (not of the trace, which only grows). Changing an intervention at step `N` restores the
 //! last checkpoint at or before `N`, cuts the trace back to it, and replays from there.
@@ -283,7 +290,7 @@ impl Simulation {
     /// faults, seed, interventions and limits. Nothing runs until [`Simulation::step`] or
     /// [`Simulation::run`].
     ///
-    /// This only wraps each process in a [`Node`] ([`node`](crate::node())) for
+    /// This only wraps each process in a [`Node`] ([`node()`]) for
     /// [`Simulation::from_nodes`].
     pub fn new<P: Process + 'static>(
         scenario: &Scenario,
