@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
 use spacetime_core::lessons::clocks::import::import_govector;
-use spacetime_core::lessons::gossip::gossip::{Gossip, GossipNode, GossipParams};
+use spacetime_core::lessons::gossip::gossip::{Gossip, GossipParams};
 use spacetime_core::{
     Action, Intervention, Limits, NetworkModel, ProcessRef, Protocol, Run, Scenario, Simulation,
 };
@@ -41,7 +41,7 @@ fn gossip(rumours: usize, max_steps: u64) -> Scenario {
     }
 }
 
-fn simulation(scenario: &Scenario) -> Simulation<GossipNode> {
+fn simulation(scenario: &Scenario) -> Simulation {
     Simulation::new(
         scenario,
         Gossip::build(scenario, &scenario.variant).unwrap(),

@@ -23,12 +23,28 @@
 //! with the course's rule: any event that is not a receipt increments the clock; a receipt sets
 //! it to `max(local, carried) + 1`.
 //!
+//! ## Three layers: typed handlers, an erased engine, typed facts
+//!
+//! * **A protocol writes typed handlers.** Its messages are its own type (a [`Payload`]), and its
+//!   handlers take and send that type through a typed [`Context`].
+//! * **The engine runs erased nodes.** The [`Simulation`] is compiled once, for every protocol:
+//!   it holds each process as a `Box<dyn` [`Node`]`>` and each message as a [`Content`] (the typed
+//!   value behind an `Arc`, shared by the queue, the checkpoints and the trace). The only generic
+//!   code per protocol is [`node()`]'s thin adapter, which downcasts a message to the protocol's
+//!   type and calls the typed handler.
+//! * **Properties read typed facts.** Every arrow keeps its display `label` and also the message
+//!   itself ([`Message::content`]); an output keeps its `kind`, its display `value` and, when the
+//!   protocol recorded one, its typed fact ([`Output::fact`]); an event keeps the state summary and
+//!   the state's named [`Field`]s ([`Event::fields`]). Display texts are for people: a property,
+//!   exercise or panel that reads meaning should read the typed facts, which no change of wording
+//!   can break (`testing::scramble_display` proves it in tests).
+//!
 //! ## Writing a protocol
 //!
 //! Here is a process that answers every `Ping` with a `Pong`, driven by hand:
 //!
 //! ```
-//! use spacetime_core::{seeded_rng, Context, Effect, Payload, Process, ProcessId};
+//! use spacetime_core::{seeded_rng, Context, Effect, Field, Payload, Process, ProcessId};
 //!
 //! #[derive(Clone, Debug, PartialEq)]
 //! enum Msg { Ping, Pong }
@@ -48,13 +64,20 @@
 //!         }
 //!     }
 //!     fn on_message(&mut self, ctx: &mut Context<'_, Msg>, from: ProcessId, msg: Msg) {
-//!         if msg == Msg::Ping {
-//!             self.answered += 1;
-//!             ctx.note("Every ping deserves a pong");
-//!             ctx.send(from, Msg::Pong);
+//!         match msg {
+//!             Msg::Ping => {
+//!                 self.answered += 1;
+//!                 ctx.note("Every ping deserves a pong");
+//!                 ctx.send(from, Msg::Pong);
+//!             }
+//!             // A typed output: the trace keeps the `Msg` itself and its label as the text.
+//!             Msg::Pong => ctx.output_fact("heard", msg),
 //!         }
 //!     }
-//!     fn summary(&self) -> String { format!("answered {}", self.answered) }
+//!     // The state as named fields; the summary ("answered: 1") is written from them.
+//!     fn fields(&self) -> Vec<Field> {
+//!         vec![Field::new("answered", self.answered)]
+//!     }
 //! }
 //!
 //! // A unit test drives one process and reads the effects it recorded:
@@ -75,17 +98,29 @@
 //! // P1's two sends have Lamport clocks 1 and 2; a receipt merges: max(local, carried) + 1.
 //! let p2_receipt = trace.lane(1).next().unwrap();
 //! assert_eq!(p2_receipt.lamport, 2);
+//!
+//! // What a property reads: the typed message behind an arrow (not its label), the typed fact
+//! // of an output, a state field (not the summary's text).
+//! let pongs = trace.messages.iter().filter(|m| m.content::<Msg>() == Some(&Msg::Pong));
+//! assert_eq!(pongs.count(), 2);
+//! assert!(trace.outputs.iter().all(|o| o.fact::<Msg>() == Some(&Msg::Pong)));
+//! assert_eq!(p2_receipt.field("answered"), Some("1"));
+//! assert_eq!(&*p2_receipt.state, "answered: 1");
+//! // And the processes themselves, typed again:
+//! assert_eq!(sim.process::<Echo>(2).unwrap().answered, 1);
 //! ```
 //!
 //! To ship it, implement [`Protocol`] (its variants, parameters, properties and prepared
 //! scenarios) in one file under `protocols/` and list it in [`protocols::all`]; the CLI and the app
-//! pick it up from there.
+//! pick it up from there. A property is a function of the [`Trace`]: let it read
+//! [`Message::content`], [`Output::fact`] and [`Event::fields`] rather than parse labels.
 
 #![forbid(unsafe_code)]
 
 pub mod exercise;
 pub mod layout;
 pub mod lessons;
+mod node;
 mod process;
 pub mod protocol;
 pub mod protocols;
@@ -93,14 +128,19 @@ pub mod scenario;
 pub mod search;
 mod sim;
 pub mod svg;
+#[doc(hidden)]
+pub mod testing;
 pub mod tour;
 pub mod trace;
 pub mod trace_prefix;
 
-pub use process::{seeded_rng, Context, Effect, Payload, Process, ProcessId, Rng, Time};
+pub use node::{node, Node};
+pub use process::{
+    seeded_rng, summary_of, AnyPayload, Content, Context, Effect, Field, Payload, Process,
+    ProcessId, Rng, Time,
+};
 pub use protocol::{
-    Engine, Property, PropertyKind, PropertyReport, Protocol, ProtocolInfo, Run, VariantInfo,
-    Verdict,
+    Property, PropertyKind, PropertyReport, Protocol, ProtocolInfo, Run, VariantInfo, Verdict,
 };
 pub use scenario::{
     Action, Fault, Intervention, Latency, Limits, LinkModel, NetworkModel, ProcessRef, Scenario,
@@ -109,5 +149,5 @@ pub use scenario::{
 pub use sim::{Simulation, DEFAULT_CHECKPOINT_EVERY};
 pub use trace::{
     Event, EventId, EventKind, Fate, Message, MessageId, Output, Relation, Step, TimerEnd,
-    TimerSpan, TimerStop, Trace,
+    TimerSpan, TimerStop, Trace, Typed,
 };

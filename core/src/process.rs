@@ -1,11 +1,25 @@
 //! The sans-IO side of the simulator: what a protocol node is, and the context through which it acts.
 //!
-//! A [`Process`] is a plain state machine. The simulation calls one of its handlers for each thing
-//! that happens to it (it starts, a message arrives, a timer fires, it recovers from a crash) and
-//! hands it a [`Context`]. The process never performs I/O: it *records* effects in the context
-//! (send this, set that timer, say this in the narration, output that value) and the simulation
-//! carries them out. Because the simulation owns time, the network and the random number
-//! generator, a run is a pure function of its scenario, seed and interventions.
+//! A [`Process`] is a plain state machine with *typed* handlers: its messages are its own enum
+//! (a [`Payload`]), and so are the facts it outputs. The simulation calls one of its handlers for
+//! each thing that happens to it (it starts, a message arrives, a timer fires, it recovers from a
+//! crash) and hands it a [`Context`]. The process never performs I/O: it *records* effects in the
+//! context (send this, set that timer, say this in the narration, output that value) and the
+//! simulation carries them out. Because the simulation owns time, the network and the random
+//! number generator, a run is a pure function of its scenario, seed and interventions.
+//!
+//! The engine itself is written once for every protocol: it runs each process as an erased
+//! [`Node`](crate::Node) (the one generic piece is a thin adapter that downcasts a message to the
+//! protocol's type and calls the typed handler), and its messages travel as [`Content`]: the
+//! typed value behind an `Arc`, which the trace keeps too. So a property reads what was *meant*,
+//! not what was drawn: a message's [`content`](crate::Message::content), an output's
+//! [`fact`](crate::Output::fact), a state's [`fields`](Process::fields). The display texts
+//! (labels, payload text, output values, summaries) are for people.
+
+use std::any::Any;
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
 
 use rand::Rng as _;
 use rand::SeedableRng as _;
@@ -24,10 +38,68 @@ pub fn seeded_rng(seed: u64) -> Rng {
     Rng::seed_from_u64(seed)
 }
 
-/// A message a protocol sends.
-pub trait Payload: Clone + std::fmt::Debug {
+/// A message a protocol sends, or a fact it outputs ([`Context::output_fact`]).
+///
+/// It is a plain value: the engine keeps it behind an `Arc` (in its queue, its checkpoints and the
+/// trace), hence `Send + Sync + 'static`.
+pub trait Payload: Clone + std::fmt::Debug + Send + Sync + 'static {
     /// The short label drawn on the arrow, as a textbook would write it: `Prepare(5)`, `ACK 101`.
     fn label(&self) -> String;
+}
+
+/// A [`Payload`] of any type: what the engine handles. Every payload is one.
+pub trait AnyPayload: Any + Send + Sync + fmt::Debug {
+    /// [`Payload::label`].
+    fn label(&self) -> String;
+    /// The value, to downcast to its type.
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<T: Payload> AnyPayload for T {
+    fn label(&self) -> String {
+        Payload::label(self)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// A typed value with its type erased, shared: a message in flight (the queue, the checkpoints
+/// and the trace hold the same one), or an output's fact.
+pub type Content = Arc<dyn AnyPayload>;
+
+/// One named part of a process's state, as the inspector and the state tables show it:
+/// `promised: 2.P2`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Field {
+    /// The field's name, an identifier of the protocol's (`role`, `promised`).
+    pub name: Cow<'static, str>,
+    /// The value as a person reads it.
+    pub value: String,
+}
+
+impl Field {
+    /// The field `name` with the value `value`.
+    pub fn new(name: impl Into<Cow<'static, str>>, value: impl fmt::Display) -> Field {
+        Field {
+            name: name.into(),
+            value: value.to_string(),
+        }
+    }
+}
+
+/// `name: value` parts joined by " · ": the summary a process that lists [`Process::fields`] gets.
+pub fn summary_of(fields: &[Field]) -> String {
+    let mut out = String::new();
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push_str(" · ");
+        }
+        out.push_str(&f.name);
+        out.push_str(": ");
+        out.push_str(&f.value);
+    }
+    out
 }
 
 /// A protocol node, written as a state machine that records its effects.
@@ -63,7 +135,17 @@ pub trait Process: Clone {
     fn on_recover(&mut self, _ctx: &mut Context<'_, Self::Message>) {}
 
     /// A short human-readable summary of the state, shown in the inspector: `promised 5, accepted none`.
-    fn summary(&self) -> String;
+    ///
+    /// By default it is written from [`Process::fields`]: `role: acceptor · promised: 5`.
+    fn summary(&self) -> String {
+        summary_of(&self.fields())
+    }
+
+    /// The state as named fields, for properties, panels and state tables to read without
+    /// parsing the summary. The engine records them with each event. None by default.
+    fn fields(&self) -> Vec<Field> {
+        Vec::new()
+    }
 }
 
 /// One thing a process asked for, in the order it asked.
@@ -89,17 +171,43 @@ pub enum Effect<M> {
     Local { label: String },
     /// A sentence for the narration line explaining why the process did what it did.
     Note(String),
-    /// A value the protocol delivers or decides (`deliver`, `decide`, `output` ...).
+    /// A value the protocol delivers or decides (`deliver`, `decide`, `output` ...): `kind` is the
+    /// protocol's identifier, `value` the display text. A typed fact recorded with
+    /// [`Context::output_fact`] rides alongside: [`Context::fact`].
     Output { kind: String, value: String },
+}
+
+impl<M> Effect<M> {
+    /// The same effect with its message (if it sends one) turned into another type.
+    pub fn map<N>(self, f: impl FnOnce(M) -> N) -> Effect<N> {
+        match self {
+            Effect::Send {
+                to,
+                message,
+                latency,
+            } => Effect::Send {
+                to,
+                message: f(message),
+                latency,
+            },
+            Effect::SetTimer { name, after, shown } => Effect::SetTimer { name, after, shown },
+            Effect::CancelTimer { name } => Effect::CancelTimer { name },
+            Effect::Local { label } => Effect::Local { label },
+            Effect::Note(text) => Effect::Note(text),
+            Effect::Output { kind, value } => Effect::Output { kind, value },
+        }
+    }
 }
 
 /// What a handler sees of the world, and where it records its effects.
 pub struct Context<'a, M> {
-    me: ProcessId,
-    process_count: usize,
-    now: Time,
-    rng: &'a mut Rng,
-    effects: Vec<Effect<M>>,
+    pub(crate) me: ProcessId,
+    pub(crate) process_count: usize,
+    pub(crate) now: Time,
+    pub(crate) rng: &'a mut Rng,
+    pub(crate) effects: Vec<Effect<M>>,
+    /// The typed facts of [`Effect::Output`]s, by the index of their effect.
+    pub(crate) facts: Vec<(usize, Content)>,
 }
 
 impl<'a, M> Context<'a, M> {
@@ -123,6 +231,7 @@ impl<'a, M> Context<'a, M> {
             now,
             rng,
             effects,
+            facts: Vec::new(),
         }
     }
 
@@ -215,12 +324,32 @@ impl<'a, M> Context<'a, M> {
         self.effects.push(Effect::Note(text.into()));
     }
 
-    /// Report a value the protocol delivers or decides; properties read these from the trace.
+    /// Report a value the protocol delivers or decides, as text; properties read these from the
+    /// trace. `kind` is the protocol's identifier for it (`deliver`, `decide`).
     pub fn output(&mut self, kind: impl Into<String>, value: impl Into<String>) {
         self.effects.push(Effect::Output {
             kind: kind.into(),
             value: value.into(),
         });
+    }
+
+    /// Report a typed fact the protocol delivers or decides: the trace keeps `fact` itself
+    /// ([`Output::fact`](crate::Output::fact)) and its [`Payload::label`] as the display value.
+    pub fn output_fact<T: Payload>(&mut self, kind: impl Into<String>, fact: T) {
+        let value = fact.label();
+        self.facts.push((self.effects.len(), Arc::new(fact)));
+        self.effects.push(Effect::Output {
+            kind: kind.into(),
+            value,
+        });
+    }
+
+    /// The typed fact recorded with the output that is effect `index`, if it has one.
+    pub fn fact<T: Payload>(&self, index: usize) -> Option<&T> {
+        self.facts
+            .iter()
+            .find(|(i, _)| *i == index)
+            .and_then(|(_, f)| f.as_any().downcast_ref())
     }
 
     /// A number drawn uniformly from `0..bound` with the run's seeded generator (0 if `bound` is 0).

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::process::Process;
+use crate::process::{Field, Process, ProcessId};
 use crate::scenario::{Intervention, Scenario, ScenarioError};
 use crate::sim::Simulation;
 use crate::trace::{EventId, Trace};
@@ -130,46 +130,6 @@ pub trait Protocol {
     fn examples() -> Vec<Scenario>;
 }
 
-/// What [`Run`] needs of a simulation, whatever its protocol.
-pub trait Engine {
-    fn step(&mut self) -> bool;
-    fn run_to_step(&mut self, steps: u64);
-    fn run(&mut self);
-    fn trace(&self) -> &Trace;
-    fn set_interventions(&mut self, interventions: &[Intervention]) -> Result<(), ScenarioError>;
-    fn steps_taken(&self) -> u64;
-    fn is_finished(&self) -> bool;
-    /// Every process's state summary as it is now.
-    fn summaries(&self) -> Vec<String>;
-}
-
-impl<P: Process> Engine for Simulation<P> {
-    fn step(&mut self) -> bool {
-        Simulation::step(self)
-    }
-    fn run_to_step(&mut self, steps: u64) {
-        Simulation::run_to_step(self, steps)
-    }
-    fn run(&mut self) {
-        Simulation::run(self);
-    }
-    fn trace(&self) -> &Trace {
-        Simulation::trace(self)
-    }
-    fn set_interventions(&mut self, interventions: &[Intervention]) -> Result<(), ScenarioError> {
-        Simulation::set_interventions(self, interventions)
-    }
-    fn steps_taken(&self) -> u64 {
-        Simulation::steps_taken(self)
-    }
-    fn is_finished(&self) -> bool {
-        Simulation::is_finished(self)
-    }
-    fn summaries(&self) -> Vec<String> {
-        self.processes().iter().map(Process::summary).collect()
-    }
-}
-
 /// A protocol as an entry in the registry.
 #[derive(Clone, Copy)]
 pub struct ProtocolInfo {
@@ -177,7 +137,7 @@ pub struct ProtocolInfo {
     pub description: &'static str,
     pub variants: &'static [VariantInfo],
     #[allow(clippy::type_complexity)]
-    build: fn(&Scenario, &str) -> Result<(Box<dyn Engine>, Vec<Property>), ScenarioError>,
+    build: fn(&Scenario, &str) -> Result<(Simulation, Vec<Property>), ScenarioError>,
     properties: fn(&Scenario, &str) -> Result<Vec<Property>, ScenarioError>,
     pub examples: fn() -> Vec<Scenario>,
 }
@@ -188,11 +148,11 @@ impl ProtocolInfo {
         fn build<P: Protocol>(
             scenario: &Scenario,
             variant: &str,
-        ) -> Result<(Box<dyn Engine>, Vec<Property>), ScenarioError> {
+        ) -> Result<(Simulation, Vec<Property>), ScenarioError> {
             let nodes = P::build(scenario, variant)?;
             let properties = P::properties(scenario, variant)?;
             let sim = Simulation::new(scenario, nodes)?;
-            Ok((Box::new(sim), properties))
+            Ok((sim, properties))
         }
         ProtocolInfo {
             name: P::NAME,
@@ -232,7 +192,7 @@ pub struct Run {
     scenario: Scenario,
     protocol: ProtocolInfo,
     variant: &'static VariantInfo,
-    engine: Box<dyn Engine>,
+    engine: Simulation,
     properties: Vec<Property>,
 }
 
@@ -295,8 +255,7 @@ impl Run {
 
     /// Run until finished.
     pub fn run(&mut self) -> &Trace {
-        self.engine.run();
-        self.engine.trace()
+        self.engine.run()
     }
 
     pub fn steps_taken(&self) -> u64 {
@@ -310,6 +269,21 @@ impl Run {
     /// Every process's state summary as it is now.
     pub fn summaries(&self) -> Vec<String> {
         self.engine.summaries()
+    }
+
+    /// Every process's state fields as they are now ([`Process::fields`]).
+    pub fn fields(&self) -> Vec<Vec<Field>> {
+        self.engine.fields()
+    }
+
+    /// Process `i` as it is now, if it is a `P`.
+    pub fn process<P: 'static>(&self, i: ProcessId) -> Option<&P> {
+        self.engine.process(i)
+    }
+
+    /// The simulation itself.
+    pub fn simulation(&self) -> &Simulation {
+        &self.engine
     }
 
     /// Replace the learner's interventions: the run rewinds to the first change and replays to

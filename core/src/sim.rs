@@ -6,6 +6,13 @@
 //! generator seeded from the scenario, and every collection that is iterated is ordered. A run is
 //! therefore a pure function of (scenario, seed, interventions).
 //!
+//! The engine is written once for every protocol: it runs each process as a `Box<dyn Node>` (a
+//! typed [`Process`] behind [`node()`]'s adapter) and carries each message as a [`Content`], the
+//! typed message behind an `Arc`. The same `Arc` waits in the queue, is copied (cheaply) into
+//! checkpoints, and is kept by the trace as the arrow's [`Message::content`], next to the display
+//! texts it writes from it (the label from [`Payload::label`](crate::Payload::label), the payload
+//! text from `Debug`). Outputs keep their typed fact, events the state's fields.
+//!
 //! Time travel is cheap because of checkpoints: every `K` steps the simulation keeps a copy of its
 //! state (not of the trace, which only grows). Changing an intervention at step `N` restores the
 //! last checkpoint at or before `N`, cuts the trace back to it, and replays from there.
@@ -18,11 +25,13 @@ use std::sync::Arc;
 
 use rand::Rng as _;
 
-use crate::process::{seeded_rng, Context, Effect, Payload as _, Process, ProcessId, Rng, Time};
+use crate::node::{node, Node};
+use crate::process::{seeded_rng, Content, Context, Effect, Field, Process, ProcessId, Rng, Time};
 use crate::scenario::{Intervention, Latency, Limits, ResolvedAction, Scenario, ScenarioError};
+use crate::testing::{scramble, scrambling};
 use crate::trace::{
     Event, EventId, EventKind, Fate, LinkChange, Message, MessageId, Output, Said, Step, TimerEnd,
-    TimerSpan, TimerStop, Trace,
+    TimerSpan, TimerStop, Trace, Typed,
 };
 
 /// How many steps lie between two checkpoints, unless a simulation is told otherwise.
@@ -73,9 +82,10 @@ impl Network {
 
 /// Something waiting in the event queue.
 #[derive(Clone, Debug)]
-enum Pending<M> {
+enum Pending {
     Start(ProcessId),
-    Deliver(MessageId, M),
+    /// The message, as the trace keeps it too.
+    Deliver(MessageId, Content),
     /// The network loses the message here (part way along its arrow).
     Lose(MessageId),
     Timer {
@@ -121,33 +131,33 @@ impl Hasher for TextHasher {
 /// An item in the event queue, at its place: `(time, sequence number)`. The queue is a heap that
 /// gives the earliest place first.
 #[derive(Clone, Debug)]
-struct Queued<M> {
+struct Queued {
     at: Time,
     seq: u64,
-    item: Pending<M>,
+    item: Pending,
 }
 
-impl<M> Queued<M> {
+impl Queued {
     fn key(&self) -> (Time, u64) {
         (self.at, self.seq)
     }
 }
 
-impl<M> PartialEq for Queued<M> {
+impl PartialEq for Queued {
     fn eq(&self, other: &Self) -> bool {
         self.key() == other.key()
     }
 }
 
-impl<M> Eq for Queued<M> {}
+impl Eq for Queued {}
 
-impl<M> PartialOrd for Queued<M> {
+impl PartialOrd for Queued {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl<M> Ord for Queued<M> {
+impl Ord for Queued {
     /// Reversed, so that the max-heap's top is the earliest item.
     fn cmp(&self, other: &Self) -> Ordering {
         other.key().cmp(&self.key())
@@ -156,11 +166,11 @@ impl<M> Ord for Queued<M> {
 
 /// Everything that changes as the run goes, apart from the trace. Cloned into checkpoints.
 #[derive(Clone)]
-struct State<P: Process> {
-    processes: Vec<P>,
+struct State {
+    processes: Vec<Box<dyn Node>>,
     up: Vec<bool>,
     /// What is still to happen. A message is in flight exactly while it has an item here.
-    queue: BinaryHeap<Queued<P::Message>>,
+    queue: BinaryHeap<Queued>,
     seq: u64,
     now: Time,
     step: u64,
@@ -179,8 +189,8 @@ struct State<P: Process> {
     interventions_applied: usize,
 }
 
-impl<P: Process> State<P> {
-    fn push(&mut self, at: Time, item: Pending<P::Message>) -> (Time, u64) {
+impl State {
+    fn push(&mut self, at: Time, item: Pending) -> (Time, u64) {
         let key = (at, self.seq);
         self.seq += 1;
         self.queue.push(Queued {
@@ -205,12 +215,12 @@ impl<P: Process> State<P> {
     }
 
     /// The item at `key`.
-    fn get(&self, key: (Time, u64)) -> Option<&Pending<P::Message>> {
+    fn get(&self, key: (Time, u64)) -> Option<&Pending> {
         self.queue.iter().find(|q| q.key() == key).map(|q| &q.item)
     }
 
     /// Take the item at `key` out of the queue (rare: only interventions do it).
-    fn remove(&mut self, key: (Time, u64)) -> Option<Pending<P::Message>> {
+    fn remove(&mut self, key: (Time, u64)) -> Option<Pending> {
         let mut items = std::mem::take(&mut self.queue).into_vec();
         let taken = items
             .iter()
@@ -221,8 +231,8 @@ impl<P: Process> State<P> {
     }
 }
 
-struct Checkpoint<P: Process> {
-    state: State<P>,
+struct Checkpoint {
+    state: State,
     events: usize,
     messages: usize,
     outputs: usize,
@@ -240,33 +250,60 @@ struct Planned {
     source: Intervention,
 }
 
-/// A run of one protocol. See the [crate docs](crate) for a walk through.
-pub struct Simulation<P: Process> {
+/// A process's state as its events record it: the summary and the fields, each shared by the
+/// events that have the same.
+#[derive(Clone)]
+struct Snapshot {
+    summary: Arc<str>,
+    fields: Arc<[Field]>,
+}
+
+/// A run of one protocol: any protocol, since the engine is compiled once and runs its processes
+/// as erased [`Node`]s. See the [crate docs](crate) for a walk through.
+pub struct Simulation {
     names: Vec<String>,
     network: Network,
     limits: Limits,
     interventions: Vec<Planned>,
-    state: State<P>,
+    state: State,
     trace: Trace,
-    checkpoints: Vec<Checkpoint<P>>,
+    checkpoints: Vec<Checkpoint>,
     checkpoint_every: u64,
-    effects: Vec<Effect<P::Message>>,
+    effects: Vec<Effect<Content>>,
+    /// The typed facts of the step's outputs, by effect index.
+    facts: Vec<(usize, Content)>,
     /// The sentences of the step under way.
     narration: Vec<Said>,
     /// Every distinct label, payload and note so far: the trace shares one copy of each.
     texts: HashSet<Arc<str>, BuildHasherDefault<TextHasher>>,
     scratch: String,
-    /// Each process's latest state summary, shared by the events it describes.
-    summaries: Vec<Arc<str>>,
-    /// The summary an event has until its step ends.
-    no_state: Arc<str>,
+    /// Each process's latest state, shared by the events it describes.
+    states: Vec<Snapshot>,
+    /// The state an event has until its step ends.
+    no_state: Snapshot,
+    /// Whether display texts are scrambled ([`crate::testing::scramble_display`]).
+    scramble: bool,
 }
 
-impl<P: Process> Simulation<P> {
+impl Simulation {
     /// Set up a run of `processes` (one per name in the scenario) under the scenario's network,
     /// faults, seed, interventions and limits. Nothing runs until [`Simulation::step`] or
     /// [`Simulation::run`].
-    pub fn new(scenario: &Scenario, processes: Vec<P>) -> Result<Self, ScenarioError> {
+    ///
+    /// This only wraps each process in a [`Node`] ([`node()`]) for
+    /// [`Simulation::from_nodes`].
+    pub fn new<P: Process + 'static>(
+        scenario: &Scenario,
+        processes: Vec<P>,
+    ) -> Result<Self, ScenarioError> {
+        Self::from_nodes(scenario, processes.into_iter().map(node).collect())
+    }
+
+    /// Set up a run of `processes`, already erased: see [`Simulation::new`].
+    pub fn from_nodes(
+        scenario: &Scenario,
+        processes: Vec<Box<dyn Node>>,
+    ) -> Result<Self, ScenarioError> {
         scenario.validate()?;
         let n = scenario.processes.len();
         if processes.len() != n {
@@ -315,13 +352,18 @@ impl<P: Process> Simulation<P> {
             checkpoints: Vec::new(),
             checkpoint_every: DEFAULT_CHECKPOINT_EVERY,
             effects: Vec::new(),
+            facts: Vec::new(),
             narration: Vec::new(),
             texts: HashSet::default(),
             scratch: String::new(),
-            summaries: Vec::new(),
-            no_state: Arc::from(""),
+            states: Vec::new(),
+            no_state: Snapshot {
+                summary: Arc::from(""),
+                fields: Arc::from(Vec::new()),
+            },
+            scramble: scrambling(),
         };
-        sim.summaries = vec![sim.no_state.clone(); n];
+        sim.states = vec![sim.no_state.clone(); n];
         sim.interventions = sim.plan(&scenario.interventions)?;
         Ok(sim)
     }
@@ -343,9 +385,29 @@ impl<P: Process> Simulation<P> {
         self.trace
     }
 
-    /// The processes as they are now.
-    pub fn processes(&self) -> &[P] {
-        &self.state.processes
+    /// How many processes the run has.
+    pub fn process_count(&self) -> usize {
+        self.state.processes.len()
+    }
+
+    /// Process `i` as it is now, if there is one and it is a `P`: `sim.process::<PaxosNode>(0)`.
+    pub fn process<P: 'static>(&self, i: ProcessId) -> Option<&P> {
+        self.state.processes.get(i)?.as_any().downcast_ref()
+    }
+
+    /// Process `i` as it is now, with its type erased.
+    pub fn node(&self, i: ProcessId) -> Option<&dyn Node> {
+        self.state.processes.get(i).map(|n| &**n)
+    }
+
+    /// Every process's state summary as it is now (not scrambled).
+    pub fn summaries(&self) -> Vec<String> {
+        self.state.processes.iter().map(|n| n.summary()).collect()
+    }
+
+    /// Every process's state fields as they are now (not scrambled).
+    pub fn fields(&self) -> Vec<Vec<Field>> {
+        self.state.processes.iter().map(|n| n.fields()).collect()
     }
 
     /// The virtual time of the last step.
@@ -579,7 +641,7 @@ impl<P: Process> Simulation<P> {
 
     /// Carry out a queue item. `None` if it turned out to do nothing worth a step (a stale
     /// timer, a silent start); otherwise the process that acted, if any.
-    fn handle(&mut self, item: Pending<P::Message>) -> Option<Option<ProcessId>> {
+    fn handle(&mut self, item: Pending) -> Option<Option<ProcessId>> {
         match item {
             Pending::Start(p) => {
                 if !self.state.up[p] {
@@ -619,7 +681,7 @@ impl<P: Process> Simulation<P> {
                 let event = self.record_event(to, EventKind::Receive, label, Some(id), state);
                 self.settle(id, Fate::Delivered, Some(event));
                 self.invoke(to, Some(event), Some(id), |process, ctx| {
-                    process.on_message(ctx, from, payload)
+                    process.on_message(ctx, from, &payload)
                 });
                 Some(Some(to))
             }
@@ -644,7 +706,7 @@ impl<P: Process> Simulation<P> {
                 if self.trace.events.len() == events {
                     self.tick(process);
                     // The summary the handler's step just took.
-                    let state = self.summaries[process].clone();
+                    let state = self.states[process].clone();
                     let name = self.text(&name);
                     self.record_event(process, EventKind::Timer, name.clone(), None, state);
                     let process = process as u32;
@@ -677,7 +739,7 @@ impl<P: Process> Simulation<P> {
                 }
                 self.state.processes[p].on_crash();
                 self.tick(p);
-                let state = self.summary(p);
+                let state = self.snapshot(p);
                 let label = self.text("crash");
                 self.record_event(p, EventKind::Crash, label, None, state);
                 Said::Crash {
@@ -764,7 +826,7 @@ impl<P: Process> Simulation<P> {
                     let (from, to, sent) = (original.from, original.to, original.send_event);
                     let (label, text) = (original.label.clone(), original.payload.clone());
                     let latency = self.sample_latency(from, to);
-                    let copy = self.new_message(from, to, sent, label, text, Some(id));
+                    let copy = self.new_message(from, to, sent, label, text, &payload, Some(id));
                     self.schedule_delivery(copy, payload, self.state.now.saturating_add(latency));
                     self.narration.push(Said::Duplicate(id as u32));
                     true
@@ -811,14 +873,34 @@ impl<P: Process> Simulation<P> {
         self.state.vector[p * self.names.len() + p] += 1;
     }
 
-    /// `p`'s state summary now, shared with the events before it when it has not changed.
-    fn summary(&mut self, p: ProcessId) -> Arc<str> {
-        let text = self.state.processes[p].summary();
-        let latest = &mut self.summaries[p];
-        if **latest != *text {
-            *latest = Arc::from(text);
+    /// `p`'s state now, shared with the events before it when it has not changed.
+    fn snapshot(&mut self, p: ProcessId) -> Snapshot {
+        let node = &self.state.processes[p];
+        let mut text = node.summary();
+        let mut fields = node.fields();
+        if self.scramble {
+            text = scramble(&text);
+            for f in &mut fields {
+                f.value = scramble(&f.value);
+            }
+        }
+        let latest = &mut self.states[p];
+        if *latest.summary != *text {
+            latest.summary = Arc::from(text);
+        }
+        if *latest.fields != *fields {
+            latest.fields = Arc::from(fields);
         }
         latest.clone()
+    }
+
+    /// A display text of the protocol's, scrambled if the run scrambles them.
+    fn shown(&self, text: String) -> String {
+        if self.scramble {
+            scramble(&text)
+        } else {
+            text
+        }
     }
 
     /// The shared copy of `text`.
@@ -832,11 +914,14 @@ impl<P: Process> Simulation<P> {
     }
 
     /// The payload in full, for the inspector: its `Debug` form.
-    fn payload(&mut self, message: &P::Message) -> Arc<str> {
+    fn payload(&mut self, message: &Content) -> Arc<str> {
         let mut text = std::mem::take(&mut self.scratch);
         text.clear();
         // Writing to a String cannot fail.
         let _ = write!(text, "{message:?}");
+        if self.scramble {
+            text = scramble(&text);
+        }
         let shared = self.text(&text);
         self.scratch = text;
         shared
@@ -848,7 +933,7 @@ impl<P: Process> Simulation<P> {
         kind: EventKind,
         label: Arc<str>,
         message: Option<MessageId>,
-        state: Arc<str>,
+        state: Snapshot,
     ) -> EventId {
         let id = self.trace.events.len();
         let index = self.state.lane_len[process];
@@ -864,7 +949,8 @@ impl<P: Process> Simulation<P> {
             lamport: self.state.lamport[process],
             message,
             label,
-            state,
+            state: state.summary,
+            fields: state.fields,
         };
         self.trace
             .push_event(event, &self.state.vector[process * n..(process + 1) * n]);
@@ -888,6 +974,7 @@ impl<P: Process> Simulation<P> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn new_message(
         &mut self,
         from: ProcessId,
@@ -895,6 +982,7 @@ impl<P: Process> Simulation<P> {
         send_event: EventId,
         label: String,
         payload: Arc<str>,
+        content: &Content,
         duplicate_of: Option<MessageId>,
     ) -> MessageId {
         let id = self.trace.messages.len();
@@ -913,11 +1001,12 @@ impl<P: Process> Simulation<P> {
             settled_step: None,
             settled_at: None,
             duplicate_of,
+            content: Typed::new(content.clone()),
         });
         id
     }
 
-    fn schedule_delivery(&mut self, id: MessageId, payload: P::Message, mut at: Time) {
+    fn schedule_delivery(&mut self, id: MessageId, payload: Content, mut at: Time) {
         let m = &self.trace.messages[id];
         let link = (m.from, m.to);
         if self.network.fifo {
@@ -937,25 +1026,34 @@ impl<P: Process> Simulation<P> {
         p: ProcessId,
         trigger: Option<EventId>,
         receipt: Option<MessageId>,
-        handler: impl FnOnce(&mut P, &mut Context<'_, P::Message>),
+        handler: impl FnOnce(&mut dyn Node, &mut Context<'_, Content>),
     ) {
         let n = self.names.len();
         let buffer = std::mem::take(&mut self.effects);
         let mut ctx = Context::with_buffer(p, n, self.state.now, &mut self.state.rng, buffer);
-        handler(&mut self.state.processes[p], &mut ctx);
-        let mut effects = ctx.into_effects();
+        ctx.facts = std::mem::take(&mut self.facts);
+        handler(&mut *self.state.processes[p], &mut ctx);
+        let Context {
+            mut effects,
+            mut facts,
+            ..
+        } = ctx;
         // Effects do not change the process: its state after the step is its state now.
-        let state = self.summary(p);
+        let state = self.snapshot(p);
         if let Some(trigger) = trigger {
-            self.trace.events[trigger].state = state.clone();
+            let event = &mut self.trace.events[trigger];
+            event.state = state.summary.clone();
+            event.fields = state.fields.clone();
         }
+        // The facts, in effect order, each taken when its output comes.
+        let mut facts_left = facts.drain(..).peekable();
         let first_event = self.trace.events.len();
         let mut last_event = trigger;
         // An event made only to carry an output is not something the process "does".
         let mut output_event = false;
         // The notes follow the sentence that says what the process did.
         let sentence_at = self.narration.len();
-        for effect in effects.drain(..) {
+        for (index, effect) in effects.drain(..).enumerate() {
             match effect {
                 Effect::Send {
                     to,
@@ -970,7 +1068,7 @@ impl<P: Process> Simulation<P> {
                         continue;
                     }
                     self.tick(p);
-                    let label = message.label();
+                    let label = self.shown(message.label());
                     let id = self.trace.messages.len();
                     let shared = self.text(&label);
                     let event =
@@ -1014,6 +1112,7 @@ impl<P: Process> Simulation<P> {
                 }
                 Effect::Local { label } => {
                     self.tick(p);
+                    let label = self.shown(label);
                     let label = self.text(&label);
                     let event = self.record_event(p, EventKind::Local, label, None, state.clone());
                     last_event = Some(event);
@@ -1023,6 +1122,11 @@ impl<P: Process> Simulation<P> {
                     self.narration.push(Said::Note(text));
                 }
                 Effect::Output { kind, value } => {
+                    let value = self.shown(value);
+                    let fact = match facts_left.next_if(|(i, _)| *i == index) {
+                        Some((_, fact)) => Typed::new(fact),
+                        None => Typed::default(),
+                    };
                     let event = match last_event {
                         Some(e) => e,
                         None => {
@@ -1040,11 +1144,14 @@ impl<P: Process> Simulation<P> {
                         event,
                         kind,
                         value,
+                        fact,
                     });
                 }
             }
         }
+        drop(facts_left);
         self.effects = effects;
+        self.facts = facts;
         // What the process did, for the narration: "does a", "sends m1 to P2, P3".
         let end = self.trace.events.len();
         if receipt.is_some() || end > first_event + usize::from(output_event) {
@@ -1065,11 +1172,11 @@ impl<P: Process> Simulation<P> {
         to: ProcessId,
         send_event: EventId,
         label: String,
-        message: P::Message,
+        message: Content,
         fixed_latency: Option<Time>,
     ) {
         let payload = self.payload(&message);
-        let id = self.new_message(from, to, send_event, label, payload.clone(), None);
+        let id = self.new_message(from, to, send_event, label, payload.clone(), &message, None);
         let (_, loss) = self.network.link(from, to);
         let latency = match fixed_latency {
             Some(l) => l,
@@ -1090,7 +1197,7 @@ impl<P: Process> Simulation<P> {
             && self.state.rng.random_bool(self.network.duplicate);
         if duplicate {
             let label = self.trace.messages[id].label.clone();
-            let copy = self.new_message(from, to, send_event, label, payload, Some(id));
+            let copy = self.new_message(from, to, send_event, label, payload, &message, Some(id));
             let later = self.sample_latency(from, to);
             self.schedule_delivery(id, message.clone(), self.state.now.saturating_add(latency));
             self.schedule_delivery(copy, message, self.state.now.saturating_add(later));

@@ -16,7 +16,54 @@ use serde::de::Error as _;
 use serde::ser::SerializeStruct as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::process::{ProcessId, Time};
+use crate::process::{Content, Field, ProcessId, Time};
+
+/// A typed value the engine keeps in the trace next to its display text: a message's contents
+/// ([`Message::content`]) or an output's fact ([`Output::fact`]). Empty in a trace read from JSON
+/// (an imported log has texts only).
+///
+/// It is not part of the JSON, so it does not count in comparisons: any two are equal.
+#[derive(Clone, Default)]
+pub struct Typed(Option<Content>);
+
+impl Typed {
+    /// The value `content`.
+    pub fn new(content: Content) -> Typed {
+        Typed(Some(content))
+    }
+
+    /// The value, if there is one and it is a `T`.
+    pub fn get<T: 'static>(&self) -> Option<&T> {
+        self.0.as_ref()?.as_any().downcast_ref()
+    }
+
+    /// The value with its type erased, if there is one.
+    pub fn content(&self) -> Option<&Content> {
+        self.0.as_ref()
+    }
+
+    pub fn is_some(&self) -> bool {
+        self.0.is_some()
+    }
+}
+
+impl std::fmt::Debug for Typed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Some(c) => write!(f, "Typed({c:?})"),
+            None => f.write_str("Typed(-)"),
+        }
+    }
+}
+
+/// Not part of the JSON: see [`Typed`].
+impl PartialEq for Typed {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Typed {}
 
 /// Index of an event in [`Trace::events`].
 pub type EventId = usize;
@@ -79,6 +126,21 @@ pub struct Event {
     /// The process's state after the step that made this event, as a short summary (shared by
     /// the events of one step).
     pub state: Arc<str>,
+    /// The same state as named fields, if the protocol lists them ([`Process::fields`]); shared
+    /// while they do not change. Read these rather than parse [`Event::state`].
+    ///
+    /// [`Process::fields`]: crate::Process::fields
+    pub fields: Arc<[Field]>,
+}
+
+impl Event {
+    /// The value of the state field `name` after this event's step, if the protocol lists it.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| f.value.as_str())
+    }
 }
 
 /// What became of a message.
@@ -129,6 +191,18 @@ pub struct Message {
     pub settled_at: Option<Time>,
     /// Set on a copy the network or the learner made of another message.
     pub duplicate_of: Option<MessageId>,
+    /// The message itself, as the protocol sent it (the same value the receiver's handler
+    /// gets): read it with [`Message::content`]. Not in the JSON.
+    #[serde(skip)]
+    pub content: Typed,
+}
+
+impl Message {
+    /// The message as the protocol sent it, if it is a `T` (and the trace was simulated, not
+    /// read from JSON): `m.content::<PaxosMessage>()`.
+    pub fn content<T: 'static>(&self) -> Option<&T> {
+        self.content.get()
+    }
 }
 
 /// A value a protocol delivered or decided.
@@ -136,8 +210,22 @@ pub struct Message {
 pub struct Output {
     pub process: ProcessId,
     pub event: EventId,
+    /// The protocol's identifier for what this is: `deliver`, `decide`.
     pub kind: String,
+    /// The value as a person reads it.
     pub value: String,
+    /// The value as the protocol recorded it with
+    /// [`Context::output_fact`](crate::Context::output_fact): read it with [`Output::fact`].
+    /// Not in the JSON.
+    #[serde(skip)]
+    pub fact: Typed,
+}
+
+impl Output {
+    /// The typed fact, if the protocol recorded one of type `T`.
+    pub fn fact<T: 'static>(&self) -> Option<&T> {
+        self.fact.get()
+    }
 }
 
 /// One step of the simulation: a process took one atomic step (received a message, or a timer
@@ -322,6 +410,11 @@ pub fn vector_le(a: &[u32], b: &[u32]) -> bool {
 }
 
 impl Trace {
+    /// The contents of message `id`, if it has them and they are a `T`.
+    pub fn content_of<T: 'static>(&self, id: MessageId) -> Option<&T> {
+        self.messages.get(id)?.content()
+    }
+
     /// The vector clock of event `e`: one entry per process, in process order.
     ///
     /// # Panics
@@ -774,6 +867,8 @@ struct EventOut<'a> {
     message: Option<MessageId>,
     label: &'a str,
     state: &'a str,
+    #[serde(skip_serializing_if = "<[Field]>::is_empty")]
+    fields: &'a [Field],
 }
 
 #[derive(Deserialize)]
@@ -790,6 +885,8 @@ struct EventIn {
     message: Option<MessageId>,
     label: String,
     state: String,
+    #[serde(default)]
+    fields: Vec<Field>,
 }
 
 /// A step as JSON has it, with its narration written out.
@@ -828,6 +925,7 @@ impl Serialize for Trace {
                     message: e.message,
                     label: &e.label,
                     state: &e.state,
+                    fields: &e.fields,
                 }))
             }
         }
@@ -904,6 +1002,7 @@ impl<'de> Deserialize<'de> for Trace {
             ..Trace::default()
         };
         trace.events.reserve(t.events.len());
+        let no_fields: Arc<[Field]> = Arc::from(Vec::new());
         trace.vectors.reserve(t.events.len() * n);
         for e in t.events {
             if e.vector.len() != n {
@@ -925,6 +1024,11 @@ impl<'de> Deserialize<'de> for Trace {
                 message: e.message,
                 label: e.label.into(),
                 state: e.state.into(),
+                fields: if e.fields.is_empty() {
+                    no_fields.clone()
+                } else {
+                    e.fields.into()
+                },
             });
         }
         for s in t.steps {

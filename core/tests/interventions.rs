@@ -39,7 +39,7 @@ fn flood() -> Scenario {
     s
 }
 
-fn sim(scenario: &Scenario, checkpoint_every: u64) -> Simulation<<Gossip as Protocol>::Node> {
+fn sim(scenario: &Scenario, checkpoint_every: u64) -> Simulation {
     let nodes = Gossip::build(scenario, &scenario.variant).unwrap();
     Simulation::new(scenario, nodes)
         .unwrap()
