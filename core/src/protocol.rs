@@ -107,6 +107,9 @@ impl PropertyReport {
 pub struct VariantInfo {
     pub name: &'static str,
     pub description: &'static str,
+    /// Deliberately broken, for the learner to hunt down the schedule that breaks it: it
+    /// promises what the correct variant does, and fails to keep it.
+    pub broken: bool,
 }
 
 /// A protocol: one file in `protocols/` implements this and is listed in [`crate::protocols::all`].

@@ -1047,35 +1047,42 @@ impl Protocol for Broadcast {
             VariantInfo {
                 name: "best-effort",
                 description: "the sender sends one copy to each process; nobody passes it on",
+                broken: false,
             },
             VariantInfo {
                 name: "reliable",
                 description: "eager reliable broadcast: relay a message to all on first receipt, \
                               then deliver",
+                broken: false,
             },
             VariantInfo {
                 name: "fifo",
                 description: "reliable, and each sender's messages delivered in the order sent",
+                broken: false,
             },
             VariantInfo {
                 name: "causal",
                 description: "reliable, and a message delivered only after everything its \
                               sender had delivered (vector clocks)",
+                broken: false,
             },
             VariantInfo {
                 name: "total-sequencer",
                 description: "a fixed sequencer (the first process) numbers every message; all \
                               deliver in number order",
+                broken: false,
             },
             VariantInfo {
                 name: "total-lamport",
                 description: "Lamport timestamps and acknowledgements; deliver the smallest once \
                               everyone has passed it (needs FIFO links)",
+                broken: false,
             },
             VariantInfo {
                 name: "gossip",
                 description: "push each new message to `fanout` random peers per round, for \
                               `rounds` rounds",
+                broken: false,
             },
         ]
     }

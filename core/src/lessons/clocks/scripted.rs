@@ -245,6 +245,7 @@ impl Protocol for Scripted {
         &[VariantInfo {
             name: "script",
             description: "exactly the events the script lists",
+            broken: false,
         }]
     }
 

@@ -408,6 +408,7 @@ impl Protocol for Generals {
         &[VariantInfo {
             name: "acknowledge",
             description: "commit after a chain of `rounds` acknowledgements",
+            broken: false,
         }]
     }
 

@@ -370,11 +370,13 @@ impl Protocol for Rpc {
             VariantInfo {
                 name: "at-least-once",
                 description: "the server executes every request it receives, retries included",
+                broken: false,
             },
             VariantInfo {
                 name: "at-most-once",
                 description: "the server remembers request ids and answers a retry from its \
                               reply cache",
+                broken: false,
             },
         ]
     }

@@ -1496,17 +1496,20 @@ impl Protocol for Tcp {
                 name: "stop-and-wait",
                 description: "one segment in flight at a time: send it, wait for its ACK, send \
                               the next",
+                broken: false,
             },
             VariantInfo {
                 name: "go-back-n",
                 description: "up to `window` segments in flight; the server discards segments \
                               that arrive early, and a timeout resends everything outstanding",
+                broken: false,
             },
             VariantInfo {
                 name: "selective-repeat",
                 description: "up to `window` segments in flight; the server buffers segments \
                               that arrive early, and a timeout resends only the oldest \
                               unacknowledged one",
+                broken: false,
             },
         ]
     }

@@ -349,6 +349,7 @@ impl Protocol for Udp {
         &[VariantInfo {
             name: "datagrams",
             description: "each datagram is sent once and delivered as it arrives",
+            broken: false,
         }]
     }
 

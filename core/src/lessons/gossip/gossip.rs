@@ -151,10 +151,12 @@ impl Protocol for Gossip {
             VariantInfo {
                 name: "push",
                 description: "pass each new rumour to `fanout` random peers",
+                broken: false,
             },
             VariantInfo {
                 name: "flood",
                 description: "pass each new rumour to every other process",
+                broken: false,
             },
         ]
     }

@@ -947,11 +947,13 @@ impl Protocol for MapReduce {
                 name: "backups",
                 description: "near the end of each phase, start backup copies of the tasks \
                               still running; the first copy to finish wins",
+                broken: false,
             },
             VariantInfo {
                 name: "no-backups",
                 description: "every task runs once (unless its worker dies): the job waits for \
                               its slowest task",
+                broken: false,
             },
         ]
     }

@@ -1897,6 +1897,7 @@ impl Protocol for MultiPaxos {
             name: "multipaxos",
             description: "a leader runs phase 1 once for all slots, then phase 2 per command; \
                           heartbeats elect a new leader when it fails",
+            broken: false,
         }]
     }
 

@@ -1315,15 +1315,18 @@ impl Protocol for Paxos {
             VariantInfo {
                 name: "correct",
                 description: "Paxos as published: promises, the highest accepted value, majorities",
+                broken: false,
             },
             VariantInfo {
                 name: "broken-proposer",
                 description: "proposers ignore the accepted values the promises report and \
                               always propose their own",
+                broken: true,
             },
             VariantInfo {
                 name: "broken-acceptor",
                 description: "acceptors keep their promise in memory only, so a crash forgets it",
+                broken: true,
             },
         ]
     }
