@@ -59,54 +59,20 @@
 //! assert_eq!(Progress::from_json(&saved), progress);
 //! ```
 //!
-//! ## The clocks lesson
+//! ## The forms
 //!
-//! [`kinds`]`("clocks")` gives five kinds, each on a random scripted run whose size the level
-//! sets (easy: 2–3 processes, 4–6 events, 1–2 messages; medium: 3 processes, 7–10 events, 3–4
-//! messages; hard: 4 processes, 11–16 events, 5–7 messages, whose arrows may cross):
+//! Besides `Fill`, `Choice` and `PickEvents`, a fourth form, [`Question::Intervene`], hands the
+//! learner the run itself: break this property with drops, delays and crashes. It is judged by
+//! running the learner's interventions.
 //!
-//! | id                   | asks for                                          | form         |
-//! |----------------------|---------------------------------------------------|--------------|
-//! | `lamport`            | the Lamport timestamp of every event              | `Fill`       |
-//! | `vector`             | the vector clock of every event                   | `Fill`       |
-//! | `relation`           | how two marked events relate: →, ← or ∥           | `Choice`     |
-//! | `lamport-not-causal` | a and b with L(a) < L(b) and yet a ∥ b            | `PickEvents` |
-//! | `missing-message`    | the send and receipt of the one hidden arrow      | `PickEvents` |
-//!
-//! A fourth form, [`Question::Intervene`], hands the learner the run itself: break this
-//! property with drops, delays and crashes (the Paxos lesson asks for a schedule that makes a
-//! broken variant choose two values).
-//!
-//! ## The Paxos lesson
-//!
-//! [`kinds`]`("paxos")` gives three kinds, on runs of single-decree Paxos with proposers `P1`,
-//! ..., acceptors `A1`, ... and a learner `L1` (levels and details in [`paxos`]):
-//!
-//! | id                | asks for                                                 | form         |
-//! |-------------------|----------------------------------------------------------|--------------|
-//! | `break-agreement` | a schedule that makes a broken variant choose two values | `Intervene`  |
-//! | `which-value`     | the value a proposer must propose after its promises     | `Choice`     |
-//! | `quorum`          | the acceptances of a majority, in one ballot             | `PickEvents` |
-//!
-//! `break-agreement` is judged by running the learner's interventions: right when `agreement`
-//! fails. Its solution is a schedule [`crate::search::find_violation`] found.
-//!
-//! ## The MapReduce lesson
-//!
-//! [`kinds`]`("mapreduce")` gives three kinds, on word counts run by a coordinator and workers
-//! `W1`, ... (levels and details in [`mapreduce`]):
-//!
-//! | id              | asks for                                                   | form     |
-//! |-----------------|------------------------------------------------------------|----------|
-//! | `rerun-tasks`   | the tasks that run again if a worker crashed at the cursor | `Choice` |
-//! | `which-reducer` | the reduce task that gets every pair of a word             | `Choice` |
-//! | `backup-time`   | the job's completion time with backup tasks and without    | `Choice` |
+//! Each lesson's kinds, what they ask and in which form, are listed in the docs of its module
+//! under [`crate::lessons`].
 //!
 //! ## Adding a kind
 //!
-//! A lesson's kinds live in one file under `exercise/` (the clocks lesson's in `clocks.rs`),
-//! each a unit struct implementing [`ExerciseKind`], listed in [`kinds`] under the lesson's
-//! name. The generator draws a run from its seed, then retries with the same generator until the
+//! A lesson's kinds live in its folder (`core/src/lessons/<lesson>/exercises.rs`), each a unit
+//! struct implementing [`ExerciseKind`], listed in its [`crate::lessons::LessonInfo`]; [`kinds`]
+//! reads them from there. The generator draws a run from its seed, then retries with the same generator until the
 //! run suits the question (so a question that needs, say, a concurrent pair always has one) and
 //! stays deterministic. The checker judges against the run, never against the learner's other
 //! answers, and explains with the correct values.

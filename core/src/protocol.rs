@@ -112,7 +112,8 @@ pub struct VariantInfo {
     pub broken: bool,
 }
 
-/// A protocol: one file in `protocols/` implements this and is listed in [`crate::protocols::all`].
+/// A protocol: a module of its lesson's folder implements this, and its lesson lists it (see
+/// [`crate::lessons`]).
 pub trait Protocol {
     /// The name scenarios use in their `protocol` field.
     const NAME: &'static str;

@@ -1,5 +1,16 @@
 //! The MapReduce lesson: a coordinator and workers running a job through map, shuffle and
 //! reduce, with worker crashes, re-execution and backup tasks.
+//!
+//! ## Exercises
+//!
+//! [`exercises`] gives three kinds, on word counts run by a coordinator and workers
+//! `W1`, ... (levels and details in [`exercises`]):
+//!
+//! | id              | asks for                                                   | form     |
+//! |-----------------|------------------------------------------------------------|----------|
+//! | `rerun-tasks`   | the tasks that run again if a worker crashed at the cursor | `Choice` |
+//! | `which-reducer` | the reduce task that gets every pair of a word             | `Choice` |
+//! | `backup-time`   | the job's completion time with backup tasks and without    | `Choice` |
 
 use super::LessonInfo;
 use crate::exercise::ExerciseKind;

@@ -1,5 +1,19 @@
 //! The Paxos lesson: single-decree Paxos (and two deliberately broken variants), and
 //! Multi-Paxos with a stable leader.
+//!
+//! ## Exercises
+//!
+//! [`exercises`] gives three kinds, on runs of single-decree Paxos with proposers `P1`,
+//! ..., acceptors `A1`, ... and a learner `L1` (levels and details in [`exercises`]):
+//!
+//! | id                | asks for                                                 | form         |
+//! |-------------------|----------------------------------------------------------|--------------|
+//! | `break-agreement` | a schedule that makes a broken variant choose two values | `Intervene`  |
+//! | `which-value`     | the value a proposer must propose after its promises     | `Choice`     |
+//! | `quorum`          | the acceptances of a majority, in one ballot             | `PickEvents` |
+//!
+//! `break-agreement` is judged by running the learner's interventions: right when `agreement`
+//! fails. Its solution is a schedule [`crate::search::find_violation`] found.
 
 use super::LessonInfo;
 use crate::exercise::ExerciseKind;
