@@ -211,7 +211,7 @@ fn Header() -> impl IntoView {
             <div class="clock-toggle" role="group" aria-label="Event labels">
                 {[(ClockMode::Off, "none"), (ClockMode::Names, "names"), (ClockMode::Lamport, "Lamport"), (ClockMode::Vector, "vector")]
                     .into_iter().map(|(mode, label)| view! {
-                        <button data-testid=format!("clocks-{}", label.to_lowercase())
+                        <button data-testid=format!("clocks-{}", label.to_lowercase()) // not a lesson: the clock labels
                             class:active=move || store.clocks.get() == mode
                             aria-pressed=move || (store.clocks.get() == mode).to_string()
                             // An exercise chooses what the diagram may show.

@@ -142,7 +142,7 @@ fn dispatch(args: &[String]) -> Result<ExitCode, CliError> {
                 "--seed",
                 "--steps",
                 "-o",
-                "--clocks",
+                "--clocks", // not a lesson: the flag for clock labels
                 "--title",
                 "--no-message-labels",
             ],
@@ -284,14 +284,15 @@ impl Options {
                 "--title" => opts.title = Some(value),
                 "--regex" => opts.regex = Some(value),
                 "--clocks" => {
+                    // not a lesson: the flag for clock labels
                     opts.clocks = Some(match value.as_str() {
                         "lamport" => Clocks::Lamport,
                         "vector" => Clocks::Vector,
                         "none" => Clocks::None,
                         other => {
                             return Err(usage(format!(
-                                "`--clocks` is lamport, vector or none, not `{other}`"
-                            )))
+                                "`--clocks` is lamport, vector or none, not `{other}`" // not a lesson: a flag
+                            )));
                         }
                     })
                 }
