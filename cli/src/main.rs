@@ -20,7 +20,7 @@ use std::fmt;
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
-use spacetime_core::lessons::clocks::import::{
+use spacetime_core::log::{
     first_execution, from_records, import_govector, records_from_matches, shiviz_header,
     to_govector, ImportError, Imported, RegexMatch,
 };
@@ -723,8 +723,8 @@ fn match_log(
     first_line: usize,
 ) -> Result<
     (
-        Vec<spacetime_core::lessons::clocks::import::LogRecord>,
-        Vec<spacetime_core::lessons::clocks::import::Problem>,
+        Vec<spacetime_core::log::LogRecord>,
+        Vec<spacetime_core::log::Problem>,
     ),
     CliError,
 > {
@@ -897,7 +897,7 @@ mod tests {
 
     #[test]
     fn shiviz_regexes_become_rust_regexes() {
-        use spacetime_core::lessons::clocks::import::{GOVECTOR_REGEX, SHIVIZ_DEFAULT_REGEX};
+        use spacetime_core::log::{GOVECTOR_REGEX, SHIVIZ_DEFAULT_REGEX};
         assert_eq!(
             js_regex(SHIVIZ_DEFAULT_REGEX),
             r"(?<event>.*)\n(?<host>\S*) (?<clock>\{.*\})"

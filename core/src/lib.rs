@@ -121,6 +121,7 @@
 pub mod exercise;
 pub mod layout;
 pub mod lessons;
+pub mod log;
 mod node;
 mod process;
 pub mod protocol;

@@ -29,6 +29,7 @@
 //! ```
 
 use crate::exercise::ExerciseKind;
+use crate::log::Drawing;
 use crate::protocol::ProtocolInfo;
 use crate::scenario::Scenario;
 
@@ -50,6 +51,9 @@ pub struct LessonInfo {
     pub protocols: fn() -> Vec<ProtocolInfo>,
     /// Its exercise kinds, in the order it offers them (empty if it has none).
     pub exercises: fn() -> Vec<&'static dyn ExerciseKind>,
+    /// How it redraws an imported log as a scenario of its own, if it is the lesson that draws
+    /// logs ([`crate::log`] reads the log and infers the arrows; one lesson draws them).
+    pub draws_logs: Option<fn(Drawing) -> Scenario>,
 }
 
 impl LessonInfo {
@@ -108,6 +112,15 @@ pub fn of_scenario(scenario: &Scenario) -> Option<LessonInfo> {
     of_protocol(&scenario.protocol)
 }
 
+/// An imported log's drawing as a scenario, by the first lesson that draws logs (`None` if no
+/// lesson does).
+pub fn draw_log(drawing: Drawing) -> Option<Scenario> {
+    all()
+        .iter()
+        .find_map(|l| l.draws_logs)
+        .map(|draw| draw(drawing))
+}
+
 /// No exercises: for a lesson that has none yet.
 pub fn no_exercises() -> Vec<&'static dyn ExerciseKind> {
     Vec::new()
@@ -132,6 +145,11 @@ mod tests {
             assert!(lessons[..i].iter().all(|o| o.id != l.id), "{} twice", l.id);
             assert!(!l.scenarios().is_empty(), "{} has no scenarios", l.id);
         }
+    }
+
+    #[test]
+    fn exactly_one_lesson_draws_logs() {
+        assert_eq!(all().iter().filter(|l| l.draws_logs.is_some()).count(), 1);
     }
 
     #[test]

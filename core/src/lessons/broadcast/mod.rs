@@ -22,5 +22,6 @@ pub fn lesson() -> LessonInfo {
             ];
             kinds.to_vec()
         },
+        draws_logs: None,
     }
 }

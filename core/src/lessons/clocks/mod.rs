@@ -38,5 +38,6 @@ pub fn lesson() -> LessonInfo {
             ];
             kinds.to_vec()
         },
+        draws_logs: Some(import::draw),
     }
 }

@@ -31,5 +31,6 @@ pub fn lesson() -> LessonInfo {
             ];
             kinds.to_vec()
         },
+        draws_logs: None,
     }
 }

@@ -13,5 +13,6 @@ pub fn lesson() -> LessonInfo {
         title: "Gossip",
         protocols: || vec![ProtocolInfo::of::<gossip::Gossip>()],
         exercises: super::no_exercises,
+        draws_logs: None,
     }
 }

@@ -42,5 +42,6 @@ pub fn lesson() -> LessonInfo {
             ];
             kinds.to_vec()
         },
+        draws_logs: None,
     }
 }
