@@ -1016,11 +1016,11 @@ fn BroadcastPlots() -> impl IntoView {
 /// higher in the row. The time axis spans the whole run.
 pub fn timeline_plot(
     trace: &Trace,
-    bars: &[crate::lessons::mapreduce::Bar],
+    bars: &[crate::lessons::mapreduce::panel::Bar],
     width: u32,
     height: u32,
 ) -> String {
-    use crate::lessons::mapreduce::Phase;
+    use crate::lessons::mapreduce::panel::Phase;
     use plotters::prelude::Rectangle;
     let workers: Vec<(usize, &String)> = trace
         .processes
