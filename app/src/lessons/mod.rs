@@ -36,6 +36,8 @@ pub struct Lesson {
     /// A view of the lesson's own drawn beside the diagram (the acceptors' table of Paxos, the
     /// stages of MapReduce), for the lessons whose protocol needs more than the generic views.
     pub panel: Option<LessonPanel>,
+    /// The lesson's plots, drawn below the badges (its own module decides for which runs).
+    pub plots: Option<LessonPlots>,
 }
 
 /// A lesson's own side view: a component function, mounted while one of its scenarios is on.
@@ -56,6 +58,26 @@ impl PartialEq for LessonPanel {
 }
 
 impl Eq for LessonPanel {}
+
+/// A lesson's plots: a component function, mounted while one of its scenarios is on. It draws
+/// nothing for the runs it has no plots for.
+#[derive(Clone, Copy)]
+pub struct LessonPlots(pub fn() -> leptos::prelude::AnyView);
+
+impl std::fmt::Debug for LessonPlots {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LessonPlots")
+    }
+}
+
+/// A lesson has at most one set of plots: they compare by the lesson they sit in.
+impl PartialEq for LessonPlots {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for LessonPlots {}
 
 /// A one-click intervention a lesson offers: it finds the message that matters in the run (the
 /// last messenger of the Two Generals, say) and drops it while it is in flight.

@@ -1,7 +1,10 @@
 //! Lesson 3: broadcast, from best-effort to total order.
 
-use super::Lesson;
+use leptos::prelude::*;
 
+use super::{Lesson, LessonPlots};
+
+pub mod plots;
 mod text;
 
 pub fn lesson() -> Lesson {
@@ -12,6 +15,9 @@ pub fn lesson() -> Lesson {
         actions: &[],
         tour: include_str!("tour.json"),
         panel: None,
+        plots: Some(LessonPlots(|| {
+            view! { <plots::BroadcastPlots/> }.into_any()
+        })),
         playground: false,
         text: text::TEXT,
     }

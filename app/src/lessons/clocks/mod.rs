@@ -12,6 +12,7 @@ pub fn lesson() -> Lesson {
         actions: &[],
         tour: include_str!("tour.json"),
         panel: None,
+        plots: None,
         playground: true,
         text: text::TEXT,
     }

@@ -2,8 +2,11 @@
 
 use spacetime_core::lessons::delivery::generals;
 
-use super::{Lesson, LessonAction};
+use leptos::prelude::*;
 
+use super::{Lesson, LessonAction, LessonPlots};
+
+pub mod plots;
 mod text;
 
 pub fn lesson() -> Lesson {
@@ -13,6 +16,7 @@ pub fn lesson() -> Lesson {
         core: spacetime_core::lessons::delivery::lesson(),
         tour: include_str!("tour.json"),
         panel: None,
+        plots: Some(LessonPlots(|| view! { <plots::TcpPlots/> }.into_any())),
         playground: false,
         actions: &[LessonAction {
             id: "kill-last-messenger",

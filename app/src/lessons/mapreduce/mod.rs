@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use super::{Lesson, LessonPanel};
 
 pub mod panel;
+pub mod plots;
 mod text;
 
 pub fn lesson() -> Lesson {
@@ -24,6 +25,7 @@ pub fn lesson() -> Lesson {
         panel: Some(LessonPanel(|| {
             view! { <panel::MapReducePanel/> }.into_any()
         })),
+        plots: None,
         playground: false,
         text: text::TEXT,
     }

@@ -579,7 +579,7 @@ fn TaskTimeline() -> impl IntoView {
         store.trace.with(|t| {
             let bars = timeline(t, steps, t.time_at_step(steps));
             (
-                crate::plots::timeline_plot(t, &bars, crate::plots::PLOT_WIDTH, 180),
+                super::plots::timeline_plot(t, &bars, crate::plots::PLOT_WIDTH, 180),
                 bars.len(),
             )
         })

@@ -20,6 +20,7 @@ pub fn lesson() -> Lesson {
         actions: &[],
         tour: include_str!("tour.json"),
         panel: Some(LessonPanel(|| view! { <panel::PaxosPanel/> }.into_any())),
+        plots: None,
         playground: false,
         text: text::TEXT,
     }
