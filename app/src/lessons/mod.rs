@@ -6,8 +6,13 @@
 //! and its exercise kinds. The exercise panel draws any kind's question, so a lesson's exercises
 //! need no code here.
 
+use spacetime_core::layout::Layout;
 use spacetime_core::lessons::LessonInfo;
 use spacetime_core::{MessageId, Scenario, Trace};
+
+use leptos::prelude::{Get, GetUntracked};
+
+use crate::store::{Activity, Store};
 
 pub mod broadcast;
 pub mod clocks;
@@ -27,8 +32,12 @@ pub struct Lesson {
     pub title: &'static str,
     /// The lesson text, one paragraph per entry, in our own words.
     pub text: &'static [&'static str],
-    /// Whether the learner can draw diagrams of their own in this lesson (scripted runs).
-    pub playground: bool,
+    /// The lesson's own activities beside Explore and Exercises (the clocks lesson's Build and
+    /// Import), each a tab in the header with its panel at the top of the side column.
+    pub activities: &'static [LessonActivity],
+    /// Reads a file dropped on the page that is neither a scenario nor a tour (the clocks
+    /// lesson reads vector-clock logs) and shows it; says why not if it cannot.
+    pub open_file: Option<OpenFile>,
     /// One-click interventions the lesson offers for runs of some protocol.
     pub actions: &'static [LessonAction],
     /// The lesson's guided tour, as the text of a tour file (empty if it has none).
@@ -78,6 +87,61 @@ impl PartialEq for LessonPlots {
 }
 
 impl Eq for LessonPlots {}
+
+/// A file's name and text, read and shown on the page; or why it cannot be.
+pub type OpenFile = fn(Store, &str, &str) -> Result<(), String>;
+
+/// Something a lesson lets the learner do besides watching and the exercises: a tab in the
+/// header (`data-testid="activity-<id>"`), and while it is on, its panel at the top of the side
+/// column, its keys, and (if it draws) what a press and drag on the diagram do.
+#[derive(Clone, Copy)]
+pub struct LessonActivity {
+    /// Unique among every lesson's activities; `store.activity` is `Activity::Lesson(id)`.
+    pub id: &'static str,
+    /// The tab's label, and more of it shown only on a wide screen (may be empty).
+    pub label: &'static str,
+    pub wide_label: &'static str,
+    /// The tab's tooltip.
+    pub title: &'static str,
+    /// Offered in every lesson (after Exercises), not only in its own (before Exercises).
+    pub everywhere: bool,
+    /// The panel shown while it is on.
+    pub panel: fn() -> leptos::prelude::AnyView,
+    /// Puts the activity's own state in context when the page starts, above the panels, so
+    /// that closing the panel keeps it.
+    pub provide: fn(),
+    /// Turns it on (from any other activity): sets `store.activity` and whatever else it needs.
+    pub open: fn(Store),
+    /// A key pressed while it is on, before the page's shortcuts; true if it took the key.
+    pub keys: Option<fn(Store, &web_sys::KeyboardEvent) -> bool>,
+    /// What a press and drag on the diagram's canvas do while it is on.
+    pub draw: Option<DiagramDrawing>,
+}
+
+/// Drawing on the diagram by hand: the diagram tracks a press from where it starts to where it
+/// is let go, in the diagram's pixels, and hands both ends to the activity.
+#[derive(Clone, Copy)]
+pub struct DiagramDrawing {
+    /// Whether a press at this point starts a drawing gesture.
+    pub starts_at: fn(&Layout, (f64, f64)) -> bool,
+    /// The gesture from the press to the release.
+    pub finish: fn(Store, &Layout, (f64, f64), (f64, f64)),
+}
+
+impl std::fmt::Debug for LessonActivity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LessonActivity({})", self.id)
+    }
+}
+
+/// Activities are the same when their ids are.
+impl PartialEq for LessonActivity {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl Eq for LessonActivity {}
 
 /// A one-click intervention a lesson offers: it finds the message that matters in the run (the
 /// last messenger of the Two Generals, say) and drops it while it is in flight.
@@ -145,6 +209,63 @@ pub fn all() -> Vec<Lesson> {
     ]
 }
 
+/// The lesson activity named `id`, in whichever lesson declares it.
+pub fn activity(id: &str) -> Option<LessonActivity> {
+    all()
+        .into_iter()
+        .flat_map(|l| l.activities.iter().copied())
+        .find(|a| a.id == id)
+}
+
+/// The lesson activity that is on, if one is (tracked).
+pub fn active(store: Store) -> Option<LessonActivity> {
+    match store.activity.get() {
+        Activity::Lesson(id) => activity(id),
+        _ => None,
+    }
+}
+
+/// The lesson activity that is on, if one is (untracked).
+pub fn active_untracked(store: Store) -> Option<LessonActivity> {
+    match store.activity.get_untracked() {
+        Activity::Lesson(id) => activity(id),
+        _ => None,
+    }
+}
+
+/// The activity tabs to offer in `lesson`: its own first, then (after Exercises) those offered
+/// everywhere, from any lesson.
+pub fn activities_in(lesson: Option<&Lesson>) -> (Vec<LessonActivity>, Vec<LessonActivity>) {
+    let own = lesson
+        .map(|l| {
+            l.activities
+                .iter()
+                .filter(|a| !a.everywhere)
+                .copied()
+                .collect()
+        })
+        .unwrap_or_default();
+    let everywhere = all()
+        .into_iter()
+        .flat_map(|l| l.activities.iter().copied())
+        .filter(|a| a.everywhere)
+        .collect();
+    (own, everywhere)
+}
+
+/// Open a file no shared reader took with the first lesson that reads it; if none does, why
+/// the last one that tried could not.
+pub fn open_file(store: Store, name: &str, text: &str) -> Result<(), String> {
+    let mut why = String::from("no lesson reads other files");
+    for open in all().into_iter().filter_map(|l| l.open_file) {
+        match open(store, name, text) {
+            Ok(()) => return Ok(()),
+            Err(e) => why = e,
+        }
+    }
+    Err(why)
+}
+
 /// The lesson a scenario belongs to, by its protocol.
 pub fn lesson_of(scenario: &Scenario) -> Option<Lesson> {
     all().into_iter().find(|l| l.has(scenario))
@@ -181,6 +302,18 @@ mod tests {
             .map(|l| l.id)
             .collect();
         assert_eq!(app, core);
+    }
+
+    #[test]
+    fn activity_ids_are_unique() {
+        let ids: Vec<&str> = all()
+            .iter()
+            .flat_map(|l| l.activities.iter().map(|a| a.id))
+            .collect();
+        let mut unique = ids.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(ids.len(), unique.len(), "{ids:?}");
     }
 
     #[test]

@@ -18,7 +18,8 @@ pub fn lesson() -> Lesson {
         plots: Some(LessonPlots(|| {
             view! { <plots::BroadcastPlots/> }.into_any()
         })),
-        playground: false,
+        activities: &[],
+        open_file: None,
         text: text::TEXT,
     }
 }

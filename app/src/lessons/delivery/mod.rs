@@ -17,7 +17,8 @@ pub fn lesson() -> Lesson {
         tour: include_str!("tour.json"),
         panel: None,
         plots: Some(LessonPlots(|| view! { <plots::TcpPlots/> }.into_any())),
-        playground: false,
+        activities: &[],
+        open_file: None,
         actions: &[LessonAction {
             id: "kill-last-messenger",
             label: "Kill the last messenger",

@@ -13,7 +13,8 @@ pub fn lesson() -> Lesson {
         tour: include_str!("tour.json"),
         panel: None,
         plots: None,
-        playground: false,
+        activities: &[],
+        open_file: None,
         text: text::TEXT,
     }
 }

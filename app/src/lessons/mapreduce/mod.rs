@@ -26,7 +26,8 @@ pub fn lesson() -> Lesson {
             view! { <panel::MapReducePanel/> }.into_any()
         })),
         plots: None,
-        playground: false,
+        activities: &[],
+        open_file: None,
         text: text::TEXT,
     }
 }

@@ -21,7 +21,8 @@ pub fn lesson() -> Lesson {
         tour: include_str!("tour.json"),
         panel: Some(LessonPanel(|| view! { <panel::PaxosPanel/> }.into_any())),
         plots: None,
-        playground: false,
+        activities: &[],
+        open_file: None,
         text: text::TEXT,
     }
 }
