@@ -1,10 +1,28 @@
 //! Lessons: what each chapter of the course shows, and which prepared scenarios it opens.
 //!
-//! A lesson is one module here that returns a [`Lesson`]; [`all`] lists them in course order.
-//! The rest of a lesson lives in its core module (`core/src/lessons/<id>/`), where it is tested
-//! natively: its protocols with the properties the badges check live, their prepared scenarios,
-//! and its exercise kinds. The exercise panel draws any kind's question, so a lesson's exercises
-//! need no code here.
+//! A lesson is one folder, `app/src/lessons/<id>/`, registered once in [`all`] (course order).
+//! No shared file names a lesson or a protocol: the header, the side column, the diagram, the
+//! keys and file drops ask the current lesson what it declares.
+//!
+//! A new lesson adds, in the app:
+//! - `lessons/<id>/mod.rs`: `pub fn lesson() -> Lesson`, the declaration, whose `core` is the
+//!   core lesson's `LessonInfo` (`spacetime_core::lessons::<id>::lesson()`);
+//! - `lessons/<id>/text.rs`: `pub const TEXT: &[&str]`, the lesson drawer's paragraphs;
+//! - `lessons/<id>/tour.json`: its guided tour (`tour: include_str!("tour.json")`), if any;
+//! - `lessons/<id>/panel.rs`: its own side view ([`LessonPanel`]), if the generic views are not
+//!   enough;
+//! - `lessons/<id>/plots.rs`: its plots ([`LessonPlots`], drawn with the helpers of
+//!   `crate::plots`), if any; the component itself decides for which of the lesson's runs it
+//!   draws anything;
+//! - any module of its own activities ([`LessonActivity`]: a header tab, its panel, keys and
+//!   drawing on the diagram, as the clocks lesson's `playground.rs` and `import.rs`) and a file
+//!   reader for drops ([`OpenFile`]), if any;
+//!
+//! and the registry gets one line, `<id>::lesson(),` in [`all`] (plus `pub mod <id>;`).
+//! Everything else of a lesson lives in its core folder (`core/src/lessons/<id>/`), tested
+//! natively: its protocols with the properties the badges check live, their prepared
+//! scenarios, and its exercise kinds. The exercise panel draws any kind's question, so a
+//! lesson's exercises need no code here.
 
 use spacetime_core::layout::Layout;
 use spacetime_core::lessons::LessonInfo;
