@@ -136,14 +136,17 @@ pub struct LessonActivity {
     pub draw: Option<DiagramDrawing>,
 }
 
+/// A point on the diagram's canvas, in its pixels.
+pub type Point = (f64, f64);
+
 /// Drawing on the diagram by hand: the diagram tracks a press from where it starts to where it
 /// is let go, in the diagram's pixels, and hands both ends to the activity.
 #[derive(Clone, Copy)]
 pub struct DiagramDrawing {
     /// Whether a press at this point starts a drawing gesture.
-    pub starts_at: fn(&Layout, (f64, f64)) -> bool,
+    pub starts_at: fn(&Layout, Point) -> bool,
     /// The gesture from the press to the release.
-    pub finish: fn(Store, &Layout, (f64, f64), (f64, f64)),
+    pub finish: fn(Store, &Layout, Point, Point),
 }
 
 impl std::fmt::Debug for LessonActivity {
