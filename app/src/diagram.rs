@@ -13,7 +13,7 @@ use spacetime_core::{EventKind, MessageId, Relation, Trace};
 
 use wasm_bindgen::JsCast;
 
-use crate::store::{Activity, ClockMode, Selection, Store};
+use crate::store::{ClockMode, Selection, Store};
 
 /// Pixel coordinates are kept in tenths of a pixel so shapes can be compared and hashed.
 fn px(v: f64) -> i32 {
@@ -624,7 +624,9 @@ pub fn Diagram() -> impl IntoView {
 
     // A press on the canvas while building: where it began, and where the pointer is now.
     let drag = RwSignal::new(None::<((f64, f64), (f64, f64))>);
-    let building = move || store.activity.get() == Activity::Build;
+    // Whether the activity on draws on the canvas (the clocks lesson's Build), and how.
+    let drawing = move || crate::lessons::active(store).and_then(|a| a.draw);
+    let building = move || drawing().is_some();
     let diagram_point = |ev: &web_sys::PointerEvent| -> Option<(f64, f64)> {
         let svg = ev.current_target()?.dyn_into::<web_sys::Element>().ok()?;
         let rect = svg.get_bounding_client_rect();
@@ -685,11 +687,12 @@ pub fn Diagram() -> impl IntoView {
                     }
                 }
                 on:pointerdown=move |ev| {
-                    if !building() || ev.button() != 0 || on_a_shape(&ev) {
+                    let Some(draw) = drawing() else { return };
+                    if ev.button() != 0 || on_a_shape(&ev) {
                         return;
                     }
                     if let Some(p) = diagram_point(&ev) {
-                        if crate::playground::lane_at(&layout.get_untracked(), p.1).is_some() {
+                        if (draw.starts_at)(&layout.get_untracked(), p) {
                             if let Some(el) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
                                 let _ = el.set_pointer_capture(ev.pointer_id());
                             }
@@ -708,8 +711,8 @@ pub fn Diagram() -> impl IntoView {
                     if let Some((start, _)) = drag.get_untracked() {
                         drag.set(None);
                         let end = diagram_point(&ev).unwrap_or(start);
-                        if let Some(g) = crate::playground::gesture_of(&layout.get_untracked(), start, end) {
-                            crate::playground::apply(store, g);
+                        if let Some(draw) = crate::lessons::active_untracked(store).and_then(|a| a.draw) {
+                            (draw.finish)(store, &layout.get_untracked(), start, end);
                         }
                     }
                 }

@@ -98,9 +98,11 @@ fn show_exercise(store: Store, ex: &Exercise) {
 #[component]
 pub fn ExercisePanel() -> impl IntoView {
     let store = Store::get();
-    let lesson_id = store
-        .scenario
-        .with_untracked(|s| lessons::lesson_of(s).map(|l| l.id).unwrap_or("clocks"));
+    let lesson_id = store.scenario.with_untracked(|s| {
+        lessons::lesson_of(s)
+            .unwrap_or_else(|| lessons::all().remove(0))
+            .id
+    });
     let kinds = exercise::kinds(lesson_id);
     let kind = RwSignal::new(kinds.first().map(|k| k.id()).unwrap_or(""));
     let level = RwSignal::new(Level::Easy);

@@ -234,8 +234,8 @@ pub fn read_json(name: &str, text: &str) -> Option<Result<Dropped, String>> {
     })
 }
 
-/// Open a file's text: a scenario JSON loads, a tour starts, anything else goes to the log
-/// import. On any error the banner says what is wrong and the run on screen stays.
+/// Open a file's text: a scenario JSON loads, a tour starts, anything else goes to the lessons
+/// that read files (`Lesson::open_file`: the clocks lesson reads logs). On any error the banner says what is wrong and the run on screen stays.
 pub fn open_file(store: Store, name: &str, text: &str) {
     match read_json(name, text) {
         Some(Ok(Dropped::Scenario(s))) => {
@@ -246,18 +246,13 @@ pub fn open_file(store: Store, name: &str, text: &str) {
         }
         Some(Ok(Dropped::Tour(t))) => crate::tour::start(store, *t, None),
         Some(Err(why)) => store.error.set(Some(why)),
-        None => match crate::import::read_log(name, text, "") {
-            Ok(imported) => {
-                crate::tour::leave(store);
-                if store.load(imported.scenario) {
-                    store.seek(u64::MAX);
-                    store.clocks.set(ClockMode::Vector);
-                }
+        None => {
+            if let Err(why) = crate::lessons::open_file(store, name, text) {
+                store.error.set(Some(format!(
+                    "{name} is neither a scenario, a tour nor a log this page reads: {why}"
+                )));
             }
-            Err(why) => store.error.set(Some(format!(
-                "{name} is neither a scenario, a tour nor a log this page reads: {why}"
-            ))),
-        },
+        }
     }
 }
 

@@ -11,12 +11,10 @@ pub mod diagram;
 pub mod exercises;
 pub mod export;
 pub mod help;
-pub mod import;
 pub mod inspector;
 pub mod lessons;
 pub mod link;
 pub mod playback;
-pub mod playground;
 pub mod plots;
 pub mod states;
 pub mod store;
@@ -45,8 +43,11 @@ pub fn App() -> impl IntoView {
     let shown = link::resolve(&address, &mut problems);
     let store = Store::new(shown.scenario.clone()).provide();
     // The panels' own state lives here, above the panels, so that closing one keeps it.
-    import::LogDraft::provide();
-    playground::BuildState::provide();
+    for lesson in lessons::all() {
+        for activity in lesson.activities {
+            (activity.provide)();
+        }
+    }
     link::show(store, &shown, &address, &problems);
     if let Some(tour) = &address.tour {
         tour::open(store, tour);
@@ -85,9 +86,11 @@ pub fn Shell() -> impl IntoView {
                 <aside class="side">
                     {move || match store.activity.get() {
                         Activity::Explore => view! { <Topology/> }.into_any(),
-                        Activity::Build => view! { <playground::BuildPanel/> }.into_any(),
                         Activity::Exercises => view! { <exercises::ExercisePanel/> }.into_any(),
-                        Activity::Import => view! { <import::ImportPanel/> }.into_any(),
+                        Activity::Lesson(id) => match lessons::activity(id) {
+                            Some(a) => (a.panel)(),
+                            None => view! { <Topology/> }.into_any(),
+                        },
                     }}
                     // During an exercise the views that would give its answer away are hidden:
                     // the badges (which properties break), what was delivered and in what
@@ -222,29 +225,33 @@ fn Header() -> impl IntoView {
             <div class="activity-toggle" role="group" aria-label="Activities">
                 {move || {
                     let lesson = store.scenario.with(lessons::lesson_of);
-                    let builds = lesson.as_ref().is_some_and(|l| l.playground);
+                    let (own, everywhere) = lessons::activities_in(lesson.as_ref());
                     let exercises = lesson.as_ref().is_some_and(|l| !spacetime_core::exercise::kinds(l.id).is_empty());
                     let toggle = move |a: Activity| {
                         if store.activity.get_untracked() == a {
                             leave_activity(store);
-                        } else if a == Activity::Build {
-                            playground::start(store);
+                        } else if let Some(activity) = lessons::activity(match a { Activity::Lesson(id) => id, _ => "" }) {
+                            (activity.open)(store);
                         } else {
                             leave_activity(store);
                             store.activity.set(a);
                         }
                     };
+                    let tab = move |a: lessons::LessonActivity| {
+                        let me = Activity::Lesson(a.id);
+                        let wide = (!a.wide_label.is_empty()).then(|| view! { <span class="wide-only">{a.wide_label}</span> });
+                        view! {
+                            <button data-testid=format!("activity-{}", a.id) class:active=move || store.activity.get() == me
+                                title=a.title on:click=move |_| toggle(me)>{a.label}{wide}</button>
+                        }
+                    };
                     view! {
-                        {builds.then(|| view! {
-                            <button data-testid="activity-build" class:active=move || store.activity.get() == Activity::Build
-                                title="Draw your own diagram" on:click=move |_| toggle(Activity::Build)>"Build"</button>
-                        })}
+                        {own.into_iter().map(tab).collect_view()}
                         {exercises.then(|| view! {
                             <button data-testid="activity-exercises" class:active=move || store.activity.get() == Activity::Exercises
                                 title="Exercises with instant feedback" on:click=move |_| toggle(Activity::Exercises)>"Exercises"</button>
                         })}
-                        <button data-testid="activity-import" class:active=move || store.activity.get() == Activity::Import
-                            title="Import a vector-clock log, or export this run" on:click=move |_| toggle(Activity::Import)>"Import"<span class="wide-only">" / export"</span></button>
+                        {everywhere.into_iter().map(tab).collect_view()}
                     }
                 }}
             </div>
@@ -387,17 +394,11 @@ fn on_key(store: Store, ev: &web_sys::KeyboardEvent) {
             return;
         }
     }
-    let building = store.activity.get_untracked() == Activity::Build;
-    if building && (ev.ctrl_key() || ev.meta_key()) {
-        let key = ev.key().to_lowercase();
-        match key.as_str() {
-            "z" if ev.shift_key() => playground::redo(store),
-            "z" => playground::undo(store),
-            "y" => playground::redo(store),
-            _ => return,
+    if let Some(keys) = lessons::active_untracked(store).and_then(|a| a.keys) {
+        if keys(store, ev) {
+            ev.prevent_default();
+            return;
         }
-        ev.prevent_default();
-        return;
     }
     if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
         return;
@@ -472,10 +473,6 @@ fn on_key(store: Store, ev: &web_sys::KeyboardEvent) {
                     ClockMode::Vector => ClockMode::Off,
                 }
             });
-            true
-        }
-        "Delete" | "Backspace" if building => {
-            playground::delete_selected(store);
             true
         }
         "u" => {

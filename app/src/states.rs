@@ -1,7 +1,6 @@
 //! Process states as tables: a protocol whose summaries read `role: acceptor · promised: 2.P2 ·
 //! accepted: none` gets one table per role, a row per process and a column per field, at the
-//! cursor. The parsing is plain Rust, tested natively; lesson panels (the acceptors of Paxos, the
-//! workers of MapReduce) draw the tables.
+//! cursor. The parsing is plain Rust, tested natively; the panels lessons declare draw the tables.
 
 use leptos::prelude::*;
 

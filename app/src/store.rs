@@ -24,14 +24,13 @@ pub enum ClockMode {
     Vector,
 }
 
-/// What the learner is doing besides watching: building a diagram by hand, doing exercises, or
-/// bringing in a log. Each opens its panel at the top of the side column.
+/// What the learner is doing besides watching: exercises, or an activity a lesson declares (by
+/// its id, see `lessons::LessonActivity`). Each opens its panel at the top of the side column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Activity {
     Explore,
-    Build,
     Exercises,
-    Import,
+    Lesson(&'static str),
 }
 
 /// What the learner has clicked.

@@ -4,8 +4,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use spacetime_app::import::{read_log, records_by_regex};
-use spacetime_app::playground::{self, Gesture};
+use spacetime_app::lessons::clocks::import::{read_log, records_by_regex};
+use spacetime_app::lessons::clocks::playground::{self, Gesture};
 use spacetime_app::store::{Activity, ClockMode, Selection};
 use spacetime_core::exercise::{self, Answer, Level, Question};
 use spacetime_core::log::{GOVECTOR_REGEX, SHIVIZ_DEFAULT_REGEX};
@@ -147,7 +147,7 @@ fn the_browser_regex_reads_both_orders_and_reports_lines() {
 #[wasm_bindgen_test]
 async fn a_pasted_log_is_drawn_with_its_hosts_and_a_broken_one_keeps_the_run() {
     let (root, store) = mount_page("clocks-three-events");
-    store.activity.set(Activity::Import);
+    store.activity.set(Activity::Lesson("import"));
     let text = element(&root, "import-text").await;
     let area: &web_sys::HtmlTextAreaElement = text.unchecked_ref();
     area.set_value(GOVECTOR);

@@ -2,8 +2,8 @@
 
 use super::*;
 
-/// The lesson's one-click interventions for the run on screen (killing the Two Generals' last
-/// messenger), with what each did.
+/// The lesson's one-click interventions for the run on screen (dropping the one message that
+/// matters, say), with what each did.
 #[component]
 pub fn LessonActions() -> impl IntoView {
     let store = Store::get();

@@ -1,13 +1,36 @@
 //! Lessons: what each chapter of the course shows, and which prepared scenarios it opens.
 //!
-//! A lesson is one module here that returns a [`Lesson`]; [`all`] lists them in course order.
-//! The rest of a lesson lives in its core module (`core/src/lessons/<id>/`), where it is tested
-//! natively: its protocols with the properties the badges check live, their prepared scenarios,
-//! and its exercise kinds. The exercise panel draws any kind's question, so a lesson's exercises
-//! need no code here.
+//! A lesson is one folder, `app/src/lessons/<id>/`, registered once in [`all`] (course order).
+//! No shared file names a lesson or a protocol: the header, the side column, the diagram, the
+//! keys and file drops ask the current lesson what it declares.
+//!
+//! A new lesson adds, in the app:
+//! - `lessons/<id>/mod.rs`: `pub fn lesson() -> Lesson`, the declaration, whose `core` is the
+//!   core lesson's `LessonInfo` (`spacetime_core::lessons::<id>::lesson()`);
+//! - `lessons/<id>/text.rs`: `pub const TEXT: &[&str]`, the lesson drawer's paragraphs;
+//! - `lessons/<id>/tour.json`: its guided tour (`tour: include_str!("tour.json")`), if any;
+//! - `lessons/<id>/panel.rs`: its own side view ([`LessonPanel`]), if the generic views are not
+//!   enough;
+//! - `lessons/<id>/plots.rs`: its plots ([`LessonPlots`], drawn with the helpers of
+//!   `crate::plots`), if any; the component itself decides for which of the lesson's runs it
+//!   draws anything;
+//! - any module of its own activities ([`LessonActivity`]: a header tab, its panel, keys and
+//!   drawing on the diagram, as the clocks lesson's `playground.rs` and `import.rs`) and a file
+//!   reader for drops ([`OpenFile`]), if any;
+//!
+//! and the registry gets one line, `<id>::lesson(),` in [`all`] (plus `pub mod <id>;`).
+//! Everything else of a lesson lives in its core folder (`core/src/lessons/<id>/`), tested
+//! natively: its protocols with the properties the badges check live, their prepared
+//! scenarios, and its exercise kinds. The exercise panel draws any kind's question, so a
+//! lesson's exercises need no code here.
 
+use spacetime_core::layout::Layout;
 use spacetime_core::lessons::LessonInfo;
 use spacetime_core::{MessageId, Scenario, Trace};
+
+use leptos::prelude::{Get, GetUntracked};
+
+use crate::store::{Activity, Store};
 
 pub mod broadcast;
 pub mod clocks;
@@ -27,8 +50,12 @@ pub struct Lesson {
     pub title: &'static str,
     /// The lesson text, one paragraph per entry, in our own words.
     pub text: &'static [&'static str],
-    /// Whether the learner can draw diagrams of their own in this lesson (scripted runs).
-    pub playground: bool,
+    /// The lesson's own activities beside Explore and Exercises (the clocks lesson's Build and
+    /// Import), each a tab in the header with its panel at the top of the side column.
+    pub activities: &'static [LessonActivity],
+    /// Reads a file dropped on the page that is neither a scenario nor a tour (the clocks
+    /// lesson reads vector-clock logs) and shows it; says why not if it cannot.
+    pub open_file: Option<OpenFile>,
     /// One-click interventions the lesson offers for runs of some protocol.
     pub actions: &'static [LessonAction],
     /// The lesson's guided tour, as the text of a tour file (empty if it has none).
@@ -36,6 +63,8 @@ pub struct Lesson {
     /// A view of the lesson's own drawn beside the diagram (the acceptors' table of Paxos, the
     /// stages of MapReduce), for the lessons whose protocol needs more than the generic views.
     pub panel: Option<LessonPanel>,
+    /// The lesson's plots, drawn below the badges (its own module decides for which runs).
+    pub plots: Option<LessonPlots>,
 }
 
 /// A lesson's own side view: a component function, mounted while one of its scenarios is on.
@@ -56,6 +85,84 @@ impl PartialEq for LessonPanel {
 }
 
 impl Eq for LessonPanel {}
+
+/// A lesson's plots: a component function, mounted while one of its scenarios is on. It draws
+/// nothing for the runs it has no plots for.
+#[derive(Clone, Copy)]
+pub struct LessonPlots(pub fn() -> leptos::prelude::AnyView);
+
+impl std::fmt::Debug for LessonPlots {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LessonPlots")
+    }
+}
+
+/// A lesson has at most one set of plots: they compare by the lesson they sit in.
+impl PartialEq for LessonPlots {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for LessonPlots {}
+
+/// A file's name and text, read and shown on the page; or why it cannot be.
+pub type OpenFile = fn(Store, &str, &str) -> Result<(), String>;
+
+/// Something a lesson lets the learner do besides watching and the exercises: a tab in the
+/// header (`data-testid="activity-<id>"`), and while it is on, its panel at the top of the side
+/// column, its keys, and (if it draws) what a press and drag on the diagram do.
+#[derive(Clone, Copy)]
+pub struct LessonActivity {
+    /// Unique among every lesson's activities; `store.activity` is `Activity::Lesson(id)`.
+    pub id: &'static str,
+    /// The tab's label, and more of it shown only on a wide screen (may be empty).
+    pub label: &'static str,
+    pub wide_label: &'static str,
+    /// The tab's tooltip.
+    pub title: &'static str,
+    /// Offered in every lesson (after Exercises), not only in its own (before Exercises).
+    pub everywhere: bool,
+    /// The panel shown while it is on.
+    pub panel: fn() -> leptos::prelude::AnyView,
+    /// Puts the activity's own state in context when the page starts, above the panels, so
+    /// that closing the panel keeps it.
+    pub provide: fn(),
+    /// Turns it on (from any other activity): sets `store.activity` and whatever else it needs.
+    pub open: fn(Store),
+    /// A key pressed while it is on, before the page's shortcuts; true if it took the key.
+    pub keys: Option<fn(Store, &web_sys::KeyboardEvent) -> bool>,
+    /// What a press and drag on the diagram's canvas do while it is on.
+    pub draw: Option<DiagramDrawing>,
+}
+
+/// A point on the diagram's canvas, in its pixels.
+pub type Point = (f64, f64);
+
+/// Drawing on the diagram by hand: the diagram tracks a press from where it starts to where it
+/// is let go, in the diagram's pixels, and hands both ends to the activity.
+#[derive(Clone, Copy)]
+pub struct DiagramDrawing {
+    /// Whether a press at this point starts a drawing gesture.
+    pub starts_at: fn(&Layout, Point) -> bool,
+    /// The gesture from the press to the release.
+    pub finish: fn(Store, &Layout, Point, Point),
+}
+
+impl std::fmt::Debug for LessonActivity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LessonActivity({})", self.id)
+    }
+}
+
+/// Activities are the same when their ids are.
+impl PartialEq for LessonActivity {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl Eq for LessonActivity {}
 
 /// A one-click intervention a lesson offers: it finds the message that matters in the run (the
 /// last messenger of the Two Generals, say) and drops it while it is in flight.
@@ -123,6 +230,63 @@ pub fn all() -> Vec<Lesson> {
     ]
 }
 
+/// The lesson activity named `id`, in whichever lesson declares it.
+pub fn activity(id: &str) -> Option<LessonActivity> {
+    all()
+        .into_iter()
+        .flat_map(|l| l.activities.iter().copied())
+        .find(|a| a.id == id)
+}
+
+/// The lesson activity that is on, if one is (tracked).
+pub fn active(store: Store) -> Option<LessonActivity> {
+    match store.activity.get() {
+        Activity::Lesson(id) => activity(id),
+        _ => None,
+    }
+}
+
+/// The lesson activity that is on, if one is (untracked).
+pub fn active_untracked(store: Store) -> Option<LessonActivity> {
+    match store.activity.get_untracked() {
+        Activity::Lesson(id) => activity(id),
+        _ => None,
+    }
+}
+
+/// The activity tabs to offer in `lesson`: its own first, then (after Exercises) those offered
+/// everywhere, from any lesson.
+pub fn activities_in(lesson: Option<&Lesson>) -> (Vec<LessonActivity>, Vec<LessonActivity>) {
+    let own = lesson
+        .map(|l| {
+            l.activities
+                .iter()
+                .filter(|a| !a.everywhere)
+                .copied()
+                .collect()
+        })
+        .unwrap_or_default();
+    let everywhere = all()
+        .into_iter()
+        .flat_map(|l| l.activities.iter().copied())
+        .filter(|a| a.everywhere)
+        .collect();
+    (own, everywhere)
+}
+
+/// Open a file no shared reader took with the first lesson that reads it; if none does, why
+/// the last one that tried could not.
+pub fn open_file(store: Store, name: &str, text: &str) -> Result<(), String> {
+    let mut why = String::from("no lesson reads other files");
+    for open in all().into_iter().filter_map(|l| l.open_file) {
+        match open(store, name, text) {
+            Ok(()) => return Ok(()),
+            Err(e) => why = e,
+        }
+    }
+    Err(why)
+}
+
 /// The lesson a scenario belongs to, by its protocol.
 pub fn lesson_of(scenario: &Scenario) -> Option<Lesson> {
     all().into_iter().find(|l| l.has(scenario))
@@ -159,6 +323,18 @@ mod tests {
             .map(|l| l.id)
             .collect();
         assert_eq!(app, core);
+    }
+
+    #[test]
+    fn activity_ids_are_unique() {
+        let ids: Vec<&str> = all()
+            .iter()
+            .flat_map(|l| l.activities.iter().map(|a| a.id))
+            .collect();
+        let mut unique = ids.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(ids.len(), unique.len(), "{ids:?}");
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub struct View {
 // ------------------------------------------------------------------------------------------
 
 /// Whether a mistyped scenario name looks like `known`: they share a first word of at least
-/// three letters (`tcp-lost-segmnt` and `tcp-lost-segment`).
+/// three letters (`abc-lost-segmnt` and `abc-lost-segment`).
 fn similar_names(hint: &str, known: &str) -> bool {
     let first = |s: &str| s.split('-').next().unwrap_or("").to_string();
     let word = first(known);

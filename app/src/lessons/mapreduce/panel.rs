@@ -1,5 +1,3 @@
-//! Lesson 5: MapReduce, from input splits to output files, with crashed workers and stragglers.
-//!
 //! The panel is the picture the lecture draws: the splits, the map tasks, the M x R grid of
 //! intermediate regions on the map workers' disks, the reduce tasks and the output files, each
 //! coloured by its state and by the worker that holds it, filling in as the run advances. Below
@@ -7,51 +5,10 @@
 //! tasks. Everything is read from the run's `task` and `job` outputs (grammar in
 //! `spacetime_core::lessons::mapreduce::mapreduce`), so it follows the cursor like the diagram.
 
+use crate::store::Store;
 use leptos::prelude::*;
 use spacetime_core::layout::process_colour;
 use spacetime_core::{Run, Scenario, Time, Trace};
-
-use super::{Lesson, LessonPanel};
-use crate::store::Store;
-
-pub fn lesson() -> Lesson {
-    Lesson {
-        id: "mapreduce",
-        title: "MapReduce",
-        core: spacetime_core::lessons::mapreduce::lesson(),
-        actions: &[],
-        tour: include_str!("tours/mapreduce.json"),
-        panel: Some(LessonPanel(|| view! { <MapReducePanel/> }.into_any())),
-        playground: false,
-        text: &[
-            "MapReduce lets a programmer write two small functions and run them over more data \
-             than one machine can hold. Map turns each input record into intermediate (key, \
-             value) pairs; reduce gets one key with all of its values and produces the output \
-             for that key. Word count: map emits (word, 1) for every word, reduce adds the ones \
-             up.",
-            "The input is cut into M splits, one map task each. A map worker partitions its \
-             pairs by a hash of the key mod R into R regions on its own local disk, so every \
-             pair with the same key lands in the same region number whichever worker made it. \
-             An optional combiner sums a worker's pairs before they are written, which shrinks \
-             the regions without changing the result.",
-            "Reduce task r fetches region r from every map task's worker, sorts the pairs by key, \
-             groups the values of each key and reduces them. It writes its output under a \
-             temporary name and renames it once complete, so a reader never sees half a file \
-             and a task that runs twice leaves one output.",
-            "A coordinator tracks every task as idle, in progress or completed, and hands idle \
-             tasks to free workers. It pings the workers; one that stops answering is presumed \
-             dead. Its in-progress tasks go back to idle, and so do its completed map tasks, \
-             because their output lived on its disk; the reducers are told where the new copy \
-             is. Completed reduce output is in the global file system and survives. If the \
-             coordinator itself fails, the job is aborted and the client told.",
-            "Stragglers: one slow machine can hold up the whole job. Near the end the \
-             coordinator starts backup copies of the tasks still in progress on free workers and \
-             takes whichever copy finishes first. Because map and reduce are deterministic \
-             functions of their input, running a task twice gives the same result, and the \
-             output equals a sequential run of the job over the whole input.",
-        ],
-    }
-}
 
 /// Where a task is in its life, as the coordinator sees it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -356,7 +313,7 @@ fn worker_colour(trace: &Trace, worker: &str) -> &'static str {
 }
 
 #[component]
-fn MapReducePanel() -> impl IntoView {
+pub fn MapReducePanel() -> impl IntoView {
     let store = Store::get();
     let stages = Memo::new(move |_| {
         let steps = store.cursor.get();
@@ -622,7 +579,7 @@ fn TaskTimeline() -> impl IntoView {
         store.trace.with(|t| {
             let bars = timeline(t, steps, t.time_at_step(steps));
             (
-                crate::plots::timeline_plot(t, &bars, crate::plots::PLOT_WIDTH, 180),
+                super::plots::timeline_plot(t, &bars, crate::plots::PLOT_WIDTH, 180),
                 bars.len(),
             )
         })

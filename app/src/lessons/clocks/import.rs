@@ -112,6 +112,18 @@ fn browser_regexp(pattern: &str, flags: &str) -> Result<RegExp, String> {
         })
 }
 
+/// A dropped file that is neither a scenario nor a tour, read as a log and shown to its end
+/// with vector clocks; or why it cannot be read.
+pub fn open_file(store: Store, name: &str, text: &str) -> Result<(), String> {
+    let imported = read_log(name, text, "")?;
+    crate::tour::leave(store);
+    if store.load(imported.scenario) {
+        store.seek(u64::MAX);
+        store.clocks.set(ClockMode::Vector);
+    }
+    Ok(())
+}
+
 /// Read a log: with the learner's regex, the regex on a ShiViz file's first line, or GoVector's
 /// own two-line format. A ShiViz file may hold several executions, split by the delimiter regex
 /// on its second line; the first is drawn and a problem says the rest were left out.

@@ -408,7 +408,7 @@ pub fn start(store: Store) {
     if !already {
         build_state().set(Playground::new(current.unwrap_or_else(|| Sketch::blank(3))));
     }
-    store.activity.set(Activity::Build);
+    store.activity.set(Activity::Lesson("build"));
     if store.clocks.get_untracked() == ClockMode::Off {
         store.clocks.set(ClockMode::Lamport);
     }
@@ -455,6 +455,30 @@ pub fn undo(store: Store) {
 pub fn redo(store: Store) {
     if build_state().try_update(|p| p.redo()).unwrap_or(false) {
         show(store);
+    }
+}
+
+/// The keys of building: ctrl- (or cmd-) z undoes, shift-z and y redo, Delete and Backspace
+/// delete what is selected. True if the key was taken.
+pub fn on_key(store: Store, ev: &web_sys::KeyboardEvent) -> bool {
+    if ev.ctrl_key() || ev.meta_key() {
+        match ev.key().to_lowercase().as_str() {
+            "z" if ev.shift_key() => redo(store),
+            "z" => undo(store),
+            "y" => redo(store),
+            _ => return false,
+        }
+        return true;
+    }
+    if ev.alt_key() {
+        return false;
+    }
+    match ev.key().as_str() {
+        "Delete" | "Backspace" => {
+            delete_selected(store);
+            true
+        }
+        _ => false,
     }
 }
 

@@ -1,0 +1,30 @@
+//! The text of the clocks lesson: one paragraph per entry, in our own words.
+
+/// The lesson drawer's paragraphs.
+pub const TEXT: &[&str] = &[
+    "Each lane is one process, and time runs to the right. A dot is an event: a step the \
+     process takes on its own, the sending of a message, or the receipt of one. An arrow \
+     joins a send to its receipt.",
+    "Without a shared clock, a process can only tell which events could have influenced \
+     which. Event a happens before event b, written a → b, when one of three rules says \
+     so: (1) a and b are on the same lane and a comes first; (2) a sends a message and b \
+     receives that same message; (3) a → c and c → b for some event c, so chains of the \
+     first two rules count too.",
+    "Two different events with no chain either way are concurrent, written a ∥ b: neither \
+     could have known about the other, whatever a wall clock said.",
+    "A Lamport clock is one counter per process, starting at 0. An event that is not a \
+     receipt adds 1 to it, and a message carries the sender's value. A receipt sets the \
+     counter to the larger of its own value and the carried one, plus 1. So a → b always \
+     gives L(a) < L(b).",
+    "The converse fails: L(a) < L(b) may hold for concurrent events, because counters on \
+     lanes that never talk still grow. Pick \"Concurrent, yet ordered by Lamport\" to see \
+     one.",
+    "A vector clock keeps one counter per process. An event adds 1 to its own entry; a \
+     receipt first takes the larger of each pair of entries, its own and the carried ones. \
+     Now the order is exact: a → b exactly when V(a) ≤ V(b) in every entry and the two \
+     differ; when each is ahead somewhere, a ∥ b.",
+    "Build draws a diagram of your own: click a lane for an event, drag between lanes \
+     for a message. Click an event to light up its past and future, and shift-click a \
+     second one to see how the two relate. Exercises checks your clocks with instant \
+     feedback, and Import draws real GoVector or ShiViz logs.",
+];

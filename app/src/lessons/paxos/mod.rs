@@ -1,0 +1,28 @@
+//! Lesson 4: consensus with Paxos, one value and then a log of them.
+//!
+//! The panel beside the diagram shows what a lecture draws on the board: the chosen value (or the
+//! broken promise of two), each acceptor's promised and accepted ballot with the quorum that chose
+//! the value marked (its arrows are picked out on the diagram too), and in Multi-Paxos every
+//! server's copy of the replicated log.
+
+use leptos::prelude::*;
+
+use super::{Lesson, LessonPanel};
+
+pub mod panel;
+mod text;
+
+pub fn lesson() -> Lesson {
+    Lesson {
+        id: "paxos",
+        title: "Paxos",
+        core: spacetime_core::lessons::paxos::lesson(),
+        actions: &[],
+        tour: include_str!("tour.json"),
+        panel: Some(LessonPanel(|| view! { <panel::PaxosPanel/> }.into_any())),
+        plots: None,
+        activities: &[],
+        open_file: None,
+        text: text::TEXT,
+    }
+}
