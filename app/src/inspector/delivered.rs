@@ -3,6 +3,8 @@
 use super::*;
 
 /// The text each process's application has been given so far (a protocol's `deliver` outputs).
+///
+/// It is display text, and only shown: the outputs' display values, joined, never read back.
 pub fn delivered_at(trace: &Trace, cursor: u64) -> Vec<(ProcessId, String)> {
     let shown = trace.events.partition_point(|e| e.step < cursor);
     let mut by_process: Vec<(ProcessId, String)> = Vec::new();
@@ -81,5 +83,34 @@ mod tests {
         assert!(half
             .first()
             .is_none_or(|(_, h)| text.starts_with(h.as_str()) && h.len() <= text.len()));
+    }
+
+    /// What is shown is made of the display values, and scrambles with them: who has been given
+    /// something, and when, is the same on a scrambled run; the text is each value scrambled.
+    #[test]
+    fn a_scrambled_run_delivers_to_the_same_processes_at_the_same_steps() {
+        use spacetime_core::testing::{scramble, scrambled};
+        for name in ["broadcast-causal-reply-overtakes", "gossip-many-rumours"] {
+            let s = spacetime_core::protocols::example(name).unwrap();
+            let plain = spacetime_core::Run::complete(&s).unwrap().trace().clone();
+            let shown = scrambled(|| spacetime_core::Run::complete(&s).unwrap().trace().clone());
+            for cursor in 0..=plain.step_count() {
+                let (a, b) = (delivered_at(&plain, cursor), delivered_at(&shown, cursor));
+                let who = |rows: &[(ProcessId, String)]| -> Vec<ProcessId> {
+                    rows.iter().map(|(p, _)| *p).collect()
+                };
+                assert_eq!(who(&a), who(&b), "{name} at {cursor}");
+            }
+            let whole = delivered_at(&shown, shown.step_count());
+            for (p, text) in whole {
+                let values: String = plain
+                    .outputs
+                    .iter()
+                    .filter(|o| o.kind == "deliver" && o.process == p)
+                    .map(|o| scramble(&o.value))
+                    .collect();
+                assert_eq!(text, values, "{name}");
+            }
+        }
     }
 }

@@ -148,4 +148,23 @@ mod tests {
         let scripted = spacetime_core::protocols::example("clocks-three-events").unwrap();
         assert_eq!(variant_table(&scripted).1.len(), 1);
     }
+
+    /// The table is made of verdicts, which read typed facts: the same on scrambled runs.
+    #[test]
+    fn the_variant_table_is_the_same_with_display_texts_scrambled() {
+        use spacetime_core::testing::scrambled;
+        for scenario in spacetime_core::protocols::examples()
+            .into_iter()
+            .filter(|s| s.protocol == "broadcast" || s.protocol == "gossip")
+        {
+            let plain = variant_table(&scenario);
+            assert!(!plain.1.is_empty());
+            assert_eq!(
+                plain,
+                scrambled(|| variant_table(&scenario)),
+                "{}",
+                scenario.name
+            );
+        }
+    }
 }

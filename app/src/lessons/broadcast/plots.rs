@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use plotters::prelude::{BindKeyPoints, ChartBuilder, Circle, Color, IntoLogRange, PathElement};
 use spacetime_core::layout::PALETTE;
+use spacetime_core::lessons::broadcast::broadcast::{key_text, MessageKey, Tag};
 use spacetime_core::{Run, Scenario, Trace};
 
 use crate::plots::{
@@ -286,16 +287,24 @@ impl Coverage {
 
 /// For each message broadcast in the first `steps` steps: how many processes delivered it, and
 /// in how many rounds of `round` ticks it reached all of them (gossip's rounds to full
-/// coverage), from the trace's `broadcast` and `deliver` outputs.
+/// coverage), from the trace's `broadcast` and `deliver` outputs. A message is the output's
+/// typed fact (its [`Tag`]: sender and number), named from the trace's process names; the
+/// outputs' display values are not read. (A trace read back from JSON has no facts, and so
+/// nothing to report.)
 pub fn coverage_rounds(trace: &Trace, steps: u64, round: u64) -> Vec<Coverage> {
     let shown = trace.events.partition_point(|e| e.step < steps);
     let time = |event: usize| trace.events[event].time;
-    let visible = trace.outputs.iter().filter(|o| o.event < shown);
-    let mut out: Vec<(Coverage, u64, u64)> = Vec::new();
-    for o in visible.clone().filter(|o| o.kind == "broadcast") {
+    let visible = trace
+        .outputs
+        .iter()
+        .filter(|o| o.event < shown)
+        .filter_map(|o| Some((o, o.fact::<Tag>()?.key())));
+    let mut out: Vec<(MessageKey, Coverage, u64, u64)> = Vec::new();
+    for (o, key) in visible.clone().filter(|(o, _)| o.kind == "broadcast") {
         out.push((
+            key,
             Coverage {
-                message: o.value.clone(),
+                message: key_text(&trace.processes, key),
                 reached: 0,
                 processes: trace.processes.len(),
                 rounds: None,
@@ -304,14 +313,14 @@ pub fn coverage_rounds(trace: &Trace, steps: u64, round: u64) -> Vec<Coverage> {
             0,
         ));
     }
-    for o in visible.filter(|o| o.kind == "deliver") {
-        if let Some((c, _, last)) = out.iter_mut().find(|(c, _, _)| c.message == o.value) {
+    for (o, key) in visible.filter(|(o, _)| o.kind == "deliver") {
+        if let Some((_, c, _, last)) = out.iter_mut().find(|(k, ..)| *k == key) {
             c.reached += 1;
             *last = (*last).max(time(o.event));
         }
     }
     out.into_iter()
-        .map(|(mut c, start, last)| {
+        .map(|(_, mut c, start, last)| {
             if c.reached >= c.processes {
                 c.rounds = Some((last.saturating_sub(start)).div_ceil(round.max(1)));
             }
@@ -556,6 +565,32 @@ mod tests {
         assert!(
             empty.contains("<svg") && !empty.contains("could not be drawn"),
             "{empty}"
+        );
+    }
+
+    /// Coverage and the cost sweep read typed facts and counts, not display texts: a run with
+    /// every label and output value scrambled gives the same numbers and names.
+    #[test]
+    fn coverage_and_cost_are_the_same_on_a_scrambled_run() {
+        use spacetime_core::testing::scrambled;
+        for seed in 0..20 {
+            let mut s = spacetime_core::protocols::example("broadcast-gossip-coverage").unwrap();
+            s.seed = seed;
+            s.network.loss = 0.1;
+            let plain = Run::complete(&s).unwrap().trace().clone();
+            let shown = scrambled(|| Run::complete(&s).unwrap().trace().clone());
+            assert_ne!(plain.outputs[0].value, shown.outputs[0].value);
+            for steps in [plain.step_count() / 3, plain.step_count()] {
+                let a = coverage_rounds(&plain, steps, 10);
+                assert_eq!(a, coverage_rounds(&shown, steps, 10), "seed {seed}");
+                assert!(a.iter().all(|c| c.message == "P1#1"), "{a:?}");
+            }
+        }
+        let s = spacetime_core::protocols::example("broadcast-best-effort-sender-crash").unwrap();
+        let sizes = [3, 5];
+        assert_eq!(
+            broadcast_cost_sweep(&s, &sizes),
+            scrambled(|| broadcast_cost_sweep(&s, &sizes))
         );
     }
 }

@@ -6,7 +6,9 @@
 //! between: a process may pass a message on (relay it) before delivering it, or hold it back
 //! until the messages it must come after have been delivered. Each delivery is a dot labelled
 //! `deliver P1#2` and an output `deliver` with the value `P1#2`: the sender's name and the
-//! number of that sender's broadcast, written the same way at every process.
+//! number of that sender's broadcast, written the same way at every process. The output's typed
+//! fact is the message's [`Tag`] (sender and number), and that is what the properties, the
+//! exercises and the plots read; the text is only shown.
 //!
 //! The model is the course's default one: crash-stop processes and perfect links (no loss, no
 //! duplication, no creation), asynchronous, with the set of processes known in advance.
@@ -169,17 +171,28 @@ pub enum Variant {
 }
 
 impl Variant {
-    /// The variant a scenario names (the first one for an unknown name; the registry has checked).
-    pub fn from_name(name: &str) -> Variant {
-        match name {
+    /// The variant a scenario names; an empty name is the first (the default). An unknown name
+    /// is an error on the field `variant` that lists the known ones.
+    pub fn from_name(name: &str) -> Result<Variant, ScenarioError> {
+        Ok(match name {
+            "" | "best-effort" => Variant::BestEffort,
             "reliable" => Variant::Reliable,
             "fifo" => Variant::Fifo,
             "causal" => Variant::Causal,
             "total-sequencer" => Variant::TotalSequencer,
             "total-lamport" => Variant::TotalLamport,
             "gossip" => Variant::Gossip,
-            _ => Variant::BestEffort,
-        }
+            _ => {
+                let known: Vec<&str> = Broadcast::variants().iter().map(|v| v.name).collect();
+                return Err(ScenarioError::invalid(
+                    "variant",
+                    format!(
+                        "broadcast has no variant \"{name}\"; its variants are {}",
+                        known.join(", ")
+                    ),
+                ));
+            }
+        })
     }
 
     /// Whether the sender's copies leave one tick apart.
@@ -195,16 +208,39 @@ impl Variant {
 pub const SEQUENCER: ProcessId = 0;
 
 /// Which broadcast a message is: the `n`th of `sender`, written `P1#2`.
+///
+/// It is also the typed fact of every `broadcast` and `deliver` output (its label, the `name`,
+/// is the output's display value): properties, exercises and plots identify a message by its
+/// [`key`](Tag::key), never by the text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Tag {
     pub sender: ProcessId,
     pub n: u32,
+    /// `P1#2`, for display.
     pub name: Arc<str>,
 }
 
+/// A broadcast message as its sender and number: `(0, 2)` is `P1#2`.
+pub type MessageKey = (ProcessId, u32);
+
 impl Tag {
-    fn key(&self) -> (ProcessId, u32) {
+    /// The message's identity: its sender and number.
+    pub fn key(&self) -> MessageKey {
         (self.sender, self.n)
+    }
+}
+
+impl Payload for Tag {
+    fn label(&self) -> String {
+        self.name.to_string()
+    }
+}
+
+/// `P1#2`: a message's key with the trace's process names (`#`-less if the sender is unknown).
+pub fn key_text(processes: &[String], (sender, n): MessageKey) -> String {
+    match processes.get(sender) {
+        Some(name) => format!("{name}#{n}"),
+        None => format!("#{n} of process {sender}"),
     }
 }
 
@@ -253,8 +289,8 @@ pub struct BroadcastNode {
     /// This process's own planned broadcasts, by time.
     plan: Vec<(Time, Option<String>)>,
     planned_done: usize,
-    /// Replies still to make: (the tag answered, the reply's label).
-    replies: Vec<(String, Option<String>)>,
+    /// Replies still to make: (the message answered, the reply's label).
+    replies: Vec<(MessageKey, Option<String>)>,
     due_replies: VecDeque<Option<String>>,
     /// How many broadcasts this process has made.
     sent: u32,
@@ -332,7 +368,7 @@ impl BroadcastNode {
             timestamp,
         };
         ctx.local(format!("broadcast {}", tag.name));
-        ctx.output("broadcast", &*tag.name);
+        ctx.output_fact("broadcast", tag.clone());
         let says = label.map_or(String::new(), |l| format!(" (\"{l}\")"));
         match self.variant {
             Variant::BestEffort | Variant::Reliable | Variant::Fifo | Variant::Causal => {
@@ -404,12 +440,12 @@ impl BroadcastNode {
         if dot {
             ctx.local(format!("deliver {}", e.tag.name));
         }
-        ctx.output("deliver", &*e.tag.name);
+        ctx.output_fact("deliver", e.tag.clone());
         self.delivered[e.tag.sender] += 1;
         self.log.push(e.tag.name.clone());
         let mut i = 0;
         while i < self.replies.len() {
-            if *self.replies[i].0 == *e.tag.name {
+            if self.replies[i].0 == e.tag.key() {
                 let (_, label) = self.replies.remove(i);
                 self.due_replies.push_back(label);
             } else {
@@ -797,12 +833,27 @@ impl Process for BroadcastNode {
 /// The broadcast protocol.
 pub struct Broadcast;
 
+/// One `broadcast` or `deliver` output of a trace, read from its typed fact: the output's kind,
+/// process, event and the message. Outputs without a [`Tag`] (an imported trace keeps only
+/// texts) say nothing.
+fn outputs(trace: &Trace) -> impl Iterator<Item = (&str, ProcessId, EventId, MessageKey)> + '_ {
+    trace.outputs.iter().filter_map(|o| {
+        let tag = o.fact::<Tag>()?;
+        matches!(o.kind.as_str(), "broadcast" | "deliver").then_some((
+            o.kind.as_str(),
+            o.process,
+            o.event,
+            tag.key(),
+        ))
+    })
+}
+
 /// What the trace says about broadcasts and deliveries.
 struct Deliveries {
-    /// Each broadcast: its tag, its sender and its event, in trace order.
-    broadcasts: Vec<(String, ProcessId, EventId)>,
-    /// Each process's deliveries in order: the tag and the event.
-    per: Vec<Vec<(String, EventId)>>,
+    /// Each broadcast: its message, its sender and its event, in trace order.
+    broadcasts: Vec<(MessageKey, ProcessId, EventId)>,
+    /// Each process's deliveries in order: the message and the event.
+    per: Vec<Vec<(MessageKey, EventId)>>,
     /// Whether each process never crashed.
     correct: Vec<bool>,
 }
@@ -818,22 +869,22 @@ impl Deliveries {
         for e in trace.events.iter().filter(|e| e.kind == EventKind::Crash) {
             d.correct[e.process] = false;
         }
-        for o in &trace.outputs {
-            match o.kind.as_str() {
-                "broadcast" => d.broadcasts.push((o.value.clone(), o.process, o.event)),
-                "deliver" => d.per[o.process].push((o.value.clone(), o.event)),
-                _ => {}
+        for (kind, p, event, m) in outputs(trace) {
+            match kind {
+                "broadcast" => d.broadcasts.push((m, p, event)),
+                _ => d.per[p].push((m, event)),
             }
         }
         d
     }
 
-    fn delivered(&self, p: ProcessId, tag: &str) -> bool {
-        self.per[p].iter().any(|(t, _)| t == tag)
+    fn delivered(&self, p: ProcessId, m: MessageKey) -> bool {
+        self.per[p].iter().any(|&(t, _)| t == m)
     }
 }
 
-/// `P1#2` split into the sender's name and the number.
+/// `P1#2` split into the sender's name and the number: how a scenario's `replies` name the
+/// message answered (the scenario's text, read once when the processes are built).
 fn split_tag(tag: &str) -> Option<(&str, u32)> {
     let (sender, n) = tag.rsplit_once('#')?;
     Some((sender, n.parse().ok()?))
@@ -841,17 +892,20 @@ fn split_tag(tag: &str) -> Option<(&str, u32)> {
 
 fn validity(trace: &Trace) -> Verdict {
     let d = Deliveries::of(trace);
-    for (tag, sender, event) in &d.broadcasts {
-        if !d.correct[*sender] {
+    let tag = |m| key_text(&trace.processes, m);
+    for &(m, sender, event) in &d.broadcasts {
+        if !d.correct[sender] {
             continue;
         }
         for p in (0..d.per.len()).filter(|&p| d.correct[p]) {
-            if !d.delivered(p, tag) {
+            if !d.delivered(p, m) {
                 return Verdict::violated(
-                    vec![*event],
+                    vec![event],
                     format!(
-                        "{} never delivered {tag}, although its sender {} never crashed",
-                        trace.processes[p], trace.processes[*sender]
+                        "{} never delivered {}, although its sender {} never crashed",
+                        trace.processes[p],
+                        tag(m),
+                        trace.processes[sender]
                     ),
                 );
             }
@@ -864,13 +918,15 @@ fn agreement(trace: &Trace) -> Verdict {
     let d = Deliveries::of(trace);
     let correct: Vec<ProcessId> = (0..d.per.len()).filter(|&p| d.correct[p]).collect();
     for &p in &correct {
-        for (tag, event) in &d.per[p] {
-            if let Some(&q) = correct.iter().find(|&&q| !d.delivered(q, tag)) {
+        for &(m, event) in &d.per[p] {
+            if let Some(&q) = correct.iter().find(|&&q| !d.delivered(q, m)) {
                 return Verdict::violated(
-                    vec![*event],
+                    vec![event],
                     format!(
-                        "{} delivered {tag} but {} never did, and neither ever crashed",
-                        trace.processes[p], trace.processes[q]
+                        "{} delivered {} but {} never did, and neither ever crashed",
+                        trace.processes[p],
+                        key_text(&trace.processes, m),
+                        trace.processes[q]
                     ),
                 );
             }
@@ -880,33 +936,30 @@ fn agreement(trace: &Trace) -> Verdict {
 }
 
 fn integrity(trace: &Trace) -> Verdict {
-    let mut broadcast: BTreeSet<&str> = BTreeSet::new();
-    let mut delivered: BTreeMap<(ProcessId, &str), EventId> = BTreeMap::new();
-    for o in &trace.outputs {
-        match o.kind.as_str() {
-            "broadcast" => {
-                broadcast.insert(&o.value);
-            }
-            "deliver" => {
-                if !broadcast.contains(o.value.as_str()) {
-                    return Verdict::violated(
-                        vec![o.event],
-                        format!(
-                            "{} delivered {}, which nobody had broadcast",
-                            trace.processes[o.process], o.value
-                        ),
-                    );
-                }
-                if let Some(&first) = delivered.get(&(o.process, o.value.as_str())) {
-                    return Verdict::violated(
-                        vec![first, o.event],
-                        format!("{} delivered {} twice", trace.processes[o.process], o.value),
-                    );
-                }
-                delivered.insert((o.process, &o.value), o.event);
-            }
-            _ => {}
+    let mut broadcast: BTreeSet<MessageKey> = BTreeSet::new();
+    let mut delivered: BTreeMap<(ProcessId, MessageKey), EventId> = BTreeMap::new();
+    for (kind, p, event, m) in outputs(trace) {
+        if kind == "broadcast" {
+            broadcast.insert(m);
+            continue;
         }
+        let tag = key_text(&trace.processes, m);
+        if !broadcast.contains(&m) {
+            return Verdict::violated(
+                vec![event],
+                format!(
+                    "{} delivered {tag}, which nobody had broadcast",
+                    trace.processes[p]
+                ),
+            );
+        }
+        if let Some(&first) = delivered.get(&(p, m)) {
+            return Verdict::violated(
+                vec![first, event],
+                format!("{} delivered {tag} twice", trace.processes[p]),
+            );
+        }
+        delivered.insert((p, m), event);
     }
     Verdict::Holds
 }
@@ -914,25 +967,25 @@ fn integrity(trace: &Trace) -> Verdict {
 fn fifo_order(trace: &Trace) -> Verdict {
     let d = Deliveries::of(trace);
     for (p, got) in d.per.iter().enumerate() {
-        let mut seen: BTreeSet<(&str, u32)> = BTreeSet::new();
-        for (tag, event) in got {
-            let Some((sender, n)) = split_tag(tag) else {
-                continue;
-            };
+        let mut seen: BTreeSet<MessageKey> = BTreeSet::new();
+        for &((sender, n), event) in got {
             if let Some(missing) = (1..n).find(|&i| !seen.contains(&(sender, i))) {
-                let earlier = format!("{sender}#{missing}");
-                let mut events = vec![*event];
+                let earlier = (sender, missing);
+                let mut events = vec![event];
                 events.extend(
                     d.broadcasts
                         .iter()
-                        .filter(|(t, _, _)| *t == earlier)
+                        .filter(|&&(t, _, _)| t == earlier)
                         .map(|&(_, _, e)| e),
                 );
                 return Verdict::violated(
                     events,
                     format!(
-                        "{} delivered {tag} before {earlier}, which {sender} broadcast first",
-                        trace.processes[p]
+                        "{} delivered {} before {}, which {} broadcast first",
+                        trace.processes[p],
+                        key_text(&trace.processes, (sender, n)),
+                        key_text(&trace.processes, earlier),
+                        trace.processes.get(sender).map_or("its sender", |s| s),
                     ),
                 );
             }
@@ -944,44 +997,44 @@ fn fifo_order(trace: &Trace) -> Verdict {
 
 fn causal_order(trace: &Trace) -> Verdict {
     let n = trace.processes.len();
+    let tag = |m| key_text(&trace.processes, m);
     // What each process had broadcast or delivered so far, with everything that came before it.
-    let mut past: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); n];
-    let mut delivered: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); n];
-    let mut before: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    let mut broadcast_event: BTreeMap<&str, (ProcessId, EventId)> = BTreeMap::new();
-    for o in &trace.outputs {
-        let p = o.process;
-        let m = o.value.as_str();
-        match o.kind.as_str() {
-            "broadcast" => {
-                before.insert(m, past[p].clone());
-                broadcast_event.insert(m, (p, o.event));
-                past[p].insert(m);
-            }
-            "deliver" => {
-                let Some(deps) = before.get(m) else {
-                    continue;
-                };
-                if let Some(missing) = deps.iter().find(|d| !delivered[p].contains(*d)) {
-                    let (sender, sent) = broadcast_event[m];
-                    let mut events = vec![o.event, sent];
-                    events.extend(broadcast_event.get(missing).map(|&(_, e)| e));
-                    return Verdict::violated(
-                        events,
-                        format!(
-                            "{} delivered {m} without having delivered {missing}, although {} had \
-                             broadcast or delivered {missing} before broadcasting {m}",
-                            trace.processes[p], trace.processes[sender]
-                        ),
-                    );
-                }
-                let deps = deps.clone();
-                past[p].extend(deps);
-                past[p].insert(m);
-                delivered[p].insert(m);
-            }
-            _ => {}
+    let mut past: Vec<BTreeSet<MessageKey>> = vec![BTreeSet::new(); n];
+    let mut delivered: Vec<BTreeSet<MessageKey>> = vec![BTreeSet::new(); n];
+    let mut before: BTreeMap<MessageKey, BTreeSet<MessageKey>> = BTreeMap::new();
+    let mut broadcast_event: BTreeMap<MessageKey, (ProcessId, EventId)> = BTreeMap::new();
+    for (kind, p, event, m) in outputs(trace) {
+        if kind == "broadcast" {
+            before.insert(m, past[p].clone());
+            broadcast_event.insert(m, (p, event));
+            past[p].insert(m);
+            continue;
         }
+        let Some(deps) = before.get(&m) else {
+            continue;
+        };
+        if let Some(&missing) = deps.iter().find(|d| !delivered[p].contains(*d)) {
+            let (sender, sent) = broadcast_event[&m];
+            let mut events = vec![event, sent];
+            events.extend(broadcast_event.get(&missing).map(|&(_, e)| e));
+            return Verdict::violated(
+                events,
+                format!(
+                    "{} delivered {} without having delivered {}, although {} had broadcast or \
+                     delivered {} before broadcasting {}",
+                    trace.processes[p],
+                    tag(m),
+                    tag(missing),
+                    trace.processes[sender],
+                    tag(missing),
+                    tag(m)
+                ),
+            );
+        }
+        let deps = deps.clone();
+        past[p].extend(deps);
+        past[p].insert(m);
+        delivered[p].insert(m);
     }
     Verdict::Holds
 }
@@ -991,14 +1044,18 @@ fn total_order(trace: &Trace) -> Verdict {
     let n = d.per.len();
     for p in 0..n {
         for q in p + 1..n {
-            let common = |a: usize, b: usize| -> Vec<&(String, EventId)> {
-                d.per[a].iter().filter(|(t, _)| d.delivered(b, t)).collect()
+            let common = |a: usize, b: usize| -> Vec<(MessageKey, EventId)> {
+                d.per[a]
+                    .iter()
+                    .copied()
+                    .filter(|&(t, _)| d.delivered(b, t))
+                    .collect()
             };
             let (at_p, at_q) = (common(p, q), common(q, p));
             if let Some(i) = (0..at_p.len().min(at_q.len())).find(|&i| at_p[i].0 != at_q[i].0) {
-                let (first, second) = (&at_p[i].0, &at_q[i].0);
-                let event = |list: &[&(String, EventId)], tag: &str| {
-                    list.iter().find(|(t, _)| t == tag).map(|&&(_, e)| e)
+                let (first, second) = (at_p[i].0, at_q[i].0);
+                let event = |list: &[(MessageKey, EventId)], m: MessageKey| {
+                    list.iter().find(|&&(t, _)| t == m).map(|&(_, e)| e)
                 };
                 let events = [
                     event(&at_p, first),
@@ -1009,6 +1066,10 @@ fn total_order(trace: &Trace) -> Verdict {
                 .into_iter()
                 .flatten()
                 .collect();
+                let (first, second) = (
+                    key_text(&trace.processes, first),
+                    key_text(&trace.processes, second),
+                );
                 return Verdict::violated(
                     events,
                     format!(
@@ -1089,7 +1150,7 @@ impl Protocol for Broadcast {
 
     fn build(scenario: &Scenario, variant: &str) -> Result<Vec<BroadcastNode>, ScenarioError> {
         let params: BroadcastParams = scenario.params()?;
-        let variant = Variant::from_name(variant);
+        let variant = Variant::from_name(variant)?;
         let processes = &scenario.processes;
         let n = processes.len();
         if params.broadcasts.len() > MAX_BROADCASTS {
@@ -1111,14 +1172,16 @@ impl Protocol for Broadcast {
         for plan in &mut plans {
             plan.sort_by_key(|&(at, _)| at);
         }
-        let mut replies: Vec<Vec<(String, Option<String>)>> = vec![Vec::new(); n];
+        let mut replies: Vec<Vec<(MessageKey, Option<String>)>> = vec![Vec::new(); n];
         for (i, r) in params.replies.iter().enumerate() {
             let from = r
                 .from
                 .resolve(processes, &format!("params.replies[{i}].from"))?;
+            // The scenario's own text names the message answered: read it once, here.
             let answers = split_tag(&r.to)
-                .filter(|&(sender, k)| k >= 1 && processes.iter().any(|p| p == sender));
-            if answers.is_none() {
+                .filter(|&(_, k)| k >= 1)
+                .and_then(|(sender, k)| Some((processes.iter().position(|p| p == sender)?, k)));
+            let Some(answers) = answers else {
                 return Err(ScenarioError::invalid(
                     format!("params.replies[{i}].to"),
                     format!(
@@ -1127,8 +1190,8 @@ impl Protocol for Broadcast {
                         r.to, processes[0]
                     ),
                 ));
-            }
-            replies[from].push((r.to.clone(), r.label.clone()));
+            };
+            replies[from].push((answers, r.label.clone()));
         }
         if variant == Variant::Gossip {
             if params.fanout == 0 {
@@ -1186,7 +1249,7 @@ impl Protocol for Broadcast {
 
     fn properties(scenario: &Scenario, variant: &str) -> Result<Vec<Property>, ScenarioError> {
         let _: BroadcastParams = scenario.params()?;
-        let variant = Variant::from_name(variant);
+        let variant = Variant::from_name(variant)?;
         use Variant::*;
         // What the variant's own assumptions allow it to promise on this scenario.
         let live = match variant {

@@ -27,7 +27,11 @@
 //!   causal broadcast of a post and a reply; the diagram stops at a step where some process holds
 //!   messages back (`limits.max_steps` is that step).
 //!
-//! Messages are named as deliveries name them: `P1#2`, the second broadcast of P1.
+//! Messages are named as deliveries name them: `P1#2`, the second broadcast of P1. The exercises
+//! read the run's typed facts (each `broadcast` and `deliver` output's [`Tag`], each message's
+//! [`BroadcastMessage`]) and write those names from them; they never read a label back, and a
+//! chosen option is recognised by comparing it with the options written from the run, never by
+//! parsing it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -35,7 +39,9 @@ use rand::Rng as _;
 
 use crate::exercise::{generate_with, wrong_form, Question, Show};
 use crate::exercise::{run_of, Answer, Exercise, ExerciseKind, Feedback, Labels, Level, Made};
-use crate::lessons::broadcast::broadcast::{BroadcastParams, PlannedBroadcast, Reply};
+use crate::lessons::broadcast::broadcast::{
+    BroadcastMessage, BroadcastParams, MessageKey, PlannedBroadcast, Reply, Tag,
+};
 use crate::process::{ProcessId, Rng, Time};
 use crate::protocol::{Run, Verdict};
 use crate::scenario::Scenario;
@@ -119,34 +125,53 @@ fn params(broadcasts: Vec<PlannedBroadcast>, replies: Vec<Reply>) -> BroadcastPa
     }
 }
 
-/// `P1#2` -> the sender's index, if it is named `P<k>`.
-fn sender_of(tag: &str) -> Option<ProcessId> {
-    let (sender, _) = tag.rsplit_once('#')?;
-    let k: usize = sender.strip_prefix('P')?.parse().ok()?;
-    k.checked_sub(1)
+/// `P1#2`: a message as the exercises name it (their processes are `P1`, `P2`, ...).
+pub fn tag(&(sender, n): &MessageKey) -> String {
+    format!("{}#{n}", name(sender))
 }
 
-/// The broadcast message a send or receipt label carries: `m P1#2`, `relay P1#2` -> `P1#2`.
-pub fn carried(label: &str) -> Option<&str> {
-    label
-        .strip_prefix("m ")
-        .or_else(|| label.strip_prefix("relay "))
+/// The `broadcast` or `deliver` outputs of `trace`, each as its process, event and message, from
+/// the outputs' typed facts.
+fn outputs<'a>(
+    trace: &'a Trace,
+    kind: &'a str,
+) -> impl Iterator<Item = (ProcessId, EventId, MessageKey)> + 'a {
+    trace
+        .outputs
+        .iter()
+        .filter(move |o| o.kind == kind)
+        .filter_map(|o| Some((o.process, o.event, o.fact::<Tag>()?.key())))
 }
+
+/// The broadcast message a message of the run carries, if it is a copy of one (the sender's own
+/// `m` or a `relay`), from the message's typed contents.
+pub fn carried(trace: &Trace, message: usize) -> Option<MessageKey> {
+    match trace.content_of::<BroadcastMessage>(message)? {
+        BroadcastMessage::Original(e) | BroadcastMessage::Relay(e) => Some(e.tag.key()),
+        _ => None,
+    }
+}
+
+/// What each message depends on, by message.
+pub type Dependencies = BTreeMap<MessageKey, BTreeSet<MessageKey>>;
 
 /// Each broadcast message and what it causally depends on: the messages its sender had
 /// broadcast or delivered before broadcasting it (as causal broadcast's vectors record it).
-pub fn dependencies(trace: &Trace) -> BTreeMap<String, BTreeSet<String>> {
+pub fn dependencies(trace: &Trace) -> Dependencies {
     let n = trace.processes.len();
-    let mut past: Vec<BTreeSet<String>> = vec![BTreeSet::new(); n];
+    let mut past: Vec<BTreeSet<MessageKey>> = vec![BTreeSet::new(); n];
     let mut deps = BTreeMap::new();
     for o in &trace.outputs {
+        let Some(m) = o.fact::<Tag>().map(Tag::key) else {
+            continue;
+        };
         match o.kind.as_str() {
             "broadcast" => {
-                deps.insert(o.value.clone(), past[o.process].clone());
-                past[o.process].insert(o.value.clone());
+                deps.insert(m, past[o.process].clone());
+                past[o.process].insert(m);
             }
             "deliver" => {
-                past[o.process].insert(o.value.clone());
+                past[o.process].insert(m);
             }
             _ => {}
         }
@@ -156,33 +181,28 @@ pub fn dependencies(trace: &Trace) -> BTreeMap<String, BTreeSet<String>> {
 
 /// Whether a message stays in the relation that matters for the variant: in fifo broadcast
 /// only a sender's own earlier messages, in causal broadcast everything.
-fn waits_for(deps: &BTreeMap<String, BTreeSet<String>>, m: &str, fifo: bool) -> Vec<String> {
+fn waits_for(deps: &Dependencies, m: &MessageKey, fifo: bool) -> Vec<MessageKey> {
     deps.get(m)
-        .map(|d| {
-            d.iter()
-                .filter(|x| !fifo || sender_of(x) == sender_of(m))
-                .cloned()
-                .collect()
-        })
+        .map(|d| d.iter().filter(|x| !fifo || x.0 == m.0).copied().collect())
         .unwrap_or_default()
 }
 
+/// Messages at each process.
+pub type PerProcess = BTreeMap<ProcessId, BTreeSet<MessageKey>>;
+
 /// The messages each process has received (as `m` or `relay` copies) but not delivered, at the
 /// end of `trace`.
-pub fn held_back(trace: &Trace) -> BTreeMap<ProcessId, BTreeSet<String>> {
-    let mut received: BTreeMap<ProcessId, BTreeSet<String>> = BTreeMap::new();
+pub fn held_back(trace: &Trace) -> PerProcess {
+    let mut received: PerProcess = BTreeMap::new();
     for e in trace.events.iter().filter(|e| e.kind == EventKind::Receive) {
         let Some(m) = e.message else { continue };
-        if let Some(tag) = carried(&trace.messages[m].label) {
-            received
-                .entry(e.process)
-                .or_default()
-                .insert(tag.to_string());
+        if let Some(key) = carried(trace, m) {
+            received.entry(e.process).or_default().insert(key);
         }
     }
-    for o in trace.outputs.iter().filter(|o| o.kind == "deliver") {
-        if let Some(set) = received.get_mut(&o.process) {
-            set.remove(&o.value);
+    for (p, _, m) in outputs(trace, "deliver") {
+        if let Some(set) = received.get_mut(&p) {
+            set.remove(&m);
         }
     }
     received.retain(|_, set| !set.is_empty());
@@ -221,21 +241,17 @@ fn shuffle<T>(items: &mut [T], rng: &mut Rng) {
     }
 }
 
-/// The event of a process's delivery of `tag` (the broadcast dot for the sender's own).
-fn delivery_event(trace: &Trace, p: ProcessId, tag: &str) -> Option<EventId> {
-    trace
-        .outputs
-        .iter()
-        .find(|o| o.kind == "deliver" && o.process == p && o.value == tag)
-        .map(|o| o.event)
+/// The event of a process's delivery of `m` (the broadcast dot for the sender's own).
+fn delivery_event(trace: &Trace, p: ProcessId, m: &MessageKey) -> Option<EventId> {
+    outputs(trace, "deliver")
+        .find(|&(q, _, k)| q == p && k == *m)
+        .map(|(_, e, _)| e)
 }
 
-fn broadcast_event(trace: &Trace, tag: &str) -> Option<EventId> {
-    trace
-        .outputs
-        .iter()
-        .find(|o| o.kind == "broadcast" && o.value == tag)
-        .map(|o| o.event)
+fn broadcast_event(trace: &Trace, m: &MessageKey) -> Option<EventId> {
+    outputs(trace, "broadcast")
+        .find(|&(_, _, k)| k == *m)
+        .map(|(_, e, _)| e)
 }
 
 // ---- Which properties break? ----
@@ -257,17 +273,19 @@ pub fn property_set_text(set: &BTreeSet<&str>) -> String {
     }
 }
 
-/// The set an option of [`property_set_text`] names.
-fn property_set_of(text: &str) -> BTreeSet<&'static str> {
-    let text = text.trim();
-    if text == "none" {
-        return BTreeSet::new();
-    }
-    let text = text.strip_suffix(" only").unwrap_or(text);
-    text.split(", ")
-        .flat_map(|part| part.split(" and "))
-        .filter_map(|p| PROPERTIES.iter().copied().find(|q| *q == p.trim()))
-        .collect()
+/// The set of properties an option names: the one whose [`property_set_text`] it is (found by
+/// writing every set, not by reading the option).
+fn property_set_of(option: &str) -> Option<BTreeSet<&'static str>> {
+    (0..1u32 << PROPERTIES.len())
+        .map(|bits| {
+            PROPERTIES
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| bits & (1 << i) != 0)
+                .map(|(_, p)| *p)
+                .collect::<BTreeSet<&str>>()
+        })
+        .find(|set| property_set_text(set) == option)
 }
 
 /// Each property's verdict on the exercise's run, in the protocol's order.
@@ -299,7 +317,12 @@ impl ExerciseKind for Violations {
             Ok(o) => o,
             Err(f) => return f,
         };
-        let picked = property_set_of(&option);
+        let Some(picked) = property_set_of(&option) else {
+            return Feedback::wrong(
+                format!("Not {option}: choose one of the sets of properties offered."),
+                Vec::new(),
+            );
+        };
         let all = verdicts(&exercise.scenario, &exercise.trace);
         let broken: Vec<&(String, String, Verdict)> =
             all.iter().filter(|(_, _, v)| !v.holds()).collect();
@@ -498,24 +521,17 @@ impl Violations {
 pub const OBSERVER: ProcessId = 2;
 
 /// An order of messages in the options' words: `P1#1, P2#1, P4#1`.
-fn order_text(order: &[String]) -> String {
-    order.join(", ")
-}
-
-fn order_of(text: &str) -> Vec<String> {
-    text.split(',').map(|s| s.trim().to_string()).collect()
+fn order_text(order: &[MessageKey]) -> String {
+    order.iter().map(tag).collect::<Vec<_>>().join(", ")
 }
 
 /// The first pair an order puts the wrong way round: `(later, earlier)` where `later` depends
 /// on `earlier` but comes first.
-fn first_inversion(
-    order: &[String],
-    deps: &BTreeMap<String, BTreeSet<String>>,
-) -> Option<(String, String)> {
+fn first_inversion(order: &[MessageKey], deps: &Dependencies) -> Option<(MessageKey, MessageKey)> {
     for (i, m) in order.iter().enumerate() {
         for earlier in &order[i + 1..] {
             if deps.get(m).is_some_and(|d| d.contains(earlier)) {
-                return Some((m.clone(), earlier.clone()));
+                return Some((*m, *earlier));
             }
         }
     }
@@ -523,7 +539,7 @@ fn first_inversion(
 }
 
 /// Every ordering of `items`.
-fn permutations(items: &[String]) -> Vec<Vec<String>> {
+fn permutations<T: Clone>(items: &[T]) -> Vec<Vec<T>> {
     if items.len() <= 1 {
         return vec![items.to_vec()];
     }
@@ -541,21 +557,19 @@ fn permutations(items: &[String]) -> Vec<Vec<String>> {
 
 /// The vector causal broadcast stamps on `m`: per process, how many of its messages the sender
 /// had delivered, its own entry counting `m`.
-fn stamp(trace: &Trace, m: &str) -> Vec<u32> {
+fn stamp(trace: &Trace, m: &MessageKey) -> Vec<u32> {
     let n = trace.processes.len();
     let mut v = vec![0u32; n];
-    let Some(s) = sender_of(m) else { return v };
-    for o in &trace.outputs {
-        if o.process != s {
+    let s = m.0;
+    for o in trace.outputs.iter().filter(|o| o.process == s) {
+        let Some(k) = o.fact::<Tag>().map(Tag::key) else {
             continue;
-        }
-        if o.kind == "broadcast" && o.value == m {
+        };
+        if o.kind == "broadcast" && k == *m {
             break;
         }
-        if o.kind == "deliver" {
-            if let Some(k) = sender_of(&o.value).filter(|&k| k < n) {
-                v[k] += 1;
-            }
+        if o.kind == "deliver" && k.0 < n {
+            v[k.0] += 1;
         }
     }
     if s < n {
@@ -570,26 +584,28 @@ fn vector_text(v: &[u32]) -> String {
 
 /// What an order question is about, read back from its run.
 struct Orders {
-    messages: Vec<String>,
-    deps: BTreeMap<String, BTreeSet<String>>,
+    messages: Vec<MessageKey>,
+    deps: Dependencies,
 }
 
 impl Orders {
     fn read(trace: &Trace) -> Orders {
         let deps = dependencies(trace);
-        let messages = deps.keys().cloned().collect();
+        let messages = deps.keys().copied().collect();
         Orders { messages, deps }
     }
 
-    fn allowed(&self, order: &[String]) -> bool {
+    fn allowed(&self, order: &[MessageKey]) -> bool {
         first_inversion(order, &self.deps).is_none()
     }
 
     /// Why `later` must wait for `earlier`.
-    fn why(&self, trace: &Trace, later: &str, earlier: &str) -> String {
-        let sender = sender_of(later).map(name).unwrap_or_default();
+    fn why(&self, trace: &Trace, later: &MessageKey, earlier: &MessageKey) -> String {
+        let sender = name(later.0);
         let v = vector_text(&stamp(trace, later));
-        let how = if sender_of(earlier) == sender_of(later) {
+        let same_sender = earlier.0 == later.0;
+        let (later, earlier) = (tag(later), tag(earlier));
+        let how = if same_sender {
             format!("{sender} broadcast {earlier} before it")
         } else {
             format!("{sender} had delivered {earlier} before broadcasting {later}")
@@ -626,19 +642,21 @@ impl ExerciseKind for CausalOrder {
         };
         let trace = &exercise.trace;
         let orders = Orders::read(trace);
-        let order = order_of(&option);
-        let mut sorted = order.clone();
-        sorted.sort();
-        if sorted != orders.messages {
+        // The order the option writes: one of the run's messages' orders, found by writing them.
+        let Some(order) = permutations(&orders.messages)
+            .into_iter()
+            .find(|o| order_text(o) == option)
+        else {
+            let names: Vec<String> = orders.messages.iter().map(tag).collect();
             return Feedback::wrong(
                 format!(
                     "Not {option}: P3 delivers each of {} exactly once.",
-                    and_list(&orders.messages)
+                    and_list(&names)
                 ),
                 Vec::new(),
             );
-        }
-        let events = |a: &str, b: &str| -> Vec<EventId> {
+        };
+        let events = |a: &MessageKey, b: &MessageKey| -> Vec<EventId> {
             [broadcast_event(trace, a), broadcast_event(trace, b)]
                 .into_iter()
                 .flatten()
@@ -647,7 +665,9 @@ impl ExerciseKind for CausalOrder {
         if let Some((later, earlier)) = first_inversion(&order, &orders.deps) {
             return Feedback::wrong(
                 format!(
-                    "Not {option}: it delivers {later} before {earlier}. {}",
+                    "Not {option}: it delivers {} before {}. {}",
+                    tag(&later),
+                    tag(&earlier),
                     orders.why(trace, &later, &earlier)
                 ),
                 events(&later, &earlier),
@@ -664,8 +684,10 @@ impl ExerciseKind for CausalOrder {
                     fixed.push(orders.why(trace, a, b));
                 } else {
                     free.push(format!(
-                        "{a} and {b} are concurrent (neither sender had delivered the other's \
-                         message), so they may come in either order."
+                        "{} and {} are concurrent (neither sender had delivered the other's \
+                         message), so they may come in either order.",
+                        tag(a),
+                        tag(b)
                     ));
                 }
             }
@@ -734,15 +756,15 @@ impl CausalOrder {
         }
         if level == Level::Hard {
             // The third message must be concurrent with the post.
-            let post = "P1#1".to_string();
-            let third = "P4#1".to_string();
+            let post: MessageKey = (0, 1);
+            let third: MessageKey = (3, 1);
             if orders.deps[&post].contains(&third) || orders.deps[&third].contains(&post) {
                 return None;
             }
         }
         let mut all = permutations(&orders.messages);
         shuffle(&mut all, rng);
-        let (good, bad): (Vec<Vec<String>>, Vec<Vec<String>>) =
+        let (good, bad): (Vec<Vec<MessageKey>>, Vec<Vec<MessageKey>>) =
             all.into_iter().partition(|o| orders.allowed(o));
         let several = good.len() > 1;
         let mut picked = vec![good.first()?.clone()];
@@ -750,7 +772,7 @@ impl CausalOrder {
         shuffle(&mut picked, rng);
         let solution = picked.iter().position(|o| orders.allowed(o))?;
         let options: Vec<String> = picked.iter().map(|o| order_text(o)).collect();
-        let messages = and_list(&orders.messages);
+        let messages = and_list(&orders.messages.iter().map(tag).collect::<Vec<_>>());
         let ask = if several {
             "Several orders are allowed: which of these orders may P3 deliver?"
         } else {
@@ -797,12 +819,12 @@ impl CausalOrder {
 pub struct HoldBack;
 
 /// `nothing`, `P1#2 at P3`, `P1#2 and P1#3 at P3; P2#1 at P4`.
-pub fn held_text(held: &BTreeMap<ProcessId, BTreeSet<String>>) -> String {
+pub fn held_text(held: &PerProcess) -> String {
     let parts: Vec<String> = held
         .iter()
         .filter(|(_, set)| !set.is_empty())
         .map(|(p, set)| {
-            let tags: Vec<String> = set.iter().cloned().collect();
+            let tags: Vec<String> = set.iter().map(tag).collect();
             format!("{} at {}", and_list(&tags), name(*p))
         })
         .collect();
@@ -813,38 +835,63 @@ pub fn held_text(held: &BTreeMap<ProcessId, BTreeSet<String>>) -> String {
     }
 }
 
-fn held_of(text: &str) -> BTreeMap<ProcessId, BTreeSet<String>> {
-    let mut held = BTreeMap::new();
-    if text.trim() == "nothing" {
-        return held;
-    }
-    for part in text.split("; ") {
-        let Some((tags, at)) = part.rsplit_once(" at ") else {
-            continue;
-        };
-        let Some(p) = at
-            .trim()
-            .strip_prefix('P')
-            .and_then(|k| k.parse::<usize>().ok())
-            .and_then(|k| k.checked_sub(1))
-        else {
-            continue;
-        };
-        let set: &mut BTreeSet<String> = held.entry(p).or_default();
-        for t in tags.split(", ").flat_map(|t| t.split(" and ")) {
-            set.insert(t.trim().to_string());
-        }
-    }
-    held
-}
-
 /// The messages delivered at each process by the end of `trace`.
-fn delivered(trace: &Trace) -> BTreeMap<ProcessId, BTreeSet<String>> {
-    let mut d: BTreeMap<ProcessId, BTreeSet<String>> = BTreeMap::new();
-    for o in trace.outputs.iter().filter(|o| o.kind == "deliver") {
-        d.entry(o.process).or_default().insert(o.value.clone());
+fn delivered(trace: &Trace) -> PerProcess {
+    let mut d: PerProcess = BTreeMap::new();
+    for (p, _, m) in outputs(trace, "deliver") {
+        d.entry(p).or_default().insert(m);
     }
     d
+}
+
+/// The answers a learner might give to the hold-back question on `trace`, wrong ones first and
+/// the right one last: nothing; everything received there; what the held ones wait for; the
+/// held ones at another process; each held set with one more broadcast message; what is held.
+/// The question's options are written from these, and a chosen option is recognised among them.
+fn hold_back_answers(trace: &Trace, fifo: bool) -> Vec<PerProcess> {
+    let n = trace.processes.len();
+    let right = held_back(trace);
+    let done = delivered(trace);
+    let deps = dependencies(trace);
+    let mut pool: Vec<PerProcess> = vec![BTreeMap::new()];
+    let mut received = right.clone();
+    for (p, set) in received.iter_mut() {
+        set.extend(
+            done.get(p)
+                .into_iter()
+                .flatten()
+                .filter(|m| m.0 != *p)
+                .copied(),
+        );
+    }
+    pool.push(received);
+    let mut waited: PerProcess = BTreeMap::new();
+    for (p, set) in &right {
+        for m in set {
+            waited
+                .entry(*p)
+                .or_default()
+                .extend(waits_for(&deps, m, fifo));
+        }
+    }
+    pool.push(waited);
+    for shift in 1..n {
+        pool.push(
+            right
+                .iter()
+                .map(|(p, set)| ((p + shift) % n, set.clone()))
+                .collect(),
+        );
+    }
+    for m in deps.keys() {
+        let mut more = right.clone();
+        if let Some((_, set)) = more.iter_mut().next() {
+            set.insert(*m);
+        }
+        pool.push(more);
+    }
+    pool.push(right);
+    pool
 }
 
 /// Why each held message waits, in words.
@@ -857,8 +904,9 @@ fn hold_reasons(trace: &Trace, fifo: bool) -> Vec<String> {
             let missing: Vec<String> = waits_for(&deps, &m, fifo)
                 .into_iter()
                 .filter(|d| !done.get(&p).is_some_and(|s| s.contains(d)))
+                .map(|d| tag(&d))
                 .collect();
-            let sender = sender_of(&m).map(name).unwrap_or_default();
+            let sender = name(m.0);
             let why = if missing.is_empty() {
                 "it is about to be delivered".to_string()
             } else if fifo {
@@ -877,7 +925,7 @@ fn hold_reasons(trace: &Trace, fifo: bool) -> Vec<String> {
                     if missing.len() == 1 { "that" } else { "those" }
                 )
             };
-            reasons.push(format!("{} holds {m} back: {why}.", name(p)));
+            reasons.push(format!("{} holds {} back: {why}.", name(p), tag(&m)));
         }
     }
     reasons
@@ -891,8 +939,8 @@ fn receipts_of_held(trace: &Trace) -> Vec<EventId> {
         .filter(|e| e.kind == EventKind::Receive)
         .filter(|e| {
             e.message
-                .and_then(|m| carried(&trace.messages[m].label))
-                .is_some_and(|t| held.get(&e.process).is_some_and(|s| s.contains(t)))
+                .and_then(|m| carried(trace, m))
+                .is_some_and(|t| held.get(&e.process).is_some_and(|s| s.contains(&t)))
         })
         .map(|e| e.id)
         .collect()
@@ -919,7 +967,19 @@ impl ExerciseKind for HoldBack {
         let trace = &exercise.trace;
         let fifo = exercise.scenario.variant == "fifo";
         let right = held_back(trace);
-        let picked = held_of(&option);
+        // What the option says is held: the answer it was written from.
+        let Some(picked) = hold_back_answers(trace, fifo)
+            .into_iter()
+            .find(|a| held_text(a) == option)
+        else {
+            return Feedback::wrong(
+                format!(
+                    "Not {option}: choose one of the answers offered. What is held back is {}.",
+                    held_text(&right)
+                ),
+                receipts_of_held(trace),
+            );
+        };
         let reasons = hold_reasons(trace, fifo).join(" ");
         let events = receipts_of_held(trace);
         if picked == right {
@@ -933,14 +993,15 @@ impl ExerciseKind for HoldBack {
                     continue;
                 }
                 let what = if done.get(p).is_some_and(|s| s.contains(m)) {
-                    format!("{} has already delivered {m}", name(*p))
-                } else if sender_of(m) == Some(*p) {
+                    format!("{} has already delivered {}", name(*p), tag(m))
+                } else if m.0 == *p {
                     format!(
-                        "{m} is {}'s own message, delivered as it is broadcast",
+                        "{} is {}'s own message, delivered as it is broadcast",
+                        tag(m),
                         name(*p)
                     )
                 } else {
-                    format!("{m} has not reached {} yet", name(*p))
+                    format!("{} has not reached {} yet", tag(m), name(*p))
                 };
                 return Feedback::wrong(
                     format!(
@@ -1013,48 +1074,9 @@ impl HoldBack {
         if right.is_empty() {
             return None;
         }
-        let done = delivered(&trace);
-        let deps = dependencies(&trace);
         let fifo = s.variant == "fifo";
-        // Distractors: nothing; everything received there; what the held ones wait for; the
-        // held ones at another process; each held set with one more broadcast message.
-        let mut pool: Vec<BTreeMap<ProcessId, BTreeSet<String>>> = vec![BTreeMap::new()];
-        let mut received = right.clone();
-        for (p, set) in received.iter_mut() {
-            set.extend(
-                done.get(p)
-                    .into_iter()
-                    .flatten()
-                    .filter(|m| sender_of(m) != Some(*p))
-                    .cloned(),
-            );
-        }
-        pool.push(received);
-        let mut waited: BTreeMap<ProcessId, BTreeSet<String>> = BTreeMap::new();
-        for (p, set) in &right {
-            for m in set {
-                waited
-                    .entry(*p)
-                    .or_default()
-                    .extend(waits_for(&deps, m, fifo));
-            }
-        }
-        pool.push(waited);
-        for shift in 1..n {
-            pool.push(
-                right
-                    .iter()
-                    .map(|(p, set)| ((p + shift) % n, set.clone()))
-                    .collect(),
-            );
-        }
-        for m in deps.keys() {
-            let mut more = right.clone();
-            if let Some((_, set)) = more.iter_mut().next() {
-                set.insert(m.clone());
-            }
-            pool.push(more);
-        }
+        let mut pool = hold_back_answers(&trace, fifo);
+        pool.pop(); // the right one
         let right_text = held_text(&right);
         let mut texts: Vec<String> = Vec::new();
         for set in &pool {

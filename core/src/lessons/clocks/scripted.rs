@@ -236,6 +236,22 @@ pub fn clock_condition(trace: &Trace) -> Verdict {
     Verdict::Holds
 }
 
+/// The scripted protocol has one variant, `script` (an empty name means it too); any other name
+/// is an error on the field `variant` that says so.
+fn check_variant(variant: &str) -> Result<(), ScenarioError> {
+    if variant.is_empty() || Scripted::variants().iter().any(|v| v.name == variant) {
+        return Ok(());
+    }
+    let known: Vec<&str> = Scripted::variants().iter().map(|v| v.name).collect();
+    Err(ScenarioError::invalid(
+        "variant",
+        format!(
+            "scripted has no variant \"{variant}\"; its variants are {}",
+            known.join(", ")
+        ),
+    ))
+}
+
 impl Protocol for Scripted {
     const NAME: &'static str = "scripted";
     const DESCRIPTION: &'static str = "a diagram given event by event, for the clocks lesson";
@@ -249,11 +265,13 @@ impl Protocol for Scripted {
         }]
     }
 
-    fn build(scenario: &Scenario, _variant: &str) -> Result<Vec<ScriptedNode>, ScenarioError> {
+    fn build(scenario: &Scenario, variant: &str) -> Result<Vec<ScriptedNode>, ScenarioError> {
+        check_variant(variant)?;
         nodes(scenario)
     }
 
-    fn properties(_scenario: &Scenario, _variant: &str) -> Result<Vec<Property>, ScenarioError> {
+    fn properties(_scenario: &Scenario, variant: &str) -> Result<Vec<Property>, ScenarioError> {
+        check_variant(variant)?;
         Ok(vec![Property::new(
             "clock-condition",
             PropertyKind::Safety,

@@ -6,6 +6,9 @@
 //! coverage is a property gossip does not promise, while flooding (every peer, every time) does on
 //! a reliable network, at the price of `n - 1` messages per process.
 //!
+//! Each process that hears a rumour outputs `deliver` with the [`Rumour`] as its typed fact (shown
+//! `rumour 3`); the properties read the fact, never the text.
+//!
 //! The origin can start many rumours, one every `interval` ticks, which makes gossip the engine's
 //! workhorse for long runs in tests and benchmarks.
 
@@ -77,7 +80,7 @@ impl GossipNode {
     fn spread(&mut self, ctx: &mut Context<'_, Rumour>, rumour: Rumour) {
         self.heard[rumour.0 as usize / 64] |= 1 << (rumour.0 % 64);
         self.heard_count += 1;
-        ctx.output("deliver", rumour.0.to_string());
+        ctx.output_fact("deliver", rumour);
         match self.fanout {
             None => ctx.broadcast(rumour),
             Some(k) => {
@@ -130,12 +133,43 @@ impl Process for GossipNode {
 /// The gossip protocol.
 pub struct Gossip;
 
-/// Which rumours (by number) each process delivered, and the events, from the trace.
+/// The variants of gossip.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Variant {
+    /// Tell `fanout` random peers.
+    Push,
+    /// Tell everyone.
+    Flood,
+}
+
+impl Variant {
+    /// The variant a scenario names; an empty name is the first (the default). An unknown name
+    /// is an error on the field `variant` that lists the known ones.
+    pub fn from_name(name: &str) -> Result<Variant, ScenarioError> {
+        match name {
+            "" | "push" => Ok(Variant::Push),
+            "flood" => Ok(Variant::Flood),
+            _ => {
+                let known: Vec<&str> = Gossip::variants().iter().map(|v| v.name).collect();
+                Err(ScenarioError::invalid(
+                    "variant",
+                    format!(
+                        "gossip has no variant \"{name}\"; its variants are {}",
+                        known.join(", ")
+                    ),
+                ))
+            }
+        }
+    }
+}
+
+/// Which rumours (by number) each process delivered, and the events, from the `deliver`
+/// outputs' typed facts (an output without a [`Rumour`] says nothing).
 fn deliveries(trace: &Trace) -> Vec<Vec<(u32, usize)>> {
     let mut per = vec![Vec::new(); trace.processes.len()];
     for o in trace.outputs.iter().filter(|o| o.kind == "deliver") {
-        if let Ok(r) = o.value.parse::<u32>() {
-            per[o.process].push((r, o.event));
+        if let Some(r) = o.fact::<Rumour>() {
+            per[o.process].push((r.0, o.event));
         }
     }
     per
@@ -163,6 +197,7 @@ impl Protocol for Gossip {
 
     fn build(scenario: &Scenario, variant: &str) -> Result<Vec<GossipNode>, ScenarioError> {
         let params: GossipParams = scenario.params()?;
+        let variant = Variant::from_name(variant)?;
         let n = scenario.processes.len();
         if params.origin >= n {
             return Err(ScenarioError::invalid(
@@ -176,13 +211,13 @@ impl Protocol for Gossip {
                 format!("at most {MAX_RUMOURS} rumours, not {}", params.rumours),
             ));
         }
-        if params.fanout == 0 && variant == "push" {
+        if params.fanout == 0 && variant == Variant::Push {
             return Err(ScenarioError::invalid(
                 "params.fanout",
                 "a fanout of 0 would never spread a rumour; give 1 or more",
             ));
         }
-        let fanout = (variant == "push").then_some(params.fanout);
+        let fanout = (variant == Variant::Push).then_some(params.fanout);
         Ok((0..n)
             .map(|p| GossipNode {
                 fanout,
@@ -198,6 +233,7 @@ impl Protocol for Gossip {
 
     fn properties(scenario: &Scenario, variant: &str) -> Result<Vec<Property>, ScenarioError> {
         let params: GossipParams = scenario.params()?;
+        let variant = Variant::from_name(variant)?;
         let origin = params.origin;
         let coverage = Property::new(
             "coverage",
@@ -256,7 +292,7 @@ impl Protocol for Gossip {
             },
         );
         Ok(vec![
-            if variant == "flood" {
+            if variant == Variant::Flood {
                 coverage
             } else {
                 coverage.not_promised()
