@@ -1106,3 +1106,72 @@ fn sequential_computes_each_job() {
     // The default input is the one the examples use.
     assert!(DEFAULT_INPUT.lines().count() == 4);
 }
+
+#[test]
+fn an_unknown_variant_is_an_error_naming_the_known_ones() {
+    let s = with_variant(example("mapreduce-word-count"), "backup");
+    match spacetime_core::lessons::mapreduce::mapreduce::Variant::from_name(&s.variant) {
+        Err(ScenarioError::Invalid { field, message }) => {
+            assert_eq!(field, "variant");
+            assert!(message.contains("backups") && message.contains("no-backups"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(invalid(&s), "variant", "no silent fallback to a default");
+}
+
+#[test]
+fn outputs_carry_facts_and_states_fields() {
+    use spacetime_core::lessons::mapreduce::mapreduce::{
+        completed_at, task_updates, Emitted, JobOutcome, Task, TaskChange,
+    };
+    let (trace, _) = check(&example("mapreduce-worker-crash"));
+    // Every output has its fact, and its value is the fact's label.
+    for o in &trace.outputs {
+        let label = match o.kind.as_str() {
+            "task" => o
+                .fact::<spacetime_core::lessons::mapreduce::mapreduce::TaskUpdate>()
+                .map(spacetime_core::Payload::label),
+            "job" => o.fact::<JobOutcome>().map(spacetime_core::Payload::label),
+            "emit" => o.fact::<Emitted>().map(spacetime_core::Payload::label),
+            other => panic!("output kind {other}"),
+        };
+        assert_eq!(label.as_deref(), Some(o.value.as_str()));
+    }
+    let (at, event) = completed_at(&trace).unwrap();
+    assert_eq!(trace.events[event].time, at);
+    assert_eq!(Some(at), completion_time(&trace));
+    // W1's completed map tasks go back to idle when it dies.
+    let w1 = trace.processes.iter().position(|p| p == "W1").unwrap();
+    let completed_on_w1: Vec<Task> = task_updates(&trace)
+        .filter(|(_, u)| u.change == TaskChange::Completed && u.worker == Some(w1))
+        .map(|(_, u)| u.task)
+        .collect();
+    assert!(completed_on_w1.iter().any(|t| t.is_map()));
+    assert!(
+        task_updates(&trace).any(|(_, u)| u.change == TaskChange::Idle
+            && u.worker.is_none()
+            && completed_on_w1.contains(&u.task))
+    );
+    // The states, as fields the state tables read; the summary is written from them.
+    let last = |p: usize| trace.lane(p).last().unwrap();
+    let names =
+        |p: usize| -> Vec<String> { last(p).fields.iter().map(|f| f.name.to_string()).collect() };
+    assert_eq!(names(0), ["role", "job"]);
+    assert!(last(0).field("job").unwrap().starts_with("completed ("));
+    assert_eq!(&names(1)[..3], ["role", "maps", "reduces"]);
+    assert_eq!(last(1).field("role"), Some("coordinator"));
+    assert_eq!(last(1).field("job"), Some("done"));
+    let worker = names(3);
+    assert_eq!(worker[0], "role");
+    assert!(worker.contains(&"doing".to_string()) && worker.contains(&"disk".to_string()));
+    for p in 0..trace.processes.len() {
+        let e = last(p);
+        let summary: Vec<String> = e
+            .fields
+            .iter()
+            .map(|f| format!("{}: {}", f.name, f.value))
+            .collect();
+        assert_eq!(*e.state, summary.join(" · "));
+    }
+}

@@ -42,7 +42,8 @@ use crate::exercise::{
     Answer, Exercise, ExerciseKind, Feedback, Labels, Level, Made, Question, Show,
 };
 use crate::lessons::mapreduce::mapreduce::{
-    fnv1a, make_splits, partition, words, Job, MapReduceParams, Task, COORDINATOR, FIRST_WORKER,
+    completed_at, fnv1a, make_splits, partition, words, Job, MapReduceMessage, MapReduceParams,
+    Task, TaskChange, TaskUpdate, COORDINATOR, FIRST_WORKER,
 };
 use crate::process::{Rng, Time};
 use crate::scenario::{Action, Intervention, Limits, NetworkModel, ProcessRef, Scenario};
@@ -146,16 +147,6 @@ fn chosen(exercise: &Exercise, answer: &Answer) -> Result<String, Feedback> {
     })
 }
 
-/// `map 2` -> the task.
-fn task_of(kind: &str, number: &str) -> Option<Task> {
-    let n = number.parse().ok()?;
-    match kind {
-        "map" => Some(Task::Map(n)),
-        "reduce" => Some(Task::Reduce(n)),
-        _ => None,
-    }
-}
-
 /// What the coordinator's `task` outputs say at some moment: who runs what, who has completed
 /// what. `events` keeps, per task and worker, the latest output about them.
 #[derive(Clone, Debug, Default)]
@@ -165,54 +156,58 @@ struct Board {
     events: BTreeMap<(Task, String), EventId>,
 }
 
+/// The coordinator's `task` facts of a trace, in order, with the worker's name and the event.
+fn task_facts(trace: &Trace) -> impl Iterator<Item = (&TaskUpdate, Option<&str>, EventId)> {
+    trace
+        .outputs
+        .iter()
+        .filter(|o| o.process == COORDINATOR && o.kind == "task")
+        .filter_map(|o| {
+            let update = o.fact::<TaskUpdate>()?;
+            let worker = update
+                .worker
+                .and_then(|w| trace.processes.get(w))
+                .map(String::as_str);
+            Some((update, worker, o.event))
+        })
+}
+
 impl Board {
     /// The coordinator's view after the first `steps` steps.
     fn at(trace: &Trace, steps: u64) -> Board {
         let mut board = Board::default();
-        for o in &trace.outputs {
-            if o.process != COORDINATOR || o.kind != "task" || trace.events[o.event].step >= steps {
-                continue;
+        for (update, worker, event) in task_facts(trace) {
+            if trace.events[event].step < steps {
+                board.apply(update, worker, event);
             }
-            board.apply(&o.value, o.event);
         }
         board
     }
 
-    /// Take one `task` output into account.
-    fn apply(&mut self, value: &str, event: EventId) {
-        let words: Vec<&str> = value.split_whitespace().collect();
-        match words[..] {
-            ["backup", kind, n, worker] => {
-                if let Some(t) = task_of(kind, n) {
-                    self.running.entry(t).or_default().insert(worker.into());
-                    self.events.insert((t, worker.into()), event);
+    /// Take one `task` fact into account; `worker` is its worker's name.
+    fn apply(&mut self, update: &TaskUpdate, worker: Option<&str>, event: EventId) {
+        let t = update.task;
+        let Some(worker) = worker else {
+            if update.change == TaskChange::Idle {
+                self.running.remove(&t);
+                self.completed.remove(&t);
+            }
+            return;
+        };
+        self.events.insert((t, worker.into()), event);
+        match update.change {
+            TaskChange::InProgress | TaskChange::Backup => {
+                self.running.entry(t).or_default().insert(worker.into());
+            }
+            TaskChange::Completed => {
+                self.running.remove(&t);
+                self.completed.insert(t, worker.into());
+            }
+            TaskChange::Discarded | TaskChange::Lost | TaskChange::Idle => {
+                if let Some(copies) = self.running.get_mut(&t) {
+                    copies.remove(worker);
                 }
             }
-            [kind, n, status, worker] => {
-                let Some(t) = task_of(kind, n) else { return };
-                self.events.insert((t, worker.into()), event);
-                match status {
-                    "in-progress" => {
-                        self.running.entry(t).or_default().insert(worker.into());
-                    }
-                    "completed" => {
-                        self.running.remove(&t);
-                        self.completed.insert(t, worker.into());
-                    }
-                    _ => {
-                        if let Some(copies) = self.running.get_mut(&t) {
-                            copies.remove(worker);
-                        }
-                    }
-                }
-            }
-            [kind, n, "idle"] => {
-                if let Some(t) = task_of(kind, n) {
-                    self.running.remove(&t);
-                    self.completed.remove(&t);
-                }
-            }
-            _ => {}
         }
     }
 
@@ -235,13 +230,9 @@ impl Board {
     }
 }
 
-/// The time the client got the result, if the job completed.
+/// The time the client got the result, and that output's event, if the job completed.
 fn completion(trace: &Trace) -> Option<(Time, EventId)> {
-    trace.outputs.iter().find_map(|o| {
-        let t = o.value.strip_prefix("completed at ")?;
-        (o.kind == "job").then_some(())?;
-        Some((t.parse().ok()?, o.event))
-    })
+    completed_at(trace)
 }
 
 // ---- Which tasks run again? ----
@@ -255,20 +246,6 @@ fn tasks_text(tasks: &BTreeSet<Task>) -> String {
         return "nothing".into();
     }
     and_list(&tasks.iter().map(Task::to_string).collect::<Vec<_>>())
-}
-
-/// The tasks an option of [`tasks_text`] names.
-fn tasks_of(text: &str) -> BTreeSet<Task> {
-    if text.trim() == "nothing" {
-        return BTreeSet::new();
-    }
-    text.split(", ")
-        .flat_map(|part| part.split(" and "))
-        .filter_map(|t| {
-            let (kind, n) = t.trim().split_once(' ')?;
-            task_of(kind, n)
-        })
-        .collect()
 }
 
 /// The worker a rerun-tasks exercise is about: the one whose last event is marked.
@@ -304,7 +281,30 @@ impl ExerciseKind for RerunTasks {
         let maps = board.completed_by(&w, true);
         let reduces = board.completed_by(&w, false);
         let right: BTreeSet<Task> = running.union(&maps).copied().collect();
-        let picked = tasks_of(&option);
+        // The option's tasks: the set among those the options are made of whose text it is
+        // (the option is compared with texts made from sets, never read back).
+        let splits = exercise
+            .scenario
+            .params::<MapReduceParams>()
+            .map_or(0, |p| p.splits);
+        let candidates: [BTreeSet<Task>; 7] = [
+            right.clone(),
+            running.clone(),
+            running.union(&reduces).copied().collect(),
+            right.union(&reduces).copied().collect(),
+            maps.clone(),
+            (0..splits)
+                .map(Task::Map)
+                .chain(running.iter().copied())
+                .collect(),
+            BTreeSet::new(),
+        ];
+        let Some(picked) = candidates.into_iter().find(|c| tasks_text(c) == option) else {
+            return Feedback::wrong(
+                format!("Not {option}: choose one of the options."),
+                Vec::new(),
+            );
+        };
         let event = |t: &Task| board.events.get(&(*t, w.clone())).copied();
         let events: Vec<EventId> = running
             .iter()
@@ -404,14 +404,12 @@ impl RerunTasks {
         let mut candidates: Vec<(u64, String)> = Vec::new();
         // The coordinator's view after each step, built up output by output.
         let mut board = Board::default();
-        let mut outputs = full
-            .outputs
-            .iter()
-            .filter(|o| o.process == COORDINATOR && o.kind == "task")
-            .peekable();
+        let mut facts = task_facts(&full).peekable();
         for k in 1..=full.step_count() {
-            while let Some(o) = outputs.next_if(|o| full.events[o.event].step < k) {
-                board.apply(&o.value, o.event);
+            while let Some((update, worker, event)) =
+                facts.next_if(|(_, _, e)| full.events[*e].step < k)
+            {
+                board.apply(update, worker, event);
             }
             if board.completed.keys().filter(|t| !t.is_map()).count() == reducers {
                 break;
@@ -534,19 +532,9 @@ fn idle_after_crash(scenario: &Scenario, worker: &str, k: u64) -> Option<BTreeSe
         return None;
     }
     Some(
-        trace
-            .outputs
-            .iter()
-            .filter(|o| {
-                o.process == COORDINATOR && o.kind == "task" && trace.events[o.event].step >= k
-            })
-            .filter_map(|o| {
-                let words: Vec<&str> = o.value.split_whitespace().collect();
-                match words[..] {
-                    [kind, n, "idle"] => task_of(kind, n),
-                    _ => None,
-                }
-            })
+        task_facts(&trace)
+            .filter(|(u, _, e)| u.change == TaskChange::Idle && trace.events[*e].step >= k)
+            .map(|(u, _, _)| u.task)
             .collect(),
     )
 }
@@ -560,7 +548,10 @@ fn report_in_flight(trace: &Trace, processes: &[String], worker: &str, steps: u6
     trace.messages.iter().any(|m| {
         m.from == w
             && m.to == COORDINATOR
-            && (m.label.starts_with("MapDone") || m.label.starts_with("ReduceDone"))
+            && matches!(
+                m.content::<MapReduceMessage>(),
+                Some(MapReduceMessage::MapDone { .. } | MapReduceMessage::ReduceDone { .. })
+            )
             && trace.events[m.send_event].step < steps
             && m.receive_event
                 .is_none_or(|r| trace.events[r].step >= steps)
@@ -575,12 +566,21 @@ pub struct WhichReducer;
 /// The option that spreads a word over the reduce tasks.
 const EVERY: &str = "every reduce task: each gets the pairs of some map tasks";
 
-/// The word and hash a which-reducer prompt gives: `hash("fox") = 123`.
-fn word_and_hash(prompt: &str) -> Option<(String, u64)> {
-    let rest = prompt.split("hash(\"").nth(1)?;
-    let (word, rest) = rest.split_once("\") = ")?;
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    Some((word.to_string(), digits.parse().ok()?))
+/// The prompt's words and hashes, as a which-reducer prompt writes them.
+fn hash_text(word: &str, hash: u64) -> String {
+    format!("hash(\"{word}\") = {hash}")
+}
+
+/// The word a which-reducer exercise asks about, and its hash: the word of its input whose
+/// [`hash_text`] the prompt gives (compared with texts made from the words, never read back).
+fn word_and_hash(prompt: &str, params: &MapReduceParams) -> Option<(String, u64)> {
+    let vocabulary: BTreeSet<String> = words(&params.input).collect();
+    vocabulary.into_iter().find_map(|word| {
+        let hash = fnv1a(word.as_bytes());
+        prompt
+            .contains(&hash_text(&word, hash))
+            .then_some((word, hash))
+    })
 }
 
 /// The map tasks whose split holds `word`.
@@ -617,21 +617,20 @@ impl ExerciseKind for WhichReducer {
             Err(f) => return f,
         };
         let params: MapReduceParams = exercise.scenario.params().unwrap_or_default();
-        let Some((word, hash)) = word_and_hash(&exercise.prompt) else {
+        let Some((word, hash)) = word_and_hash(&exercise.prompt, &params) else {
             return Feedback::wrong("This exercise names no word.", Vec::new());
         };
         let r = params.reducers;
         let right = partition(&word, r);
         let maps = splits_with(&params, &word);
         let trace = &exercise.trace;
-        let prefixes: Vec<String> = maps
-            .iter()
-            .map(|m| format!("Region {m} {right} "))
-            .collect();
         let events: Vec<EventId> = trace
             .messages
             .iter()
-            .filter(|msg| prefixes.iter().any(|p| msg.label.starts_with(p.as_str())))
+            .filter(|msg| {
+                matches!(msg.content::<MapReduceMessage>(),
+                    Some(MapReduceMessage::Region { m, r, .. }) if *r == right && maps.contains(m))
+            })
             .filter_map(|msg| msg.receive_event)
             .collect();
         let sum = format!(
@@ -725,9 +724,10 @@ impl WhichReducer {
             "A word count runs with {splits} map tasks and {reducers} reduce tasks. The word \
              \"{word}\" is in the {} of {found}. Each map task sends every pair (word, 1) it \
              emits to reduce task hash(word) mod {reducers}, where the hash is FNV-1a, a fixed \
-             function of the word's bytes: hash(\"{word}\") = {hash}. Which reduce task \
-             receives the pairs for \"{word}\"? (Tip: {tip}.)",
-            if maps.len() == 1 { "split" } else { "splits" }
+             function of the word's bytes: {}. Which reduce task receives the pairs for \
+             \"{word}\"? (Tip: {tip}.)",
+            if maps.len() == 1 { "split" } else { "splits" },
+            hash_text(&word, hash)
         );
         Some(Exercise::assemble(
             self,
@@ -759,41 +759,38 @@ fn pair_text(with: Time, without: Time) -> String {
     format!("with backups {with}, without {without}")
 }
 
-/// The two times an option of [`pair_text`] gives.
-fn pair_of(text: &str) -> Option<(Time, Time)> {
-    let (with, without) = text
-        .strip_prefix("with backups ")?
-        .split_once(", without ")?;
-    Some((with.parse().ok()?, without.parse().ok()?))
+/// The pairs of times the options are made of: the right one first, then the distractors
+/// (`with` and `without` swapped, the same twice, twice the delay as if the straggler held up
+/// both phases).
+fn time_pairs(with: Time, without: Time) -> [(Time, Time); 4] {
+    [
+        (with, without),
+        (without, with),
+        (with, with),
+        (with, with + 2 * without.saturating_sub(with)),
+    ]
 }
 
 /// The first backup copy of a run: the task, the worker that got the copy, the worker whose
 /// copy was running, and the output that started it.
 fn first_backup(trace: &Trace) -> Option<(Task, String, String, EventId)> {
     let mut board = Board::default();
-    for o in trace
-        .outputs
-        .iter()
-        .filter(|o| o.process == COORDINATOR && o.kind == "task")
-    {
-        let words: Vec<&str> = o.value.split_whitespace().collect();
-        if let ["backup", kind, n, worker] = words[..] {
-            let t = task_of(kind, n)?;
+    for (update, worker, event) in task_facts(trace) {
+        if update.change == TaskChange::Backup {
+            let t = update.task;
             let slow = board.running.get(&t)?.iter().next()?.clone();
-            return Some((t, worker.to_string(), slow, o.event));
+            return Some((t, worker?.to_string(), slow, event));
         }
-        board.apply(&o.value, o.event);
+        board.apply(update, worker, event);
     }
     None
 }
 
 /// When a task was completed, and by whom, in a run.
-fn completed_at(trace: &Trace, task: Task) -> Option<(Time, String)> {
-    let prefix = format!("{task} completed ");
-    trace.outputs.iter().find_map(|o| {
-        let worker = o.value.strip_prefix(prefix.as_str())?;
-        (o.process == COORDINATOR && o.kind == "task").then_some(())?;
-        Some((trace.events[o.event].time, worker.to_string()))
+fn task_completed_at(trace: &Trace, task: Task) -> Option<(Time, String)> {
+    task_facts(trace).find_map(|(u, worker, event)| {
+        (u.task == task && u.change == TaskChange::Completed).then_some(())?;
+        Some((trace.events[event].time, worker?.to_string()))
     })
 }
 
@@ -832,10 +829,10 @@ impl ExerciseKind for BackupTime {
         let story = match first_backup(trace) {
             Some((t, copy, slow, e)) => {
                 events.push(e);
-                let won = completed_at(trace, t)
+                let won = task_completed_at(trace, t)
                     .map(|(at, w)| format!(" The copy on {w} finished first, at {at}."))
                     .unwrap_or_default();
-                let waited = completed_at(&plain, t)
+                let waited = task_completed_at(&plain, t)
                     .map(|(at, _)| format!(", which completes only at {at}"))
                     .unwrap_or_default();
                 format!(
@@ -855,7 +852,9 @@ impl ExerciseKind for BackupTime {
         if option == right {
             return Feedback::right(format!("Right: {right}. {explanation}"), events);
         }
-        let Some((a, b)) = pair_of(&option) else {
+        // The option's times: the pair whose text it is (compared, never read back).
+        let pairs = time_pairs(with, without);
+        let Some(&(a, b)) = pairs.iter().find(|(a, b)| pair_text(*a, *b) == option) else {
             return Feedback::wrong(format!("Not {option}. {explanation}"), events);
         };
         let mistake = if a != with {
@@ -927,12 +926,9 @@ impl BackupTime {
             return None;
         }
         first_backup(&trace)?;
-        let mut pool: Vec<(Time, Time)> = vec![(without, with), (with, with)];
-        // Twice the delay: as if the straggler held up both phases.
-        pool.push((with, with + 2 * (without - with)));
         let right = pair_text(with, without);
         let mut options: Vec<String> = vec![right.clone()];
-        for (a, b) in pool {
+        for (a, b) in time_pairs(with, without).into_iter().skip(1) {
             let t = pair_text(a, b);
             if !options.contains(&t) {
                 options.push(t);

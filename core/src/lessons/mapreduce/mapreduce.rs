@@ -135,33 +135,38 @@
 //!
 //! # Outputs
 //!
-//! * `emit`, from the client when the job completes, one per output line in key order, value
-//!   `key value` (`fox 3`, `4 the quick fox`, `fox 1,4`).
-//! * `job`, from the client: `completed at <time>` (the tick the result reached it) or
-//!   `aborted: <reason>`.
+//! Every output carries a typed fact ([`Output::fact`](crate::Output::fact)), which is what
+//! properties, exercises and panels read; its value is the fact's label, for people, and is
+//! never parsed back.
+//!
+//! * `emit`, from the client when the job completes, one per output line in key order: an
+//!   [`Emitted`] line, shown `key value` (`fox 3`, `4 the quick fox`, `fox 1,4`).
+//! * `job`, from the client: a [`JobOutcome`], shown `completed at <time>` (the tick the result
+//!   reached it) or `aborted: <reason>`.
 //! * `task`, from the coordinator, one per change of a task, for the stage view and the task
-//!   timeline. `<task>` is `map <m>` or `reduce <r>` (numbers from 0), `<worker>` a worker's
-//!   name; the values are exactly:
+//!   timeline: a [`TaskUpdate`] (the task, its [`TaskChange`], the worker). Shown with `<task>`
+//!   as `map <m>` or `reduce <r>` (numbers from 0) and `<worker>` a worker's name:
 //!
-//! | value | when |
-//! |---|---|
-//! | `<task> in-progress <worker>` | the task is given to the worker (first run, a re-run, or a copy the coordinator learns of again) |
-//! | `backup <task> <worker>` | a backup copy of the in-progress task starts on the worker |
-//! | `<task> completed <worker>` | the first copy to finish, on this worker; for a map task its output lives there |
-//! | `<task> discarded <worker>` | a later copy finished after the task was completed; its result is ignored |
-//! | `<task> lost <worker>` | a copy running on the worker died with it (the coordinator noticed the worker is dead or restarted) |
-//! | `<task> idle` | no copy is left, or a completed map task's output was lost: the task must run again |
+//! | shown | change | when |
+//! |---|---|---|
+//! | `<task> in-progress <worker>` | `InProgress` | the task is given to the worker (first run, a re-run, or a copy the coordinator learns of again) |
+//! | `backup <task> <worker>` | `Backup` | a backup copy of the in-progress task starts on the worker |
+//! | `<task> completed <worker>` | `Completed` | the first copy to finish, on this worker; for a map task its output lives there |
+//! | `<task> discarded <worker>` | `Discarded` | a later copy finished after the task was completed; its result is ignored |
+//! | `<task> lost <worker>` | `Lost` | a copy running on the worker died with it (the coordinator noticed the worker is dead or restarted) |
+//! | `<task> idle` | `Idle` | no copy is left, or a completed map task's output was lost: the task must run again |
 //!
-//! # State summaries
+//! # State
 //!
-//! Parts joined by ` · `, each `name: value`:
+//! Each process lists its state as fields ([`Process::fields`]); the summary is written from
+//! them, `name: value` parts joined by ` · `:
 //!
 //! * coordinator: `role: coordinator · maps: 3/4 done · reduces: 0/2 done`, then, when there
 //!   is something to say, `running: map 3 (W1), reduce 0 (W2, W3)`, `down: W2` and
 //!   `job: none` (no job yet, or lost in a crash) or `job: done`;
 //! * worker: `role: worker · doing: map 2 · disk: map 1 (2 regions)` (`doing: nothing`,
-//!   `doing: map 2, reduce 0`, `disk: empty`), with `fetched: 2/4` while it has a reduce task
-//!   (regions in hand, of how many map tasks) and `slowdown: 4x` for a straggler;
+//!   `doing: map 2, reduce 0`, `disk: empty`), with `fetched: 2/4` (before `disk`) while it has
+//!   a reduce task (regions in hand, of how many map tasks) and `slowdown: 4x` for a straggler;
 //! * client: `role: client · job: waiting` (or `not submitted`, `completed (12 lines)`,
 //!   `aborted`).
 //!
@@ -194,7 +199,9 @@
 //! Each task may well run more than once: that is the design, not a fault.
 //!
 //! ```
-//! use spacetime_core::lessons::mapreduce::mapreduce::{partition, sequential, Job, MapReduceParams};
+//! use spacetime_core::lessons::mapreduce::mapreduce::{
+//!     completed_at, partition, sequential, Emitted, Job, MapReduceParams,
+//! };
 //! use spacetime_core::protocols;
 //! use spacetime_core::Run;
 //!
@@ -207,12 +214,11 @@
 //! let params: MapReduceParams = scenario.params().unwrap();
 //! let run = Run::complete(&scenario).unwrap();
 //! let trace = run.trace();
-//! let emitted: Vec<&str> = trace.outputs.iter()
-//!     .filter(|o| o.kind == "emit").map(|o| o.value.as_str()).collect();
-//! let expected: Vec<String> = sequential(&Job::WordCount, &params.input)
-//!     .into_iter().map(|(word, count)| format!("{word} {count}")).collect();
-//! assert_eq!(emitted, expected);
-//! assert!(trace.outputs.iter().any(|o| o.kind == "job" && o.value.starts_with("completed at")));
+//! let emitted: Vec<(String, String)> = trace.outputs.iter()
+//!     .filter_map(|o| o.fact::<Emitted>())
+//!     .map(|line| (line.key.clone(), line.value.clone())).collect();
+//! assert_eq!(emitted, sequential(&Job::WordCount, &params.input));
+//! assert!(completed_at(trace).is_some());
 //! assert!(run.check(trace).iter().all(|r| r.verdict.holds()));
 //! ```
 
@@ -222,7 +228,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::process::{Context, Payload, Process, ProcessId, Time};
+use crate::process::{Context, Field, Payload, Process, ProcessId, Time};
 use crate::protocol::{Property, PropertyKind, Protocol, VariantInfo, Verdict};
 use crate::scenario::{Action, Fault, Limits, NetworkModel, ProcessRef, Scenario, ScenarioError};
 use crate::trace::{EventId, Trace};
@@ -496,11 +502,16 @@ pub enum Variant {
 }
 
 impl Variant {
-    /// The variant a scenario names (the first for an unknown name; the registry has checked).
-    pub fn from_name(name: &str) -> Variant {
+    /// The variant a scenario names; an unknown name is an error on `variant` that names the
+    /// known ones.
+    pub fn from_name(name: &str) -> Result<Variant, ScenarioError> {
         match name {
-            "no-backups" => Variant::NoBackups,
-            _ => Variant::Backups,
+            "backups" => Ok(Variant::Backups),
+            "no-backups" => Ok(Variant::NoBackups),
+            _ => Err(ScenarioError::invalid(
+                "variant",
+                format!("MapReduce has no variant \"{name}\": choose backups or no-backups"),
+            )),
         }
     }
 }
@@ -525,6 +536,120 @@ impl fmt::Display for Task {
             Task::Map(m) => write!(f, "map {m}"),
             Task::Reduce(r) => write!(f, "reduce {r}"),
         }
+    }
+}
+
+/// What a `task` output says happened to a task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskChange {
+    /// Given to a worker: a first run, a re-run, or a copy the coordinator learns of again.
+    InProgress,
+    /// A backup copy of the in-progress task starts on a worker.
+    Backup,
+    /// The first copy to finish, on this worker; for a map task its output lives there.
+    Completed,
+    /// A later copy finished after the task was completed; its result is ignored.
+    Discarded,
+    /// A copy running on the worker died with it.
+    Lost,
+    /// No copy is left, or a completed map task's output was lost: the task must run again.
+    Idle,
+}
+
+/// The fact of a `task` output: one change of a task, as the coordinator sees it. Its label is
+/// the value in the table of the module documentation (`map 2 in-progress W1`), for people.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskUpdate {
+    pub task: Task,
+    pub change: TaskChange,
+    /// The worker the change is about (process index); `None` only for [`TaskChange::Idle`].
+    pub worker: Option<ProcessId>,
+    /// That worker's name, for the label ("" for none).
+    pub worker_name: String,
+}
+
+impl Payload for TaskUpdate {
+    fn label(&self) -> String {
+        let (t, w) = (self.task, &self.worker_name);
+        match self.change {
+            TaskChange::InProgress => format!("{t} in-progress {w}"),
+            TaskChange::Backup => format!("backup {t} {w}"),
+            TaskChange::Completed => format!("{t} completed {w}"),
+            TaskChange::Discarded => format!("{t} discarded {w}"),
+            TaskChange::Lost => format!("{t} lost {w}"),
+            TaskChange::Idle => format!("{t} idle"),
+        }
+    }
+}
+
+/// Output the `task` fact of `task`'s `change` on `worker`.
+fn report(s: &Shared, ctx: Ctx, task: Task, change: TaskChange, worker: Option<ProcessId>) {
+    ctx.output_fact(
+        "task",
+        TaskUpdate {
+            task,
+            change,
+            worker,
+            worker_name: worker.map_or(String::new(), |w| s.name(w).to_string()),
+        },
+    );
+}
+
+/// The fact of a `job` output: how the job ended, for the client.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JobOutcome {
+    /// The result reached the client at `at`, with `lines` output lines. Label `completed at 412`.
+    Completed { at: Time, lines: usize },
+    /// The client gave up; `reason` is for people. Label `aborted: <reason>`.
+    Aborted { reason: String },
+}
+
+impl Payload for JobOutcome {
+    fn label(&self) -> String {
+        match self {
+            JobOutcome::Completed { at, .. } => format!("completed at {at}"),
+            JobOutcome::Aborted { reason } => format!("aborted: {reason}"),
+        }
+    }
+}
+
+/// The fact of an `emit` output: one line of the job's output. Label `fox 3`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Emitted {
+    pub key: String,
+    pub value: String,
+}
+
+impl Payload for Emitted {
+    fn label(&self) -> String {
+        format!("{} {}", self.key, self.value)
+    }
+}
+
+/// The `task` facts of a trace, in order, each with its output's event. (None from an imported
+/// trace, which has no typed facts.)
+pub fn task_updates(trace: &Trace) -> impl Iterator<Item = (EventId, &TaskUpdate)> {
+    trace
+        .outputs
+        .iter()
+        .filter(|o| o.kind == "task")
+        .filter_map(|o| Some((o.event, o.fact::<TaskUpdate>()?)))
+}
+
+/// How the job ended, and the output's event, if the client has said so.
+pub fn job_outcome(trace: &Trace) -> Option<(EventId, &JobOutcome)> {
+    trace
+        .outputs
+        .iter()
+        .filter(|o| o.kind == "job")
+        .find_map(|o| Some((o.event, o.fact::<JobOutcome>()?)))
+}
+
+/// The tick the client got the result and the output's event, if the job completed.
+pub fn completed_at(trace: &Trace) -> Option<(Time, EventId)> {
+    match job_outcome(trace)? {
+        (e, JobOutcome::Completed { at, .. }) => Some((*at, e)),
+        _ => None,
     }
 }
 
@@ -680,7 +805,7 @@ impl Shared {
             heartbeat: params.heartbeat,
             timeout: params.timeout,
             poll: params.poll,
-            backups: Variant::from_name(variant) == Variant::Backups,
+            backups: Variant::from_name(variant)? == Variant::Backups,
             backup_threshold: params.backup_threshold,
         })
     }
@@ -803,12 +928,12 @@ impl Process for MapReduceNode {
         }
     }
 
-    fn summary(&self) -> String {
+    fn fields(&self) -> Vec<Field> {
         let s = &*self.shared;
         match &self.role {
-            Role::Client(c) => c.summary(),
-            Role::Coordinator(c) => c.summary(s),
-            Role::Worker(w) => w.summary(s, self.me),
+            Role::Client(c) => c.fields(),
+            Role::Coordinator(c) => c.fields(s),
+            Role::Worker(w) => w.fields(s, self.me),
         }
     }
 }
@@ -864,39 +989,40 @@ fn completion_assumed(scenario: &Scenario, timeout: Time) -> bool {
 /// has completed.
 fn correct_output(trace: &Trace, expected: &[Pair]) -> Verdict {
     let mut emitted = 0;
-    for o in trace.outputs.iter().filter(|o| o.kind == "emit") {
-        let want = expected.get(emitted).map(|(k, v)| format!("{k} {v}"));
-        if want.as_deref() != Some(o.value.as_str()) {
-            return Verdict::violated(
-                vec![o.event],
-                match want {
-                    Some(want) => format!(
-                        "output line {} is \"{}\", but the job computed on one machine gives \
-                         \"{want}\" there",
-                        emitted + 1,
-                        o.value
-                    ),
-                    None => format!(
-                        "output line {} is \"{}\", but the job computed on one machine has only \
-                         {}",
-                        emitted + 1,
-                        o.value,
-                        plural(expected.len(), "line")
-                    ),
-                },
-            );
-        }
-        emitted += 1;
-    }
-    let completed = trace
+    let lines = trace
         .outputs
         .iter()
-        .find(|o| o.kind == "job" && o.value.starts_with("completed"));
-    if let Some(done) = completed {
+        .filter(|o| o.kind == "emit")
+        .filter_map(|o| Some((o.event, o.fact::<Emitted>()?)));
+    for (event, line) in lines {
+        let want = expected.get(emitted);
+        if want.is_some_and(|(k, v)| *k == line.key && *v == line.value) {
+            emitted += 1;
+            continue;
+        }
+        let got = line.label();
+        return Verdict::violated(
+            vec![event],
+            match want {
+                Some((k, v)) => format!(
+                    "output line {} is \"{got}\", but the job computed on one machine gives \
+                     \"{k} {v}\" there",
+                    emitted + 1,
+                ),
+                None => format!(
+                    "output line {} is \"{got}\", but the job computed on one machine has only \
+                     {}",
+                    emitted + 1,
+                    plural(expected.len(), "line")
+                ),
+            },
+        );
+    }
+    if let Some((_, done)) = completed_at(trace) {
         if emitted < expected.len() {
             let (k, v) = &expected[emitted];
             return Verdict::violated(
-                vec![done.event],
+                vec![done],
                 format!(
                     "the job completed with {}, but the job computed on one machine has {}: \
                      \"{k} {v}\" is missing",
@@ -912,7 +1038,10 @@ fn correct_output(trace: &Trace, expected: &[Pair]) -> Verdict {
 fn output_once(trace: &Trace) -> Verdict {
     let mut seen: BTreeMap<&str, EventId> = BTreeMap::new();
     for o in trace.outputs.iter().filter(|o| o.kind == "emit") {
-        let key = o.value.split(' ').next().unwrap_or("");
+        let Some(line) = o.fact::<Emitted>() else {
+            continue;
+        };
+        let key = line.key.as_str();
         if let Some(&first) = seen.get(key) {
             return Verdict::violated(
                 vec![first, o.event],
@@ -925,12 +1054,11 @@ fn output_once(trace: &Trace) -> Verdict {
 }
 
 fn completes(trace: &Trace) -> Verdict {
-    let jobs: Vec<_> = trace.outputs.iter().filter(|o| o.kind == "job").collect();
-    if jobs.iter().any(|o| o.value.starts_with("completed")) {
-        return Verdict::Holds;
-    }
-    match jobs.first() {
-        Some(o) => Verdict::violated(vec![o.event], format!("the job was {}", o.value)),
+    match job_outcome(trace) {
+        Some((_, JobOutcome::Completed { .. })) => Verdict::Holds,
+        Some((event, outcome)) => {
+            Verdict::violated(vec![event], format!("the job was {}", outcome.label()))
+        }
         None => Verdict::violated(Vec::new(), "the job has not completed (yet)"),
     }
 }

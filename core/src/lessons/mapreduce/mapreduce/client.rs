@@ -60,7 +60,7 @@ impl Client {
                 s,
                 ctx,
                 format!(
-                    "aborted: {} did not answer for {} ticks",
+                    "{} did not answer for {} ticks",
                     s.name(COORDINATOR),
                     s.timeout
                 ),
@@ -75,9 +75,9 @@ impl Client {
         }
     }
 
-    fn abort(&mut self, s: &Shared, ctx: Ctx, why: String) {
+    fn abort(&mut self, s: &Shared, ctx: Ctx, reason: String) {
         self.job = ClientJob::Aborted;
-        ctx.output("job", why);
+        ctx.output_fact("job", JobOutcome::Aborted { reason });
         ctx.cancel_timer(POLL_TIMER);
         ctx.cancel_timer(s.timeout_timer(COORDINATOR));
     }
@@ -101,10 +101,7 @@ impl Client {
                     self.abort(
                         s,
                         ctx,
-                        format!(
-                            "aborted: {} restarted and lost the job",
-                            s.name(COORDINATOR)
-                        ),
+                        format!("{} restarted and lost the job", s.name(COORDINATOR)),
                     );
                     ctx.note(format!(
                         "{} has crashed and come back knowing nothing of the job: the client \
@@ -127,10 +124,23 @@ impl Client {
             MapReduceMessage::Result { lines } => {
                 self.answered(s, ctx);
                 ctx.cancel_timer(POLL_TIMER);
-                for (k, v) in lines.iter() {
-                    ctx.output("emit", format!("{k} {v}"));
+                for (key, value) in lines.iter() {
+                    ctx.output_fact(
+                        "emit",
+                        Emitted {
+                            key: key.clone(),
+                            value: value.clone(),
+                        },
+                    );
                 }
-                ctx.output("job", format!("completed at {}", ctx.now()));
+                let at = ctx.now();
+                ctx.output_fact(
+                    "job",
+                    JobOutcome::Completed {
+                        at,
+                        lines: lines.len(),
+                    },
+                );
                 self.job = ClientJob::Completed(lines.len());
                 ctx.note(format!(
                     "The job is done: the client outputs its {}, in key order",
@@ -148,13 +158,13 @@ impl Client {
         }
     }
 
-    pub(super) fn summary(&self) -> String {
+    pub(super) fn fields(&self) -> Vec<Field> {
         let job = match self.job {
             ClientJob::NotSubmitted => "not submitted".to_string(),
             ClientJob::Waiting => "waiting".to_string(),
             ClientJob::Completed(n) => format!("completed ({})", plural(n, "line")),
             ClientJob::Aborted => "aborted".to_string(),
         };
-        format!("role: client · job: {job}")
+        vec![Field::new("role", "client"), Field::new("job", job)]
     }
 }

@@ -304,7 +304,7 @@ impl Coordinator {
             }
             status => *status = Status::Running(vec![copy]),
         }
-        ctx.output("task", format!("{t} in-progress {}", s.name(w)));
+        report(s, ctx, t, TaskChange::InProgress, Some(w));
         ctx.note(format!(
             "{} says it is working on {t}: the coordinator counts that copy again",
             s.name(w)
@@ -330,7 +330,7 @@ impl Coordinator {
                 Status::Running(copies) => {
                     if let Some(i) = copies.iter().position(|c| c.worker == w) {
                         copies.remove(i);
-                        ctx.output("task", format!("{t} lost {name}"));
+                        report(s, ctx, t, TaskChange::Lost, Some(w));
                         running.push(t.to_string());
                         idle = copies.is_empty();
                     }
@@ -343,7 +343,7 @@ impl Coordinator {
             }
             if idle {
                 *status = Status::Idle;
-                ctx.output("task", format!("{t} idle"));
+                report(s, ctx, t, TaskChange::Idle, None);
             }
         }
         self.view(w).busy.clear();
@@ -402,7 +402,7 @@ impl Coordinator {
         }
         self.view(w).busy.remove(&t);
         if let Status::Completed(first) = self.maps[m] {
-            ctx.output("task", format!("{t} discarded {name}"));
+            report(s, ctx, t, TaskChange::Discarded, Some(w));
             ctx.note(format!(
                 "{} was already done by {}: the coordinator ignores {name}'s copy",
                 upper_first(&t.to_string()),
@@ -412,7 +412,7 @@ impl Coordinator {
         }
         let before = self.all_maps_done();
         let others = self.complete(s, t, w);
-        ctx.output("task", format!("{t} completed {name}"));
+        report(s, ctx, t, TaskChange::Completed, Some(w));
         let sizes: Vec<String> = sizes.iter().map(usize::to_string).collect();
         let mut note = format!(
             "{} is completed: its output sits on {name}'s disk in regions of {} pairs, one per \
@@ -471,7 +471,7 @@ impl Coordinator {
             self.view(w).busy.remove(&t);
         }
         if let Status::Completed(first) = self.reduces[r] {
-            ctx.output("task", format!("{t} discarded {name}"));
+            report(s, ctx, t, TaskChange::Discarded, Some(w));
             ctx.note(format!(
                 "mr-out-{r} already exists, written by {}: {name}'s rename changes nothing, the \
                  two files being identical",
@@ -481,7 +481,7 @@ impl Coordinator {
         }
         let others = self.complete(s, t, w);
         self.files.insert(r, output);
-        ctx.output("task", format!("{t} completed {name}"));
+        report(s, ctx, t, TaskChange::Completed, Some(w));
         let mut note = format!(
             "Reduce {r} is completed: mr-out-{r} is in the global file system and stays there, \
              whatever happens to {name} now"
@@ -689,7 +689,7 @@ impl Coordinator {
         *runs += 1;
         let again = *runs > 1;
         if backup {
-            ctx.output("task", format!("backup {t} {name}"));
+            report(s, ctx, t, TaskChange::Backup, Some(w));
             let (holder, since) = original.map_or(("?", 0), |c| (s.name(c.worker), c.since));
             ctx.note(format!(
                 "The phase is nearly done and {name} is free, so the coordinator starts a \
@@ -697,7 +697,7 @@ impl Coordinator {
                  finishes first wins"
             ));
         } else {
-            ctx.output("task", format!("{t} in-progress {name}"));
+            report(s, ctx, t, TaskChange::InProgress, Some(w));
         }
         match t {
             Task::Map(m) => {
@@ -732,14 +732,16 @@ impl Coordinator {
         }
     }
 
-    pub(super) fn summary(&self, s: &Shared) -> String {
-        let mut parts = vec![
-            "role: coordinator".to_string(),
-            format!("maps: {}/{} done", self.maps_done(), self.maps.len()),
-            format!(
-                "reduces: {}/{} done",
-                self.reduces_done(),
-                self.reduces.len()
+    pub(super) fn fields(&self, s: &Shared) -> Vec<Field> {
+        let mut fields = vec![
+            Field::new("role", "coordinator"),
+            Field::new(
+                "maps",
+                format!("{}/{} done", self.maps_done(), self.maps.len()),
+            ),
+            Field::new(
+                "reduces",
+                format!("{}/{} done", self.reduces_done(), self.reduces.len()),
             ),
         ];
         let running: Vec<String> = s
@@ -753,7 +755,7 @@ impl Coordinator {
             })
             .collect();
         if self.job == JobState::Running && !running.is_empty() {
-            parts.push(format!("running: {}", running.join(", ")));
+            fields.push(Field::new("running", running.join(", ")));
         }
         let down: Vec<&str> = s
             .workers()
@@ -761,14 +763,14 @@ impl Coordinator {
             .map(|w| s.name(w))
             .collect();
         if self.job == JobState::Running && !down.is_empty() {
-            parts.push(format!("down: {}", down.join(", ")));
+            fields.push(Field::new("down", down.join(", ")));
         }
         match self.job {
-            JobState::None => parts.push("job: none".into()),
-            JobState::Done => parts.push("job: done".into()),
+            JobState::None => fields.push(Field::new("job", "none")),
+            JobState::Done => fields.push(Field::new("job", "done")),
             JobState::Running => {}
         }
-        parts.join(" · ")
+        fields
     }
 }
 

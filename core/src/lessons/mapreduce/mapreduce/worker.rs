@@ -351,31 +351,34 @@ impl Worker {
         ));
     }
 
-    pub(super) fn summary(&self, s: &Shared, me: ProcessId) -> String {
-        let mut parts = vec!["role: worker".to_string()];
+    pub(super) fn fields(&self, s: &Shared, me: ProcessId) -> Vec<Field> {
+        let mut fields = vec![Field::new("role", "worker")];
         let doing: Vec<String> = self.doing().iter().map(Task::to_string).collect();
         if doing.is_empty() {
-            parts.push("doing: nothing".into());
+            fields.push(Field::new("doing", "nothing"));
         } else {
-            parts.push(format!("doing: {}", doing.join(", ")));
+            fields.push(Field::new("doing", doing.join(", ")));
         }
         if let Some(reducing) = &self.reduce {
-            parts.push(format!("fetched: {}/{}", reducing.got.len(), s.maps()));
+            fields.push(Field::new(
+                "fetched",
+                format!("{}/{}", reducing.got.len(), s.maps()),
+            ));
         }
         if self.disk.is_empty() {
-            parts.push("disk: empty".into());
+            fields.push(Field::new("disk", "empty"));
         } else {
             let disk: Vec<String> = self
                 .disk
                 .iter()
                 .map(|(m, regions)| format!("map {m} ({})", plural(regions.len(), "region")))
                 .collect();
-            parts.push(format!("disk: {}", disk.join(", ")));
+            fields.push(Field::new("disk", disk.join(", ")));
         }
         if s.slowdown[me] > 1 {
-            parts.push(format!("slowdown: {}x", s.slowdown[me]));
+            fields.push(Field::new("slowdown", format!("{}x", s.slowdown[me])));
         }
-        parts.join(" · ")
+        fields
     }
 }
 
