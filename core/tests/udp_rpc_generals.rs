@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use spacetime_core::lessons::delivery::generals::{self, GeneralsParams};
-use spacetime_core::lessons::delivery::rpc::RpcParams;
+use spacetime_core::lessons::delivery::rpc::{self, RpcParams};
 use spacetime_core::lessons::delivery::udp::{self, UdpParams};
 use spacetime_core::{
     Action, EventKind, Fate, Intervention, Latency, Limits, NetworkModel, PropertyReport, Run,
@@ -132,8 +132,8 @@ fn received_numbers(trace: &Trace) -> Vec<(u32, String)> {
         .filter(|e| e.kind == EventKind::Receive)
         .map(|e| {
             let m = &trace.messages[e.message.unwrap()];
-            let (n, data) = udp::parse_label(&m.label).unwrap();
-            (n, data.to_string())
+            let d = m.content::<udp::Datagram>().unwrap();
+            (d.number, d.data.clone())
         })
         .collect()
 }
@@ -253,16 +253,14 @@ proptest! {
 // RPC
 
 fn balance(trace: &Trace) -> u64 {
-    outputs(trace, 1, "balance")
-        .last()
-        .map_or(0, |b| b.parse().unwrap())
+    rpc::balance(trace).unwrap_or(0)
 }
 
 /// The request ids the server executed, in order.
 fn executed_ids(trace: &Trace) -> Vec<u32> {
-    outputs(trace, 1, "execute")
-        .iter()
-        .map(|v| v.rsplit_once('#').unwrap().1.parse().unwrap())
+    rpc::executions(trace)
+        .into_iter()
+        .map(|(id, _)| id)
         .collect()
 }
 
