@@ -799,3 +799,43 @@ fn parameters_are_checked() {
         assert!(err.to_string().starts_with("processes:"), "{err}");
     }
 }
+
+/// `P` refuses the variant `bogus`, on both `build` and `properties`, with an error on the field
+/// `variant` that lists every variant it has; an empty variant is its first.
+fn refuses_an_unknown_variant<P: spacetime_core::Protocol>() {
+    let scenario = P::examples().remove(0);
+    for result in [
+        P::build(&scenario, "bogus").map(|_| ()),
+        P::properties(&scenario, "bogus").map(|_| ()),
+    ] {
+        match result {
+            Err(spacetime_core::ScenarioError::Invalid { field, message }) => {
+                assert_eq!(field, "variant", "{}", P::NAME);
+                assert!(message.contains("bogus"), "{message}");
+                for v in P::variants() {
+                    assert!(message.contains(v.name), "{message} lacks {}", v.name);
+                }
+            }
+            Err(other) => panic!("{}: {other}", P::NAME),
+            Ok(()) => panic!("{} built the variant bogus", P::NAME),
+        }
+    }
+    assert!(P::build(&scenario, "").is_ok(), "{}", P::NAME);
+    for v in P::variants() {
+        assert!(
+            P::build(&scenario, v.name).is_ok(),
+            "{} {}",
+            P::NAME,
+            v.name
+        );
+    }
+}
+
+#[test]
+fn an_unknown_variant_is_an_error_naming_the_known_ones() {
+    use spacetime_core::lessons::delivery::{generals::Generals, rpc::Rpc, tcp::Tcp, udp::Udp};
+    refuses_an_unknown_variant::<Generals>();
+    refuses_an_unknown_variant::<Udp>();
+    refuses_an_unknown_variant::<Tcp>();
+    refuses_an_unknown_variant::<Rpc>();
+}
