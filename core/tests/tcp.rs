@@ -6,11 +6,13 @@ mod common;
 
 use common::{json, run};
 use proptest::prelude::*;
-use spacetime_core::lessons::delivery::tcp::{self, RttEstimator, TcpParams};
+use std::sync::Arc;
+
+use spacetime_core::lessons::delivery::tcp::{self, RttEstimator, TcpOutput, TcpParams};
 use spacetime_core::protocols::{self};
 use spacetime_core::{
-    Action, EventKind, Fate, Fault, Intervention, Latency, Limits, NetworkModel, ProcessRef, Run,
-    Scenario, ScenarioError, Trace, Verdict,
+    Action, EventKind, Fate, Fault, Intervention, Latency, Limits, NetworkModel, Output,
+    ProcessRef, Run, Scenario, ScenarioError, Trace, Typed, Verdict,
 };
 
 const VARIANTS: [&str; 3] = ["stop-and-wait", "go-back-n", "selective-repeat"];
@@ -740,9 +742,22 @@ fn properties_catch_tampered_traces() {
             .verdict
     };
 
+    // What the application got is the typed fact: tamper with that (and the text alike).
+    let tamper = |o: &mut Output, edit: &dyn Fn(&mut String)| {
+        let Some(TcpOutput::Deliver { seq, text }) = o.fact::<TcpOutput>().cloned() else {
+            panic!("a delivery without its fact");
+        };
+        let mut text = text;
+        edit(&mut text);
+        o.value = text.clone();
+        o.fact = Typed::new(Arc::new(TcpOutput::Deliver { seq, text }));
+    };
+
     // The second chunk garbled: 'klm' where the stream has 'wxy' (bytes 201 on).
     let mut t = clean.clone();
-    t.outputs[delivers[1]].value.replace_range(0..3, "klm");
+    tamper(&mut t.outputs[delivers[1]], &|text| {
+        text.replace_range(0..3, "klm")
+    });
     match verdict(&t, "exact-stream") {
         Verdict::Violated {
             events,
@@ -761,7 +776,9 @@ fn properties_catch_tampered_traces() {
     // Text that is not even in the stream's alphabet is caught too (and does not trip the
     // check up).
     let mut t = clean.clone();
-    t.outputs[delivers[0]].value = "héllo wörld, this is not the stream".into();
+    tamper(&mut t.outputs[delivers[0]], &|text| {
+        *text = "héllo wörld, this is not the stream".into()
+    });
     match verdict(&t, "exact-stream") {
         Verdict::Violated { explanation, .. } => {
             assert!(

@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use spacetime_core::lessons::delivery::generals::{self, GeneralsParams};
-use spacetime_core::lessons::delivery::rpc::RpcParams;
+use spacetime_core::lessons::delivery::rpc::{self, RpcParams};
 use spacetime_core::lessons::delivery::udp::{self, UdpParams};
 use spacetime_core::{
     Action, EventKind, Fate, Intervention, Latency, Limits, NetworkModel, PropertyReport, Run,
@@ -132,8 +132,8 @@ fn received_numbers(trace: &Trace) -> Vec<(u32, String)> {
         .filter(|e| e.kind == EventKind::Receive)
         .map(|e| {
             let m = &trace.messages[e.message.unwrap()];
-            let (n, data) = udp::parse_label(&m.label).unwrap();
-            (n, data.to_string())
+            let d = m.content::<udp::Datagram>().unwrap();
+            (d.number, d.data.clone())
         })
         .collect()
 }
@@ -253,16 +253,14 @@ proptest! {
 // RPC
 
 fn balance(trace: &Trace) -> u64 {
-    outputs(trace, 1, "balance")
-        .last()
-        .map_or(0, |b| b.parse().unwrap())
+    rpc::balance(trace).unwrap_or(0)
 }
 
 /// The request ids the server executed, in order.
 fn executed_ids(trace: &Trace) -> Vec<u32> {
-    outputs(trace, 1, "execute")
-        .iter()
-        .map(|v| v.rsplit_once('#').unwrap().1.parse().unwrap())
+    rpc::executions(trace)
+        .into_iter()
+        .map(|(id, _)| id)
         .collect()
 }
 
@@ -800,4 +798,44 @@ fn parameters_are_checked() {
         let err = Run::new(&s).err().expect("three processes are refused");
         assert!(err.to_string().starts_with("processes:"), "{err}");
     }
+}
+
+/// `P` refuses the variant `bogus`, on both `build` and `properties`, with an error on the field
+/// `variant` that lists every variant it has; an empty variant is its first.
+fn refuses_an_unknown_variant<P: spacetime_core::Protocol>() {
+    let scenario = P::examples().remove(0);
+    for result in [
+        P::build(&scenario, "bogus").map(|_| ()),
+        P::properties(&scenario, "bogus").map(|_| ()),
+    ] {
+        match result {
+            Err(spacetime_core::ScenarioError::Invalid { field, message }) => {
+                assert_eq!(field, "variant", "{}", P::NAME);
+                assert!(message.contains("bogus"), "{message}");
+                for v in P::variants() {
+                    assert!(message.contains(v.name), "{message} lacks {}", v.name);
+                }
+            }
+            Err(other) => panic!("{}: {other}", P::NAME),
+            Ok(()) => panic!("{} built the variant bogus", P::NAME),
+        }
+    }
+    assert!(P::build(&scenario, "").is_ok(), "{}", P::NAME);
+    for v in P::variants() {
+        assert!(
+            P::build(&scenario, v.name).is_ok(),
+            "{} {}",
+            P::NAME,
+            v.name
+        );
+    }
+}
+
+#[test]
+fn an_unknown_variant_is_an_error_naming_the_known_ones() {
+    use spacetime_core::lessons::delivery::{generals::Generals, rpc::Rpc, tcp::Tcp, udp::Udp};
+    refuses_an_unknown_variant::<Generals>();
+    refuses_an_unknown_variant::<Udp>();
+    refuses_an_unknown_variant::<Tcp>();
+    refuses_an_unknown_variant::<Rpc>();
 }

@@ -30,3 +30,30 @@ pub fn lesson() -> Lesson {
         text: text::TEXT,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use spacetime_core::protocols::example;
+    use spacetime_core::testing::{scramble, scrambled};
+    use spacetime_core::Run;
+
+    /// The action reads the generals' typed decisions, not their display texts: it finds the
+    /// same messenger with every label and output value scrambled.
+    #[test]
+    fn the_last_messenger_is_found_the_same_scrambled() {
+        let action = &super::lesson().actions[0];
+        assert_eq!(action.protocol, "generals");
+        let mut found = 0;
+        for name in ["generals-one-messenger", "generals-acknowledge"] {
+            let scenario = example(name).unwrap();
+            let plain = Run::complete(&scenario).unwrap();
+            let shown = scrambled(|| Run::complete(&scenario).unwrap());
+            let (plain, shown) = (plain.trace(), shown.trace());
+            assert_eq!(shown.messages[0].label, scramble(&plain.messages[0].label));
+            let message = (action.message)(plain);
+            assert_eq!(message, (action.message)(shown), "{name}");
+            found += usize::from(message.is_some());
+        }
+        assert_eq!(found, 2, "both generals attack in these examples");
+    }
+}

@@ -7,7 +7,7 @@ use plotters::prelude::{
     ChartBuilder, Circle, Color, Cross, EmptyElement, PathElement, TriangleMarker,
 };
 use spacetime_core::layout::{end_time, process_colour, PALETTE};
-use spacetime_core::lessons::delivery::tcp::{TcpParams, CLIENT};
+use spacetime_core::lessons::delivery::tcp::{self, Packet, TcpOutput, TcpParams, CLIENT};
 use spacetime_core::{Fate, MessageId, ProcessId, Run, Scenario, Trace};
 
 use crate::plots::{
@@ -27,7 +27,8 @@ const AGAIN_COLOUR: &str = PALETTE[3];
 // Labels
 // ---------------------------------------------------------------------------------------------
 
-/// A TCP segment as its label in the diagram names it (see `spacetime_core::lessons::delivery::tcp`).
+/// A TCP segment as the plots see it (from the typed [`Packet`] a message carries, see
+/// `spacetime_core::lessons::delivery::tcp`; never from its label, which is display text).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Segment {
     /// `SYN seq=100`
@@ -44,39 +45,25 @@ pub enum Segment {
     Rst,
 }
 
-/// The label's retransmission mark.
-const AGAIN: &str = " (again)";
-
-/// Whether a label is that of a segment sent again (it ends with ` (again)`).
-pub fn is_again(label: &str) -> bool {
-    label.ends_with(AGAIN)
-}
-
-/// The segment a message label names, retransmission mark or not; `None` for anything else.
-pub fn segment_of(label: &str) -> Option<Segment> {
-    let label = label.strip_suffix(AGAIN).unwrap_or(label).trim();
-    let (word, rest) = label.split_once(' ').unwrap_or((label, ""));
-    let number = |s: &str| s.trim().parse::<u64>().ok();
-    let field = |s: &str, name: &str| s.strip_prefix(name).and_then(number);
-    match word {
-        "RST" if rest.is_empty() => Some(Segment::Rst),
-        "ACK" => number(rest).map(|ack| Segment::Ack { ack }),
-        "DATA" => {
-            let (a, b) = rest.split_once("..")?;
-            let (first, last) = (number(a)?, number(b)?);
-            (first <= last).then_some(Segment::Data { first, last })
-        }
-        "SYN" => field(rest, "seq=").map(|seq| Segment::Syn { seq }),
-        "FIN" => field(rest, "seq=").map(|seq| Segment::Fin { seq }),
-        "SYN-ACK" => {
-            let (s, a) = rest.split_once(' ')?;
-            Some(Segment::SynAck {
-                seq: field(s, "seq=")?,
-                ack: field(a, "ack=")?,
-            })
-        }
-        _ => None,
-    }
+/// The segment message `m` carries, and whether it was sent again; `None` for a message that
+/// carries no TCP packet (another protocol's, or one read from a log).
+pub fn segment_of(m: &spacetime_core::Message) -> Option<(Segment, bool)> {
+    let packet = m.content::<Packet>()?;
+    let segment = match &packet.segment {
+        tcp::Segment::Syn { seq } => Segment::Syn { seq: *seq },
+        tcp::Segment::SynAck { seq, ack } => Segment::SynAck {
+            seq: *seq,
+            ack: *ack,
+        },
+        tcp::Segment::Ack { ack } => Segment::Ack { ack: *ack },
+        tcp::Segment::Data { seq, text, .. } => Segment::Data {
+            first: *seq,
+            last: seq + (text.len() as u64).max(1) - 1,
+        },
+        tcp::Segment::Fin { seq, .. } => Segment::Fin { seq: *seq },
+        tcp::Segment::Rst => Segment::Rst,
+    };
+    Some((segment, packet.again))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -122,10 +109,10 @@ pub fn sequence_marks(trace: &Trace, steps: u64) -> Vec<SeqMark> {
         .messages
         .iter()
         .filter(|m| m.created_step < steps)
-        .filter_map(|m| match segment_of(&m.label)? {
-            Segment::Data { first, .. } if m.duplicate_of.is_none() => Some(SeqMark {
+        .filter_map(|m| match segment_of(m)? {
+            (Segment::Data { first, .. }, again) if m.duplicate_of.is_none() => Some(SeqMark {
                 message: m.id,
-                kind: if is_again(&m.label) {
+                kind: if again {
                     MarkKind::Again
                 } else {
                     MarkKind::Sent
@@ -135,7 +122,7 @@ pub fn sequence_marks(trace: &Trace, steps: u64) -> Vec<SeqMark> {
                 lost: m.settled_step.is_some_and(|s| s < steps)
                     && !matches!(m.fate, Fate::Delivered | Fate::InFlight),
             }),
-            Segment::Ack { ack } if m.to == CLIENT && received(m, steps) => Some(SeqMark {
+            (Segment::Ack { ack }, _) if m.to == CLIENT && received(m, steps) => Some(SeqMark {
                 message: m.id,
                 kind: MarkKind::Ack,
                 time: m
@@ -158,19 +145,21 @@ pub struct Sample {
     pub value: f64,
 }
 
-/// The outputs of kind `kind` (`rtt`, `rto`, `cwnd`) made in the first `steps` steps, as numbers.
+/// The outputs of kind `kind` (`rtt`, `rto`, `cwnd`) made in the first `steps` steps, as
+/// numbers: read from their typed facts ([`TcpOutput`]), not their display values.
 pub fn samples(trace: &Trace, steps: u64, kind: &str) -> Vec<Sample> {
     trace
         .outputs
         .iter()
         .filter(|o| o.kind == kind)
         .filter_map(|o| {
+            let fact = o.fact::<TcpOutput>().filter(|f| f.kind() == kind)?;
             let e = trace.events.get(o.event)?;
             (e.step < steps).then_some(())?;
             Some(Sample {
                 process: o.process,
                 time: e.time as f64,
-                value: o.value.trim().parse().ok()?,
+                value: fact.number()?,
             })
         })
         .collect()
@@ -400,9 +389,9 @@ fn stream_bytes(scenario: &Scenario) -> u64 {
 pub fn goodput(trace: &Trace, stream: u64) -> f64 {
     let mut bytes = 0u64;
     let mut last = 0.0f64;
-    for o in trace.outputs.iter().filter(|o| o.kind == "deliver") {
-        bytes += o.value.len() as u64;
-        if let Some(e) = trace.events.get(o.event) {
+    for (text, event) in tcp::deliveries(trace) {
+        bytes += text.len() as u64;
+        if let Some(e) = trace.events.get(event) {
             last = last.max(e.time as f64);
         }
     }
@@ -602,14 +591,16 @@ mod tests {
         let sends = t
             .messages
             .iter()
-            .filter(|m| m.created_step < steps && m.label.starts_with("DATA "))
+            .filter(|m| {
+                m.created_step < steps && matches!(segment_of(m), Some((Segment::Data { .. }, _)))
+            })
             .count();
         let acks = t
             .messages
             .iter()
             .filter(|m| {
                 m.to == CLIENT
-                    && m.label.starts_with("ACK ")
+                    && matches!(segment_of(m), Some((Segment::Ack { .. }, _)))
                     && m.fate == Fate::Delivered
                     && m.settled_step.is_some_and(|s| s < steps)
             })
@@ -618,47 +609,69 @@ mod tests {
     }
 
     #[test]
-    fn labels_parse_into_segments() {
+    fn messages_read_as_segments_from_their_packets() {
+        let t = trace("tcp-lost-ack");
+        let segments: Vec<(Segment, bool)> = t.messages.iter().filter_map(segment_of).collect();
         assert_eq!(
-            segment_of("DATA 101..200"),
-            Some(Segment::Data {
+            segments.len(),
+            t.messages.len(),
+            "every message is a segment"
+        );
+        assert_eq!(segments[0], (Segment::Syn { seq: 100 }, false));
+        assert_eq!(segments[1], (Segment::SynAck { seq: 300, ack: 101 }, false));
+        assert!(segments.contains(&(
+            Segment::Data {
                 first: 101,
                 last: 200
-            })
-        );
-        assert_eq!(
-            segment_of("DATA 101..200 (again)"),
-            Some(Segment::Data {
-                first: 101,
-                last: 200
-            })
-        );
-        assert_eq!(segment_of("ACK 201"), Some(Segment::Ack { ack: 201 }));
-        assert_eq!(
-            segment_of("ACK 301 (again)"),
-            Some(Segment::Ack { ack: 301 })
-        );
-        assert_eq!(segment_of("SYN seq=100"), Some(Segment::Syn { seq: 100 }));
-        assert_eq!(
-            segment_of("SYN-ACK seq=300 ack=101"),
-            Some(Segment::SynAck { seq: 300, ack: 101 })
-        );
-        assert_eq!(segment_of("FIN seq=1101"), Some(Segment::Fin { seq: 1101 }));
-        assert_eq!(segment_of("RST"), Some(Segment::Rst));
-        for bad in [
-            "",
-            "ACK",
-            "ACK x",
-            "DATA 200..101",
-            "DATA 101",
-            "SYN 100",
-            "ping",
-            "RST now",
+            },
+            false
+        )));
+        assert!(segments
+            .iter()
+            .any(|&(s, again)| again && matches!(s, Segment::Data { .. })));
+        // A trace read back from JSON has texts only: nothing is read from its labels.
+        let json = serde_json::to_string(&t).unwrap();
+        let back: Trace = serde_json::from_str(&json).unwrap();
+        assert!(back.messages.iter().all(|m| segment_of(m).is_none()));
+    }
+
+    /// Every TCP plot's data, plain and with every display text scrambled, are the same.
+    #[test]
+    fn plot_data_read_no_display_text() {
+        use spacetime_core::testing::{scramble, scrambled};
+        for name in [
+            "tcp-lost-segment",
+            "tcp-congestion",
+            "tcp-stop-and-wait",
+            "tcp-go-back-n",
         ] {
-            assert_eq!(segment_of(bad), None, "{bad:?}");
+            let plain = trace(name);
+            let shown = scrambled(|| trace(name));
+            assert_eq!(shown.messages[0].label, scramble(&plain.messages[0].label));
+            let end = plain.step_count();
+            for steps in [0, end / 2, end] {
+                assert_eq!(
+                    sequence_marks(&plain, steps),
+                    sequence_marks(&shown, steps),
+                    "{name} at {steps}"
+                );
+                for kind in ["rtt", "rto", "cwnd"] {
+                    assert_eq!(
+                        samples(&plain, steps, kind),
+                        samples(&shown, steps, kind),
+                        "{name} {kind} at {steps}"
+                    );
+                }
+            }
+            assert!(!sequence_marks(&plain, end).is_empty(), "{name}");
+            assert!(!samples(&plain, end, "rto").is_empty(), "{name}");
+            for stream in [300, 500, 4000, 10_000] {
+                assert_eq!(goodput(&plain, stream), goodput(&shown, stream), "{name}");
+            }
+            assert!(goodput(&plain, 300) > 0.0, "{name}");
         }
-        assert!(is_again("DATA 101..200 (again)"));
-        assert!(!is_again("DATA 101..200"));
+        let plain = trace("tcp-congestion");
+        assert!(!samples(&plain, plain.step_count(), "cwnd").is_empty());
     }
 
     #[test]

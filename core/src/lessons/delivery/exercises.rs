@@ -48,15 +48,15 @@ use crate::exercise::{
     Show,
 };
 use crate::exercise::{generate_with, wrong_form, Made};
-use crate::lessons::delivery::tcp::{RttEstimator, TcpParams, CLIENT, SERVER};
-use crate::process::{Rng, Time};
+use crate::lessons::delivery::tcp::{
+    self, Packet, RttEstimator, Segment, State, TcpOutput, TcpParams, CLIENT, SERVER,
+};
+use crate::process::{Payload, Rng, Time};
 use crate::scenario::{Action, Intervention, Latency, Limits, NetworkModel, Scenario};
 use crate::trace::{EventId, EventKind, Fate, Message, MessageId, Trace};
 
 /// Bytes per segment in every exercise.
 const MSS: u64 = 100;
-/// How TCP's labels mark a segment sent again.
-const AGAIN: &str = " (again)";
 
 // ---- Building and reading the runs ----
 
@@ -117,24 +117,49 @@ fn drop_message(scenario: &mut Scenario, m: &Message) {
     });
 }
 
-/// A label without its retransmission mark: `DATA 101..200 (again)` -> `DATA 101..200`.
-fn plain(label: &str) -> &str {
-    label.strip_suffix(AGAIN).unwrap_or(label)
+// The exercises read what each message *is*, its typed [`Packet`], never its label: the labels
+// are display text (and a test scrambles them to prove nothing here reads them).
+
+/// The TCP packet a message carries (`None` for a message of another protocol, or read from a
+/// log).
+fn packet(m: &Message) -> Option<&Packet> {
+    m.content::<Packet>()
 }
 
-fn is_again(label: &str) -> bool {
-    label.ends_with(AGAIN)
+/// The segment's name without its retransmission mark: `DATA 101..200`.
+fn plain(m: &Message) -> String {
+    packet(m).map_or_else(String::new, |p| p.segment.label())
 }
 
-/// The first and last byte of a data segment's label: `DATA 101..200` -> `(101, 200)`.
-fn data_range(label: &str) -> Option<(u64, u64)> {
-    let (first, last) = plain(label).strip_prefix("DATA ")?.split_once("..")?;
-    Some((first.parse().ok()?, last.parse().ok()?))
+/// The name drawn on its arrow, mark included: `DATA 101..200 (again)`.
+fn shown(m: &Message) -> String {
+    packet(m).map_or_else(String::new, Payload::label)
 }
 
-/// The number of an acknowledgement's label: `ACK 201` -> `201`.
-fn ack_number(label: &str) -> Option<u64> {
-    plain(label).strip_prefix("ACK ")?.parse().ok()
+/// Whether the client sent this segment before.
+fn is_again(m: &Message) -> bool {
+    packet(m).is_some_and(|p| p.again)
+}
+
+/// The first and last byte of a data segment: `DATA 101..200` -> `(101, 200)`.
+fn data_range(m: &Message) -> Option<(u64, u64)> {
+    match &packet(m)?.segment {
+        Segment::Data { seq, text, .. } => Some((*seq, seq + (text.len() as u64).max(1) - 1)),
+        _ => None,
+    }
+}
+
+/// The number of a pure acknowledgement: `ACK 201` -> `201`.
+fn ack_number(m: &Message) -> Option<u64> {
+    match packet(m)?.segment {
+        Segment::Ack { ack } => Some(ack),
+        _ => None,
+    }
+}
+
+/// The number of a `ACK n` option of a next-segment question (the exercise's own text).
+fn option_ack(option: &str) -> Option<u64> {
+    option.strip_prefix("ACK ")?.parse().ok()
 }
 
 /// The client's data segments, first copies and copies sent again alike.
@@ -142,7 +167,7 @@ fn data_segments(trace: &Trace) -> impl Iterator<Item = &Message> {
     trace
         .messages
         .iter()
-        .filter(|m| m.from == CLIENT && m.duplicate_of.is_none() && data_range(&m.label).is_some())
+        .filter(|m| m.from == CLIENT && m.duplicate_of.is_none() && data_range(m).is_some())
 }
 
 /// The messages dropped by hand, in the order they were sent.
@@ -167,20 +192,10 @@ fn reply_to(trace: &Trace, receipt: EventId) -> Option<&Message> {
 
 /// Whether the server's application got all `bytes` bytes and both sides closed.
 fn completes(trace: &Trace, bytes: u64) -> bool {
-    let delivered: usize = trace
-        .outputs
-        .iter()
-        .filter(|o| o.process == SERVER && o.kind == "deliver")
-        .map(|o| o.value.chars().count())
+    let delivered: usize = tcp::deliveries(trace)
+        .map(|(text, _)| text.chars().count())
         .sum();
-    let closed = |p| {
-        trace
-            .outputs
-            .iter()
-            .rev()
-            .find(|o| o.process == p && o.kind == "state")
-            .is_some_and(|o| o.value == "CLOSED")
-    };
+    let closed = |p| tcp::last_state(trace, p) == Some(State::Closed);
     delivered as u64 == bytes && closed(CLIENT) && closed(SERVER)
 }
 
@@ -252,17 +267,17 @@ impl<'a> Receipt<'a> {
     fn read(exercise: &'a Exercise) -> Option<Receipt<'a>> {
         let trace = &exercise.trace;
         let lost = *dropped(trace).first()?;
-        let gap = data_range(&lost.label)?;
+        let gap = data_range(lost)?;
         let marked = *exercise.show.marked.first()?;
         let segment = &trace.messages[trace.events.get(marked)?.message?];
-        let bytes = data_range(&segment.label)?;
+        let bytes = data_range(segment)?;
         let reply = reply_to(trace, marked)?;
-        let ack = ack_number(&reply.label)?;
+        let ack = ack_number(reply)?;
         let early = data_segments(trace)
             .filter(|m| {
                 m.receive_event
                     .is_some_and(|r| r > lost.send_event && r < marked)
-                    && data_range(&m.label).is_some_and(|(first, _)| first > gap.0)
+                    && data_range(m).is_some_and(|(first, _)| first > gap.0)
             })
             .collect();
         Some(Receipt {
@@ -285,20 +300,20 @@ impl<'a> Receipt<'a> {
 
     /// Why the server answers as it does.
     fn explanation(&self) -> String {
-        let (gap, lost) = (self.gap.0, plain(&self.lost.label));
+        let (gap, lost) = (self.gap.0, plain(self.lost));
         let ack = self.ack;
         if !self.fills_gap() {
             let what = if self.selective {
                 format!(
                     "It keeps {} in its buffer for later (selective repeat), but an ACK cannot \
                      mention it: ACKs are cumulative.",
-                    plain(&self.segment.label)
+                    plain(self.segment)
                 )
             } else {
                 format!(
                     "It throws {} away, since go-back-N keeps only segments that arrive in \
                      order.",
-                    plain(&self.segment.label)
+                    plain(self.segment)
                 )
             };
             return format!(
@@ -312,8 +327,8 @@ impl<'a> Receipt<'a> {
         let buffered: Vec<String> = self
             .early
             .iter()
-            .filter(|m| data_range(&m.label).is_some_and(|(first, _)| first < ack))
-            .map(|m| plain(&m.label).to_string())
+            .filter(|m| data_range(m).is_some_and(|(first, _)| first < ack))
+            .map(|m| plain(m).to_string())
             .collect();
         if buffered.is_empty() {
             format!(
@@ -366,7 +381,7 @@ impl ExerciseKind for NextSegment {
         let events = vec![r.marked, r.reply.send_event, r.lost.send_event];
         let why = r.explanation();
         let (ack, gap, name) = (r.ack, r.gap.0, event_name(r.marked));
-        let Some(n) = ack_number(option) else {
+        let Some(n) = option_ack(option) else {
             return Feedback::wrong(
                 format!(
                     "The server does send something at {name}: it answers every data segment \
@@ -413,7 +428,7 @@ impl NextSegment {
         };
         let mut scenario = scenario(self, level, seed, &setup);
         let clean = run_of(&scenario);
-        if !sound(&clean, setup.params.bytes) || clean.messages.iter().any(|m| is_again(&m.label)) {
+        if !sound(&clean, setup.params.bytes) || clean.messages.iter().any(is_again) {
             return None;
         }
         // Any segment but the stream's last, so that a later one can arrive after the gap.
@@ -429,7 +444,7 @@ impl NextSegment {
         {
             return None;
         }
-        let gap = data_range(&lost.label)?;
+        let gap = data_range(&lost)?;
         // The server's receipts of data after the loss, up to the copy that fills the gap.
         // (Segments before the gap, sent with the lost one, may still arrive after its send.)
         let receipts: Vec<(EventId, &Message)> = trace
@@ -440,13 +455,13 @@ impl NextSegment {
             })
             .filter_map(|e| {
                 let m = &trace.messages[e.message?];
-                let (first, _) = data_range(&m.label)?;
+                let (first, _) = data_range(m)?;
                 (first >= gap.0).then_some((e.id, m))
             })
             .collect();
         let fill = receipts
             .iter()
-            .position(|(_, m)| data_range(&m.label).is_some_and(|(first, _)| first == gap.0))?;
+            .position(|(_, m)| data_range(m).is_some_and(|(first, _)| first == gap.0))?;
         let early = &receipts[..fill];
         if early.is_empty() {
             return None;
@@ -464,8 +479,8 @@ impl NextSegment {
         };
         let (marked, segment) = receipts[pick];
         let reply = reply_to(&trace, marked)?;
-        let right = ack_number(&reply.label)?;
-        let bytes = data_range(&segment.label)?;
+        let right = ack_number(reply)?;
+        let bytes = data_range(segment)?;
         // The server's answers from the first segment after the gap to the one that fills it.
         let hidden: Vec<MessageId> = receipts[..=fill]
             .iter()
@@ -492,12 +507,9 @@ impl NextSegment {
         };
         let name = event_name(marked);
         let which = if pick == fill {
-            format!(
-                "the copy of {} that the client sent again",
-                plain(&lost.label)
-            )
+            format!("the copy of {} that the client sent again", plain(&lost))
         } else {
-            plain(&segment.label).to_string()
+            plain(segment).to_string()
         };
         let prompt = format!(
             "The client sends {} bytes, numbered from {} on, in segments of {MSS}, up to \
@@ -506,7 +518,7 @@ impl NextSegment {
              segment? (The server's ACKs after the loss are hidden.)",
             setup.params.bytes,
             setup.params.client_isn + 1,
-            plain(&lost.label),
+            plain(&lost),
         );
         Some(exercise(
             self,
@@ -535,9 +547,7 @@ pub struct Retransmissions;
 
 /// The client's data segments sent again, in order.
 fn resent(trace: &Trace) -> Vec<&Message> {
-    data_segments(trace)
-        .filter(|m| is_again(&m.label))
-        .collect()
+    data_segments(trace).filter(|m| is_again(m)).collect()
 }
 
 impl Retransmissions {
@@ -595,13 +605,12 @@ impl Retransmissions {
                 .filter(|m| {
                     if m.from == CLIENT {
                         // The first loss is a first copy, and not the stream's last segment.
-                        data_range(&m.label).is_some_and(|(_, last)| {
-                            i > 0 || (!is_again(&m.label) && (acks || last < isn + bytes))
+                        data_range(m).is_some_and(|(_, last)| {
+                            i > 0 || (!is_again(m) && (acks || last < isn + bytes))
                         })
                     } else {
                         // An acknowledgement of data (not of the FIN).
-                        acks && ack_number(&m.label)
-                            .is_some_and(|n| n > isn + 1 && n <= isn + 1 + bytes)
+                        acks && ack_number(m).is_some_and(|n| n > isn + 1 && n <= isn + 1 + bytes)
                     }
                 })
                 .collect();
@@ -617,7 +626,7 @@ impl Retransmissions {
         let again_other = trace
             .messages
             .iter()
-            .any(|m| m.from == CLIENT && is_again(&m.label) && data_range(&m.label).is_none());
+            .any(|m| m.from == CLIENT && is_again(m) && data_range(m).is_none());
         let lost = dropped(&trace);
         if !sound(&trace, bytes) || again_other || lost.len() != losses || resent(&trace).is_empty()
         {
@@ -645,7 +654,7 @@ impl Retransmissions {
         };
         let losses_text: Vec<String> = lost
             .iter()
-            .map(|m| format!("{} (sent at {})", m.label, event_name(m.send_event)))
+            .map(|m| format!("{} (sent at {})", shown(m), event_name(m.send_event)))
             .collect();
         let were = if lost.len() == 1 { "was" } else { "were" };
         let prompt = format!(
@@ -701,14 +710,14 @@ impl Retransmissions {
         let mut parts = Vec::new();
         for batch in batches.values() {
             let first = batch[0];
-            let from = data_range(&first.label).map_or(0, |(a, _)| a);
-            let label = plain(&first.label);
+            let from = data_range(first).map_or(0, |(a, _)| a);
+            let label = plain(first);
             // What became of the copy before: lost, or arrived with its ACK lost.
             let before = trace.messages.iter().rfind(|m| {
-                m.from == CLIENT && plain(&m.label) == label && m.created_step < first.created_step
+                m.from == CLIENT && plain(m) == label && m.created_step < first.created_step
             });
             let cause = match before {
-                Some(m) if m.fate == Fate::DroppedByLearner && is_again(&m.label) => {
+                Some(m) if m.fate == Fate::DroppedByLearner && is_again(m) => {
                     format!("the copy of {label} it had sent again was lost too")
                 }
                 Some(m) if m.fate == Fate::DroppedByLearner => format!("{label} had been lost"),
@@ -716,7 +725,7 @@ impl Retransmissions {
                     Some(ack) if ack.fate == Fate::DroppedByLearner => format!(
                         "{label} had arrived, but the server's {} was lost, and the client \
                          cannot tell a lost ACK from a lost segment",
-                        plain(&ack.label)
+                        plain(ack)
                     ),
                     _ => format!("no ACK for {label} had come in time"),
                 },
@@ -724,7 +733,7 @@ impl Retransmissions {
             };
             let sent: Vec<String> = batch
                 .iter()
-                .map(|m| format!("{} ({})", plain(&m.label), event_name(m.send_event)))
+                .map(|m| format!("{} ({})", plain(m), event_name(m.send_event)))
                 .collect();
             parts.push(format!(
                 "its timer for byte {from} ran out ({cause}), and it sent {} again: {}",
@@ -871,23 +880,22 @@ fn rtt_history(trace: &Trace) -> Option<Vec<(RttEvent, EventId)>> {
     let mut history = Vec::new();
     let mut first_rto = true;
     let mut sample_step = None;
-    for o in trace.outputs.iter().filter(|o| o.process == CLIENT) {
-        let step = trace.events[o.event].step;
-        match o.kind.as_str() {
-            "rtt" => {
-                let r: Time = o.value.parse().ok()?;
+    for (fact, event) in tcp::outputs_of(trace, CLIENT) {
+        let step = trace.events[event].step;
+        match *fact {
+            TcpOutput::Rtt(r) => {
                 est.sample(r);
-                history.push((RttEvent::Sample(r), o.event));
+                history.push((RttEvent::Sample(r), event));
                 sample_step = Some(step);
             }
-            "rto" => {
+            TcpOutput::Rto(rto) => {
                 if first_rto {
                     first_rto = false;
                 } else if sample_step != Some(step) {
                     est.back_off();
-                    history.push((RttEvent::Timeout, o.event));
+                    history.push((RttEvent::Timeout, event));
                 }
-                if o.value.parse::<Time>().ok()? != est.rto() {
+                if rto != est.rto() {
                     return None;
                 }
             }
@@ -899,18 +907,24 @@ fn rtt_history(trace: &Trace) -> Option<Vec<(RttEvent, EventId)>> {
 
 /// What a sample measured, in words: `the SYN`, `DATA 101..200`, `the FIN`.
 fn measured(trace: &Trace, receipt: EventId) -> String {
-    let label = trace.events[receipt]
-        .message
-        .map_or("", |m| trace.messages[m].label.as_str());
-    if label.starts_with("SYN-ACK") {
+    let Some(m) = trace.events[receipt].message.map(|m| &trace.messages[m]) else {
+        return "a segment".to_string();
+    };
+    if matches!(
+        packet(m),
+        Some(Packet {
+            segment: Segment::SynAck { .. },
+            ..
+        })
+    ) {
         return "the SYN".to_string();
     }
-    let Some(n) = ack_number(label) else {
+    let Some(n) = ack_number(m) else {
         return "a segment".to_string();
     };
     data_segments(trace)
-        .find(|m| data_range(&m.label).is_some_and(|(_, last)| last + 1 == n))
-        .map_or_else(|| "the FIN".to_string(), |m| plain(&m.label).to_string())
+        .find(|m| data_range(m).is_some_and(|(_, last)| last + 1 == n))
+        .map_or_else(|| "the FIN".to_string(), |m| plain(m).to_string())
 }
 
 /// `= 26`, `= 26.625`, and `≈ 26.297` for a value with more than three decimals.
@@ -1049,7 +1063,7 @@ impl Rto {
             let firsts: Vec<&Message> = data_segments(&trace).collect();
             if !sound(&trace, setup.params.bytes)
                 || firsts.len() <= k
-                || firsts.iter().any(|m| is_again(&m.label))
+                || firsts.iter().any(|m| is_again(m))
             {
                 return None;
             }
@@ -1104,7 +1118,9 @@ impl Rto {
                 RttEvent::Timeout => told.push(format!(
                     "then its timer ran out and it sent {} again (at {}); by Karn's rule that \
                      segment gives no sample",
-                    plain(&trace.events[at].label),
+                    trace.events[at]
+                        .message
+                        .map_or_else(String::new, |m| plain(&trace.messages[m])),
                     event_name(at)
                 )),
             }

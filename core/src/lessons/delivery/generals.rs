@@ -37,7 +37,7 @@ use serde::{Deserialize, Serialize};
 use crate::process::{Context, Payload, Process, ProcessId, Time};
 use crate::protocol::{Property, PropertyKind, Protocol, VariantInfo, Verdict};
 use crate::scenario::{Action, Intervention, NetworkModel, Scenario, ScenarioError};
-use crate::trace::{EventKind, Fate, MessageId, Trace};
+use crate::trace::{EventId, EventKind, Fate, MessageId, Trace};
 
 /// The Two Generals' parameters.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -81,6 +81,22 @@ impl Payload for Messenger {
             "attack at dawn".into()
         } else {
             format!("ack {}", self.0)
+        }
+    }
+}
+
+/// A general's decision, the typed fact of its `decide` output (labelled `attack` or `hold`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    Attack,
+    Hold,
+}
+
+impl Payload for Decision {
+    fn label(&self) -> String {
+        match self {
+            Decision::Attack => "attack".into(),
+            Decision::Hold => "hold".into(),
         }
     }
 }
@@ -130,7 +146,7 @@ impl General {
             return;
         }
         self.committed = true;
-        ctx.output("decide", "attack");
+        ctx.output_fact("decide", Decision::Attack);
         ctx.note(why);
     }
 
@@ -151,7 +167,7 @@ impl General {
         if self.committed {
             ctx.note(format!("Dawn: {} attacks, as it committed to", self.name()));
         } else {
-            ctx.output("decide", "hold");
+            ctx.output_fact("decide", Decision::Hold);
             ctx.note(format!(
                 "Dawn: {} has not committed, so it holds rather than risk attacking alone",
                 self.name()
@@ -299,13 +315,16 @@ impl Process for General {
     }
 }
 
-/// Each general's decision, with its event: `attack` or `hold`.
-fn decisions(trace: &Trace) -> [Option<(&str, usize)>; 2] {
+/// Each general's first decision, with its event.
+pub fn decisions(trace: &Trace) -> [Option<(Decision, EventId)>; 2] {
     let mut out = [None, None];
     for o in trace.outputs.iter().filter(|o| o.kind == "decide") {
+        let Some(&decision) = o.fact::<Decision>() else {
+            continue;
+        };
         if let Some(slot) = out.get_mut(o.process) {
             if slot.is_none() {
-                *slot = Some((o.value.as_str(), o.event));
+                *slot = Some((decision, o.event));
             }
         }
     }
@@ -320,7 +339,7 @@ fn decisions(trace: &Trace) -> [Option<(&str, usize)>; 2] {
 /// general attacking alone; with resending, the waiting general asks again and the run has a new
 /// last messenger, which can be killed in turn until dawn leaves no time to ask.
 pub fn last_messenger(trace: &Trace) -> Option<MessageId> {
-    let [Some(("attack", a)), Some(("attack", b))] = decisions(trace) else {
+    let [Some((Decision::Attack, a)), Some((Decision::Attack, b))] = decisions(trace) else {
         return None;
     };
     let event = &trace.events[a.max(b)];
@@ -338,7 +357,7 @@ fn agreement(trace: &Trace) -> Verdict {
     if a == b {
         return Verdict::Holds;
     }
-    let (attacker, holder, attack_event, hold_event) = if a == "attack" {
+    let (attacker, holder, attack_event, hold_event) = if a == Decision::Attack {
         (0, 1, ea, eb)
     } else {
         (1, 0, eb, ea)
@@ -412,7 +431,8 @@ impl Protocol for Generals {
         }]
     }
 
-    fn build(scenario: &Scenario, _variant: &str) -> Result<Vec<General>, ScenarioError> {
+    fn build(scenario: &Scenario, variant: &str) -> Result<Vec<General>, ScenarioError> {
+        super::variant_of::<Generals>(variant)?;
         let params: GeneralsParams = scenario.params()?;
         if scenario.processes.len() != 2 {
             return Err(ScenarioError::invalid(
@@ -455,7 +475,8 @@ impl Protocol for Generals {
             .collect())
     }
 
-    fn properties(scenario: &Scenario, _variant: &str) -> Result<Vec<Property>, ScenarioError> {
+    fn properties(scenario: &Scenario, variant: &str) -> Result<Vec<Property>, ScenarioError> {
+        super::variant_of::<Generals>(variant)?;
         let params: GeneralsParams = scenario.params()?;
         let dawn = params.dawn;
         Ok(vec![

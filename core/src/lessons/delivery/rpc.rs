@@ -85,6 +85,53 @@ impl Payload for RpcMessage {
     }
 }
 
+/// What the client and the server report, as the typed facts of their outputs; the label is the
+/// output's display value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RpcOutput {
+    /// `execute`: the server runs `deposit(amount)` for request `id`.
+    Execute { id: u32, amount: u64 },
+    /// `balance`: the server's balance after a deposit.
+    Balance(u64),
+    /// `deliver`: call `id` returns `balance` to the client's caller.
+    Returned { id: u32, amount: u64, balance: u64 },
+    /// `error`: the client gave call `id` up after `tries` tries.
+    GaveUp { id: u32, amount: u64, tries: u32 },
+}
+
+impl RpcOutput {
+    /// The output kind it is reported under.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RpcOutput::Execute { .. } => "execute",
+            RpcOutput::Balance(_) => "balance",
+            RpcOutput::Returned { .. } => "deliver",
+            RpcOutput::GaveUp { .. } => "error",
+        }
+    }
+}
+
+impl Payload for RpcOutput {
+    fn label(&self) -> String {
+        match self {
+            RpcOutput::Execute { id, amount } => format!("deposit({amount}) #{id}"),
+            RpcOutput::Balance(b) => b.to_string(),
+            RpcOutput::Returned {
+                id,
+                amount,
+                balance,
+            } => format!("deposit({amount}) #{id} returned {balance}"),
+            RpcOutput::GaveUp { id, amount, tries } => {
+                format!("deposit({amount}) #{id} gave up after {tries} tries")
+            }
+        }
+    }
+}
+
+fn output(ctx: &mut Context<'_, RpcMessage>, fact: RpcOutput) {
+    ctx.output_fact(fact.kind(), fact);
+}
+
 /// The client: makes its calls one after another, retrying each until it gets a reply.
 #[derive(Clone, Debug)]
 pub struct RpcClient {
@@ -172,8 +219,8 @@ impl Process for RpcNode {
                         s.balance += amount;
                         s.executed += 1;
                         s.replies.insert(id, s.balance);
-                        ctx.output("execute", format!("deposit({amount}) #{id}"));
-                        ctx.output("balance", s.balance.to_string());
+                        output(ctx, RpcOutput::Execute { id, amount });
+                        output(ctx, RpcOutput::Balance(s.balance));
                         if cached.is_some() {
                             ctx.note(format!(
                                 "#{id} again: an at-least-once server executes every request it \
@@ -202,9 +249,13 @@ impl Process for RpcNode {
                     c.waiting = false;
                     c.returned += 1;
                     ctx.cancel_timer("timeout");
-                    ctx.output(
-                        "deliver",
-                        format!("deposit({}) #{id} returned {balance}", c.amount),
+                    output(
+                        ctx,
+                        RpcOutput::Returned {
+                            id,
+                            amount: c.amount,
+                            balance,
+                        },
                     );
                     ctx.note(format!(
                         "The reply to #{id} acknowledges the request: the call returns {balance} \
@@ -241,12 +292,13 @@ impl Process for RpcNode {
         } else {
             c.waiting = false;
             c.failed += 1;
-            ctx.output(
-                "error",
-                format!(
-                    "deposit({}) #{} gave up after {} tries",
-                    c.amount, c.current, c.max_tries
-                ),
+            output(
+                ctx,
+                RpcOutput::GaveUp {
+                    id: c.current,
+                    amount: c.amount,
+                    tries: c.max_tries,
+                },
             );
             ctx.note(format!(
                 "No reply to #{} after {} tries: the client gives up and reports an error to the \
@@ -286,34 +338,40 @@ impl Process for RpcNode {
     }
 }
 
-/// The request id at the end of a `... #n` output or label.
-pub fn request_id(text: &str) -> Option<u32> {
-    let (_, rest) = text.rsplit_once('#')?;
-    rest.split(|c: char| !c.is_ascii_digit())
-        .next()?
-        .parse()
-        .ok()
-}
-
-/// The server's executions, in order: (request id, event).
-fn executions(trace: &Trace) -> Vec<(u32, EventId)> {
+/// A process's output facts, in order, with their events.
+fn facts(trace: &Trace, process: ProcessId) -> impl Iterator<Item = (&RpcOutput, EventId)> {
     trace
         .outputs
         .iter()
-        .filter(|o| o.kind == "execute" && o.process == SERVER)
-        .filter_map(|o| Some((request_id(&o.value)?, o.event)))
+        .filter(move |o| o.process == process)
+        .filter_map(|o| Some((o.fact::<RpcOutput>()?, o.event)))
+}
+
+/// The server's executions, in order: (request id, event).
+pub fn executions(trace: &Trace) -> Vec<(u32, EventId)> {
+    facts(trace, SERVER)
+        .filter_map(|(f, e)| match f {
+            RpcOutput::Execute { id, .. } => Some((*id, e)),
+            _ => None,
+        })
         .collect()
+}
+
+/// The server's balance after its last deposit, if it made one.
+pub fn balance(trace: &Trace) -> Option<u64> {
+    facts(trace, SERVER)
+        .filter_map(|(f, _)| match f {
+            RpcOutput::Balance(b) => Some(*b),
+            _ => None,
+        })
+        .last()
 }
 
 fn executed_once(trace: &Trace, amount: u64) -> Verdict {
     let done = executions(trace);
     for (i, &(id, e)) in done.iter().enumerate() {
         if let Some(&(_, first)) = done[..i].iter().find(|&&(x, _)| x == id) {
-            let balance = trace
-                .outputs
-                .iter()
-                .rfind(|o| o.kind == "balance" && o.process == SERVER)
-                .map_or_else(|| "?".to_string(), |o| o.value.clone());
+            let balance = balance(trace).map_or_else(|| "?".to_string(), |b| b.to_string());
             let mut ids: Vec<u32> = done.iter().map(|&(x, _)| x).collect();
             ids.sort_unstable();
             ids.dedup();
@@ -332,10 +390,8 @@ fn executed_once(trace: &Trace, amount: u64) -> Verdict {
 
 fn every_call_returns(trace: &Trace, calls: u32) -> Verdict {
     let returned = |id: u32| {
-        trace.outputs.iter().any(|o| {
-            o.process == CLIENT
-                && (o.kind == "deliver" || o.kind == "error")
-                && request_id(&o.value) == Some(id)
+        facts(trace, CLIENT).any(|(f, _)| {
+            matches!(f, RpcOutput::Returned { id: x, .. } | RpcOutput::GaveUp { id: x, .. } if *x == id)
         })
     };
     for id in 1..=calls {
@@ -343,7 +399,9 @@ fn every_call_returns(trace: &Trace, calls: u32) -> Verdict {
             continue;
         }
         let last_try = trace.messages.iter().rfind(|m| {
-            m.from == CLIENT && m.duplicate_of.is_none() && request_id(&m.label) == Some(id)
+            m.from == CLIENT
+                && m.duplicate_of.is_none()
+                && matches!(m.content::<RpcMessage>(), Some(RpcMessage::Request { id: x, .. }) if *x == id)
         });
         return match last_try {
             Some(m) => Verdict::violated(
@@ -382,6 +440,7 @@ impl Protocol for Rpc {
     }
 
     fn build(scenario: &Scenario, variant: &str) -> Result<Vec<RpcNode>, ScenarioError> {
+        let variant = super::variant_of::<Rpc>(variant)?.name;
         let params: RpcParams = scenario.params()?;
         if scenario.processes.len() != 2 {
             return Err(ScenarioError::invalid(
@@ -441,6 +500,7 @@ impl Protocol for Rpc {
     }
 
     fn properties(scenario: &Scenario, variant: &str) -> Result<Vec<Property>, ScenarioError> {
+        let variant = super::variant_of::<Rpc>(variant)?.name;
         let params: RpcParams = scenario.params()?;
         let amount = params.amount;
         let calls = params.calls as u32;
@@ -544,10 +604,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ids_are_read_from_outputs_and_labels() {
-        assert_eq!(request_id("deposit(10) #2"), Some(2));
-        assert_eq!(request_id("deposit(10) #12 returned 30"), Some(12));
-        assert_eq!(request_id("reply #3: 30"), Some(3));
-        assert_eq!(request_id("balance"), None);
+    fn outputs_show_as_before() {
+        let returned = RpcOutput::Returned {
+            id: 12,
+            amount: 10,
+            balance: 30,
+        };
+        assert_eq!(returned.label(), "deposit(10) #12 returned 30");
+        assert_eq!(returned.kind(), "deliver");
+        assert_eq!(
+            RpcOutput::Execute { id: 2, amount: 10 }.label(),
+            "deposit(10) #2"
+        );
+        assert_eq!(RpcOutput::Balance(20).label(), "20");
+    }
+
+    #[test]
+    fn an_unknown_variant_is_an_error_naming_the_known_ones() {
+        let scenario = Rpc::examples().remove(0);
+        let Err(err) = Rpc::build(&scenario, "exactly-once") else {
+            panic!("built an unknown variant");
+        };
+        let text = err.to_string();
+        assert!(text.contains("variant"), "{text}");
+        assert!(
+            text.contains("at-least-once") && text.contains("at-most-once"),
+            "{text}"
+        );
+        assert!(Rpc::properties(&scenario, "exactly-once").is_err());
     }
 }

@@ -501,6 +501,61 @@ impl State {
     }
 }
 
+/// What a TCP endpoint reports, as the typed fact of its outputs. Its label is the output's
+/// display value; properties and plots read the fact.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TcpOutput {
+    /// `deliver`: the server hands `text`, stream bytes from sequence number `seq`, to its
+    /// application.
+    Deliver { seq: u64, text: String },
+    /// `rto`: the side's retransmission timeout, in ticks.
+    Rto(Time),
+    /// `rtt`: a round-trip sample, in ticks.
+    Rtt(Time),
+    /// `cwnd`: the client's congestion window, in segments.
+    Cwnd(f64),
+    /// `state`: the side's new connection state.
+    State(State),
+}
+
+impl TcpOutput {
+    /// The output kind it is reported under: `deliver`, `rto`, `rtt`, `cwnd`, `state`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            TcpOutput::Deliver { .. } => "deliver",
+            TcpOutput::Rto(_) => "rto",
+            TcpOutput::Rtt(_) => "rtt",
+            TcpOutput::Cwnd(_) => "cwnd",
+            TcpOutput::State(_) => "state",
+        }
+    }
+
+    /// The number a plot draws for it: ticks for `rto` and `rtt`, segments for `cwnd`.
+    pub fn number(&self) -> Option<f64> {
+        match *self {
+            TcpOutput::Rto(t) | TcpOutput::Rtt(t) => Some(t as f64),
+            TcpOutput::Cwnd(c) => Some(c),
+            TcpOutput::Deliver { .. } | TcpOutput::State(_) => None,
+        }
+    }
+}
+
+impl Payload for TcpOutput {
+    fn label(&self) -> String {
+        match self {
+            TcpOutput::Deliver { text, .. } => text.clone(),
+            TcpOutput::Rto(t) | TcpOutput::Rtt(t) => t.to_string(),
+            TcpOutput::Cwnd(c) => format!("{c:.2}"),
+            TcpOutput::State(s) => s.name().to_string(),
+        }
+    }
+}
+
+/// Report `fact` as an output of its kind.
+fn output(ctx: &mut Context<'_, Packet>, fact: TcpOutput) {
+    ctx.output_fact(fact.kind(), fact);
+}
+
 /// How the window behaves: the protocol's variants.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Mode {
@@ -510,11 +565,14 @@ enum Mode {
 }
 
 impl Mode {
-    fn of(variant: &str) -> Mode {
-        match variant {
-            "go-back-n" => Mode::GoBackN,
-            "selective-repeat" => Mode::SelectiveRepeat,
-            _ => Mode::StopAndWait,
+    /// The mode of a variant named in [`Tcp::variants`]; any other name is an error that lists
+    /// them.
+    fn of(variant: &str) -> Result<Mode, ScenarioError> {
+        match super::variant_of::<Tcp>(variant)?.name {
+            "go-back-n" => Ok(Mode::GoBackN),
+            "selective-repeat" => Ok(Mode::SelectiveRepeat),
+            "stop-and-wait" => Ok(Mode::StopAndWait),
+            other => unreachable!("TCP's variant {other} has no mode"),
         }
     }
 }
@@ -617,9 +675,9 @@ fn report_sample(ctx: &mut Context<'_, Packet>, rtt: &mut RttEstimator, r: Time,
         short(rtt.rttvar().unwrap_or_default()),
         rtt.rto()
     ));
-    ctx.output("rtt", r.to_string());
+    output(ctx, TcpOutput::Rtt(r));
     if rtt.rto() != before {
-        ctx.output("rto", rtt.rto().to_string());
+        output(ctx, TcpOutput::Rto(rtt.rto()));
     }
 }
 
@@ -718,7 +776,7 @@ impl Client {
 
     fn set_state(&mut self, ctx: &mut Context<'_, Packet>, state: State) {
         self.state = state;
-        ctx.output("state", state.name());
+        output(ctx, TcpOutput::State(state));
     }
 
     /// Send segment `nxt` (again if it was sent before) and move on.
@@ -781,7 +839,7 @@ impl Client {
     }
 
     fn output_cwnd(&self, ctx: &mut Context<'_, Packet>) {
-        ctx.output("cwnd", format!("{:.2}", self.cwnd));
+        output(ctx, TcpOutput::Cwnd(self.cwnd));
     }
 
     /// Slow start and congestion avoidance: an ACK of new data.
@@ -912,7 +970,7 @@ impl Client {
                     "No SYN-ACK in time: it sends the SYN again and {}",
                     doubled(&self.rtt)
                 ));
-                ctx.output("rto", self.rtt.rto().to_string());
+                output(ctx, TcpOutput::Rto(self.rtt.rto()));
             }
             State::Established if self.una < self.nxt => {
                 self.rtt.back_off();
@@ -955,7 +1013,7 @@ impl Client {
                         self.resend_oldest(ctx);
                     }
                 }
-                ctx.output("rto", self.rtt.rto().to_string());
+                output(ctx, TcpOutput::Rto(self.rtt.rto()));
                 if self.congestion() {
                     self.output_cwnd(ctx);
                 }
@@ -977,7 +1035,7 @@ impl Client {
                     "No ACK for its FIN in time: it sends the FIN again and {}",
                     doubled(&self.rtt)
                 ));
-                ctx.output("rto", self.rtt.rto().to_string());
+                output(ctx, TcpOutput::Rto(self.rtt.rto()));
             }
             _ => {}
         }
@@ -1119,7 +1177,7 @@ impl Server {
 
     fn set_state(&mut self, ctx: &mut Context<'_, Packet>, state: State) {
         self.state = state;
-        ctx.output("state", state.name());
+        output(ctx, TcpOutput::State(state));
     }
 
     fn synack(&self) -> Segment {
@@ -1152,9 +1210,16 @@ impl Server {
     fn deliver(&mut self, ctx: &mut Context<'_, Packet>, seq: u64, text: &str) {
         let skip = (self.rcv_nxt - seq) as usize;
         let fresh = &text[skip.min(text.len())..];
+        let at = self.rcv_nxt;
         self.rcv_nxt += fresh.len() as u64;
         self.delivered += fresh.len() as u64;
-        ctx.output("deliver", fresh);
+        output(
+            ctx,
+            TcpOutput::Deliver {
+                seq: at,
+                text: fresh.to_string(),
+            },
+        );
     }
 
     fn on_data(&mut self, ctx: &mut Context<'_, Packet>, seq: u64, text: String) {
@@ -1229,7 +1294,7 @@ impl Server {
                     seq + 1
                 ));
                 self.set_state(ctx, State::SynReceived);
-                ctx.output("rto", self.rtt.rto().to_string());
+                output(ctx, TcpOutput::Rto(self.rtt.rto()));
             }
             (State::SynReceived, Segment::Syn { .. }) => {
                 send(ctx, CLIENT, self.synack(), true);
@@ -1322,7 +1387,7 @@ impl Server {
             "No ACK for its {what} in time: it sends it again and {}",
             doubled(&self.rtt)
         ));
-        ctx.output("rto", self.rtt.rto().to_string());
+        output(ctx, TcpOutput::Rto(self.rtt.rto()));
     }
 
     fn summary(&self) -> String {
@@ -1363,7 +1428,7 @@ impl Process for TcpNode {
                 c.cfg.client_isn
             ));
             c.set_state(ctx, State::SynSent);
-            ctx.output("rto", c.rtt.rto().to_string());
+            output(ctx, TcpOutput::Rto(c.rtt.rto()));
             if c.congestion() {
                 c.output_cwnd(ctx);
             }
@@ -1442,23 +1507,35 @@ impl Process for TcpNode {
 /// The TCP protocol.
 pub struct Tcp;
 
-/// The server's `deliver` outputs, in order: (text, event).
-fn deliveries(trace: &Trace) -> impl Iterator<Item = (&str, EventId)> {
+/// A process's outputs with their typed facts, in order: (fact, event). Outputs without a TCP
+/// fact (a trace read from JSON) are left out.
+pub fn outputs_of(
+    trace: &Trace,
+    process: ProcessId,
+) -> impl Iterator<Item = (&TcpOutput, EventId)> {
     trace
         .outputs
         .iter()
-        .filter(|o| o.process == SERVER && o.kind == "deliver")
-        .map(|o| (o.value.as_str(), o.event))
+        .filter(move |o| o.process == process)
+        .filter_map(|o| Some((o.fact::<TcpOutput>()?, o.event)))
 }
 
-/// A process's latest `state` output, if it has one.
-fn last_state(trace: &Trace, process: ProcessId) -> Option<&str> {
-    trace
-        .outputs
-        .iter()
-        .rev()
-        .find(|o| o.process == process && o.kind == "state")
-        .map(|o| o.value.as_str())
+/// The server's deliveries, in order: (text, event).
+pub fn deliveries(trace: &Trace) -> impl Iterator<Item = (&str, EventId)> {
+    outputs_of(trace, SERVER).filter_map(|(f, e)| match f {
+        TcpOutput::Deliver { text, .. } => Some((text.as_str(), e)),
+        _ => None,
+    })
+}
+
+/// A process's latest connection state, if it has reported one.
+pub fn last_state(trace: &Trace, process: ProcessId) -> Option<State> {
+    outputs_of(trace, process)
+        .filter_map(|(f, _)| match f {
+            TcpOutput::State(s) => Some(*s),
+            _ => None,
+        })
+        .last()
 }
 
 /// Up to ten characters of `s` from character `at`, with an ellipsis if there are more.
@@ -1527,7 +1604,7 @@ impl Protocol for Tcp {
             ));
         }
         let cfg = Config {
-            mode: Mode::of(variant),
+            mode: Mode::of(variant)?,
             bytes: params.bytes,
             mss: params.mss,
             window: params.window,
@@ -1546,7 +1623,8 @@ impl Protocol for Tcp {
         ])
     }
 
-    fn properties(scenario: &Scenario, _variant: &str) -> Result<Vec<Property>, ScenarioError> {
+    fn properties(scenario: &Scenario, variant: &str) -> Result<Vec<Property>, ScenarioError> {
+        Mode::of(variant)?;
         let params = params_of(scenario)?;
         let (bytes, isn) = (params.bytes, params.client_isn);
         let exact = Property::new(
@@ -1599,17 +1677,18 @@ impl Protocol for Tcp {
             move |trace: &Trace| {
                 let name = |p: ProcessId| trace.processes.get(p).map_or("?", String::as_str);
                 let got: u64 = deliveries(trace).map(|(t, _)| stream_len(t)).sum();
-                let client = last_state(trace, CLIENT).unwrap_or("CLOSED");
-                let server = last_state(trace, SERVER).unwrap_or("LISTEN");
-                if got == bytes && client == "CLOSED" && server == "CLOSED" {
+                let client = last_state(trace, CLIENT).unwrap_or(State::Closed);
+                let server = last_state(trace, SERVER).unwrap_or(State::Listen);
+                if got == bytes && client == State::Closed && server == State::Closed {
                     return Verdict::Holds;
                 }
                 let mut why = format!(
-                    "{}'s application has {got} of the {bytes} bytes; {} is in {client} and \
-                     {} in {server}",
+                    "{}'s application has {got} of the {bytes} bytes; {} is in {} and {} in {}",
                     name(SERVER),
                     name(CLIENT),
-                    name(SERVER)
+                    client.name(),
+                    name(SERVER),
+                    server.name()
                 );
                 if trace.steps.len() as u64 >= max_steps {
                     why += &format!(" (the run stopped at its limit of {max_steps} steps)");

@@ -78,12 +78,19 @@ impl Payload for Datagram {
     }
 }
 
-/// The datagram number and data a `UDP #n "data"` label names.
-pub fn parse_label(label: &str) -> Option<(u32, &str)> {
-    let rest = label.strip_prefix("UDP #")?;
-    let (number, data) = rest.split_once(' ')?;
-    let data = data.strip_prefix('"')?.strip_suffix('"')?;
-    Some((number.parse().ok()?, data))
+/// What the receiving application reads: the data of a datagram, as the typed fact of a
+/// `deliver` output (its label, the output's value, is the data). The number is the datagram's,
+/// which UDP itself does not see: it is there for the properties and the narration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Read {
+    pub number: u32,
+    pub data: String,
+}
+
+impl Payload for Read {
+    fn label(&self) -> String {
+        self.data.clone()
+    }
 }
 
 /// The index of the sender; the receiver is the other one.
@@ -172,7 +179,13 @@ impl Process for UdpNode {
         }
         delivered.push(d.number);
         stream.push_str(&d.data);
-        ctx.output("deliver", d.data);
+        ctx.output_fact(
+            "deliver",
+            Read {
+                number: d.number,
+                data: d.data,
+            },
+        );
     }
 
     fn on_timer(&mut self, ctx: &mut Context<'_, Datagram>, _timer: &str) {
@@ -225,11 +238,10 @@ fn deliveries(trace: &Trace) -> Vec<Delivery<'_>> {
         .iter()
         .filter(|o| o.kind == "deliver" && o.process == RECEIVER)
         .filter_map(|o| {
-            let m = trace.events.get(o.event)?.message?;
-            let (number, _) = parse_label(&trace.messages.get(m)?.label)?;
+            let read = o.fact::<Read>()?;
             Some(Delivery {
-                number,
-                data: &o.value,
+                number: read.number,
+                data: &read.data,
                 event: o.event,
             })
         })
@@ -242,7 +254,7 @@ fn sent(trace: &Trace) -> Vec<(u32, MessageId)> {
         .messages
         .iter()
         .filter(|m| m.from == SENDER && m.duplicate_of.is_none())
-        .filter_map(|m| parse_label(&m.label).map(|(n, _)| (n, m.id)))
+        .filter_map(|m| m.content::<Datagram>().map(|d| (d.number, m.id)))
         .collect()
 }
 
@@ -313,7 +325,9 @@ fn no_corruption(trace: &Trace) -> Verdict {
                 format!("#{} was delivered but never sent", d.number),
             );
         };
-        let data = parse_label(&trace.messages[m].label).map_or("", |(_, data)| data);
+        let data = trace.messages[m]
+            .content::<Datagram>()
+            .map_or("", |d| d.data.as_str());
         if d.data != data {
             return Verdict::violated(
                 vec![trace.messages[m].send_event, d.event],
@@ -353,7 +367,8 @@ impl Protocol for Udp {
         }]
     }
 
-    fn build(scenario: &Scenario, _variant: &str) -> Result<Vec<UdpNode>, ScenarioError> {
+    fn build(scenario: &Scenario, variant: &str) -> Result<Vec<UdpNode>, ScenarioError> {
+        super::variant_of::<Udp>(variant)?;
         let params: UdpParams = scenario.params()?;
         if scenario.processes.len() != 2 {
             return Err(ScenarioError::invalid(
@@ -386,7 +401,8 @@ impl Protocol for Udp {
         ])
     }
 
-    fn properties(scenario: &Scenario, _variant: &str) -> Result<Vec<Property>, ScenarioError> {
+    fn properties(scenario: &Scenario, variant: &str) -> Result<Vec<Property>, ScenarioError> {
+        super::variant_of::<Udp>(variant)?;
         let _: UdpParams = scenario.params()?;
         Ok(vec![
             Property::new(
@@ -479,7 +495,5 @@ mod tests {
             data: payload(3),
         };
         assert_eq!(d.label(), "UDP #3 \"ijkl\"");
-        assert_eq!(parse_label(&d.label()), Some((3, "ijkl")));
-        assert_eq!(parse_label("ack 3"), None);
     }
 }
