@@ -1,26 +1,20 @@
-//! Process states as tables: a protocol whose summaries read `role: acceptor · promised: 2.P2 ·
-//! accepted: none` gets one table per role, a row per process and a column per field, at the
-//! cursor. The parsing is plain Rust, tested natively; the panels lessons declare draw the tables.
+//! Process states as tables: a protocol whose processes list their state as named fields
+//! ([`spacetime_core::Process::fields`]: `role`, `promised`, `accepted`) gets one table per role,
+//! a row per process and a column per field, at the cursor. The fields are read as the trace
+//! recorded them, never parsed out of a summary; lesson panels (the acceptors of Paxos) draw the
+//! tables.
 
 use leptos::prelude::*;
+use spacetime_core::Field;
 
 use crate::store::Store;
 
-/// A summary's fields in order, or `None` when it is not written as `name: value` parts joined
-/// by " · " (most protocols write free text, which the inspector shows as it is).
-pub fn fields(summary: &str) -> Option<Vec<(&str, &str)>> {
-    summary
-        .split(" · ")
-        .map(|part| part.split_once(": ").map(|(k, v)| (k.trim(), v.trim())))
-        .collect()
-}
-
-/// The value of field `name` in a summary, if it has one.
-pub fn field<'a>(summary: &'a str, name: &str) -> Option<&'a str> {
-    fields(summary)?
-        .into_iter()
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
+/// The value of field `name`, if the state has one.
+pub fn field<'a>(fields: &'a [Field], name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|f| f.name == name)
+        .map(|f| f.value.as_str())
 }
 
 /// The processes of one role, as rows under the union of their fields.
@@ -33,13 +27,12 @@ pub struct RoleTable {
     pub rows: Vec<(usize, String, Vec<String>)>,
 }
 
-/// One table per role, in the order the roles first appear among the processes. Processes whose
-/// summary has no role, or is not in fields, are left out; so is one with no state yet.
-pub fn role_tables(names: &[String], states: &[String]) -> Vec<RoleTable> {
+/// One table per role, in the order the roles first appear among the processes. Processes
+/// without a `role` field are left out (a protocol that lists no fields has no tables).
+pub fn role_tables(names: &[String], states: &[Vec<Field>]) -> Vec<RoleTable> {
     let mut tables: Vec<RoleTable> = Vec::new();
-    for (p, state) in states.iter().enumerate() {
-        let Some(parts) = fields(state) else { continue };
-        let Some(role) = parts.iter().find(|(k, _)| *k == "role").map(|(_, v)| *v) else {
+    for (p, parts) in states.iter().enumerate() {
+        let Some(role) = field(parts, "role") else {
             continue;
         };
         let at = match tables.iter().position(|t| t.role == role) {
@@ -54,9 +47,9 @@ pub fn role_tables(names: &[String], states: &[String]) -> Vec<RoleTable> {
             }
         };
         let table = &mut tables[at];
-        for (k, _) in &parts {
-            if *k != "role" && !table.columns.iter().any(|c| c == k) {
-                table.columns.push(k.to_string());
+        for f in parts {
+            if f.name != "role" && !table.columns.iter().any(|c| *c == f.name) {
+                table.columns.push(f.name.to_string());
             }
         }
         let name = names.get(p).cloned().unwrap_or_else(|| format!("#{p}"));
@@ -65,16 +58,10 @@ pub fn role_tables(names: &[String], states: &[String]) -> Vec<RoleTable> {
     // Cells once every column is known, so a field that only some rows have lines up.
     for table in &mut tables {
         for (p, _, cells) in &mut table.rows {
-            let parts = fields(&states[*p]).unwrap_or_default();
             *cells = table
                 .columns
                 .iter()
-                .map(|c| {
-                    parts
-                        .iter()
-                        .find(|(k, _)| k == c)
-                        .map_or(String::new(), |(_, v)| v.to_string())
-                })
+                .map(|c| field(&states[*p], c).unwrap_or_default().to_string())
                 .collect();
         }
     }
@@ -91,7 +78,7 @@ pub fn StateTables(
 ) -> impl IntoView {
     let store = Store::get();
     let tables = Memo::new(move |_| {
-        let states = store.states_at_cursor();
+        let states = store.fields_at_cursor();
         let names = store.trace.with(|t| t.processes.clone());
         role_tables(&names, &states)
     });
@@ -142,33 +129,36 @@ pub fn StateTables(
 mod tests {
     use super::*;
 
+    fn state(parts: &[(&'static str, &str)]) -> Vec<Field> {
+        parts.iter().map(|(k, v)| Field::new(*k, v)).collect()
+    }
+
     #[test]
-    fn summaries_in_fields_read_as_fields_and_free_text_does_not() {
-        assert_eq!(
-            fields("role: acceptor · promised: 2.P2 · accepted: 1.P1=x"),
-            Some(vec![
-                ("role", "acceptor"),
-                ("promised", "2.P2"),
-                ("accepted", "1.P1=x")
-            ])
-        );
-        assert_eq!(fields("ESTABLISHED · next to send 101"), None);
-        assert_eq!(field("role: learner · learned: x", "learned"), Some("x"));
-        assert_eq!(field("role: learner", "learned"), None);
+    fn a_field_is_read_by_name() {
+        let learner = state(&[("role", "learner"), ("learned", "x")]);
+        assert_eq!(field(&learner, "learned"), Some("x"));
+        assert_eq!(field(&learner, "promised"), None);
     }
 
     #[test]
     fn one_table_per_role_with_every_field_as_a_column() {
         let names: Vec<String> = ["P1", "A1", "A2", "L1", "X"].map(String::from).to_vec();
-        let states: Vec<String> = [
-            "role: proposer · ballot: 1.P1",
-            "role: acceptor · promised: 1.P1 · accepted: none",
-            "role: acceptor · promised: none · accepted: none · note: rebooted",
-            "role: learner · learned: nothing",
-            "free text",
-        ]
-        .map(String::from)
-        .to_vec();
+        let states = vec![
+            state(&[("role", "proposer"), ("ballot", "1.P1")]),
+            state(&[
+                ("role", "acceptor"),
+                ("promised", "1.P1"),
+                ("accepted", "none"),
+            ]),
+            state(&[
+                ("role", "acceptor"),
+                ("promised", "none"),
+                ("accepted", "none"),
+                ("note", "rebooted"),
+            ]),
+            state(&[("role", "learner"), ("learned", "nothing")]),
+            Vec::new(),
+        ];
         let tables = role_tables(&names, &states);
         let roles: Vec<&str> = tables.iter().map(|t| t.role.as_str()).collect();
         assert_eq!(roles, ["proposer", "acceptor", "learner"]);

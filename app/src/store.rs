@@ -10,7 +10,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use spacetime_core::trace_prefix::TracePrefix;
 use spacetime_core::{
-    Action, EventId, Intervention, MessageId, NetworkModel, ProcessId, PropertyReport, Run,
+    Action, EventId, Field, Intervention, MessageId, NetworkModel, ProcessId, PropertyReport, Run,
     Scenario, Time, Trace,
 };
 
@@ -74,6 +74,8 @@ pub struct RunStore {
     /// Each process's state summary before the run starts (an acceptor that has promised
     /// nothing), shown for a lane until its first event.
     pub initial_states: RwSignal<Vec<String>>,
+    /// The same states as named fields ([`spacetime_core::Process::fields`]).
+    pub initial_fields: RwSignal<Vec<Vec<Field>>>,
     sim: StoredValue<Run, LocalStorage>,
     /// The trace as far as the cursor, moved step by step for the property verdicts.
     prefix: StoredValue<Option<TracePrefix>>,
@@ -194,6 +196,7 @@ impl Store {
             trace: RwSignal::new(trace),
             error: RwSignal::new(error),
             initial_states: RwSignal::new(initial_states(run.scenario())),
+            initial_fields: RwSignal::new(initial_fields(run.scenario())),
             sim: StoredValue::new_local(run),
             prefix: StoredValue::new(None),
         };
@@ -282,6 +285,7 @@ impl Store {
                 self.hidden.set(Vec::new());
                 self.emphasis.set(Vec::new());
                 self.run.initial_states.set(initial_states(&scenario));
+                self.run.initial_fields.set(initial_fields(&scenario));
                 self.error.set(None);
                 true
             }
@@ -571,6 +575,14 @@ impl Store {
         })
     }
 
+    /// Each process's state at the cursor as named fields (the fields of its last event so far,
+    /// or its initial ones); empty for a protocol that lists none.
+    pub fn fields_at_cursor(&self) -> Vec<Vec<Field>> {
+        let cursor = self.cursor.get();
+        let initial = self.run.initial_fields.get();
+        self.trace.with(|t| fields_at(t, cursor, &initial))
+    }
+
     /// Whether each process is up at the cursor.
     pub fn up_at_cursor(&self) -> Vec<bool> {
         self.cursor.track();
@@ -606,6 +618,36 @@ pub fn initial_states(scenario: &Scenario) -> Vec<String> {
     Run::new(scenario)
         .map(|r| r.summaries())
         .unwrap_or_default()
+}
+
+/// Each process's state before its first step as named fields, from a run set up but not started.
+pub fn initial_fields(scenario: &Scenario) -> Vec<Vec<Field>> {
+    Run::new(scenario).map(|r| r.fields()).unwrap_or_default()
+}
+
+/// Each process's fields after its last event before step `steps` (`initial` before its first).
+pub fn fields_at(trace: &Trace, steps: u64, initial: &[Vec<Field>]) -> Vec<Vec<Field>> {
+    let shown = trace.events.partition_point(|e| e.step < steps);
+    let mut fields: Vec<Option<&[Field]>> = vec![None; trace.processes.len()];
+    let mut missing = fields.len();
+    for e in trace.events[..shown].iter().rev() {
+        if missing == 0 {
+            break;
+        }
+        if fields[e.process].is_none() {
+            fields[e.process] = Some(&e.fields);
+            missing -= 1;
+        }
+    }
+    fields
+        .into_iter()
+        .enumerate()
+        .map(|(p, f)| {
+            f.map(<[Field]>::to_vec)
+                .or_else(|| initial.get(p).cloned())
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 /// What the page shows if even the first scenario fails: the first built-in example.

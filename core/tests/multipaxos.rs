@@ -7,11 +7,16 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
 use serde_json::{json, Value};
-use spacetime_core::lessons::paxos::multipaxos::{MultiPaxos, MultiPaxosParams};
+use std::sync::Arc;
+
+use spacetime_core::lessons::paxos::multipaxos::{
+    Command, MultiPaxos, MultiPaxosParams, SlotValue, Value as Slotted,
+};
 use spacetime_core::protocols::{self};
 use spacetime_core::{
-    Action, EventKind, Fate, Fault, Intervention, Latency, Limits, NetworkModel, ProcessRef,
-    PropertyKind, PropertyReport, Protocol, Run, Scenario, ScenarioError, Simulation, Trace,
+    Action, EventKind, Fate, Fault, Intervention, Latency, Limits, NetworkModel, Payload,
+    ProcessRef, PropertyKind, PropertyReport, Protocol, Run, Scenario, ScenarioError, Simulation,
+    Trace, Typed,
 };
 
 fn example(name: &str) -> Scenario {
@@ -768,8 +773,19 @@ fn the_properties_catch_violations() {
         .position(|o| o.kind == "decide" && o.process == 1)
         .unwrap();
     let original = trace.outputs[decide].clone();
-    let (slot, _) = original.value.split_once(": ").unwrap();
-    trace.outputs[decide].value = format!("{slot}: z=3");
+    let slot = original.fact::<SlotValue>().unwrap().slot;
+    // Properties read the typed decision: change it (and its text, to keep them together).
+    let tamper = |trace: &mut Trace, client: usize, seq: u32, text: &str| {
+        let fact = SlotValue {
+            slot,
+            value: Slotted::Command(Command::new(client, "C?", seq, text)),
+            duplicate: false,
+        };
+        trace.outputs[decide].value = fact.label();
+        trace.outputs[decide].fact = Typed::new(Arc::new(fact));
+    };
+    // C1's first request, with another text: another command.
+    tamper(&mut trace, 3, 1, "z=3");
     let reports = run.check(&trace);
     let agreement = report(&reports, "agreement");
     assert!(!agreement.verdict.holds());
@@ -780,12 +796,13 @@ fn the_properties_catch_violations() {
     {
         assert_eq!(events.len(), 2, "both decide events");
         assert!(
-            explanation.contains(&slot["slot ".len()..]),
+            explanation.contains(&format!("slot {slot}")),
             "{explanation}"
         );
     }
 
-    trace.outputs[decide].value = format!("{slot}: w=9");
+    // A request no client sent.
+    tamper(&mut trace, 3, 99, "w=9");
     let reports = run.check(&trace);
     assert!(!report(&reports, "validity").verdict.holds());
 

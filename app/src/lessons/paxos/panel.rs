@@ -3,16 +3,25 @@
 //! the value marked (its arrows are picked out on the diagram too), and in Multi-Paxos every
 //! server's copy of the replicated log.
 
-use crate::states::{field, StateTables};
-use crate::store::Store;
-use leptos::prelude::*;
-use spacetime_core::{MessageId, ProcessId, Trace};
+use std::collections::BTreeMap;
 
-/// A learner's decision seen so far.
+use leptos::prelude::*;
+use spacetime_core::lessons::paxos::multipaxos::{MultiPaxosMessage, MultiPaxosParams, SlotValue};
+use spacetime_core::lessons::paxos::paxos::{self, Ballot, PaxosMessage};
+use spacetime_core::{EventKind, MessageId, ProcessId, Scenario, Trace};
+
+use crate::states::StateTables;
+use crate::store::Store;
+
+/// A decision seen so far, read from the `decide` output's typed fact: single-decree Paxos's
+/// [`paxos::Decision`] (no slot), or Multi-Paxos's [`SlotValue`] (the slot and its command).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decision {
     pub process: ProcessId,
+    /// The value, or in Multi-Paxos the command (`no-op` for a gap), as the protocol writes it.
     pub value: String,
+    /// Multi-Paxos's slot.
+    pub slot: Option<u64>,
     pub event: usize,
 }
 
@@ -23,10 +32,18 @@ pub fn decisions(trace: &Trace, steps: u64) -> Vec<Decision> {
         .iter()
         .filter(|o| o.kind == "decide")
         .filter(|o| trace.events.get(o.event).is_some_and(|e| e.step < steps))
-        .map(|o| Decision {
-            process: o.process,
-            value: o.value.clone(),
-            event: o.event,
+        .filter_map(|o| {
+            let (value, slot) = match (o.fact::<paxos::Decision>(), o.fact::<SlotValue>()) {
+                (Some(d), _) => (d.value.clone(), None),
+                (_, Some(d)) => (d.value.to_string(), Some(d.slot)),
+                _ => return None,
+            };
+            Some(Decision {
+                process: o.process,
+                value,
+                slot,
+                event: o.event,
+            })
         })
         .collect()
 }
@@ -46,7 +63,7 @@ pub fn distinct_values(decisions: &[Decision]) -> Vec<&str> {
 /// before deciding, for the value, in the ballot of the last one (the quorum that formed).
 pub fn quorum(trace: &Trace, decision: &Decision) -> Vec<MessageId> {
     let decided_at = trace.events[decision.event].step;
-    let received: Vec<(&str, MessageId)> = trace
+    let received: Vec<(&Ballot, MessageId)> = trace
         .messages
         .iter()
         .filter(|m| m.to == decision.process)
@@ -54,10 +71,11 @@ pub fn quorum(trace: &Trace, decision: &Decision) -> Vec<MessageId> {
             m.receive_event
                 .is_some_and(|r| trace.events[r].step <= decided_at)
         })
-        .filter_map(|m| {
-            let rest = m.label.strip_prefix("Accepted ")?;
-            let (ballot, value) = rest.split_once(' ')?;
-            (value == decision.value).then_some((ballot, m.id))
+        .filter_map(|m| match m.content::<PaxosMessage>()? {
+            PaxosMessage::Accepted { ballot, value } if *value == decision.value => {
+                Some((ballot, m.id))
+            }
+            _ => None,
         })
         .collect();
     let Some(&(ballot, _)) = received
@@ -77,9 +95,8 @@ pub fn quorum(trace: &Trace, decision: &Decision) -> Vec<MessageId> {
     quorum
 }
 
-/// One entry of a server's replicated log, from its summary's `log` field (`1 x=1, 2 no-op,
-/// 3 y=2?`): the slot, the command, and whether it is known to be chosen (a `?` marks one only
-/// accepted so far).
+/// One entry of a server's replicated log: the slot, the command, and whether it is known to be
+/// chosen (one only accepted so far is shown with a `?`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LogEntry {
     pub slot: u64,
@@ -87,44 +104,92 @@ pub struct LogEntry {
     pub chosen: bool,
 }
 
-/// A `log` field as entries; unreadable parts are skipped, `_` (nothing known) is left out.
-pub fn parse_log(text: &str) -> Vec<LogEntry> {
-    text.split(", ")
-        .filter_map(|part| {
-            let (slot, command) = part.trim().split_once(' ')?;
-            let slot = slot.trim_start_matches('#').parse().ok()?;
-            let command = command.trim();
-            if command == "_" || command.is_empty() {
-                return None;
+/// Each server's log before step `steps`, from the run's typed facts: a slot is chosen once the
+/// server outputs `decide` for it, and accepted (not yet known chosen) once it accepted an
+/// `Accept` for it (answered `Accepted` in the same step) or, leading, proposed it. Slots it knows
+/// nothing of are left out. Servers are the first `servers` processes.
+pub fn replicated_logs(trace: &Trace, steps: u64, servers: usize) -> Vec<Vec<LogEntry>> {
+    let shown = trace.events.partition_point(|e| e.step < steps);
+    let events = &trace.events[..shown];
+    let mut chosen: Vec<BTreeMap<u64, String>> = vec![BTreeMap::new(); servers];
+    let mut accepted: Vec<BTreeMap<u64, String>> = vec![BTreeMap::new(); servers];
+    for o in trace.outputs.iter().filter(|o| o.event < shown) {
+        if let (true, Some(d)) = (o.kind == "decide", o.fact::<SlotValue>()) {
+            if let Some(log) = chosen.get_mut(o.process) {
+                log.insert(d.slot, d.value.to_string());
             }
-            let (command, chosen) = match command.strip_suffix('?') {
-                Some(c) => (c, false),
-                None => (command, true),
+        }
+    }
+    for (i, e) in events.iter().enumerate() {
+        if e.process >= servers {
+            continue;
+        }
+        let Some(MultiPaxosMessage::Accept {
+            ballot,
+            slot,
+            value,
+            again,
+        }) = e
+            .message
+            .and_then(|m| trace.content_of::<MultiPaxosMessage>(m))
+        else {
+            continue;
+        };
+        let took =
+            match e.kind {
+                // A leader accepts its own proposal as it sends it.
+                EventKind::Send => !again,
+                EventKind::Receive => events[i + 1..].iter().take_while(|x| x.step == e.step).any(
+                    |x| {
+                        x.process == e.process
+                            && x.kind == EventKind::Send
+                            && matches!(
+                                x.message.and_then(|m| trace.content_of::<MultiPaxosMessage>(m)),
+                                Some(MultiPaxosMessage::Accepted { ballot: b, slot: s })
+                                    if b == ballot && s == slot
+                            )
+                    },
+                ),
+                _ => false,
             };
-            Some(LogEntry {
-                slot,
-                command: command.to_string(),
-                chosen,
-            })
+        if took {
+            accepted[e.process].insert(*slot, value.to_string());
+        }
+    }
+    chosen
+        .into_iter()
+        .zip(accepted)
+        .map(|(chosen, accepted)| {
+            let slots: std::collections::BTreeSet<u64> =
+                chosen.keys().chain(accepted.keys()).copied().collect();
+            slots
+                .into_iter()
+                .map(|slot| match chosen.get(&slot) {
+                    Some(c) => LogEntry {
+                        slot,
+                        command: c.clone(),
+                        chosen: true,
+                    },
+                    None => LogEntry {
+                        slot,
+                        command: accepted[&slot].clone(),
+                        chosen: false,
+                    },
+                })
+                .collect()
         })
         .collect()
 }
 
-/// A decision of Multi-Paxos, `slot 3: y=2`, as (slot, command).
-pub fn slot_decision(value: &str) -> Option<(u64, &str)> {
-    let rest = value.strip_prefix("slot ")?;
-    let (slot, command) = rest.split_once(": ")?;
-    Some((slot.trim().parse().ok()?, command))
-}
-
 /// Slots decided two ways: (slot, first command, other command).
 pub fn slot_conflicts(decisions: &[Decision]) -> Vec<(u64, String, String)> {
-    let mut first: std::collections::BTreeMap<u64, &str> = Default::default();
+    let mut first: BTreeMap<u64, &str> = Default::default();
     let mut conflicts = Vec::new();
     for d in decisions {
-        let Some((slot, command)) = slot_decision(&d.value) else {
+        let Some(slot) = d.slot else {
             continue;
         };
+        let command = d.value.as_str();
         match first.get(&slot) {
             None => {
                 first.insert(slot, command);
@@ -138,6 +203,13 @@ pub fn slot_conflicts(decisions: &[Decision]) -> Vec<(u64, String, String)> {
         }
     }
     conflicts
+}
+
+/// Whether the scenario runs a deliberately broken variant (its protocol says so).
+pub fn broken_variant(scenario: &Scenario) -> bool {
+    spacetime_core::protocols::find(&scenario.protocol)
+        .and_then(|p| p.variant(scenario).ok())
+        .is_some_and(|v| v.broken)
 }
 
 #[component]
@@ -175,10 +247,7 @@ pub fn PaxosPanel() -> impl IntoView {
         let name = |p: ProcessId| names.get(p).cloned().unwrap_or_default();
         if multi.get() {
             let conflicts = slot_conflicts(&d);
-            let slots: std::collections::BTreeSet<u64> = d
-                .iter()
-                .filter_map(|x| slot_decision(&x.value).map(|(s, _)| s))
-                .collect();
+            let slots: std::collections::BTreeSet<u64> = d.iter().filter_map(|x| x.slot).collect();
             return match conflicts.first() {
                 Some((slot, a, b)) => view! {
                     <div class="chosen-banner broken" role="status" data-testid="chosen-banner">
@@ -228,7 +297,7 @@ pub fn PaxosPanel() -> impl IntoView {
             <Show when=move || multi.get()>
                 <ReplicatedLogs/>
             </Show>
-            <Show when=move || store.scenario.with(|s| s.variant.starts_with("broken"))>
+            <Show when=move || store.scenario.with(broken_variant)>
                 <CounterexampleSearch/>
             </Show>
         </section>
@@ -292,14 +361,19 @@ fn CounterexampleSearch() -> impl IntoView {
 fn ReplicatedLogs() -> impl IntoView {
     let store = Store::get();
     let logs = Memo::new(move |_| {
-        let states = store.states_at_cursor();
-        let names = store.trace.with(|t| t.processes.clone());
-        states
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| field(s, "role").is_some_and(|r| r != "client"))
-            .filter_map(|(p, s)| Some((p, names.get(p)?.clone(), parse_log(field(s, "log")?))))
-            .collect::<Vec<_>>()
+        let steps = store.cursor.get();
+        let servers = store.scenario.with(|s| {
+            s.params::<MultiPaxosParams>()
+                .map_or(0, |p| p.servers)
+                .min(s.processes.len())
+        });
+        store.trace.with(|t| {
+            replicated_logs(t, steps, servers)
+                .into_iter()
+                .enumerate()
+                .filter_map(|(p, log)| Some((p, t.processes.get(p)?.clone(), log)))
+                .collect::<Vec<_>>()
+        })
     });
     move || {
         let logs = logs.get();
@@ -338,48 +412,192 @@ fn ReplicatedLogs() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use spacetime_core::lessons::paxos::multipaxos::MultiPaxosNode;
+    use spacetime_core::testing::scrambled;
+    use spacetime_core::{protocols, Run};
 
-    #[test]
-    fn logs_read_with_chosen_and_accepted_entries() {
-        assert_eq!(
-            parse_log("1 x=1, 2 no-op, 3 _, 4 y=2?"),
-            vec![
-                LogEntry {
-                    slot: 1,
-                    command: "x=1".into(),
-                    chosen: true
-                },
-                LogEntry {
-                    slot: 2,
-                    command: "no-op".into(),
-                    chosen: true
-                },
-                LogEntry {
-                    slot: 4,
-                    command: "y=2".into(),
-                    chosen: false
-                },
-            ]
-        );
-        assert!(parse_log("").is_empty());
-        assert_eq!(slot_decision("slot 3: y=2"), Some((3, "y=2")));
-        assert_eq!(slot_decision("x"), None);
+    use crate::states::role_tables;
+    use crate::store::fields_at;
+
+    fn d(p: ProcessId, slot: Option<u64>, v: &str) -> Decision {
+        Decision {
+            process: p,
+            value: v.into(),
+            slot,
+            event: 0,
+        }
     }
 
     #[test]
     fn two_commands_in_one_slot_are_a_conflict() {
-        let d = |p, v: &str| Decision {
-            process: p,
-            value: v.into(),
-            event: 0,
-        };
-        let ok = [d(0, "slot 1: a"), d(1, "slot 1: a"), d(1, "slot 2: b")];
+        let ok = [d(0, Some(1), "a"), d(1, Some(1), "a"), d(1, Some(2), "b")];
         assert!(slot_conflicts(&ok).is_empty());
-        let bad = [d(0, "slot 1: a"), d(1, "slot 1: c")];
+        let bad = [d(0, Some(1), "a"), d(1, Some(1), "c")];
         assert_eq!(slot_conflicts(&bad), vec![(1, "a".into(), "c".into())]);
         assert_eq!(
-            distinct_values(&[d(0, "x"), d(1, "x"), d(2, "y")]),
+            distinct_values(&[d(0, None, "x"), d(1, None, "x"), d(2, None, "y")]),
             ["x", "y"]
         );
+    }
+
+    fn paxos_examples() -> Vec<Scenario> {
+        protocols::examples()
+            .into_iter()
+            .filter(|s| s.protocol == "paxos" || s.protocol == "multipaxos")
+            .collect()
+    }
+
+    /// Everything the panel shows, at one step of a run; state-table cells as the run wrote them.
+    fn panel_data(
+        s: &Scenario,
+        run: &Run,
+        initial: &[Vec<spacetime_core::Field>],
+        steps: u64,
+    ) -> String {
+        let trace = run.trace();
+        let decided = decisions(trace, steps);
+        let quorum = decided.first().map(|x| quorum(trace, x));
+        let servers = s.params::<MultiPaxosParams>().map_or(0, |p| p.servers);
+        let logs = (s.protocol == "multipaxos").then(|| replicated_logs(trace, steps, servers));
+        let tables = role_tables(&trace.processes, &fields_at(trace, steps, initial));
+        let shape: Vec<_> = tables
+            .iter()
+            .map(|t| {
+                (
+                    t.columns.clone(),
+                    t.rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+                )
+            })
+            .collect();
+        format!(
+            "{decided:?} {:?} {quorum:?} {logs:?} {:?} {shape:?}",
+            distinct_values(&decided),
+            slot_conflicts(&decided)
+        )
+    }
+
+    fn run_fields(s: &Scenario) -> Vec<Vec<spacetime_core::Field>> {
+        Run::new(s).unwrap().fields()
+    }
+
+    #[test]
+    fn the_panel_reads_the_same_on_a_scrambled_run() {
+        for s in paxos_examples() {
+            let plain = Run::complete(&s).unwrap();
+            let shown = scrambled(|| Run::complete(&s).unwrap());
+            assert!(shown.trace().messages[0].label.starts_with('«'));
+            // A run set up but not started reports its fields unscrambled: scramble them as the
+            // trace would.
+            let plain_initial = run_fields(&s);
+            let shown_initial: Vec<Vec<spacetime_core::Field>> = plain_initial
+                .iter()
+                .map(|fs| {
+                    fs.iter()
+                        .map(|f| spacetime_core::Field {
+                            name: f.name.clone(),
+                            value: spacetime_core::testing::scramble(&f.value),
+                        })
+                        .collect()
+                })
+                .collect();
+            let end = plain.trace().step_count();
+            for steps in (0..=end).step_by(7).chain([end]) {
+                assert_eq!(
+                    panel_data(&s, &plain, &plain_initial, steps),
+                    panel_data(&s, &shown, &shown_initial, steps),
+                    "{} at step {steps}",
+                    s.name
+                );
+            }
+            // The chosen value of a run that decides is found, and so is its quorum.
+            let decided = decisions(plain.trace(), end);
+            if s.protocol == "paxos" && !decided.is_empty() {
+                assert!(!quorum(plain.trace(), &decided[0]).is_empty(), "{}", s.name);
+            }
+            assert_eq!(
+                broken_variant(&s),
+                s.variant.starts_with("broken"),
+                "{}",
+                s.name
+            );
+        }
+    }
+
+    #[test]
+    fn state_tables_are_the_fields_the_run_recorded() {
+        let s = protocols::example("paxos-minority-crash").unwrap();
+        let run = Run::complete(&s).unwrap();
+        let trace = run.trace();
+        let end = trace.step_count();
+        let tables = role_tables(&trace.processes, &fields_at(trace, end, &run_fields(&s)));
+        let roles: Vec<&str> = tables.iter().map(|t| t.role.as_str()).collect();
+        assert_eq!(roles, ["proposer", "acceptor", "learner"]);
+        assert_eq!(tables[1].columns, ["promised", "accepted"]);
+        assert_eq!(tables[1].rows[0].1, "A1");
+        assert_eq!(tables[1].rows[0].2, ["1.P1", "1.P1=x"]);
+        assert_eq!(tables[2].rows[0].2, ["x"]);
+        // Before the first step: the initial fields.
+        let start = role_tables(&trace.processes, &fields_at(trace, 0, &run_fields(&s)));
+        assert_eq!(start[1].rows[0].2, ["none", "none"]);
+        // Scrambled, the same tables with every text scrambled.
+        let shown = scrambled(|| Run::complete(&s).unwrap());
+        let scrambled_tables = role_tables(&trace.processes, &fields_at(shown.trace(), end, &[]));
+        let scramble = spacetime_core::testing::scramble;
+        for (a, b) in tables.iter().zip(&scrambled_tables) {
+            assert_eq!(scramble(&a.role), b.role);
+            assert_eq!(a.columns, b.columns);
+            for (x, y) in a.rows.iter().zip(&b.rows) {
+                assert_eq!((x.0, &x.1), (y.0, &y.1));
+                let cells: Vec<String> = x.2.iter().map(|c| scramble(c)).collect();
+                assert_eq!(cells, y.2);
+            }
+        }
+    }
+
+    /// The logs read from the typed facts are the servers' own logs, step by step.
+    #[test]
+    fn replicated_logs_are_the_servers_logs() {
+        for s in paxos_examples()
+            .into_iter()
+            .filter(|s| s.protocol == "multipaxos")
+        {
+            let servers = s.params::<MultiPaxosParams>().unwrap().servers;
+            let full = Run::complete(&s).unwrap();
+            let end = full.trace().step_count();
+            let mut run = Run::new(&s).unwrap();
+            for steps in (0..=end).step_by(13).chain([end]) {
+                run.run_to_step(steps);
+                let logs = replicated_logs(full.trace(), steps, servers);
+                for (p, log) in logs.iter().enumerate() {
+                    let Some(MultiPaxosNode::Server(server)) = run.process::<MultiPaxosNode>(p)
+                    else {
+                        panic!("{p} is a server");
+                    };
+                    let mut want: BTreeMap<u64, LogEntry> = BTreeMap::new();
+                    for (slot, (_, v)) in server.accepted() {
+                        want.insert(
+                            *slot,
+                            LogEntry {
+                                slot: *slot,
+                                command: v.to_string(),
+                                chosen: false,
+                            },
+                        );
+                    }
+                    for (slot, v) in server.chosen() {
+                        want.insert(
+                            *slot,
+                            LogEntry {
+                                slot: *slot,
+                                command: v.to_string(),
+                                chosen: true,
+                            },
+                        );
+                    }
+                    let want: Vec<LogEntry> = want.into_values().collect();
+                    assert_eq!(*log, want, "{} S{} at step {steps}", s.name, p + 1);
+                }
+            }
+        }
     }
 }

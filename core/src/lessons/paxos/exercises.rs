@@ -41,6 +41,9 @@
 //!   more than one ballot, not by a majority in each.
 //!
 //! Ballots are written as the labels write them, `2.P1`: round 2 of proposer P1.
+//!
+//! Runs are read through their typed facts (each message's [`PaxosMessage`], each `decide`
+//! output's [`Decision`]), never through the labels drawn for them.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -50,12 +53,12 @@ use crate::exercise::{event_name, generate_with, ordinal, run_of, wrong_form};
 use crate::exercise::{
     Answer, Exercise, ExerciseKind, Feedback, Labels, Level, Made, Question, Show,
 };
-use crate::lessons::paxos::paxos::PaxosParams;
+use crate::lessons::paxos::paxos::{self, Ballot, Decision, PaxosMessage, PaxosParams, Variant};
 use crate::process::{ProcessId, Rng, Time};
 use crate::protocol::{Run, Verdict};
 use crate::scenario::{Latency, Limits, NetworkModel, Scenario};
 use crate::search::{find_violation, Move, SearchBound};
-use crate::trace::{EventId, EventKind, MessageId, Trace};
+use crate::trace::{EventId, EventKind, Message, MessageId, Trace};
 
 // ---- Building and reading the runs ----
 
@@ -152,77 +155,16 @@ impl Cast {
         ps.sort_by_key(|&p| (self.params.start.get(p).copied().unwrap_or(0), p));
         ps
     }
-
-    /// The order of a ballot as labels write it (`2.P1`): by round, then by proposer.
-    fn ballot(&self, text: &str) -> Option<(u32, ProcessId)> {
-        let (round, name) = text.split_once('.')?;
-        let p = self.processes.iter().position(|n| n == name)?;
-        Some((round.parse().ok()?, p))
-    }
 }
 
-/// A Paxos message label, read.
-#[derive(Clone, Debug, PartialEq)]
-enum Label {
-    Prepare {
-        ballot: String,
-    },
-    /// With the proposal it reports (ballot, value), if any.
-    Promise {
-        ballot: String,
-        accepted: Option<(String, String)>,
-    },
-    Nack {
-        promised: String,
-    },
-    Accept {
-        ballot: String,
-        value: String,
-    },
-    Accepted {
-        ballot: String,
-        value: String,
-    },
+/// The Paxos message a trace's message carries.
+fn content(m: &Message) -> Option<&PaxosMessage> {
+    m.content::<PaxosMessage>()
 }
 
-fn parse(label: &str) -> Option<Label> {
-    let (word, rest) = label.split_once(' ')?;
-    let ballot_value = || {
-        let (b, v) = rest.split_once(' ')?;
-        Some((b.to_string(), v.to_string()))
-    };
-    match word {
-        "Prepare" => Some(Label::Prepare {
-            ballot: rest.to_string(),
-        }),
-        "Promise" => {
-            let (ballot, report) = rest.split_once(" (")?;
-            let report = report.strip_suffix(')')?;
-            let accepted = match report {
-                "none" => None,
-                _ => {
-                    let (b, v) = report.split_once('=')?;
-                    Some((b.to_string(), v.to_string()))
-                }
-            };
-            Some(Label::Promise {
-                ballot: ballot.to_string(),
-                accepted,
-            })
-        }
-        "Nack" => Some(Label::Nack {
-            promised: rest.to_string(),
-        }),
-        "Accept" => ballot_value().map(|(ballot, value)| Label::Accept { ballot, value }),
-        "Accepted" => ballot_value().map(|(ballot, value)| Label::Accepted { ballot, value }),
-        _ => None,
-    }
-}
-
-/// The label of the message an event sends or receives, read.
-fn label_of(trace: &Trace, e: EventId) -> Option<Label> {
-    let m = trace.events.get(e)?.message?;
-    parse(&trace.messages[m].label)
+/// The Paxos message an event sends or receives.
+fn content_at(trace: &Trace, e: EventId) -> Option<&PaxosMessage> {
+    trace.content_of(trace.events.get(e)?.message?)
 }
 
 /// `A`, `A and B`, `A, B and C`.
@@ -281,13 +223,10 @@ fn agreement(scenario: &Scenario, trace: &Trace) -> Verdict {
         .map_or(Verdict::Holds, |r| r.verdict)
 }
 
-/// The `decide` outputs: (event, learner, value).
-fn decisions(trace: &Trace) -> Vec<(EventId, ProcessId, String)> {
-    trace
-        .outputs
-        .iter()
-        .filter(|o| o.kind == "decide")
-        .map(|o| (o.event, o.process, o.value.clone()))
+/// The `decide` outputs: (event, learner, decision).
+fn decisions(trace: &Trace) -> Vec<(EventId, ProcessId, Decision)> {
+    paxos::decisions(trace)
+        .map(|(o, d)| (o.event, o.process, d.clone()))
         .collect()
 }
 
@@ -351,7 +290,7 @@ impl ExerciseKind for BreakAgreement {
         };
         let trace = run.trace();
         let cast = Cast::of(&s);
-        let broken_proposer = s.variant == "broken-proposer";
+        let broken_proposer = Variant::from_name(&s.variant) == Ok(Variant::BrokenProposer);
         if let Verdict::Violated {
             events,
             explanation,
@@ -384,7 +323,7 @@ impl ExerciseKind for BreakAgreement {
         } else {
             message.push('.');
         }
-        let values: BTreeSet<&str> = decided.iter().map(|(_, _, v)| v.as_str()).collect();
+        let values: BTreeSet<&str> = decided.iter().map(|(_, _, d)| d.value.as_str()).collect();
         match values.iter().next() {
             None => message.push_str(
                 " Nobody decided anything, so no two decisions differ: your interventions kept \
@@ -454,13 +393,15 @@ fn proposer_diagnosis(cast: &Cast, trace: &Trace) -> (String, Vec<EventId>) {
         trace
             .messages
             .iter()
-            .find(|m| m.from == p && matches!(parse(&m.label), Some(Label::Accept { .. })))
+            .find(|m| m.from == p && matches!(content(m), Some(PaxosMessage::Accept { .. })))
     };
     if accepts_of(second).is_none() {
         let prepares: Vec<EventId> = trace
             .messages
             .iter()
-            .filter(|m| m.from == second && matches!(parse(&m.label), Some(Label::Prepare { .. })))
+            .filter(|m| {
+                m.from == second && matches!(content(m), Some(PaxosMessage::Prepare { .. }))
+            })
             .map(|m| m.send_event)
             .collect();
         return (
@@ -477,8 +418,8 @@ fn proposer_diagnosis(cast: &Cast, trace: &Trace) -> (String, Vec<EventId>) {
         .messages
         .iter()
         .filter(|m| {
-            matches!(parse(&m.label), Some(Label::Accepted { ref value, ref ballot })
-                if *value == x && cast.ballot(ballot).is_some_and(|(_, p)| p == first))
+            matches!(content(m), Some(PaxosMessage::Accepted { value, ballot })
+                if *value == x && ballot.proposer == first)
         })
         .map(|m| m.from)
         .collect();
@@ -486,7 +427,7 @@ fn proposer_diagnosis(cast: &Cast, trace: &Trace) -> (String, Vec<EventId>) {
         let refusals: Vec<&crate::trace::Message> = trace
             .messages
             .iter()
-            .filter(|m| m.to == first && matches!(parse(&m.label), Some(Label::Nack { .. })))
+            .filter(|m| m.to == first && matches!(content(m), Some(PaxosMessage::Nack { .. })))
             .collect();
         let who: Vec<String> = refusals
             .iter()
@@ -557,7 +498,7 @@ fn acceptor_diagnosis(cast: &Cast, trace: &Trace) -> (String, Vec<EventId>) {
 /// In a broken-proposer run that broke agreement: the proposal that ignored a report.
 fn ignored_report(cast: &Cast, trace: &Trace) -> (String, Vec<EventId>) {
     for phase in phase_twos(cast, trace) {
-        if let Some((ballot, value, e)) = phase.highest_report(cast) {
+        if let Some((ballot, value, e)) = phase.highest_report() {
             if value != phase.value {
                 let p = cast.name(phase.proposer);
                 return (
@@ -589,19 +530,17 @@ fn forgotten_promise(cast: &Cast, trace: &Trace) -> (String, Vec<EventId>) {
         let promised = trace.events[..r.id]
             .iter()
             .filter(|e| e.process == a && e.kind == EventKind::Send)
-            .filter_map(|e| match label_of(trace, e.id) {
-                Some(Label::Promise { ballot, .. }) => Some(ballot),
+            .filter_map(|e| match content_at(trace, e.id) {
+                Some(PaxosMessage::Promise { ballot, .. }) => Some(ballot),
                 _ => None,
             })
-            .max_by_key(|b| cast.ballot(b));
+            .max();
         let Some(promised) = promised else { continue };
         let lower = trace.events[r.id..]
             .iter()
             .filter(|e| e.process == a && e.kind == EventKind::Send)
-            .find_map(|e| match label_of(trace, e.id) {
-                Some(Label::Accepted { ballot, value })
-                    if cast.ballot(&ballot) < cast.ballot(&promised) =>
-                {
+            .find_map(|e| match content_at(trace, e.id) {
+                Some(PaxosMessage::Accepted { ballot, value }) if ballot < promised => {
                     Some((ballot, value, e.id))
                 }
                 _ => None,
@@ -628,13 +567,13 @@ fn forgotten_promise(cast: &Cast, trace: &Trace) -> (String, Vec<EventId>) {
 impl BreakAgreement {
     fn attempt(&self, level: Level, seed: u64, rng: &mut Rng) -> Option<Exercise> {
         let variant = match level {
-            Level::Easy => "broken-proposer",
-            Level::Medium => "broken-acceptor",
+            Level::Easy => Variant::BrokenProposer,
+            Level::Medium => Variant::BrokenAcceptor,
             Level::Hard => {
                 if rng.random_bool(0.5) {
-                    "broken-proposer"
+                    Variant::BrokenProposer
                 } else {
-                    "broken-acceptor"
+                    Variant::BrokenAcceptor
                 }
             }
         };
@@ -654,7 +593,7 @@ impl BreakAgreement {
             max_attempts: 1,
             ..PaxosParams::default()
         };
-        let mut s = scenario(self, level, seed, variant, params);
+        let mut s = scenario(self, level, seed, variant.name(), params);
         s.seed = rng.random_range(0..1_000_000);
         if level == Level::Hard {
             s.network.latency = Latency {
@@ -666,7 +605,7 @@ impl BreakAgreement {
         if !trace.warnings.is_empty() || !agreement(&s, &trace).holds() {
             return None;
         }
-        let moves = if variant == "broken-proposer" {
+        let moves = if variant == Variant::BrokenProposer {
             vec![Move::Drop, Move::Delay]
         } else {
             vec![Move::Reboot]
@@ -688,7 +627,7 @@ impl BreakAgreement {
         let (p1, p2) = (cast.name(first), cast.name(second));
         let t1 = cast.params.start[first];
         let t2 = cast.params.start[second];
-        let rule = if variant == "broken-proposer" {
+        let rule = if variant == Variant::BrokenProposer {
             "In this broken variant a proposer ignores what the promises report and always \
              proposes its own value."
         } else {
@@ -696,7 +635,11 @@ impl BreakAgreement {
              makes it forget what it promised (what it accepted survives)."
         };
         let now = match decisions(&trace).first() {
-            Some((_, l, v)) => format!("As it runs now, {} decides {v} only.", cast.name(*l)),
+            Some((_, l, d)) => format!(
+                "As it runs now, {} decides {} only.",
+                cast.name(*l),
+                d.value
+            ),
             None => "As it runs now, nothing is decided.".to_string(),
         };
         let prompt = format!(
@@ -733,7 +676,7 @@ impl BreakAgreement {
 /// One proposer's move into phase 2, read from a run.
 struct PhaseTwo {
     proposer: ProcessId,
-    ballot: String,
+    ballot: Ballot,
     /// The value it proposed.
     value: String,
     /// The step that sent its `Accept` messages.
@@ -745,33 +688,33 @@ struct PhaseTwo {
 }
 
 /// A proposal a promise reports: (ballot, value).
-type Reported = (String, String);
+type Reported = (Ballot, String);
 
 impl PhaseTwo {
     /// The highest-ballot proposal its promises report: (ballot, value, the receipt).
-    fn highest_report(&self, cast: &Cast) -> Option<(String, String, EventId)> {
+    fn highest_report(&self) -> Option<(Ballot, String, EventId)> {
         self.promises
             .iter()
             .filter_map(|(e, _, r)| r.as_ref().map(|(b, v)| (b.clone(), v.clone(), *e)))
-            .max_by_key(|(b, _, _)| cast.ballot(b))
+            .max_by(|a, b| a.0.cmp(&b.0))
     }
 
     /// The value the Paxos rule says it must propose.
     fn rule_value(&self, cast: &Cast) -> String {
-        self.highest_report(cast)
+        self.highest_report()
             .map_or_else(|| cast.value(self.proposer), |(_, v, _)| v)
     }
 
     /// The distinct proposals reported, highest ballot first.
-    fn reports(&self, cast: &Cast) -> Vec<(String, String)> {
-        let mut all: Vec<(String, String)> = self
+    fn reports(&self) -> Vec<Reported> {
+        let mut all: Vec<Reported> = self
             .promises
             .iter()
             .filter_map(|(_, _, r)| r.clone())
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        all.sort_by_key(|(b, _)| std::cmp::Reverse(cast.ballot(b)));
+        all.sort_by(|a, b| b.0.cmp(&a.0));
         all
     }
 }
@@ -780,7 +723,7 @@ impl PhaseTwo {
 fn phase_twos(cast: &Cast, trace: &Trace) -> Vec<PhaseTwo> {
     let mut out: Vec<PhaseTwo> = Vec::new();
     for m in &trace.messages {
-        let Some(Label::Accept { ballot, value }) = parse(&m.label) else {
+        let Some(PaxosMessage::Accept { ballot, value }) = content(m) else {
             continue;
         };
         if !cast.is_proposer(m.from) {
@@ -788,7 +731,7 @@ fn phase_twos(cast: &Cast, trace: &Trace) -> Vec<PhaseTwo> {
         }
         if let Some(p) = out
             .iter_mut()
-            .find(|p| p.proposer == m.from && p.ballot == ballot)
+            .find(|p| p.proposer == m.from && p.ballot == *ballot)
         {
             p.accepts.push(m.id);
             continue;
@@ -801,19 +744,19 @@ fn phase_twos(cast: &Cast, trace: &Trace) -> Vec<PhaseTwo> {
             .filter(|e| e.process == m.from && e.kind == EventKind::Receive)
             .filter_map(|e| {
                 let msg = &trace.messages[e.message?];
-                match parse(&msg.label) {
-                    Some(Label::Promise {
+                match content(msg) {
+                    Some(PaxosMessage::Promise {
                         ballot: b,
                         accepted,
-                    }) if b == ballot => Some((e.id, msg.from, accepted)),
+                    }) if b == ballot => Some((e.id, msg.from, accepted.clone())),
                     _ => None,
                 }
             })
             .collect();
         out.push(PhaseTwo {
             proposer: m.from,
-            ballot,
-            value,
+            ballot: ballot.clone(),
+            value: value.clone(),
             step: trace.events[first_send].step,
             accepts: vec![m.id],
             promises,
@@ -833,18 +776,34 @@ fn own_option(value: &str) -> String {
     format!("its own value ({value})")
 }
 
-/// The value an option names, if it names one.
-fn option_value(option: &str) -> Option<String> {
-    if option == NOT_YET {
-        return None;
+/// The option that names `value`, for a proposer whose own value is `own`.
+fn value_option(value: &str, own: &str) -> String {
+    if value == own {
+        own_option(value)
+    } else {
+        value.to_string()
     }
-    Some(
-        option
-            .strip_prefix("its own value (")
-            .and_then(|o| o.strip_suffix(')'))
-            .unwrap_or(option)
-            .to_string(),
-    )
+}
+
+/// The value an option names, if it names one: the value among `values` whose option it is
+/// (the options are written from the values, never read back).
+fn option_value(option: &str, own: &str, values: &[String]) -> Option<String> {
+    values
+        .iter()
+        .find(|v| value_option(v, own) == option)
+        .cloned()
+}
+
+/// The values the options of a question about `phase` name: every proposer's, then those
+/// reported that no proposer has.
+fn option_values(cast: &Cast, phase: &PhaseTwo) -> Vec<String> {
+    let mut values: Vec<String> = (0..cast.params.proposers).map(|p| cast.value(p)).collect();
+    for (_, v) in phase.reports() {
+        if !values.contains(&v) {
+            values.push(v);
+        }
+    }
+    values
 }
 
 impl ExerciseKind for WhichValue {
@@ -876,7 +835,7 @@ impl ExerciseKind for WhichValue {
         let p = cast.name(phase.proposer).to_string();
         let own = cast.value(phase.proposer);
         let right = phase.rule_value(&cast);
-        let highest = phase.highest_report(&cast);
+        let highest = phase.highest_report();
         let promisers: Vec<String> = phase
             .promises
             .iter()
@@ -904,7 +863,7 @@ impl ExerciseKind for WhichValue {
             ),
             Some((b, v, e)) => {
                 let others: Vec<String> = phase
-                    .reports(&cast)
+                    .reports()
                     .into_iter()
                     .filter(|(ob, _)| ob != b)
                     .map(|(ob, ov)| format!("{ov} in {ob}"))
@@ -935,7 +894,7 @@ impl ExerciseKind for WhichValue {
                 )
             }
         };
-        let picked = option_value(&option);
+        let picked = option_value(&option, &own, &option_values(&cast, &phase));
         if picked.as_deref() == Some(right.as_str()) {
             return Feedback::right(format!("Right: {right}. {}", upper_first(&reason)), events);
         }
@@ -949,7 +908,7 @@ impl ExerciseKind for WhichValue {
                 "{p} may propose its own value only when no promise reports an accepted one"
             ),
             Some(v) => {
-                let reported = phase.reports(&cast).into_iter().find(|(_, rv)| *rv == v);
+                let reported = phase.reports().into_iter().find(|(_, rv)| *rv == v);
                 match reported {
                     Some((b, _)) => format!(
                         "{v} was accepted in {b}, but a higher ballot is reported, and the \
@@ -1027,7 +986,7 @@ impl WhichValue {
         }
         let cast = Cast::of(&s);
         let fits = |p: &PhaseTwo| {
-            let reports = p.reports(&cast);
+            let reports = p.reports();
             let own = cast.value(p.proposer);
             match level {
                 Level::Easy => reports.iter().any(|(_, v)| *v != own),
@@ -1050,7 +1009,7 @@ impl WhichValue {
             return None;
         }
         let phase = &candidates[rng.random_range(0..candidates.len())];
-        if level == Level::Medium && phase.reports(&cast).is_empty() && rng.random_bool(0.5) {
+        if level == Level::Medium && phase.reports().is_empty() && rng.random_bool(0.5) {
             return None;
         }
         if phase.value != phase.rule_value(&cast) {
@@ -1067,22 +1026,16 @@ impl WhichValue {
             return None;
         }
         let own = cast.value(cut.proposer);
-        let mut values: Vec<String> = (0..proposers).map(|p| cast.value(p)).collect();
-        for (_, v) in cut.reports(&cast) {
-            if !values.contains(&v) {
-                values.push(v);
-            }
-        }
-        let mut options: Vec<String> = values
+        let mut options: Vec<String> = option_values(&cast, &cut)
             .iter()
-            .map(|v| if *v == own { own_option(v) } else { v.clone() })
+            .map(|v| value_option(v, &own))
             .collect();
         options.push(NOT_YET.into());
         shuffle(&mut options, rng);
         let right = cut.rule_value(&cast);
         let solution = options
             .iter()
-            .position(|o| option_value(o).as_deref() == Some(right.as_str()))?;
+            .position(|o| *o == value_option(&right, &own))?;
         let p = cast.name(cut.proposer);
         let majority = cast.majority();
         let prompt = format!(
@@ -1125,18 +1078,18 @@ impl WhichValue {
 pub struct Quorum;
 
 /// An acceptance: the acceptor, the ballot, the value.
-type Acceptance = (ProcessId, String, String);
+type Acceptance = (ProcessId, Ballot, String);
 
 /// The acceptance an event shows: an acceptor's receipt of an `Accept` it accepted, or an
 /// `Accepted` message, at either end.
 fn acceptance(cast: &Cast, trace: &Trace, e: EventId) -> Option<Acceptance> {
     let event = trace.events.get(e)?;
     let m = &trace.messages[event.message?];
-    match (event.kind, parse(&m.label)?) {
-        (_, Label::Accepted { ballot, value }) if cast.is_acceptor(m.from) => {
-            Some((m.from, ballot, value))
+    match (event.kind, content(m)?) {
+        (_, PaxosMessage::Accepted { ballot, value }) if cast.is_acceptor(m.from) => {
+            Some((m.from, ballot.clone(), value.clone()))
         }
-        (EventKind::Receive, Label::Accept { ballot, value })
+        (EventKind::Receive, PaxosMessage::Accept { ballot, value })
             if cast.is_acceptor(event.process) =>
         {
             // It accepted if it answered with Accepted in the same step.
@@ -1146,9 +1099,9 @@ fn acceptance(cast: &Cast, trace: &Trace, e: EventId) -> Option<Acceptance> {
                 .any(|x| {
                     x.process == event.process
                         && x.kind == EventKind::Send
-                        && matches!(label_of(trace, x.id), Some(Label::Accepted { .. }))
+                        && matches!(content_at(trace, x.id), Some(PaxosMessage::Accepted { .. }))
                 });
-            answered.then_some((event.process, ballot, value))
+            answered.then(|| (event.process, ballot.clone(), value.clone()))
         }
         _ => None,
     }
@@ -1162,7 +1115,8 @@ fn acceptances(cast: &Cast, trace: &Trace) -> Vec<(EventId, Acceptance)> {
         .filter(|e| e.kind == EventKind::Receive && cast.is_acceptor(e.process))
         .filter_map(|e| {
             let a = acceptance(cast, trace, e.id)?;
-            matches!(label_of(trace, e.id), Some(Label::Accept { .. })).then_some((e.id, a))
+            matches!(content_at(trace, e.id), Some(PaxosMessage::Accept { .. }))
+                .then_some((e.id, a))
         })
         .collect()
 }
@@ -1171,18 +1125,18 @@ fn acceptances(cast: &Cast, trace: &Trace) -> Vec<(EventId, Acceptance)> {
 fn not_an_acceptance(cast: &Cast, trace: &Trace, e: EventId) -> String {
     let what = describe(trace, e);
     let event = &trace.events[e];
-    match label_of(trace, e) {
-        Some(Label::Prepare { .. }) => {
+    match content_at(trace, e) {
+        Some(PaxosMessage::Prepare { .. }) => {
             format!("{what} is phase 1: a request for promises, not a vote for a value")
         }
-        Some(Label::Promise { .. }) => {
+        Some(PaxosMessage::Promise { .. }) => {
             format!("{what} is phase 1: a promise to ignore lower ballots, not a vote for a value")
         }
-        Some(Label::Nack { .. }) => format!("{what} is a refusal, not a vote"),
-        Some(Label::Accept { .. }) if event.kind == EventKind::Send => {
+        Some(PaxosMessage::Nack { .. }) => format!("{what} is a refusal, not a vote"),
+        Some(PaxosMessage::Accept { .. }) if event.kind == EventKind::Send => {
             format!("{what} is the proposer asking for votes: a proposal is not an acceptance")
         }
-        Some(Label::Accept { .. }) => {
+        Some(PaxosMessage::Accept { .. }) => {
             format!("{what}, but refuses it: it had promised a higher ballot, so this is no vote")
         }
         _ if cast.is_acceptor(event.process) => format!("{what} is not an acceptance"),
@@ -1227,14 +1181,15 @@ impl ExerciseKind for Quorum {
             );
         }
         let cast = Cast::of(&exercise.scenario);
-        let Some((decide, learner, x)) = decisions(trace).into_iter().next() else {
+        let Some((decide, learner, decision)) = decisions(trace).into_iter().next() else {
             return Feedback::wrong("This exercise's run decides nothing.", Vec::new());
         };
+        let x = decision.value;
         let l = cast.name(learner).to_string();
         let m = cast.majority();
         let all = acceptances(&cast, trace);
         // For each ballot, the acceptors that accepted x in it.
-        let mut by_ballot: BTreeMap<String, BTreeSet<ProcessId>> = BTreeMap::new();
+        let mut by_ballot: BTreeMap<Ballot, BTreeSet<ProcessId>> = BTreeMap::new();
         for (_, (a, b, v)) in &all {
             if *v == x {
                 by_ballot.entry(b.clone()).or_default().insert(*a);
@@ -1254,7 +1209,7 @@ impl ExerciseKind for Quorum {
             .first()
             .and_then(|&e| acceptance(&cast, trace, e))
             .map(|(_, b, _)| b)
-            .unwrap_or_default();
+            .unwrap_or(decision.ballot);
         let right_text = format!(
             "{} accepted {x} in {deciding}, a majority of {} acceptors",
             by_ballot.get(&deciding).map(names).unwrap_or_default(),
@@ -1267,7 +1222,7 @@ impl ExerciseKind for Quorum {
             events
         };
         let mut seen: BTreeMap<ProcessId, EventId> = BTreeMap::new();
-        let mut ballot: Option<(String, EventId)> = None;
+        let mut ballot: Option<(Ballot, EventId)> = None;
         for &e in picks {
             let Some((a, b, v)) = acceptance(&cast, trace, e) else {
                 return Feedback::wrong(
@@ -1343,7 +1298,7 @@ impl ExerciseKind for Quorum {
             }
             seen.insert(a, e);
         }
-        let (b, _) = ballot.unwrap_or_default();
+        let b = ballot.map_or_else(String::new, |(b, _)| b.to_string());
         let who: BTreeSet<ProcessId> = seen.keys().copied().collect();
         Feedback::right(
             format!(
@@ -1401,13 +1356,13 @@ impl Quorum {
             return None;
         }
         let cast = Cast::of(&s);
-        let (decide, learner, x) = decisions(&trace).into_iter().next()?;
+        let (decide, learner, decision) = decisions(&trace).into_iter().next()?;
         // The Accepted messages the learner counted: those of the deciding ballot up to the
         // decision.
-        let deciding = match label_of(&trace, decide)? {
-            Label::Accepted { ballot, value } if value == x => ballot,
-            _ => return None,
-        };
+        let Decision {
+            value: x,
+            ballot: deciding,
+        } = decision;
         let counted: Vec<ProcessId> = trace
             .events
             .iter()
@@ -1415,8 +1370,10 @@ impl Quorum {
             .filter(|e| e.process == learner && e.kind == EventKind::Receive)
             .filter_map(|e| {
                 let msg = &trace.messages[e.message?];
-                match parse(&msg.label) {
-                    Some(Label::Accepted { ballot, value }) if ballot == deciding && value == x => {
+                match content(msg) {
+                    Some(PaxosMessage::Accepted { ballot, value })
+                        if *ballot == deciding && *value == x =>
+                    {
                         Some(msg.from)
                     }
                     _ => None,
@@ -1442,15 +1399,15 @@ impl Quorum {
         }
         if level == Level::Hard {
             // x was accepted in another ballot too, by fewer than a majority.
-            let mut by_ballot: BTreeMap<&str, BTreeSet<ProcessId>> = BTreeMap::new();
+            let mut by_ballot: BTreeMap<&Ballot, BTreeSet<ProcessId>> = BTreeMap::new();
             for (_, (a, b, v)) in &all {
                 if *v == x {
-                    by_ballot.entry(b.as_str()).or_default().insert(*a);
+                    by_ballot.entry(b).or_default().insert(*a);
                 }
             }
             let short = by_ballot
                 .iter()
-                .any(|(b, who)| *b != deciding && who.len() < cast.majority());
+                .any(|(b, who)| **b != deciding && who.len() < cast.majority());
             if !short {
                 return None;
             }

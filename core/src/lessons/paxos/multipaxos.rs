@@ -192,12 +192,12 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::process::{Context, Payload, Process, ProcessId, Time};
+use crate::process::{Context, Field, Payload, Process, ProcessId, Time};
 use crate::protocol::{Property, PropertyKind, Protocol, VariantInfo, Verdict};
 use crate::scenario::{
     Action, Fault, Latency, Limits, NetworkModel, ProcessRef, Scenario, ScenarioError,
 };
-use crate::trace::{EventId, Trace};
+use crate::trace::{EventId, Output, Trace};
 
 /// A position in the log, from 1.
 pub type Slot = u64;
@@ -476,7 +476,8 @@ impl Command {
         }
     }
 
-    fn id(&self) -> (ProcessId, u32) {
+    /// Which client's which request: the same for every copy of the command.
+    pub fn id(&self) -> (ProcessId, u32) {
         (self.client, self.seq)
     }
 }
@@ -491,6 +492,41 @@ impl fmt::Debug for Command {
     }
 }
 
+/// A client's `submit` output carries the command it sends; its display text is the command's.
+impl Payload for Command {
+    fn label(&self) -> String {
+        self.text.to_string()
+    }
+}
+
+/// What a server outputs as `decide` (slot `slot` is chosen with `value`) and `apply` (it applies
+/// slot `slot`, skipping a `duplicate` second copy of a command), and a client as `reply`
+/// (its command is in slot `slot`). Its display text is `slot 3: y=2`, and `slot 5: y=2
+/// (duplicate)` for a skipped copy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SlotValue {
+    pub slot: Slot,
+    pub value: Value,
+    pub duplicate: bool,
+}
+
+impl SlotValue {
+    fn new(slot: Slot, value: Value) -> SlotValue {
+        SlotValue {
+            slot,
+            value,
+            duplicate: false,
+        }
+    }
+}
+
+impl Payload for SlotValue {
+    fn label(&self) -> String {
+        let dup = if self.duplicate { " (duplicate)" } else { "" };
+        format!("slot {}: {}{dup}", self.slot, self.value)
+    }
+}
+
 /// What a slot of the log holds.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Value {
@@ -500,7 +536,8 @@ pub enum Value {
 }
 
 impl Value {
-    fn command(&self) -> Option<&Command> {
+    /// The command, unless it is a no-op.
+    pub fn command(&self) -> Option<&Command> {
         match self {
             Value::NoOp => None,
             Value::Command(c) => Some(c),
@@ -1060,7 +1097,7 @@ impl Server {
     /// Slot `slot` is chosen with `value`: decide it and apply what can be applied. Returns the
     /// replies the leader owes clients.
     fn learn(&mut self, ctx: Ctx<'_, '_>, slot: Slot, value: Value) -> Vec<(ProcessId, Msg)> {
-        ctx.output("decide", format!("slot {slot}: {value}"));
+        ctx.output_fact("decide", SlotValue::new(slot, value.clone()));
         self.chosen.insert(slot, value);
         self.proposals.remove(&slot);
         let mut replies = Vec::new();
@@ -1070,10 +1107,17 @@ impl Server {
             self.applied += 1;
             let s = self.applied;
             match value.command() {
-                None => ctx.output("apply", format!("slot {s}: {NO_OP}")),
+                None => ctx.output_fact("apply", SlotValue::new(s, value.clone())),
                 Some(c) => {
                     if let Some(&earlier) = self.executed.get(&c.id()) {
-                        ctx.output("apply", format!("slot {s}: {} (duplicate)", c.text));
+                        ctx.output_fact(
+                            "apply",
+                            SlotValue {
+                                slot: s,
+                                value: value.clone(),
+                                duplicate: true,
+                            },
+                        );
                         skipped.push(format!(
                             "slot {s} holds a second copy of {} (it took effect in slot \
                              {earlier}), so applying it does nothing",
@@ -1081,7 +1125,7 @@ impl Server {
                         ));
                     } else {
                         self.executed.insert(c.id(), s);
-                        ctx.output("apply", format!("slot {s}: {}", c.text));
+                        ctx.output_fact("apply", SlotValue::new(s, value.clone()));
                         if self.role == Role::Leader {
                             replies.push((
                                 c.client,
@@ -1504,14 +1548,23 @@ impl Server {
         slots.join(", ")
     }
 
-    fn summary(&self) -> String {
-        format!(
-            "role: {} · ballot: {} · promised: {} · log: {}",
-            self.role.name(),
-            self.ballot,
-            self.promised,
-            self.log_summary()
-        )
+    fn fields(&self) -> Vec<Field> {
+        vec![
+            Field::new("role", self.role.name()),
+            Field::new("ballot", &self.ballot),
+            Field::new("promised", &self.promised),
+            Field::new("log", self.log_summary()),
+        ]
+    }
+
+    /// The slots this server knows to be chosen, with their values.
+    pub fn chosen(&self) -> &BTreeMap<Slot, Value> {
+        &self.chosen
+    }
+
+    /// What this server accepted as an acceptor, per slot, with the ballot.
+    pub fn accepted(&self) -> &BTreeMap<Slot, (Ballot, Value)> {
+        &self.accepted
     }
 }
 
@@ -1567,7 +1620,7 @@ impl Client {
                     self.name(self.guess)
                 ));
                 self.send(ctx);
-                ctx.output("submit", &*self.commands[self.current]);
+                ctx.output_fact("submit", self.command());
             }
             REPLY_TIMEOUT if self.waiting => {
                 let tried = self.guess;
@@ -1595,7 +1648,8 @@ impl Client {
                 self.current += 1;
                 self.guess = from;
                 ctx.cancel_timer(REPLY_TIMEOUT);
-                ctx.output("reply", format!("slot {slot}: {text}"));
+                let command = Command::new(self.me, me.as_str(), s, text.clone());
+                ctx.output_fact("reply", SlotValue::new(slot, Value::Command(command)));
                 let next = if self.current < self.commands.len() {
                     ctx.set_pacing_timer(NEXT_COMMAND, self.interval);
                     format!("; its next command follows in {} ticks", self.interval)
@@ -1639,13 +1693,17 @@ impl Client {
         }
     }
 
-    fn summary(&self) -> String {
+    fn fields(&self) -> Vec<Field> {
         let waiting = if self.waiting {
             self.commands[self.current].to_string()
         } else {
             "none".to_string()
         };
-        format!("role: client · waiting: {waiting} · done: {}", self.current)
+        vec![
+            Field::new("role", "client"),
+            Field::new("waiting", waiting),
+            Field::new("done", self.current),
+        ]
     }
 }
 
@@ -1709,10 +1767,10 @@ impl Process for MultiPaxosNode {
         }
     }
 
-    fn summary(&self) -> String {
+    fn fields(&self) -> Vec<Field> {
         match self {
-            MultiPaxosNode::Server(s) => s.summary(),
-            MultiPaxosNode::Client(c) => c.summary(),
+            MultiPaxosNode::Server(s) => s.fields(),
+            MultiPaxosNode::Client(c) => c.fields(),
         }
     }
 }
@@ -1720,18 +1778,23 @@ impl Process for MultiPaxosNode {
 /// The protocol, as the registry lists it.
 pub struct MultiPaxos;
 
-/// `slot 3: y=2` as (3, "y=2").
-fn parse_slot(value: &str) -> Option<(Slot, &str)> {
-    let (slot, rest) = value.strip_prefix("slot ")?.split_once(": ")?;
-    Some((slot.parse().ok()?, rest))
+/// The outputs of kind `kind` with their typed slot and value, in order (an output without one,
+/// from a trace read back from JSON, is left out).
+pub fn slot_outputs<'a>(
+    trace: &'a Trace,
+    kind: &'a str,
+) -> impl Iterator<Item = (&'a Output, &'a SlotValue)> + 'a {
+    trace
+        .outputs
+        .iter()
+        .filter(move |o| o.kind == kind)
+        .filter_map(|o| Some((o, o.fact::<SlotValue>()?)))
 }
 
 fn agreement(trace: &Trace) -> Verdict {
-    let mut decided: BTreeMap<Slot, (&str, ProcessId, EventId)> = BTreeMap::new();
-    for o in trace.outputs.iter().filter(|o| o.kind == "decide") {
-        let Some((slot, value)) = parse_slot(&o.value) else {
-            continue;
-        };
+    let mut decided: BTreeMap<Slot, (&Value, ProcessId, EventId)> = BTreeMap::new();
+    for (o, d) in slot_outputs(trace, "decide") {
+        let (slot, value) = (d.slot, &d.value);
         match decided.get(&slot) {
             Some(&(first, p, e)) if first != value => {
                 return Verdict::violated(
@@ -1752,22 +1815,27 @@ fn agreement(trace: &Trace) -> Verdict {
 }
 
 fn validity(trace: &Trace) -> Verdict {
-    let mut submitted: BTreeSet<&str> = BTreeSet::new();
+    let mut submitted: BTreeSet<(ProcessId, u32)> = BTreeSet::new();
     for o in &trace.outputs {
         match o.kind.as_str() {
             "submit" => {
-                submitted.insert(&o.value);
+                if let Some(c) = o.fact::<Command>() {
+                    submitted.insert(c.id());
+                }
             }
             "decide" => {
-                let Some((slot, value)) = parse_slot(&o.value) else {
+                let Some(d) = o.fact::<SlotValue>() else {
                     continue;
                 };
-                if value != NO_OP && !submitted.contains(value) {
+                let Some(c) = d.value.command() else {
+                    continue;
+                };
+                if !submitted.contains(&c.id()) {
                     return Verdict::violated(
                         vec![o.event],
                         format!(
-                            "{} decided {value} for slot {slot}, but no client had sent {value}",
-                            trace.processes[o.process]
+                            "{} decided {} for slot {}, but no client had sent {}",
+                            trace.processes[o.process], c.text, d.slot, c.text
                         ),
                     );
                 }
@@ -1781,12 +1849,12 @@ fn validity(trace: &Trace) -> Verdict {
 fn applied_in_order(trace: &Trace) -> Verdict {
     let n = trace.processes.len();
     let mut next: Vec<Slot> = vec![1; n];
-    let mut decided: BTreeMap<(ProcessId, Slot), &str> = BTreeMap::new();
+    let mut decided: BTreeMap<(ProcessId, Slot), &Value> = BTreeMap::new();
     for o in &trace.outputs {
-        let Some((slot, value)) = parse_slot(&o.value) else {
+        let Some(SlotValue { slot, value, .. }) = o.fact::<SlotValue>() else {
             continue;
         };
-        let p = o.process;
+        let (slot, p) = (*slot, o.process);
         let who = &trace.processes[p];
         match o.kind.as_str() {
             "decide" => {
@@ -1803,7 +1871,6 @@ fn applied_in_order(trace: &Trace) -> Verdict {
                     );
                 }
                 next[p] += 1;
-                let value = value.strip_suffix(" (duplicate)").unwrap_or(value);
                 match decided.get(&(p, slot)) {
                     Some(&d) if d == value => {}
                     Some(&d) => {
@@ -1886,6 +1953,14 @@ fn progress_promised(scenario: &Scenario, setup: &Setup) -> bool {
     never_crash >= setup.majority() && clients_stay && healed && lossless && patient
 }
 
+/// Multi-Paxos has one variant, `multipaxos` (an empty name means it too).
+fn check_variant(variant: &str) -> Result<(), ScenarioError> {
+    match variant {
+        "" | "multipaxos" => Ok(()),
+        _ => Err(super::paxos::unknown_variant::<MultiPaxos>(variant)),
+    }
+}
+
 impl Protocol for MultiPaxos {
     const NAME: &'static str = "multipaxos";
     const DESCRIPTION: &'static str =
@@ -1901,7 +1976,8 @@ impl Protocol for MultiPaxos {
         }]
     }
 
-    fn build(scenario: &Scenario, _variant: &str) -> Result<Vec<MultiPaxosNode>, ScenarioError> {
+    fn build(scenario: &Scenario, variant: &str) -> Result<Vec<MultiPaxosNode>, ScenarioError> {
+        check_variant(variant)?;
         let setup = Setup::of(scenario)?;
         let p = &setup.params;
         let names: Arc<[String]> = scenario.processes.clone().into();
@@ -1950,7 +2026,8 @@ impl Protocol for MultiPaxos {
         Ok(nodes)
     }
 
-    fn properties(scenario: &Scenario, _variant: &str) -> Result<Vec<Property>, ScenarioError> {
+    fn properties(scenario: &Scenario, variant: &str) -> Result<Vec<Property>, ScenarioError> {
+        check_variant(variant)?;
         let setup = Setup::of(scenario)?;
         let servers = setup.servers();
         let commands = setup.commands.clone();
@@ -1961,11 +2038,8 @@ impl Protocol for MultiPaxos {
             PropertyKind::Liveness,
             "every client command is eventually decided, and its client gets the answer",
             move |trace: &Trace| {
-                let decided: BTreeSet<&str> = trace
-                    .outputs
-                    .iter()
-                    .filter(|o| o.kind == "decide")
-                    .filter_map(|o| parse_slot(&o.value).map(|(_, v)| v))
+                let decided: BTreeSet<(ProcessId, u32)> = slot_outputs(trace, "decide")
+                    .filter_map(|(_, d)| d.value.command().map(Command::id))
                     .collect();
                 for (c, list) in commands.iter().enumerate() {
                     let p = servers + c;
@@ -1985,7 +2059,7 @@ impl Protocol for MultiPaxos {
                         .nth(answered);
                     let mut why = match submitted {
                         None => format!("{client} never got to send {missing}"),
-                        Some(_) if decided.contains(missing.as_str()) => {
+                        Some(_) if decided.contains(&(p, answered as u32 + 1)) => {
                             format!("{missing} was decided, but {client} never got the answer")
                         }
                         Some(_) => format!("{client}'s command {missing} was never decided"),
@@ -2303,7 +2377,7 @@ mod tests {
         );
         assert_eq!(s2.next_slot, 5);
         assert_eq!(
-            s2.summary(),
+            crate::process::summary_of(&s2.fields()),
             "role: leader · ballot: 2.S2 · promised: 2.S2 · log: 1 x=1, 2 y=2?, 3 no-op?, 4 w=4?"
         );
     }
@@ -2338,7 +2412,7 @@ mod tests {
         assert_eq!(sent(ctx.effects()), [(0, "Nack 2.S2".to_string())]);
         s3.on_crash();
         assert_eq!(
-            s3.summary(),
+            crate::process::summary_of(&s3.fields()),
             "role: follower · ballot: none · promised: 2.S2 · log: 1 _, 2 y=2?"
         );
         // A heartbeat from the old leader is answered with the promise that replaced it.
@@ -2386,7 +2460,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            s.summary(),
+            crate::process::summary_of(&s.fields()),
             "role: follower · ballot: none · promised: none · log: 1 x=1, 2 x=1"
         );
     }

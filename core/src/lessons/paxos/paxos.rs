@@ -93,12 +93,12 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::process::{Context, Payload, Process, ProcessId, Time};
+use crate::process::{Context, Field, Payload, Process, ProcessId, Time};
 use crate::protocol::{Property, PropertyKind, Protocol, VariantInfo, Verdict};
 use crate::scenario::{
     Action, Fault, Intervention, NetworkModel, ProcessRef, Scenario, ScenarioError,
 };
-use crate::trace::{EventId, Trace};
+use crate::trace::{EventId, Output, Trace};
 
 /// The most proposers a scenario may have.
 pub const MAX_PROPOSERS: usize = 3;
@@ -417,13 +417,51 @@ pub enum Variant {
 }
 
 impl Variant {
-    /// The variant a scenario names (the first one for an unknown name; the registry has checked).
-    pub fn from_name(name: &str) -> Variant {
-        match name {
-            "broken-proposer" => Variant::BrokenProposer,
-            "broken-acceptor" => Variant::BrokenAcceptor,
-            _ => Variant::Correct,
+    /// The variant's name, as scenarios write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Variant::Correct => "correct",
+            Variant::BrokenProposer => "broken-proposer",
+            Variant::BrokenAcceptor => "broken-acceptor",
         }
+    }
+
+    /// The variant named `name` (the first, `correct`, for an empty name), or an error on the
+    /// scenario's `variant` field naming the known ones.
+    pub fn from_name(name: &str) -> Result<Variant, ScenarioError> {
+        match name {
+            "" | "correct" => Ok(Variant::Correct),
+            "broken-proposer" => Ok(Variant::BrokenProposer),
+            "broken-acceptor" => Ok(Variant::BrokenAcceptor),
+            _ => Err(unknown_variant::<Paxos>(name)),
+        }
+    }
+}
+
+/// The error for a variant protocol `P` does not have, naming the ones it has.
+pub(crate) fn unknown_variant<P: Protocol>(name: &str) -> ScenarioError {
+    let known: Vec<&str> = P::variants().iter().map(|v| v.name).collect();
+    ScenarioError::invalid(
+        "variant",
+        format!(
+            "{} has no variant \"{name}\"; its variants are {}",
+            P::NAME,
+            known.join(", ")
+        ),
+    )
+}
+
+/// What a learner outputs as `decide`: the value, and the ballot in which a majority accepted it
+/// (its display text is the value alone).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    pub value: String,
+    pub ballot: Ballot,
+}
+
+impl Payload for Decision {
+    fn label(&self) -> String {
+        self.value.clone()
     }
 }
 
@@ -756,7 +794,7 @@ impl Proposer {
         self.retry(ctx, why);
     }
 
-    fn summary(&self) -> String {
+    fn fields(&self) -> Vec<Field> {
         let ballot = self
             .ballot
             .as_ref()
@@ -783,7 +821,12 @@ impl Proposer {
             .as_ref()
             .or(self.proposal.as_ref())
             .unwrap_or(&self.value);
-        format!("role: proposer · ballot: {ballot} · phase: {phase} · value: {value}")
+        vec![
+            Field::new("role", "proposer"),
+            Field::new("ballot", ballot),
+            Field::new("phase", phase),
+            Field::new("value", value),
+        ]
     }
 }
 
@@ -908,15 +951,16 @@ impl Acceptor {
         }
     }
 
-    fn summary(&self) -> String {
+    fn fields(&self) -> Vec<Field> {
         let promised = self
             .promised
             .as_ref()
             .map_or("none".to_string(), |b| b.to_string());
-        format!(
-            "role: acceptor · promised: {promised} · accepted: {}",
-            show(&self.accepted)
-        )
+        vec![
+            Field::new("role", "acceptor"),
+            Field::new("promised", promised),
+            Field::new("accepted", show(&self.accepted)),
+        ]
     }
 }
 
@@ -975,18 +1019,27 @@ impl Learner {
                 self.name()
             ),
         };
-        ctx.output("decide", value.clone());
+        ctx.output_fact(
+            "decide",
+            Decision {
+                value: value.clone(),
+                ballot,
+            },
+        );
         ctx.note(note);
         self.learned.push(value);
     }
 
-    fn summary(&self) -> String {
+    fn fields(&self) -> Vec<Field> {
         let learned = if self.learned.is_empty() {
             "nothing".to_string()
         } else {
             self.learned.join(", ")
         };
-        format!("role: learner · learned: {learned}")
+        vec![
+            Field::new("role", "learner"),
+            Field::new("learned", learned),
+        ]
     }
 }
 
@@ -1145,11 +1198,11 @@ impl Process for PaxosNode {
         }
     }
 
-    fn summary(&self) -> String {
+    fn fields(&self) -> Vec<Field> {
         match self {
-            PaxosNode::Proposer(p) => p.summary(),
-            PaxosNode::Acceptor(a) => a.summary(),
-            PaxosNode::Learner(l) => l.summary(),
+            PaxosNode::Proposer(p) => p.fields(),
+            PaxosNode::Acceptor(a) => a.fields(),
+            PaxosNode::Learner(l) => l.fields(),
         }
     }
 }
@@ -1157,13 +1210,23 @@ impl Process for PaxosNode {
 // ---------------------------------------------------------------------------------------------
 // Properties
 
-/// Every `decide` output's value agrees with the first.
+/// The `decide` outputs with their typed decisions, in order (an output without one, from a
+/// trace read back from JSON, is left out).
+pub fn decisions(trace: &Trace) -> impl Iterator<Item = (&Output, &Decision)> {
+    trace
+        .outputs
+        .iter()
+        .filter(|o| o.kind == "decide")
+        .filter_map(|o| Some((o, o.fact::<Decision>()?)))
+}
+
+/// Every decided value agrees with the first.
 fn agreement(trace: &Trace) -> Verdict {
-    let mut decisions = trace.outputs.iter().filter(|o| o.kind == "decide");
-    let Some(first) = decisions.next() else {
+    let mut decisions = decisions(trace);
+    let Some((first, x)) = decisions.next() else {
         return Verdict::Holds;
     };
-    let Some(other) = decisions.find(|o| o.value != first.value) else {
+    let Some((other, y)) = decisions.find(|(_, d)| d.value != x.value) else {
         return Verdict::Holds;
     };
     let name = |p: ProcessId| trace.processes.get(p).map_or("?", String::as_str);
@@ -1171,12 +1234,12 @@ fn agreement(trace: &Trace) -> Verdict {
     let explanation = if first.process == other.process {
         format!(
             "{a} decided {} and later {}: two different values were chosen",
-            first.value, other.value
+            x.value, y.value
         )
     } else {
         format!(
             "{a} decided {} but {b} decided {}: two different values were chosen",
-            first.value, other.value
+            x.value, y.value
         )
     };
     Verdict::violated(vec![first.event, other.event], explanation)
@@ -1184,14 +1247,14 @@ fn agreement(trace: &Trace) -> Verdict {
 
 /// Every decided value is one a proposer proposed.
 fn validity(trace: &Trace, values: &[String]) -> Verdict {
-    for o in trace.outputs.iter().filter(|o| o.kind == "decide") {
-        if !values.contains(&o.value) {
+    for (o, d) in decisions(trace) {
+        if !values.contains(&d.value) {
             return Verdict::violated(
                 vec![o.event],
                 format!(
                     "{} decided {}, which no proposer proposed (they proposed {})",
                     trace.processes.get(o.process).map_or("?", String::as_str),
-                    o.value,
+                    d.value,
                     values.join(", ")
                 ),
             );
@@ -1203,22 +1266,18 @@ fn validity(trace: &Trace, values: &[String]) -> Verdict {
 /// Every decided value had been accepted by a majority of acceptors in one ballot, by the
 /// `Accepted` messages they had sent before the decision.
 fn learned_chosen(trace: &Trace, acceptors: &Range<ProcessId>, majority: usize) -> Verdict {
-    for o in trace.outputs.iter().filter(|o| o.kind == "decide") {
-        let suffix = format!(" {}", o.value);
-        // For each ballot (as the label writes it), the acceptors that had sent Accepted.
-        let mut by_ballot: BTreeMap<&str, BTreeSet<ProcessId>> = BTreeMap::new();
+    for (o, d) in decisions(trace) {
+        // For each ballot, the acceptors that had sent Accepted for the decided value in it.
+        let mut by_ballot: BTreeMap<&Ballot, BTreeSet<ProcessId>> = BTreeMap::new();
         for m in &trace.messages {
             if !acceptors.contains(&m.from) || m.send_event >= o.event {
                 continue;
             }
-            let Some(ballot) = m
-                .label
-                .strip_prefix("Accepted ")
-                .and_then(|rest| rest.strip_suffix(suffix.as_str()))
-            else {
-                continue;
-            };
-            by_ballot.entry(ballot).or_default().insert(m.from);
+            if let Some(PaxosMessage::Accepted { ballot, value }) = m.content() {
+                if *value == d.value {
+                    by_ballot.entry(ballot).or_default().insert(m.from);
+                }
+            }
         }
         let best = by_ballot
             .iter()
@@ -1235,7 +1294,7 @@ fn learned_chosen(trace: &Trace, acceptors: &Range<ProcessId>, majority: usize) 
                     "{} decided {}, but a majority is {majority} acceptors and {most} had \
                      accepted it",
                     trace.processes.get(o.process).map_or("?", String::as_str),
-                    o.value
+                    d.value
                 ),
             );
         }
@@ -1245,7 +1304,7 @@ fn learned_chosen(trace: &Trace, acceptors: &Range<ProcessId>, majority: usize) 
 
 /// Some learner decides.
 fn progress(trace: &Trace) -> Verdict {
-    if trace.outputs.iter().any(|o| o.kind == "decide") {
+    if decisions(trace).next().is_some() {
         Verdict::Holds
     } else {
         Verdict::violated(Vec::<EventId>::new(), "no learner has decided a value")
@@ -1333,7 +1392,7 @@ impl Protocol for Paxos {
 
     fn build(scenario: &Scenario, variant: &str) -> Result<Vec<PaxosNode>, ScenarioError> {
         let setup = Setup::of(scenario)?;
-        let variant = Variant::from_name(variant);
+        let variant = Variant::from_name(variant)?;
         let cast = Cast {
             names: scenario.processes.clone().into(),
             acceptors: setup.acceptors(),
@@ -1384,8 +1443,9 @@ impl Protocol for Paxos {
         Ok(nodes)
     }
 
-    fn properties(scenario: &Scenario, _variant: &str) -> Result<Vec<Property>, ScenarioError> {
+    fn properties(scenario: &Scenario, variant: &str) -> Result<Vec<Property>, ScenarioError> {
         let setup = Setup::of(scenario)?;
+        Variant::from_name(variant)?;
         let values = setup.values.clone();
         let acceptors = setup.acceptors();
         let majority = setup.majority();
@@ -1645,7 +1705,13 @@ mod tests {
         fn on_start(&mut self, ctx: &mut Context<'_, PaxosMessage>) {
             match self {
                 Node::Real(n) => n.on_start(ctx),
-                Node::Hasty { invent } => ctx.output("decide", if *invent { "w" } else { "x" }),
+                Node::Hasty { invent } => ctx.output_fact(
+                    "decide",
+                    Decision {
+                        value: if *invent { "w" } else { "x" }.into(),
+                        ballot: Ballot::none(),
+                    },
+                ),
             }
         }
 
@@ -1666,10 +1732,12 @@ mod tests {
             }
         }
 
-        fn summary(&self) -> String {
+        fn fields(&self) -> Vec<Field> {
             match self {
-                Node::Real(n) => n.summary(),
-                Node::Hasty { .. } => "role: learner · learned: ?".into(),
+                Node::Real(n) => n.fields(),
+                Node::Hasty { .. } => {
+                    vec![Field::new("role", "learner"), Field::new("learned", "?")]
+                }
             }
         }
     }
