@@ -118,11 +118,9 @@ fn verdicts_that_differ() -> Vec<(String, String, bool, bool)> {
     differ
 }
 
-/// Properties must read typed facts, not labels. Today some still parse display texts, and their
-/// verdicts change when the texts do; each lesson's move to typed facts takes its properties off
-/// this list. Run with `--ignored` to see which still differ.
+/// Properties read typed facts, not labels: on every built-in example, scrambling every display
+/// text changes no verdict.
 #[test]
-#[ignore = "properties that parse labels give other verdicts on scrambled texts (see the report)"]
 fn scrambling_changes_no_property_verdict() {
     let differ = verdicts_that_differ();
     assert!(
