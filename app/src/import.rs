@@ -7,7 +7,7 @@
 
 use js_sys::{Array, Function, JsString, Reflect, RegExp};
 use leptos::prelude::*;
-use spacetime_core::import::{self, LogRecord, Problem, SHIVIZ_DEFAULT_REGEX};
+use spacetime_core::log::{self, LogRecord, Problem, SHIVIZ_DEFAULT_REGEX};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::store::{ClockMode, Store};
@@ -60,7 +60,7 @@ pub fn records_by_regex(
     first_line: usize,
 ) -> Result<Vec<LogRecord>, String> {
     let pattern = browser_regex(pattern);
-    if let Some(group) = import::missing_group(&pattern) {
+    if let Some(group) = log::missing_group(&pattern) {
         return Err(format!(
             "The regular expression needs a named group (?<{group}>...): it must capture host, clock and event."
         ));
@@ -115,29 +115,29 @@ fn browser_regexp(pattern: &str, flags: &str) -> Result<RegExp, String> {
 /// Read a log: with the learner's regex, the regex on a ShiViz file's first line, or GoVector's
 /// own two-line format. A ShiViz file may hold several executions, split by the delimiter regex
 /// on its second line; the first is drawn and a problem says the rest were left out.
-pub fn read_log(name: &str, text: &str, regex: &str) -> Result<import::Imported, String> {
+pub fn read_log(name: &str, text: &str, regex: &str) -> Result<log::Imported, String> {
     let regex = regex.trim();
     if regex.is_empty() {
-        if let Some(header) = import::shiviz_header(text) {
+        if let Some(header) = log::shiviz_header(text) {
             let mut problems = Vec::new();
             let (body, first_line) = if header.delimiter.trim().is_empty() {
                 (header.body, header.first_line)
             } else {
                 let delimiter = browser_regexp(&header.delimiter, "")?;
                 let (body, first_line, left_out) =
-                    import::first_execution(header.body, header.first_line, |line| {
+                    log::first_execution(header.body, header.first_line, |line| {
                         delimiter.test(line)
                     });
                 problems.extend(left_out);
                 (body, first_line)
             };
             let records = records_by_regex(body, &header.regex, first_line)?;
-            return import::from_records(name, records, problems).map_err(|e| e.to_string());
+            return log::from_records(name, records, problems).map_err(|e| e.to_string());
         }
-        return import::import_govector(name, text).map_err(|e| e.to_string());
+        return log::import_govector(name, text).map_err(|e| e.to_string());
     }
     let records = records_by_regex(text, regex, 1)?;
-    import::from_records(name, records, Vec::new()).map_err(|e| e.to_string())
+    log::from_records(name, records, Vec::new()).map_err(|e| e.to_string())
 }
 
 /// Offer `text` to the learner as a file download.
@@ -167,13 +167,37 @@ async fn file_text(file: web_sys::File) -> Result<String, String> {
         .ok_or_else(|| format!("Could not read the file {}.", file.name()))
 }
 
+/// The log text and regex of the import panel, kept while the learner does something else: the
+/// page provides them above the panel, so that closing it loses neither.
+#[derive(Clone, Copy)]
+pub struct LogDraft {
+    pub text: RwSignal<String>,
+    pub regex: RwSignal<String>,
+}
+
+impl LogDraft {
+    /// Empty ones, in context for every view below.
+    pub fn provide() -> LogDraft {
+        let draft = LogDraft {
+            text: RwSignal::new(String::new()),
+            regex: RwSignal::new(String::new()),
+        };
+        provide_context(draft);
+        draft
+    }
+
+    /// The ones in context (or new ones, for a panel shown on its own).
+    pub fn get() -> LogDraft {
+        use_context().unwrap_or_else(LogDraft::provide)
+    }
+}
+
 /// Paste, pick or drop a log; export the run on screen.
 #[component]
 pub fn ImportPanel() -> impl IntoView {
     let store = Store::get();
-    let text = store.log_text;
+    let LogDraft { text, regex } = LogDraft::get();
     let name = RwSignal::new("pasted log".to_string());
-    let regex = store.log_regex;
     let summary = RwSignal::new(None::<String>);
     let problems = RwSignal::new(Vec::<Problem>::new());
     let dragging = RwSignal::new(false);
@@ -228,7 +252,7 @@ pub fn ImportPanel() -> impl IntoView {
     let export = move || {
         let (log, file) = store.trace.with_untracked(|t| {
             let name = store.scenario.with_untracked(|s| s.name.clone());
-            (import::to_govector(t), format!("{name}.log"))
+            (log::to_govector(t), format!("{name}.log"))
         });
         if download(&file, &log).is_err() {
             store
@@ -290,13 +314,13 @@ pub fn ImportPanel() -> impl IntoView {
             <h2 class="panel-title">"Export this run"</h2>
             <p class="panel-hint">
                 "Any run, simulated or imported, as a GoVector log. To open it in ShiViz, give ShiViz GoVector's regex: "
-                <code data-testid="govector-regex">{spacetime_core::import::GOVECTOR_REGEX}</code>
+                <code data-testid="govector-regex">{spacetime_core::log::GOVECTOR_REGEX}</code>
             </p>
             <div class="button-row">
                 <button data-testid="export-govector" on:click=move |_| export()>"Download log"</button>
                 <button data-testid="export-to-text" title="Show the log in the box above"
                     on:click=move |_| {
-                        text.set(store.trace.with_untracked(|t| import::to_govector(t)));
+                        text.set(store.trace.with_untracked(|t| log::to_govector(t)));
                         regex.set(String::new());
                     }>"Show as text"</button>
             </div>
@@ -311,8 +335,8 @@ mod tests {
     #[test]
     fn python_style_groups_read_as_the_browser_writes_them() {
         let pattern = browser_regex(r"(?P<host>\S*) (?P<clock>{.*})\n(?P<event>.*)");
-        assert_eq!(pattern, import::GOVECTOR_REGEX);
-        assert_eq!(import::missing_group(&pattern), None);
+        assert_eq!(pattern, log::GOVECTOR_REGEX);
+        assert_eq!(log::missing_group(&pattern), None);
     }
 
     #[test]

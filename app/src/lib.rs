@@ -44,6 +44,9 @@ pub fn App() -> impl IntoView {
     let (address, mut problems) = link::parse(&link::page_query());
     let shown = link::resolve(&address, &mut problems);
     let store = Store::new(shown.scenario.clone()).provide();
+    // The panels' own state lives here, above the panels, so that closing one keeps it.
+    import::LogDraft::provide();
+    playground::BuildState::provide();
     link::show(store, &shown, &address, &problems);
     if let Some(tour) = &address.tour {
         tour::open(store, tour);
@@ -52,7 +55,12 @@ pub fn App() -> impl IntoView {
     link::keep_address(store);
     export::listen_for_drops(store);
     start_animation(store);
-    let keys = window_event_listener(leptos::ev::keydown, move |ev| on_key(store, &ev));
+    // A window listener runs outside any owner: give it the page's, for its context.
+    let owner = Owner::current();
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| match &owner {
+        Some(owner) => owner.with(|| on_key(store, &ev)),
+        None => on_key(store, &ev),
+    });
     on_cleanup(move || keys.remove());
     view! { <Shell/> }
 }
@@ -203,7 +211,7 @@ fn Header() -> impl IntoView {
             <div class="clock-toggle" role="group" aria-label="Event labels">
                 {[(ClockMode::Off, "none"), (ClockMode::Names, "names"), (ClockMode::Lamport, "Lamport"), (ClockMode::Vector, "vector")]
                     .into_iter().map(|(mode, label)| view! {
-                        <button data-testid=format!("clocks-{}", label.to_lowercase())
+                        <button data-testid=format!("clocks-{}", label.to_lowercase()) // not a lesson: the clock labels
                             class:active=move || store.clocks.get() == mode
                             aria-pressed=move || (store.clocks.get() == mode).to_string()
                             // An exercise chooses what the diagram may show.

@@ -8,7 +8,7 @@
 
 use leptos::prelude::*;
 use spacetime_core::layout::{end_time, Layout};
-use spacetime_core::protocols::scripted::{ScriptLine, ScriptParams};
+use spacetime_core::lessons::clocks::scripted::{ScriptLine, ScriptParams};
 use spacetime_core::{
     EventId, EventKind, Latency, MessageId, NetworkModel, ProcessId, ProcessRef, Scenario, Time,
     Trace,
@@ -356,9 +356,33 @@ pub fn gesture_of(layout: &Layout, start: (f64, f64), end: (f64, f64)) -> Option
 // Wiring to the store
 // ---------------------------------------------------------------------------------------------
 
+/// The diagram being built by hand, with its undo history: the playground's own state, kept
+/// while the learner does something else (the page provides it above the panel).
+#[derive(Clone, Copy)]
+pub struct BuildState(pub RwSignal<Playground>);
+
+impl BuildState {
+    /// A blank one, in context for every view below.
+    pub fn provide() -> BuildState {
+        let state = BuildState(RwSignal::new(Playground::default()));
+        provide_context(state);
+        state
+    }
+
+    /// The one in context (or a new one, for a panel shown on its own).
+    pub fn get() -> BuildState {
+        use_context().unwrap_or_else(BuildState::provide)
+    }
+}
+
+/// The playground's state, from context.
+fn build_state() -> RwSignal<Playground> {
+    BuildState::get().0
+}
+
 /// Run the playground's sketch and show all of it.
 fn show(store: Store) {
-    let scenario = store.playground.with_untracked(|p| p.sketch.to_scenario());
+    let scenario = build_state().with_untracked(|p| p.sketch.to_scenario());
     let selection = store.selection.get_untracked();
     if store.load(scenario) {
         store.seek(u64::MAX);
@@ -382,9 +406,7 @@ pub fn start(store: Store) {
     let current = store.scenario.with_untracked(Sketch::from_scenario);
     let already = store.scenario.with_untracked(|s| s.name == PLAYGROUND_NAME);
     if !already {
-        store
-            .playground
-            .set(Playground::new(current.unwrap_or_else(|| Sketch::blank(3))));
+        build_state().set(Playground::new(current.unwrap_or_else(|| Sketch::blank(3))));
     }
     store.activity.set(Activity::Build);
     if store.clocks.get_untracked() == ClockMode::Off {
@@ -395,10 +417,10 @@ pub fn start(store: Store) {
 
 /// Apply a gesture made on the canvas.
 pub fn apply(store: Store, gesture: Gesture) {
-    let next = store.playground.with_untracked(|p| p.sketch.with(gesture));
+    let next = build_state().with_untracked(|p| p.sketch.with(gesture));
     match next {
         Ok(sketch) => {
-            store.playground.update(|p| p.edit(sketch));
+            build_state().update(|p| p.edit(sketch));
             show(store);
         }
         Err(why) => store.error.set(Some(why)),
@@ -408,17 +430,15 @@ pub fn apply(store: Store, gesture: Gesture) {
 /// Delete what is selected: an event (with its message, for a send or receipt) or a message.
 pub fn delete_selected(store: Store) {
     let line = store.trace.with_untracked(|t| {
-        store
-            .playground
-            .with_untracked(|p| match store.selection.get_untracked() {
-                Selection::Event(e) => p.sketch.line_of_event(t, e),
-                Selection::Message(m) => p.sketch.line_of_message(t, m),
-                _ => None,
-            })
+        build_state().with_untracked(|p| match store.selection.get_untracked() {
+            Selection::Event(e) => p.sketch.line_of_event(t, e),
+            Selection::Message(m) => p.sketch.line_of_message(t, m),
+            _ => None,
+        })
     });
     if let Some(i) = line {
         store.selection.set(Selection::Nothing);
-        store.playground.update(|p| {
+        build_state().update(|p| {
             let next = p.sketch.without_line(i);
             p.edit(next)
         });
@@ -427,13 +447,13 @@ pub fn delete_selected(store: Store) {
 }
 
 pub fn undo(store: Store) {
-    if store.playground.try_update(|p| p.undo()).unwrap_or(false) {
+    if build_state().try_update(|p| p.undo()).unwrap_or(false) {
         show(store);
     }
 }
 
 pub fn redo(store: Store) {
-    if store.playground.try_update(|p| p.redo()).unwrap_or(false) {
+    if build_state().try_update(|p| p.redo()).unwrap_or(false) {
         show(store);
     }
 }
@@ -442,8 +462,8 @@ pub fn redo(store: Store) {
 #[component]
 pub fn BuildPanel() -> impl IntoView {
     let store = Store::get();
-    let can_undo = move || store.playground.with(Playground::can_undo);
-    let can_redo = move || store.playground.with(Playground::can_redo);
+    let can_undo = move || build_state().with(Playground::can_undo);
+    let can_redo = move || build_state().with(Playground::can_redo);
     let deletable = move || {
         matches!(
             store.selection.get(),
@@ -461,7 +481,7 @@ pub fn BuildPanel() -> impl IntoView {
         })
     };
     let edit_lanes = move |grow: bool| {
-        let next = store.playground.with_untracked(|p| {
+        let next = build_state().with_untracked(|p| {
             if grow {
                 p.sketch.with_process()
             } else {
@@ -470,7 +490,7 @@ pub fn BuildPanel() -> impl IntoView {
         });
         if let Some(sketch) = next {
             store.selection.set(Selection::Nothing);
-            store.playground.update(|p| p.edit(sketch));
+            build_state().update(|p| p.edit(sketch));
             show(store);
         }
     };
@@ -496,9 +516,9 @@ pub fn BuildPanel() -> impl IntoView {
                 <button data-testid="build-remove-lane" on:click=move |_| edit_lanes(false)
                     disabled=move || store.trace.with(|t| t.processes.len() <= 1)>"− lane"</button>
                 <button data-testid="build-clear" on:click=move |_| {
-                    let lanes = store.playground.with_untracked(|p| p.sketch.processes.len());
+                    let lanes = build_state().with_untracked(|p| p.sketch.processes.len());
                     store.selection.set(Selection::Nothing);
-                    store.playground.update(|p| p.edit(Sketch::blank(lanes)));
+                    build_state().update(|p| p.edit(Sketch::blank(lanes)));
                     show(store);
                 }>"Clear"</button>
             </div>

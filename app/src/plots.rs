@@ -22,7 +22,7 @@ use plotters::prelude::{
     IntoLogRange, PathElement, RGBColor, SVGBackend, TextStyle, TriangleMarker,
 };
 use spacetime_core::layout::{end_time, process_colour, PALETTE};
-use spacetime_core::protocols::tcp::{TcpParams, CLIENT};
+use spacetime_core::lessons::delivery::tcp::{TcpParams, CLIENT};
 use spacetime_core::{Fate, MessageId, ProcessId, Run, Scenario, Trace};
 
 use crate::store::Store;
@@ -54,7 +54,7 @@ const MARGIN: u32 = 10;
 // Labels
 // ---------------------------------------------------------------------------------------------
 
-/// A TCP segment as its label in the diagram names it (see `spacetime_core::protocols::tcp`).
+/// A TCP segment as its label in the diagram names it (see `spacetime_core::lessons::delivery::tcp`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Segment {
     /// `SYN seq=100`

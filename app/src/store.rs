@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use spacetime_core::trace_prefix::TracePrefix;
 use spacetime_core::{
     Action, EventId, Intervention, MessageId, NetworkModel, ProcessId, PropertyReport, Run,
     Scenario, Time, Trace,
@@ -63,54 +64,98 @@ pub fn speed_label(speed: i32) -> String {
     }
 }
 
-/// The shared state of the page. Cheap to copy: every field is a handle.
+/// The run: the scenario the learner chose (with its seed, network and interventions), the run it
+/// makes, and its trace, shared as one `Arc` that views read without copying.
 #[derive(Clone, Copy)]
-pub struct Store {
+pub struct RunStore {
     pub scenario: RwSignal<Scenario>,
     pub trace: RwSignal<Arc<Trace>>,
+    /// The message of the error banner; the previous run stays on screen beneath it.
+    pub error: RwSignal<Option<String>>,
+    /// Each process's state summary before the run starts (an acceptor that has promised
+    /// nothing), shown for a lane until its first event.
+    pub initial_states: RwSignal<Vec<String>>,
+    sim: StoredValue<Run, LocalStorage>,
+    /// The trace as far as the cursor, moved step by step for the property verdicts.
+    prefix: StoredValue<Option<TracePrefix>>,
+}
+
+/// Playback: where the cursor is and how it moves.
+#[derive(Clone, Copy)]
+pub struct PlaybackStore {
     /// How many steps are shown: 0 is the start, `trace.steps.len()` the end.
     pub cursor: RwSignal<u64>,
     /// How far the animation is towards the next step, from 0 to 1, while playing.
     pub progress: RwSignal<f64>,
     pub playing: RwSignal<bool>,
     pub speed: RwSignal<i32>,
+    /// Playback pauses when it reaches this step (a tour's next stop).
+    pub pause_at: RwSignal<Option<u64>>,
+    /// The speed before presentation mode slowed playback down.
+    speed_before_presenting: StoredValue<Option<i32>>,
+}
+
+/// How the learner is looking at the run: what is selected, how events are labelled, what is
+/// hidden or pointed at, the page's modes.
+#[derive(Clone, Copy)]
+pub struct ViewStore {
     pub selection: RwSignal<Selection>,
     pub clocks: RwSignal<ClockMode>,
-    /// The message of the error banner; the previous run stays on screen beneath it.
-    pub error: RwSignal<Option<String>>,
-    pub help_open: RwSignal<bool>,
     /// The next event clicked is compared with the selected one.
     pub comparing: RwSignal<bool>,
     pub activity: RwSignal<Activity>,
     /// Arrows the diagram leaves out (an exercise asks the learner to find them); their send and
     /// receipt are drawn as plain events.
     pub hidden: RwSignal<Vec<MessageId>>,
+    /// Arrows a lesson's view points at (the quorum that chose a value), drawn like a selection.
+    pub emphasis: RwSignal<Vec<MessageId>>,
     /// The diagram spans at least this much virtual time, so that a diagram being built by hand
     /// has room to grow without rescaling at every click.
     pub horizon: RwSignal<Time>,
-    /// The log text and regex of the import panel, kept while the learner does something else.
-    pub log_text: RwSignal<String>,
-    pub log_regex: RwSignal<String>,
-    /// The diagram being built by hand, with its undo history.
-    pub playground: RwSignal<crate::playground::Playground>,
-    /// Arrows a lesson's view points at (the quorum that chose a value), drawn like a selection.
-    pub emphasis: RwSignal<Vec<MessageId>>,
-    /// Each process's state summary before the run starts (an acceptor that has promised
-    /// nothing), shown for a lane until its first event.
-    pub initial_states: RwSignal<Vec<String>>,
     /// Presentation mode (`p`): large type, thick strokes, the chrome hidden, a lecture's pace.
     pub presenting: RwSignal<bool>,
     /// The compact view for an iframe (`?embed`): the diagram and the playback bar only.
     pub embed: RwSignal<bool>,
     /// The reader asked for reduced motion: arrows jump from step to step instead of gliding.
     pub reduced_motion: RwSignal<bool>,
-    /// Playback pauses when it reaches this step (a tour's next stop).
-    pub pause_at: RwSignal<Option<u64>>,
-    /// The guided tour being played, if any.
+    pub help_open: RwSignal<bool>,
+    /// The guided tour being played, if any (the tour panel, the page's class and its link
+    /// read it).
     pub tour: RwSignal<Option<TourState>>,
-    /// The speed before presentation mode slowed playback down.
-    speed_before_presenting: StoredValue<Option<i32>>,
-    run: StoredValue<Run, LocalStorage>,
+}
+
+/// The page's shared state: the three stores above, each also in context on its own, bundled
+/// for the code that needs more than one. Cheap to copy: every field is a handle.
+///
+/// The flat fields are the same handles as those of the concern stores (`store.cursor` is
+/// `store.playback.cursor`), so that views written before the split read on. State that only
+/// one panel uses lives in that panel's module (the import panel's log and regex, the
+/// playground's sketch).
+#[derive(Clone, Copy)]
+pub struct Store {
+    pub run: RunStore,
+    pub playback: PlaybackStore,
+    pub view: ViewStore,
+    pub scenario: RwSignal<Scenario>,
+    pub trace: RwSignal<Arc<Trace>>,
+    pub error: RwSignal<Option<String>>,
+    pub cursor: RwSignal<u64>,
+    pub progress: RwSignal<f64>,
+    pub playing: RwSignal<bool>,
+    pub speed: RwSignal<i32>,
+    pub pause_at: RwSignal<Option<u64>>,
+    pub selection: RwSignal<Selection>,
+    pub clocks: RwSignal<ClockMode>,
+    pub comparing: RwSignal<bool>,
+    pub activity: RwSignal<Activity>,
+    pub hidden: RwSignal<Vec<MessageId>>,
+    pub emphasis: RwSignal<Vec<MessageId>>,
+    pub horizon: RwSignal<Time>,
+    pub presenting: RwSignal<bool>,
+    pub embed: RwSignal<bool>,
+    pub reduced_motion: RwSignal<bool>,
+    pub help_open: RwSignal<bool>,
+    pub tour: RwSignal<Option<TourState>>,
 }
 
 /// A guided tour in progress.
@@ -145,38 +190,74 @@ impl Store {
             ),
         };
         let trace = Arc::new(run.trace().clone());
-        Store {
+        let run = RunStore {
             scenario: RwSignal::new(run.scenario().clone()),
             trace: RwSignal::new(trace),
+            error: RwSignal::new(error),
+            initial_states: RwSignal::new(initial_states(run.scenario())),
+            sim: StoredValue::new_local(run),
+            prefix: StoredValue::new(None),
+        };
+        let playback = PlaybackStore {
             cursor: RwSignal::new(0),
             progress: RwSignal::new(0.0),
             playing: RwSignal::new(false),
             speed: RwSignal::new(1),
+            pause_at: RwSignal::new(None),
+            speed_before_presenting: StoredValue::new(None),
+        };
+        let view = ViewStore {
             selection: RwSignal::new(Selection::Nothing),
             clocks: RwSignal::new(ClockMode::Lamport),
-            error: RwSignal::new(error),
-            help_open: RwSignal::new(false),
             comparing: RwSignal::new(false),
             activity: RwSignal::new(Activity::Explore),
             hidden: RwSignal::new(Vec::new()),
-            horizon: RwSignal::new(0),
-            log_text: RwSignal::new(String::new()),
-            log_regex: RwSignal::new(String::new()),
-            playground: RwSignal::new(Default::default()),
             emphasis: RwSignal::new(Vec::new()),
-            initial_states: RwSignal::new(initial_states(run.scenario())),
+            horizon: RwSignal::new(0),
             presenting: RwSignal::new(false),
             embed: RwSignal::new(false),
             reduced_motion: RwSignal::new(false),
-            pause_at: RwSignal::new(None),
+            help_open: RwSignal::new(false),
             tour: RwSignal::new(None),
-            speed_before_presenting: StoredValue::new(None),
-            run: StoredValue::new_local(run),
+        };
+        Store::bundle(run, playback, view)
+    }
+
+    /// The bundle of three concern stores.
+    pub fn bundle(run: RunStore, playback: PlaybackStore, view: ViewStore) -> Store {
+        Store {
+            run,
+            playback,
+            view,
+            scenario: run.scenario,
+            trace: run.trace,
+            error: run.error,
+            cursor: playback.cursor,
+            progress: playback.progress,
+            playing: playback.playing,
+            speed: playback.speed,
+            pause_at: playback.pause_at,
+            selection: view.selection,
+            clocks: view.clocks,
+            comparing: view.comparing,
+            activity: view.activity,
+            hidden: view.hidden,
+            emphasis: view.emphasis,
+            horizon: view.horizon,
+            presenting: view.presenting,
+            embed: view.embed,
+            reduced_motion: view.reduced_motion,
+            help_open: view.help_open,
+            tour: view.tour,
         }
     }
 
     /// Put the store in context for every view below.
+    /// Each concern store is in context on its own too: `use_context::<PlaybackStore>()`.
     pub fn provide(self) -> Self {
+        provide_context(self.run);
+        provide_context(self.playback);
+        provide_context(self.view);
         provide_context(self);
         self
     }
@@ -193,7 +274,7 @@ impl Store {
             Ok(run) => {
                 self.trace.set(Arc::new(run.trace().clone()));
                 self.scenario.set(run.scenario().clone());
-                self.run.set_value(run);
+                self.run.sim.set_value(run);
                 self.cursor.set(0);
                 self.progress.set(0.0);
                 self.playing.set(false);
@@ -201,7 +282,7 @@ impl Store {
                 self.comparing.set(false);
                 self.hidden.set(Vec::new());
                 self.emphasis.set(Vec::new());
-                self.initial_states.set(initial_states(&scenario));
+                self.run.initial_states.set(initial_states(&scenario));
                 self.error.set(None);
                 true
             }
@@ -309,7 +390,7 @@ impl Store {
     }
 
     fn apply_interventions(&self, interventions: Vec<Intervention>) -> bool {
-        let result = self.run.try_update_value(|run| {
+        let result = self.run.sim.try_update_value(|run| {
             run.set_interventions(interventions)?;
             run.run();
             Ok::<_, spacetime_core::ScenarioError>((
@@ -372,10 +453,10 @@ impl Store {
         }
         if on {
             let speed = self.speed.get_untracked();
-            self.speed_before_presenting.set_value(Some(speed));
+            self.playback.speed_before_presenting.set_value(Some(speed));
             self.speed.set(speed.min(PRESENTING_SPEED));
-        } else if let Some(speed) = self.speed_before_presenting.get_value() {
-            self.speed_before_presenting.set_value(None);
+        } else if let Some(speed) = self.playback.speed_before_presenting.get_value() {
+            self.playback.speed_before_presenting.set_value(None);
             // Keep a speed the presenter chose meanwhile.
             if self.speed.get_untracked() == speed.min(PRESENTING_SPEED) {
                 self.speed.set(speed);
@@ -439,23 +520,31 @@ impl Store {
         })
     }
 
-    /// The status of every property of the run as far as the cursor.
+    /// The status of every property of the run as far as the cursor. The trace as far as the
+    /// cursor is not copied afresh: one prefix moves with the cursor, by the steps it moved over.
     pub fn reports(&self) -> Vec<PropertyReport> {
         let cursor = self.cursor.get();
         let trace = self.trace.get();
-        let prefix = if cursor >= trace.step_count() {
-            None
-        } else {
-            Some(trace.prefix(cursor))
-        };
-        self.run
-            .with_value(|run| run.check(prefix.as_ref().unwrap_or(&trace)))
+        let run = self.run;
+        if cursor >= trace.step_count() {
+            return run.sim.with_value(|r| r.check(&trace));
+        }
+        run.prefix
+            .try_update_value(|prefix| {
+                let prefix = match prefix {
+                    Some(p) if Arc::ptr_eq(p.full(), &trace) => p,
+                    _ => prefix.insert(TracePrefix::new(trace.clone())),
+                };
+                let shown = prefix.move_to(cursor);
+                run.sim.with_value(|r| r.check(shown))
+            })
+            .unwrap_or_default()
     }
 
     /// Each process's state summary at the cursor (the state after its last event so far).
     pub fn states_at_cursor(&self) -> Vec<String> {
         let cursor = self.cursor.get();
-        let initial = self.initial_states.get();
+        let initial = self.run.initial_states.get();
         self.trace.with(|t| {
             let shown = t.events.partition_point(|e| e.step < cursor);
             let mut states: Vec<Option<&str>> = vec![None; t.processes.len()];
@@ -540,5 +629,30 @@ mod tests {
         assert_eq!(steps_per_second(SPEED_MAX), None);
         assert_eq!(speed_label(SPEED_MIN), "1 step / 4 s");
         assert_eq!(speed_label(SPEED_MAX), "whole run");
+    }
+
+    #[test]
+    fn verdicts_at_the_cursor_are_those_of_the_trace_so_far_wherever_it_moves() {
+        let owner = Owner::new();
+        owner.with(|| {
+            for name in [
+                "paxos-minority-crash",
+                "tcp-lost-segment",
+                "broadcast-fifo-overtake",
+            ] {
+                let scenario = spacetime_core::protocols::example(name).expect(name);
+                let run = Run::complete(&scenario).unwrap();
+                let store = Store::new(scenario);
+                let end = store.step_count();
+                let mut n = 7u64;
+                for _ in 0..25 {
+                    n = (n * 31 + 11) % (end + 1);
+                    store.seek(n);
+                    let want = run.check(&run.trace().prefix(n));
+                    let got = store.reports();
+                    assert_eq!(format!("{got:?}"), format!("{want:?}"), "{name} at {n}");
+                }
+            }
+        });
     }
 }

@@ -8,7 +8,7 @@ use spacetime_app::import::{read_log, records_by_regex};
 use spacetime_app::playground::{self, Gesture};
 use spacetime_app::store::{Activity, ClockMode, Selection};
 use spacetime_core::exercise::{self, Answer, Level, Question};
-use spacetime_core::import::{GOVECTOR_REGEX, SHIVIZ_DEFAULT_REGEX};
+use spacetime_core::log::{GOVECTOR_REGEX, SHIVIZ_DEFAULT_REGEX};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 

@@ -20,7 +20,7 @@ use std::fmt;
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
-use spacetime_core::import::{
+use spacetime_core::log::{
     first_execution, from_records, import_govector, records_from_matches, shiviz_header,
     to_govector, ImportError, Imported, RegexMatch,
 };
@@ -142,7 +142,7 @@ fn dispatch(args: &[String]) -> Result<ExitCode, CliError> {
                 "--seed",
                 "--steps",
                 "-o",
-                "--clocks",
+                "--clocks", // not a lesson: the flag for clock labels
                 "--title",
                 "--no-message-labels",
             ],
@@ -284,14 +284,15 @@ impl Options {
                 "--title" => opts.title = Some(value),
                 "--regex" => opts.regex = Some(value),
                 "--clocks" => {
+                    // not a lesson: the flag for clock labels
                     opts.clocks = Some(match value.as_str() {
                         "lamport" => Clocks::Lamport,
                         "vector" => Clocks::Vector,
                         "none" => Clocks::None,
                         other => {
                             return Err(usage(format!(
-                                "`--clocks` is lamport, vector or none, not `{other}`"
-                            )))
+                                "`--clocks` is lamport, vector or none, not `{other}`" // not a lesson: a flag
+                            )));
                         }
                     })
                 }
@@ -722,8 +723,8 @@ fn match_log(
     first_line: usize,
 ) -> Result<
     (
-        Vec<spacetime_core::import::LogRecord>,
-        Vec<spacetime_core::import::Problem>,
+        Vec<spacetime_core::log::LogRecord>,
+        Vec<spacetime_core::log::Problem>,
     ),
     CliError,
 > {
@@ -896,7 +897,7 @@ mod tests {
 
     #[test]
     fn shiviz_regexes_become_rust_regexes() {
-        use spacetime_core::import::{GOVECTOR_REGEX, SHIVIZ_DEFAULT_REGEX};
+        use spacetime_core::log::{GOVECTOR_REGEX, SHIVIZ_DEFAULT_REGEX};
         assert_eq!(
             js_regex(SHIVIZ_DEFAULT_REGEX),
             r"(?<event>.*)\n(?<host>\S*) (?<clock>\{.*\})"

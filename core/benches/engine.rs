@@ -8,8 +8,8 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
-use spacetime_core::import::import_govector;
-use spacetime_core::protocols::gossip::{Gossip, GossipParams};
+use spacetime_core::lessons::gossip::gossip::{Gossip, GossipParams};
+use spacetime_core::log::import_govector;
 use spacetime_core::{
     Action, Intervention, Limits, NetworkModel, ProcessRef, Protocol, Run, Scenario, Simulation,
 };

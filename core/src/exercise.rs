@@ -59,54 +59,20 @@
 //! assert_eq!(Progress::from_json(&saved), progress);
 //! ```
 //!
-//! ## The clocks lesson
+//! ## The forms
 //!
-//! [`kinds`]`("clocks")` gives five kinds, each on a random scripted run whose size the level
-//! sets (easy: 2–3 processes, 4–6 events, 1–2 messages; medium: 3 processes, 7–10 events, 3–4
-//! messages; hard: 4 processes, 11–16 events, 5–7 messages, whose arrows may cross):
+//! Besides `Fill`, `Choice` and `PickEvents`, a fourth form, [`Question::Intervene`], hands the
+//! learner the run itself: break this property with drops, delays and crashes. It is judged by
+//! running the learner's interventions.
 //!
-//! | id                   | asks for                                          | form         |
-//! |----------------------|---------------------------------------------------|--------------|
-//! | `lamport`            | the Lamport timestamp of every event              | `Fill`       |
-//! | `vector`             | the vector clock of every event                   | `Fill`       |
-//! | `relation`           | how two marked events relate: →, ← or ∥           | `Choice`     |
-//! | `lamport-not-causal` | a and b with L(a) < L(b) and yet a ∥ b            | `PickEvents` |
-//! | `missing-message`    | the send and receipt of the one hidden arrow      | `PickEvents` |
-//!
-//! A fourth form, [`Question::Intervene`], hands the learner the run itself: break this
-//! property with drops, delays and crashes (the Paxos lesson asks for a schedule that makes a
-//! broken variant choose two values).
-//!
-//! ## The Paxos lesson
-//!
-//! [`kinds`]`("paxos")` gives three kinds, on runs of single-decree Paxos with proposers `P1`,
-//! ..., acceptors `A1`, ... and a learner `L1` (levels and details in [`paxos`]):
-//!
-//! | id                | asks for                                                 | form         |
-//! |-------------------|----------------------------------------------------------|--------------|
-//! | `break-agreement` | a schedule that makes a broken variant choose two values | `Intervene`  |
-//! | `which-value`     | the value a proposer must propose after its promises     | `Choice`     |
-//! | `quorum`          | the acceptances of a majority, in one ballot             | `PickEvents` |
-//!
-//! `break-agreement` is judged by running the learner's interventions: right when `agreement`
-//! fails. Its solution is a schedule [`crate::search::find_violation`] found.
-//!
-//! ## The MapReduce lesson
-//!
-//! [`kinds`]`("mapreduce")` gives three kinds, on word counts run by a coordinator and workers
-//! `W1`, ... (levels and details in [`mapreduce`]):
-//!
-//! | id              | asks for                                                   | form     |
-//! |-----------------|------------------------------------------------------------|----------|
-//! | `rerun-tasks`   | the tasks that run again if a worker crashed at the cursor | `Choice` |
-//! | `which-reducer` | the reduce task that gets every pair of a word             | `Choice` |
-//! | `backup-time`   | the job's completion time with backup tasks and without    | `Choice` |
+//! Each lesson's kinds, what they ask and in which form, are listed in the docs of its module
+//! under [`crate::lessons`].
 //!
 //! ## Adding a kind
 //!
-//! A lesson's kinds live in one file under `exercise/` (the clocks lesson's in `clocks.rs`),
-//! each a unit struct implementing [`ExerciseKind`], listed in [`kinds`] under the lesson's
-//! name. The generator draws a run from its seed, then retries with the same generator until the
+//! A lesson's kinds live in its folder (`core/src/lessons/<lesson>/exercises.rs`), each a unit
+//! struct implementing [`ExerciseKind`], listed in its [`crate::lessons::LessonInfo`]; [`kinds`]
+//! reads them from there. The generator draws a run from its seed, then retries with the same generator until the
 //! run suits the question (so a question that needs, say, a concurrent pair always has one) and
 //! stays deterministic. The checker judges against the run, never against the learner's other
 //! answers, and explains with the correct values.
@@ -120,14 +86,6 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::protocol::Run;
 use crate::scenario::Scenario;
 use crate::trace::{EventId, MessageId, Trace};
-
-pub mod broadcast;
-mod clocks;
-pub mod delivery;
-pub mod mapreduce;
-pub mod paxos;
-
-pub use clocks::{Lamport, LamportNotCausal, MissingMessage, RelationKind, Vector};
 
 /// How hard an exercise is: mostly, how big its run is.
 #[derive(
@@ -331,42 +289,20 @@ pub trait ExerciseKind: Sync {
 }
 
 /// The lessons that have exercises, in course order.
-pub const LESSONS: [&str; 5] = ["clocks", "delivery", "broadcast", "paxos", "mapreduce"];
-
 /// The exercise kinds of a lesson, in the order the lesson offers them; empty for a lesson
-/// without exercises.
+/// without exercises or an unknown one.
 pub fn kinds(lesson: &str) -> Vec<&'static dyn ExerciseKind> {
-    match lesson {
-        "clocks" => vec![
-            &clocks::Lamport,
-            &clocks::Vector,
-            &clocks::RelationKind,
-            &clocks::LamportNotCausal,
-            &clocks::MissingMessage,
-        ],
-        "delivery" => vec![
-            &delivery::NextSegment,
-            &delivery::Retransmissions,
-            &delivery::Rto,
-        ],
-        "broadcast" => vec![
-            &broadcast::Violations,
-            &broadcast::CausalOrder,
-            &broadcast::HoldBack,
-        ],
-        "paxos" => vec![&paxos::BreakAgreement, &paxos::WhichValue, &paxos::Quorum],
-        "mapreduce" => vec![
-            &mapreduce::RerunTasks,
-            &mapreduce::WhichReducer,
-            &mapreduce::BackupTime,
-        ],
-        _ => Vec::new(),
-    }
+    crate::lessons::find(lesson)
+        .map(|l| l.exercises())
+        .unwrap_or_default()
 }
 
-/// Every kind of every lesson.
+/// Every kind of every lesson, in course order.
 pub fn all_kinds() -> Vec<&'static dyn ExerciseKind> {
-    LESSONS.iter().flat_map(|l| kinds(l)).collect()
+    crate::lessons::all()
+        .iter()
+        .flat_map(|l| l.exercises())
+        .collect()
 }
 
 /// The kind whose [`ExerciseKind::id`] is `id`.
@@ -457,7 +393,7 @@ pub fn ordinal(n: usize) -> String {
 ///
 /// # Panics
 /// If the scenario does not run: a generator makes only scenarios that do.
-fn run_of(scenario: &Scenario) -> Arc<Trace> {
+pub(crate) fn run_of(scenario: &Scenario) -> Arc<Trace> {
     let run = Run::complete(scenario).expect("a generated scenario runs");
     Arc::new(run.trace().clone())
 }

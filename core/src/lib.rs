@@ -111,15 +111,17 @@
 //! ```
 //!
 //! To ship it, implement [`Protocol`] (its variants, parameters, properties and prepared
-//! scenarios) in one file under `protocols/` and list it in [`protocols::all`]; the CLI and the app
-//! pick it up from there. A property is a function of the [`Trace`]: let it read
+//! scenarios) in a module of its lesson's folder (`core/src/lessons/<lesson>/`) and list it in
+//! that lesson's [`lessons::LessonInfo`]; [`protocols::all`], the CLI and the app pick it up from
+//! there. A new lesson is a new folder and one line in [`lessons::all`] (see [`lessons`]). A property is a function of the [`Trace`]: let it read
 //! [`Message::content`], [`Output::fact`] and [`Event::fields`] rather than parse labels.
 
 #![forbid(unsafe_code)]
 
 pub mod exercise;
-pub mod import;
 pub mod layout;
+pub mod lessons;
+pub mod log;
 mod node;
 mod process;
 pub mod protocol;
@@ -132,6 +134,7 @@ pub mod svg;
 pub mod testing;
 pub mod tour;
 pub mod trace;
+pub mod trace_prefix;
 
 pub use node::{node, Node};
 pub use process::{

@@ -107,9 +107,13 @@ impl PropertyReport {
 pub struct VariantInfo {
     pub name: &'static str,
     pub description: &'static str,
+    /// Deliberately broken, for the learner to hunt down the schedule that breaks it: it
+    /// promises what the correct variant does, and fails to keep it.
+    pub broken: bool,
 }
 
-/// A protocol: one file in `protocols/` implements this and is listed in [`crate::protocols::all`].
+/// A protocol: a module of its lesson's folder implements this, and its lesson lists it (see
+/// [`crate::lessons`]).
 pub trait Protocol {
     /// The name scenarios use in their `protocol` field.
     const NAME: &'static str;

@@ -3,7 +3,7 @@
 //! are written the same way everywhere, runs are deterministic, and bad parameters are named.
 
 use proptest::prelude::*;
-use spacetime_core::protocols::broadcast::{BroadcastParams, PlannedBroadcast, Reply};
+use spacetime_core::lessons::broadcast::broadcast::{BroadcastParams, PlannedBroadcast, Reply};
 use spacetime_core::protocols::{self};
 use spacetime_core::{
     Action, Fault, Latency, Limits, NetworkModel, ProcessRef, PropertyReport, Run, Scenario,

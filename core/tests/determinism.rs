@@ -5,7 +5,8 @@ mod common;
 
 use common::{gossip_with_interventions, json, run, scripted_scenario};
 use proptest::prelude::*;
-use spacetime_core::protocols::{self, gossip::Gossip};
+use spacetime_core::lessons::gossip::gossip::Gossip;
+use spacetime_core::protocols;
 use spacetime_core::{Protocol, Simulation};
 
 #[test]

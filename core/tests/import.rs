@@ -10,11 +10,11 @@ use std::collections::HashMap;
 
 use common::{gossip_with_interventions, run, scripted_scenario};
 use proptest::prelude::*;
-use spacetime_core::import::{
+use spacetime_core::lessons::clocks::scripted::ScriptParams;
+use spacetime_core::log::{
     from_records, govector_records, import_govector, to_govector, ImportError, Imported, LogRecord,
     Problem, GOVECTOR_REGEX, SHIVIZ_DEFAULT_REGEX,
 };
-use spacetime_core::protocols::scripted::ScriptParams;
 use spacetime_core::{protocols, EventId, Relation, Trace};
 
 /// Three hosts elect a leader: initialisation, a broadcast (one send per receiver, as GoVector

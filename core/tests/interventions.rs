@@ -6,7 +6,7 @@ mod common;
 
 use common::{gossip_setup, intervention, json, run, GossipSetup};
 use proptest::prelude::*;
-use spacetime_core::protocols::gossip::Gossip;
+use spacetime_core::lessons::gossip::gossip::Gossip;
 use spacetime_core::{
     Action, EventKind, Fate, Intervention, Message, ProcessRef, Protocol, Run, Scenario,
     Simulation, Trace,

@@ -12,7 +12,7 @@
 use std::collections::BTreeSet;
 
 use proptest::prelude::*;
-use spacetime_core::protocols::mapreduce::{
+use spacetime_core::lessons::mapreduce::mapreduce::{
     fnv1a, partition, sequential, Job, JobKind, MapReduceParams, DEFAULT_INPUT,
 };
 use spacetime_core::protocols::{self};
@@ -211,8 +211,10 @@ impl Setup {
             backup_threshold: self.backup_threshold,
             ..MapReduceParams::default()
         };
-        let records =
-            spacetime_core::protocols::mapreduce::record_count(&params.job(), &params.input);
+        let records = spacetime_core::lessons::mapreduce::mapreduce::record_count(
+            &params.job(),
+            &params.input,
+        );
         params.splits = 1 + self.splits % records.min(6);
         params.slow = self
             .slow

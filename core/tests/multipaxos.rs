@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
 use serde_json::{json, Value};
-use spacetime_core::protocols::multipaxos::{MultiPaxos, MultiPaxosParams};
+use spacetime_core::lessons::paxos::multipaxos::{MultiPaxos, MultiPaxosParams};
 use spacetime_core::protocols::{self};
 use spacetime_core::{
     Action, EventKind, Fate, Fault, Intervention, Latency, Limits, NetworkModel, ProcessRef,

@@ -4,7 +4,7 @@
 //! what they say; runs are deterministic; bad parameters are named; acceptors survive crashes.
 
 use proptest::prelude::*;
-use spacetime_core::protocols::paxos::{Ballot, Paxos, PaxosMessage, PaxosNode, PaxosParams};
+use spacetime_core::lessons::paxos::paxos::{Ballot, Paxos, PaxosMessage, PaxosNode, PaxosParams};
 use spacetime_core::protocols::{self};
 use spacetime_core::search::{find_violation, Move, SearchBound};
 use spacetime_core::{

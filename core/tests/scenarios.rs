@@ -6,7 +6,8 @@ mod common;
 use common::{gossip_setup, gossip_with_interventions, json, run, scripted_scenario, GossipSetup};
 use proptest::prelude::*;
 use serde_json::{json, Value};
-use spacetime_core::protocols::{self, scripted};
+use spacetime_core::lessons::clocks::scripted;
+use spacetime_core::protocols;
 use spacetime_core::{
     Action, EventKind, Intervention, ProcessRef, PropertyReport, Run, Scenario, ScenarioError,
     Verdict,

@@ -6,7 +6,7 @@ mod common;
 
 use common::{json, run};
 use proptest::prelude::*;
-use spacetime_core::protocols::tcp::{self, RttEstimator, TcpParams};
+use spacetime_core::lessons::delivery::tcp::{self, RttEstimator, TcpParams};
 use spacetime_core::protocols::{self};
 use spacetime_core::{
     Action, EventKind, Fate, Fault, Intervention, Latency, Limits, NetworkModel, ProcessRef, Run,

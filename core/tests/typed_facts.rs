@@ -1,7 +1,8 @@
 //! The trace keeps typed facts next to its display texts: a message's contents, an output's fact
 //! and a state's fields.
 
-use spacetime_core::protocols::{self, paxos::PaxosMessage};
+use spacetime_core::lessons::paxos::paxos::PaxosMessage;
+use spacetime_core::protocols;
 use spacetime_core::testing::scrambled;
 use spacetime_core::{
     seeded_rng, Context, Effect, Field, Payload, Process, ProcessId, Run, Scenario, Simulation,

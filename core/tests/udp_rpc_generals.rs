@@ -2,9 +2,9 @@
 //! examples that show it.
 
 use proptest::prelude::*;
-use spacetime_core::protocols::generals::{self, GeneralsParams};
-use spacetime_core::protocols::rpc::RpcParams;
-use spacetime_core::protocols::udp::{self, UdpParams};
+use spacetime_core::lessons::delivery::generals::{self, GeneralsParams};
+use spacetime_core::lessons::delivery::rpc::RpcParams;
+use spacetime_core::lessons::delivery::udp::{self, UdpParams};
 use spacetime_core::{
     Action, EventKind, Fate, Intervention, Latency, Limits, NetworkModel, PropertyReport, Run,
     Scenario, Trace, Verdict,
@@ -652,15 +652,15 @@ fn the_examples_run_cleanly_and_do_what_they_say() {
     assert_eq!(
         names,
         [
+            "generals-one-messenger",
+            "generals-acknowledge",
+            "generals-last-messenger-lost",
             "udp-reliable-network",
             "udp-lossy-network",
             "udp-reordering",
             "rpc-lost-request",
             "rpc-lost-reply-at-least-once",
             "rpc-lost-reply-at-most-once",
-            "generals-one-messenger",
-            "generals-acknowledge",
-            "generals-last-messenger-lost",
         ]
     );
     for s in &mine {

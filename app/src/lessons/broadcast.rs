@@ -6,7 +6,7 @@ pub fn lesson() -> Lesson {
     Lesson {
         id: "broadcast",
         title: "Broadcast",
-        prefixes: &["broadcast-"],
+        core: spacetime_core::lessons::broadcast::lesson(),
         actions: &[],
         tour: include_str!("tours/broadcast.json"),
         panel: None,

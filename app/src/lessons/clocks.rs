@@ -6,7 +6,7 @@ pub fn lesson() -> Lesson {
     Lesson {
         id: "clocks",
         title: "Clocks",
-        prefixes: &["clocks-"],
+        core: spacetime_core::lessons::clocks::lesson(),
         actions: &[],
         tour: include_str!("tours/clocks.json"),
         panel: None,

@@ -1,6 +1,6 @@
 //! Lesson 2: reliable delivery over an unreliable network.
 
-use spacetime_core::protocols::generals;
+use spacetime_core::lessons::delivery::generals;
 
 use super::{Lesson, LessonAction};
 
@@ -8,7 +8,7 @@ pub fn lesson() -> Lesson {
     Lesson {
         id: "delivery",
         title: "Delivery",
-        prefixes: &["generals-", "udp-", "tcp-", "rpc-"],
+        core: spacetime_core::lessons::delivery::lesson(),
         tour: include_str!("tours/delivery.json"),
         panel: None,
         playground: false,

@@ -6,7 +6,7 @@ pub fn lesson() -> Lesson {
     Lesson {
         id: "gossip",
         title: "Gossip",
-        prefixes: &["gossip-"],
+        core: spacetime_core::lessons::gossip::lesson(),
         actions: &[],
         tour: include_str!("tours/gossip.json"),
         panel: None,

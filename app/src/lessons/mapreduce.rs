@@ -5,7 +5,7 @@
 //! coloured by its state and by the worker that holds it, filling in as the run advances. Below
 //! it, each worker's tasks over time, and the job's completion time with and without backup
 //! tasks. Everything is read from the run's `task` and `job` outputs (grammar in
-//! `spacetime_core::protocols::mapreduce`), so it follows the cursor like the diagram.
+//! `spacetime_core::lessons::mapreduce::mapreduce`), so it follows the cursor like the diagram.
 
 use leptos::prelude::*;
 use spacetime_core::layout::process_colour;
@@ -18,7 +18,7 @@ pub fn lesson() -> Lesson {
     Lesson {
         id: "mapreduce",
         title: "MapReduce",
-        prefixes: &["mapreduce-"],
+        core: spacetime_core::lessons::mapreduce::lesson(),
         actions: &[],
         tour: include_str!("tours/mapreduce.json"),
         panel: Some(LessonPanel(|| view! { <MapReducePanel/> }.into_any())),
@@ -124,7 +124,7 @@ pub struct TaskEvent {
     pub worker: Option<String>,
 }
 
-/// Read a `task` output's value (grammar in `spacetime_core::protocols::mapreduce`):
+/// Read a `task` output's value (grammar in `spacetime_core::lessons::mapreduce::mapreduce`):
 /// `map 2 in-progress W1`, `backup map 4 W2`, `reduce 0 completed W3`, `map 1 discarded W2`,
 /// `map 1 lost W2`, `map 2 idle`.
 pub fn parse_task(value: &str) -> Option<TaskEvent> {
@@ -526,7 +526,7 @@ fn JobEditor() -> impl IntoView {
         job.set(text("job", "word-count"));
         input.set(text(
             "input",
-            spacetime_core::protocols::mapreduce::DEFAULT_INPUT,
+            spacetime_core::lessons::mapreduce::mapreduce::DEFAULT_INPUT,
         ));
         pattern.set(text("pattern", ""));
         splits.set(text("splits", "4"));

@@ -1,15 +1,13 @@
 //! Lessons: what each chapter of the course shows, and which prepared scenarios it opens.
 //!
 //! A lesson is one module here that returns a [`Lesson`]; [`all`] lists them in course order.
-//! The rest of a lesson lives in the core, where it is tested natively:
-//! - its protocol (`core/src/protocols/<name>.rs`), with the properties the badges check live;
-//! - its prepared scenarios: the protocol's built-in examples whose names start with the
-//!   lesson's `id` (`clocks-three-events`);
-//! - its exercises, if it has any: kinds in `core/src/exercise/<lesson>.rs`, listed by
-//!   `spacetime_core::exercise::kinds(id)`. The exercise panel draws any kind's question, so a
-//!   lesson's exercises need no code here.
+//! The rest of a lesson lives in its core module (`core/src/lessons/<id>/`), where it is tested
+//! natively: its protocols with the properties the badges check live, their prepared scenarios,
+//! and its exercise kinds. The exercise panel draws any kind's question, so a lesson's exercises
+//! need no code here.
 
-use spacetime_core::{protocols, MessageId, Scenario, Trace};
+use spacetime_core::lessons::LessonInfo;
+use spacetime_core::{MessageId, Scenario, Trace};
 
 pub mod broadcast;
 pub mod clocks;
@@ -19,12 +17,12 @@ pub mod mapreduce;
 pub mod paxos;
 
 /// One chapter of the course.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Lesson {
-    /// Short, lowercase; it names the lesson's exercises.
+    /// Short, lowercase; it names the lesson's exercises. The core lesson's id.
     pub id: &'static str,
-    /// Its scenarios are the built-in examples whose names start with one of these, in order.
-    pub prefixes: &'static [&'static str],
+    /// What the core knows of the lesson: its protocols, their scenarios, its exercises.
+    pub core: LessonInfo,
     /// The tab label.
     pub title: &'static str,
     /// The lesson text, one paragraph per entry, in our own words.
@@ -74,15 +72,19 @@ pub struct LessonAction {
     pub message: fn(&Trace) -> Option<MessageId>,
 }
 
+/// Two lessons are the same when their ids are.
+impl PartialEq for Lesson {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl Eq for Lesson {}
+
 impl Lesson {
-    /// The prepared scenarios of this lesson: by prefix, then in the order the core lists them.
+    /// The prepared scenarios of this lesson, in the order its core module lists them.
     pub fn scenarios(&self) -> Vec<Scenario> {
-        let examples = protocols::examples();
-        self.prefixes
-            .iter()
-            .flat_map(|prefix| examples.iter().filter(move |s| s.name.starts_with(prefix)))
-            .cloned()
-            .collect()
+        self.core.scenarios()
     }
 
     /// The actions that apply to a run of `protocol`.
@@ -94,9 +96,9 @@ impl Lesson {
             .collect()
     }
 
-    /// Whether `scenario` belongs to this lesson.
+    /// Whether `scenario` belongs to this lesson: whether the lesson teaches its protocol.
     pub fn has(&self, scenario: &Scenario) -> bool {
-        self.prefixes.iter().any(|p| scenario.name.starts_with(p))
+        self.core.teaches(&scenario.protocol)
     }
 }
 
@@ -121,7 +123,7 @@ pub fn all() -> Vec<Lesson> {
     ]
 }
 
-/// The lesson a scenario belongs to, by its name's prefix.
+/// The lesson a scenario belongs to, by its protocol.
 pub fn lesson_of(scenario: &Scenario) -> Option<Lesson> {
     all().into_iter().find(|l| l.has(scenario))
 }
@@ -144,9 +146,19 @@ mod tests {
 
     #[test]
     fn every_example_belongs_to_a_lesson() {
-        for s in protocols::examples() {
+        for s in spacetime_core::protocols::examples() {
             assert!(lesson_of(&s).is_some(), "{} has no lesson", s.name);
         }
+    }
+
+    #[test]
+    fn the_app_lists_every_core_lesson_in_the_same_order() {
+        let app: Vec<&str> = all().iter().map(|l| l.id).collect();
+        let core: Vec<&str> = spacetime_core::lessons::all()
+            .iter()
+            .map(|l| l.id)
+            .collect();
+        assert_eq!(app, core);
     }
 
     #[test]
@@ -155,7 +167,7 @@ mod tests {
         let actions = delivery.actions_for("generals");
         assert_eq!(actions.len(), 1);
         assert!(delivery.actions_for("tcp").is_empty());
-        let scenario = protocols::example("generals-acknowledge").unwrap();
+        let scenario = spacetime_core::protocols::example("generals-acknowledge").unwrap();
         let trace = spacetime_core::Run::complete(&scenario)
             .unwrap()
             .trace()

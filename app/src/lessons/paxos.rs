@@ -16,7 +16,7 @@ pub fn lesson() -> Lesson {
     Lesson {
         id: "paxos",
         title: "Paxos",
-        prefixes: &["paxos-", "multipaxos-"],
+        core: spacetime_core::lessons::paxos::lesson(),
         actions: &[],
         tour: include_str!("tours/paxos.json"),
         panel: Some(LessonPanel(|| view! { <PaxosPanel/> }.into_any())),

@@ -2,8 +2,8 @@
 #![allow(dead_code)]
 
 use proptest::prelude::*;
-use spacetime_core::protocols::gossip::GossipParams;
-use spacetime_core::protocols::scripted::{ScriptLine, ScriptParams};
+use spacetime_core::lessons::clocks::scripted::{ScriptLine, ScriptParams};
+use spacetime_core::lessons::gossip::gossip::GossipParams;
 use spacetime_core::{
     Action, Intervention, Latency, Limits, NetworkModel, ProcessRef, Run, Scenario, Trace,
 };

@@ -1,0 +1,265 @@
+//! The browser's side of links: the link read at start and shown, the address bar kept up to
+//! date, the page's query string, and the "Copy link" button.
+
+use leptos::prelude::*;
+
+use super::codec::{
+    encode, scenario_link, too_big_for_a_link, view_query, Link, MAX_LINK_SCENARIO_BYTES,
+};
+use super::resolve::{problems_message, View};
+use crate::store::Store;
+
+/// The query string of a tour's link (a tour dropped as a file has none: then `None`).
+fn tour_query(store: Store, flags: (bool, bool)) -> Option<String> {
+    let source = store
+        .tour
+        .with_untracked(|t| t.as_ref().and_then(|t| t.source.clone()))?;
+    Some(encode(&Link {
+        tour: Some(source),
+        embed: flags.0,
+        present: flags.1,
+        ..Link::default()
+    }))
+}
+
+/// The query string for what the store shows now (read without subscribing).
+pub fn query_now(store: Store, embed: bool) -> String {
+    let flags = (embed, store.presenting.get_untracked());
+    if let Some(q) = tour_query(store, flags) {
+        return q;
+    }
+    let scenario = store.scenario.with_untracked(|s| encode(&scenario_link(s)));
+    view_query(
+        &scenario,
+        store.cursor.get_untracked(),
+        store.clocks.get_untracked(),
+        store.selection.get_untracked(),
+        flags,
+    )
+}
+
+/// Apply what a link resolved to, to a fresh store: the step, the labels, the selection, the
+/// view flags, and the banner listing what was ignored.
+pub fn show(store: Store, view: &View, link: &Link, problems: &[String]) {
+    store.seek(view.cursor);
+    store.clocks.set(view.clocks);
+    store.selection.set(view.selection);
+    store.embed.set(link.embed);
+    if link.present {
+        store.set_presenting(true);
+    }
+    if let Some(message) = problems_message(problems) {
+        store.error.set(Some(message));
+    }
+}
+
+/// Keep the address bar describing the view, so that a bookmark or a copied address reopens
+/// it. A playing run moves the cursor many times a second: the address is written at most
+/// every quarter second (browsers throttle faster rewrites).
+pub fn keep_address(store: Store) {
+    let scenario_query = Memo::new(move |_| store.scenario.with(|s| encode(&scenario_link(s))));
+    let query = Memo::new(move |_| {
+        let flags = (store.embed.get(), store.presenting.get());
+        store.tour.track();
+        if let Some(q) = tour_query(store, flags) {
+            return q;
+        }
+        view_query(
+            &scenario_query.get(),
+            store.cursor.get(),
+            store.clocks.get(),
+            store.selection.get(),
+            flags,
+        )
+    });
+    provide_context(Address(query));
+    let pending = StoredValue::new(false);
+    Effect::new(move |_| {
+        query.track();
+        if pending.get_value() {
+            return;
+        }
+        pending.set_value(true);
+        gloo_timers::callback::Timeout::new(250, move || {
+            pending.set_value(false);
+            write_address(&query.get_untracked());
+        })
+        .forget();
+    });
+}
+
+/// The query string describing the view, as [`keep_address`] keeps it (in context).
+#[derive(Clone, Copy)]
+pub struct Address(pub Memo<String>);
+
+/// This page's address up to its query string.
+fn page_base() -> Option<String> {
+    let href = web_sys::window()?.location().href().ok()?;
+    let end = href.find(['?', '#']).unwrap_or(href.len());
+    Some(href[..end].to_string())
+}
+
+/// Replace the address bar's query (no new history entry).
+fn write_address(query: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let current = location.search().unwrap_or_default();
+    let wanted = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
+    if current == wanted {
+        return;
+    }
+    let path = location.pathname().unwrap_or_default();
+    let hash = location.hash().unwrap_or_default();
+    if let Ok(history) = window.history() {
+        // A page opened from a file may refuse: the link is still there to copy.
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}{wanted}{hash}")),
+        );
+    }
+}
+
+/// The full address of the view on screen.
+pub fn share_url(store: Store) -> String {
+    let query = query_now(store, store.embed.get_untracked());
+    with_query(&page_base().unwrap_or_default(), &query)
+}
+
+/// The full page (not the embedded view) showing this run, for the embed's "open" link.
+pub fn full_page_url(store: Store) -> String {
+    // Follow the run, so that the link opens what the embedded view shows now.
+    let query = match use_context::<Address>() {
+        Some(Address(query)) => query
+            .get()
+            .split('&')
+            .filter(|p| *p != "embed")
+            .collect::<Vec<_>>()
+            .join("&"),
+        None => query_now(store, false),
+    };
+    with_query(&page_base().unwrap_or_default(), &query)
+}
+
+fn with_query(base: &str, query: &str) -> String {
+    if query.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{query}")
+    }
+}
+
+/// Put `text` on the clipboard; false if the browser does not let the page (no permission, an
+/// insecure page, an old browser).
+async fn copy_to_clipboard(text: &str) -> bool {
+    use js_sys::{Function, Promise, Reflect};
+    use wasm_bindgen::{JsCast, JsValue};
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let get = |o: &JsValue, k: &str| {
+        Reflect::get(o, &JsValue::from_str(k))
+            .ok()
+            .filter(|v| !v.is_undefined() && !v.is_null())
+    };
+    let Some(clipboard) = get(&window, "navigator").and_then(|n| get(&n, "clipboard")) else {
+        return false;
+    };
+    let Some(write) = get(&clipboard, "writeText").and_then(|f| f.dyn_into::<Function>().ok())
+    else {
+        return false;
+    };
+    match write.call1(&clipboard, &JsValue::from_str(text)) {
+        Ok(p) => wasm_bindgen_futures::JsFuture::from(Promise::from(p))
+            .await
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// "Copy link": copies the address of exactly this view, and shows it in a field, selected,
+/// for browsers that keep the clipboard from the page.
+#[component]
+pub fn CopyLink() -> impl IntoView {
+    let store = Store::get();
+    // The link shown, and whether it reached the clipboard (None: still trying).
+    let shown = RwSignal::new(None::<(String, Option<bool>)>);
+    let field = NodeRef::<leptos::html::Input>::new();
+    let select = move || {
+        if let Some(input) = field.get_untracked() {
+            let _ = input.focus();
+            input.select();
+        }
+    };
+    let copy = move |_| {
+        if let Some(size) = store
+            .scenario
+            .with_untracked(|s| too_big_for_a_link(&scenario_link(s)))
+        {
+            store.error.set(Some(format!(
+                "This run's scenario is {} KB, too big for a link (the most is {} KB). Share it as \
+                 a file instead: Export, then Scenario (JSON); it opens when dropped on the page.",
+                size / 1024,
+                MAX_LINK_SCENARIO_BYTES / 1024
+            )));
+            return;
+        }
+        let url = share_url(store);
+        shown.set(Some((url.clone(), None)));
+        leptos::task::spawn_local(async move {
+            let copied = copy_to_clipboard(&url).await;
+            shown.update(|s| {
+                if let Some(s) = s {
+                    s.1 = Some(copied);
+                }
+            });
+            select();
+        });
+    };
+    view! {
+        <div class="copy-link">
+            <button data-testid="copy-link" title="Copy a link that opens exactly this view" aria-label="Copy link" on:click=copy>
+                <svg class="icon share-icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+                    <path d="M10.6 13.4a1 1 0 0 1 0-1.4l3.5-3.5a3 3 0 1 1 4.2 4.2l-2 2-1.4-1.4 2-2a1 1 0 1 0-1.4-1.4L12 13.4a1 1 0 0 1-1.4 0z M13.4 10.6a1 1 0 0 1 0 1.4l-3.5 3.5a3 3 0 1 1-4.2-4.2l2-2 1.4 1.4-2 2a1 1 0 1 0 1.4 1.4L12 10.6a1 1 0 0 1 1.4 0z" fill="currentColor"></path>
+                </svg>
+                <span class="share-label">"Copy link"</span>
+            </button>
+            <Show when=move || shown.with(Option::is_some)>
+                <div class="link-popover" data-testid="link-popover" role="group" aria-label="Link to this view"
+                    on:keydown=move |ev| {
+                        if ev.key() == "Escape" {
+                            ev.stop_propagation();
+                            shown.set(None);
+                        }
+                    }>
+                    <input type="text" readonly data-testid="link-field" node_ref=field aria-label="Link to this view"
+                        prop:value=move || shown.with(|s| s.as_ref().map(|s| s.0.clone()).unwrap_or_default())
+                        on:focus=move |_| select() />
+                    <span class="link-status" data-testid="link-status" aria-live="polite">
+                        {move || match shown.with(|s| s.as_ref().and_then(|s| s.1)) {
+                            Some(true) => "Copied to the clipboard.",
+                            Some(false) => "Copy it with Ctrl+C (⌘C).",
+                            None => "",
+                        }}
+                    </span>
+                    <button class="link-close" data-testid="link-close" aria-label="Close" on:click=move |_| shown.set(None)>"×"</button>
+                </div>
+            </Show>
+        </div>
+    }
+}
+
+/// The page's query string, without `?` (empty off the web).
+pub fn page_query() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+        .trim_start_matches('?')
+        .to_string()
+}
