@@ -275,6 +275,9 @@ pub struct Simulation {
     narration: Vec<Said>,
     /// Every distinct label and note so far: the trace shares one copy of each.
     texts: HashSet<Arc<str>, BuildHasherDefault<TextHasher>>,
+    /// The text [`Simulation::text`] gave last: a step's sends of one message to several
+    /// processes share it without a look-up.
+    last_text: Arc<str>,
     /// Each process's latest state, shared by the events it describes.
     states: Vec<Snapshot>,
     /// The state an event has until its step ends.
@@ -353,6 +356,7 @@ impl Simulation {
             facts: Vec::new(),
             narration: Vec::new(),
             texts: HashSet::default(),
+            last_text: Arc::from(""),
             states: Vec::new(),
             no_state: Snapshot {
                 summary: Arc::from(""),
@@ -902,11 +906,18 @@ impl Simulation {
 
     /// The shared copy of `text`.
     fn text(&mut self, text: &str) -> Arc<str> {
-        if let Some(known) = self.texts.get(text) {
-            return known.clone();
+        if *self.last_text == *text {
+            return self.last_text.clone();
         }
-        let shared: Arc<str> = Arc::from(text);
-        self.texts.insert(shared.clone());
+        let shared = match self.texts.get(text) {
+            Some(known) => known.clone(),
+            None => {
+                let shared: Arc<str> = Arc::from(text);
+                self.texts.insert(shared.clone());
+                shared
+            }
+        };
+        self.last_text = shared.clone();
         shared
     }
 
