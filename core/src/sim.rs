@@ -19,7 +19,6 @@
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashSet};
-use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
@@ -30,8 +29,8 @@ use crate::process::{seeded_rng, Content, Context, Effect, Field, Process, Proce
 use crate::scenario::{Intervention, Latency, Limits, ResolvedAction, Scenario, ScenarioError};
 use crate::testing::{scramble, scrambling};
 use crate::trace::{
-    Event, EventId, EventKind, Fate, LinkChange, Message, MessageId, Output, Said, Step, TimerEnd,
-    TimerSpan, TimerStop, Trace, Typed,
+    Event, EventId, EventKind, Fate, LinkChange, Message, MessageId, Output, PayloadText, Said,
+    Step, TimerEnd, TimerSpan, TimerStop, Trace, Typed,
 };
 
 /// How many steps lie between two checkpoints, unless a simulation is told otherwise.
@@ -274,9 +273,11 @@ pub struct Simulation {
     facts: Vec<(usize, Content)>,
     /// The sentences of the step under way.
     narration: Vec<Said>,
-    /// Every distinct label, payload and note so far: the trace shares one copy of each.
+    /// Every distinct label and note so far: the trace shares one copy of each.
     texts: HashSet<Arc<str>, BuildHasherDefault<TextHasher>>,
-    scratch: String,
+    /// The text [`Simulation::text`] gave last: a step's sends of one message to several
+    /// processes share it without a look-up.
+    last_text: Arc<str>,
     /// Each process's latest state, shared by the events it describes.
     states: Vec<Snapshot>,
     /// The state an event has until its step ends.
@@ -355,7 +356,7 @@ impl Simulation {
             facts: Vec::new(),
             narration: Vec::new(),
             texts: HashSet::default(),
-            scratch: String::new(),
+            last_text: Arc::from(""),
             states: Vec::new(),
             no_state: Snapshot {
                 summary: Arc::from(""),
@@ -824,9 +825,9 @@ impl Simulation {
                     };
                     let original = &self.trace.messages[id];
                     let (from, to, sent) = (original.from, original.to, original.send_event);
-                    let (label, text) = (original.label.clone(), original.payload.clone());
+                    let label = original.label.clone();
                     let latency = self.sample_latency(from, to);
-                    let copy = self.new_message(from, to, sent, label, text, &payload, Some(id));
+                    let copy = self.new_message(from, to, sent, label, &payload, Some(id));
                     self.schedule_delivery(copy, payload, self.state.now.saturating_add(latency));
                     self.narration.push(Said::Duplicate(id as u32));
                     true
@@ -905,25 +906,18 @@ impl Simulation {
 
     /// The shared copy of `text`.
     fn text(&mut self, text: &str) -> Arc<str> {
-        if let Some(known) = self.texts.get(text) {
-            return known.clone();
+        if *self.last_text == *text {
+            return self.last_text.clone();
         }
-        let shared: Arc<str> = Arc::from(text);
-        self.texts.insert(shared.clone());
-        shared
-    }
-
-    /// The payload in full, for the inspector: its `Debug` form.
-    fn payload(&mut self, message: &Content) -> Arc<str> {
-        let mut text = std::mem::take(&mut self.scratch);
-        text.clear();
-        // Writing to a String cannot fail.
-        let _ = write!(text, "{message:?}");
-        if self.scramble {
-            text = scramble(&text);
-        }
-        let shared = self.text(&text);
-        self.scratch = text;
+        let shared = match self.texts.get(text) {
+            Some(known) => known.clone(),
+            None => {
+                let shared: Arc<str> = Arc::from(text);
+                self.texts.insert(shared.clone());
+                shared
+            }
+        };
+        self.last_text = shared.clone();
         shared
     }
 
@@ -981,7 +975,6 @@ impl Simulation {
         to: ProcessId,
         send_event: EventId,
         label: String,
-        payload: Arc<str>,
         content: &Content,
         duplicate_of: Option<MessageId>,
     ) -> MessageId {
@@ -991,7 +984,7 @@ impl Simulation {
             from,
             to,
             label,
-            payload,
+            payload: PayloadText::of(content.clone(), self.scramble),
             send_event,
             receive_event: None,
             fate: Fate::InFlight,
@@ -1175,8 +1168,7 @@ impl Simulation {
         message: Content,
         fixed_latency: Option<Time>,
     ) {
-        let payload = self.payload(&message);
-        let id = self.new_message(from, to, send_event, label, payload.clone(), &message, None);
+        let id = self.new_message(from, to, send_event, label, &message, None);
         let (_, loss) = self.network.link(from, to);
         let latency = match fixed_latency {
             Some(l) => l,
@@ -1197,7 +1189,7 @@ impl Simulation {
             && self.state.rng.random_bool(self.network.duplicate);
         if duplicate {
             let label = self.trace.messages[id].label.clone();
-            let copy = self.new_message(from, to, send_event, label, payload, &message, Some(id));
+            let copy = self.new_message(from, to, send_event, label, &message, Some(id));
             let later = self.sample_latency(from, to);
             self.schedule_delivery(id, message.clone(), self.state.now.saturating_add(latency));
             self.schedule_delivery(copy, message, self.state.now.saturating_add(later));

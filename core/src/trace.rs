@@ -10,7 +10,7 @@
 //! ([`Trace::narration`]). None of this shows in the JSON, which is as the format describes.
 
 use std::fmt::Write as _;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::de::Error as _;
 use serde::ser::SerializeStruct as _;
@@ -167,16 +167,152 @@ impl Fate {
     }
 }
 
+/// A message's payload in full, for the inspector: the `Debug` form of its contents.
+///
+/// A simulated message keeps its contents and writes the text only when it is first read (most
+/// never are); a message read from JSON (an imported log) keeps the text it came with. It reads as
+/// an `Arc<str>` (`&m.payload`, `m.payload.clone()`, `m.payload.len()`), and is a string in the
+/// JSON.
+pub struct PayloadText {
+    text: OnceLock<Arc<str>>,
+    /// The contents to write the text from, until it is written.
+    content: Option<Content>,
+    /// Whether the text is scrambled ([`crate::testing::scramble_display`]).
+    scramble: bool,
+}
+
+impl PayloadText {
+    /// The text of `content`, written when first read (scrambled if `scramble`).
+    pub fn of(content: Content, scramble: bool) -> PayloadText {
+        PayloadText {
+            text: OnceLock::new(),
+            content: Some(content),
+            scramble,
+        }
+    }
+
+    /// A copy that shares the text, or writes it from the same contents.
+    pub fn duplicate(&self) -> PayloadText {
+        PayloadText {
+            text: self.text.clone(),
+            content: self.content.clone(),
+            scramble: self.scramble,
+        }
+    }
+
+    /// The text.
+    pub fn text(&self) -> &Arc<str> {
+        self.text.get_or_init(|| match &self.content {
+            Some(content) => {
+                let text = format!("{content:?}");
+                if self.scramble {
+                    Arc::from(crate::testing::scramble(&text))
+                } else {
+                    Arc::from(text)
+                }
+            }
+            None => Arc::from(""),
+        })
+    }
+}
+
+// No `Clone`: `m.payload.clone()` is the text's (an `Arc<str>`), through `Deref`. A copy of a
+// message copies it with `PayloadText::duplicate`.
+impl std::ops::Deref for PayloadText {
+    type Target = Arc<str>;
+    fn deref(&self) -> &Arc<str> {
+        self.text()
+    }
+}
+
+impl AsRef<str> for PayloadText {
+    fn as_ref(&self) -> &str {
+        self.text()
+    }
+}
+
+impl From<Arc<str>> for PayloadText {
+    fn from(text: Arc<str>) -> PayloadText {
+        PayloadText {
+            text: OnceLock::from(text),
+            content: None,
+            scramble: false,
+        }
+    }
+}
+
+impl From<&str> for PayloadText {
+    fn from(text: &str) -> PayloadText {
+        PayloadText::from(Arc::<str>::from(text))
+    }
+}
+
+impl From<String> for PayloadText {
+    fn from(text: String) -> PayloadText {
+        PayloadText::from(Arc::<str>::from(text))
+    }
+}
+
+impl Default for PayloadText {
+    fn default() -> PayloadText {
+        PayloadText::from("")
+    }
+}
+
+impl std::fmt::Debug for PayloadText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self.text(), f)
+    }
+}
+
+impl std::fmt::Display for PayloadText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.text())
+    }
+}
+
+impl PartialEq for PayloadText {
+    fn eq(&self, other: &Self) -> bool {
+        **self.text() == **other.text()
+    }
+}
+
+impl Eq for PayloadText {}
+
+impl PartialEq<str> for PayloadText {
+    fn eq(&self, other: &str) -> bool {
+        **self.text() == *other
+    }
+}
+
+impl PartialEq<&str> for PayloadText {
+    fn eq(&self, other: &&str) -> bool {
+        **self.text() == **other
+    }
+}
+
+impl Serialize for PayloadText {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.text())
+    }
+}
+
+impl<'de> Deserialize<'de> for PayloadText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(PayloadText::from)
+    }
+}
+
 /// One arrow.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub struct Message {
     pub id: MessageId,
     pub from: ProcessId,
     pub to: ProcessId,
     pub label: String,
-    /// The payload in full, for the inspector (shared by the messages that carry the same one).
-    #[serde(with = "arc_str")]
-    pub payload: Arc<str>,
+    /// The payload in full, for the inspector: written from [`Message::content`] when first
+    /// read ([`PayloadText`]).
+    pub payload: PayloadText,
     pub send_event: EventId,
     pub receive_event: Option<EventId>,
     pub fate: Fate,
@@ -195,6 +331,28 @@ pub struct Message {
     /// gets): read it with [`Message::content`]. Not in the JSON.
     #[serde(skip)]
     pub content: Typed,
+}
+
+impl Clone for Message {
+    fn clone(&self) -> Message {
+        Message {
+            id: self.id,
+            from: self.from,
+            to: self.to,
+            label: self.label.clone(),
+            payload: self.payload.duplicate(),
+            send_event: self.send_event,
+            receive_event: self.receive_event,
+            fate: self.fate,
+            sent_at: self.sent_at,
+            created_step: self.created_step,
+            arrives_at: self.arrives_at,
+            settled_step: self.settled_step,
+            settled_at: self.settled_at,
+            duplicate_of: self.duplicate_of,
+            content: self.content.clone(),
+        }
+    }
 }
 
 impl Message {
@@ -1043,20 +1201,6 @@ impl<'de> Deserialize<'de> for Trace {
 }
 
 /// `Arc<str>` as a JSON string.
-mod arc_str {
-    use std::sync::Arc;
-
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(value: &Arc<str>, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(value)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Arc<str>, D::Error> {
-        String::deserialize(deserializer).map(Arc::from)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
