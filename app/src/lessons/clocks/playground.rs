@@ -361,17 +361,26 @@ pub fn gesture_of(layout: &Layout, start: (f64, f64), end: (f64, f64)) -> Option
 #[derive(Clone, Copy)]
 pub struct BuildState(pub RwSignal<Playground>);
 
+thread_local! {
+    /// The page's build state, for callers outside the reactive tree (a key listener, a test
+    /// driving the page): there is one page, and so one diagram being built.
+    static PAGE_STATE: std::cell::Cell<Option<BuildState>> = const { std::cell::Cell::new(None) };
+}
+
 impl BuildState {
     /// A blank one, in context for every view below.
     pub fn provide() -> BuildState {
         let state = BuildState(RwSignal::new(Playground::default()));
         provide_context(state);
+        PAGE_STATE.with(|page| page.set(Some(state)));
         state
     }
 
-    /// The one in context (or a new one, for a panel shown on its own).
+    /// The one in context, else the page's, else a new one (for a panel shown on its own).
     pub fn get() -> BuildState {
-        use_context().unwrap_or_else(BuildState::provide)
+        use_context()
+            .or_else(|| PAGE_STATE.with(std::cell::Cell::get))
+            .unwrap_or_else(BuildState::provide)
     }
 }
 
