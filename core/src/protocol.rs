@@ -112,6 +112,42 @@ pub struct VariantInfo {
     pub broken: bool,
 }
 
+/// The variant of `P` named `name` (the first, its default, if `name` is empty); an unknown name
+/// is an error on the field `variant` that lists the known ones.
+pub fn variant_of<P: Protocol>(name: &str) -> Result<&'static VariantInfo, ScenarioError> {
+    find_variant(P::NAME, P::variants(), name)
+}
+
+/// The error for a variant `P` does not have, naming the ones it has.
+pub fn unknown_variant<P: Protocol>(name: &str) -> ScenarioError {
+    unknown(P::NAME, P::variants(), name)
+}
+
+fn find_variant(
+    protocol: &str,
+    variants: &'static [VariantInfo],
+    name: &str,
+) -> Result<&'static VariantInfo, ScenarioError> {
+    if name.is_empty() {
+        return Ok(&variants[0]);
+    }
+    variants
+        .iter()
+        .find(|v| v.name == name)
+        .ok_or_else(|| unknown(protocol, variants, name))
+}
+
+fn unknown(protocol: &str, variants: &[VariantInfo], name: &str) -> ScenarioError {
+    let known: Vec<&str> = variants.iter().map(|v| v.name).collect();
+    ScenarioError::invalid(
+        "variant",
+        format!(
+            "{protocol} has no variant \"{name}\"; its variants are {}",
+            known.join(", ")
+        ),
+    )
+}
+
 /// A protocol: a module of its lesson's folder implements this, and its lesson lists it (see
 /// [`crate::lessons`]).
 pub trait Protocol {
@@ -170,24 +206,7 @@ impl ProtocolInfo {
 
     /// The variant a scenario asks for: its `variant` field, or the first one if that is empty.
     pub fn variant(&self, scenario: &Scenario) -> Result<&'static VariantInfo, ScenarioError> {
-        if scenario.variant.is_empty() {
-            return Ok(&self.variants[0]);
-        }
-        self.variants
-            .iter()
-            .find(|v| v.name == scenario.variant)
-            .ok_or_else(|| {
-                let known: Vec<&str> = self.variants.iter().map(|v| v.name).collect();
-                ScenarioError::invalid(
-                    "variant",
-                    format!(
-                        "{} has no variant \"{}\"; its variants are {}",
-                        self.name,
-                        scenario.variant,
-                        known.join(", ")
-                    ),
-                )
-            })
+        find_variant(self.name, self.variants, &scenario.variant)
     }
 }
 

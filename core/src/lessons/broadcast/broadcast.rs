@@ -182,16 +182,7 @@ impl Variant {
             "total-sequencer" => Variant::TotalSequencer,
             "total-lamport" => Variant::TotalLamport,
             "gossip" => Variant::Gossip,
-            _ => {
-                let known: Vec<&str> = Broadcast::variants().iter().map(|v| v.name).collect();
-                return Err(ScenarioError::invalid(
-                    "variant",
-                    format!(
-                        "broadcast has no variant \"{name}\"; its variants are {}",
-                        known.join(", ")
-                    ),
-                ));
-            }
+            _ => return Err(crate::protocol::unknown_variant::<Broadcast>(name)),
         })
     }
 

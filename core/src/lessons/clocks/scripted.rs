@@ -239,17 +239,7 @@ pub fn clock_condition(trace: &Trace) -> Verdict {
 /// The scripted protocol has one variant, `script` (an empty name means it too); any other name
 /// is an error on the field `variant` that says so.
 fn check_variant(variant: &str) -> Result<(), ScenarioError> {
-    if variant.is_empty() || Scripted::variants().iter().any(|v| v.name == variant) {
-        return Ok(());
-    }
-    let known: Vec<&str> = Scripted::variants().iter().map(|v| v.name).collect();
-    Err(ScenarioError::invalid(
-        "variant",
-        format!(
-            "scripted has no variant \"{variant}\"; its variants are {}",
-            known.join(", ")
-        ),
-    ))
+    crate::protocol::variant_of::<Scripted>(variant).map(|_| ())
 }
 
 impl Protocol for Scripted {

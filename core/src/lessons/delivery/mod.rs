@@ -3,8 +3,7 @@
 
 use super::LessonInfo;
 use crate::exercise::ExerciseKind;
-use crate::protocol::{Protocol, ProtocolInfo, VariantInfo};
-use crate::scenario::ScenarioError;
+use crate::protocol::ProtocolInfo;
 
 pub mod exercises;
 pub mod generals;
@@ -36,24 +35,4 @@ pub fn lesson() -> LessonInfo {
     }
 }
 
-/// The variant of `P` named `variant` (the first, its default, if `variant` is empty); an
-/// unknown name is an error on the field `variant` that lists the known ones.
-pub(crate) fn variant_of<P: Protocol>(
-    variant: &str,
-) -> Result<&'static VariantInfo, ScenarioError> {
-    let variants = P::variants();
-    if variant.is_empty() {
-        return Ok(&variants[0]);
-    }
-    variants.iter().find(|v| v.name == variant).ok_or_else(|| {
-        let known: Vec<&str> = variants.iter().map(|v| v.name).collect();
-        ScenarioError::invalid(
-            "variant",
-            format!(
-                "{} has no variant \"{variant}\"; its variants are {}",
-                P::NAME,
-                known.join(", ")
-            ),
-        )
-    })
-}
+pub(crate) use crate::protocol::variant_of;

@@ -149,16 +149,7 @@ impl Variant {
         match name {
             "" | "push" => Ok(Variant::Push),
             "flood" => Ok(Variant::Flood),
-            _ => {
-                let known: Vec<&str> = Gossip::variants().iter().map(|v| v.name).collect();
-                Err(ScenarioError::invalid(
-                    "variant",
-                    format!(
-                        "gossip has no variant \"{name}\"; its variants are {}",
-                        known.join(", ")
-                    ),
-                ))
-            }
+            _ => Err(crate::protocol::unknown_variant::<Gossip>(name)),
         }
     }
 }

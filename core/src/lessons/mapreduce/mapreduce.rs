@@ -508,10 +508,7 @@ impl Variant {
         match name {
             "backups" => Ok(Variant::Backups),
             "no-backups" => Ok(Variant::NoBackups),
-            _ => Err(ScenarioError::invalid(
-                "variant",
-                format!("MapReduce has no variant \"{name}\": choose backups or no-backups"),
-            )),
+            _ => Err(crate::protocol::unknown_variant::<MapReduce>(name)),
         }
     }
 }

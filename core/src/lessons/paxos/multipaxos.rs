@@ -1957,7 +1957,7 @@ fn progress_promised(scenario: &Scenario, setup: &Setup) -> bool {
 fn check_variant(variant: &str) -> Result<(), ScenarioError> {
     match variant {
         "" | "multipaxos" => Ok(()),
-        _ => Err(super::paxos::unknown_variant::<MultiPaxos>(variant)),
+        _ => Err(crate::protocol::unknown_variant::<MultiPaxos>(variant)),
     }
 }
 

@@ -433,22 +433,9 @@ impl Variant {
             "" | "correct" => Ok(Variant::Correct),
             "broken-proposer" => Ok(Variant::BrokenProposer),
             "broken-acceptor" => Ok(Variant::BrokenAcceptor),
-            _ => Err(unknown_variant::<Paxos>(name)),
+            _ => Err(crate::protocol::unknown_variant::<Paxos>(name)),
         }
     }
-}
-
-/// The error for a variant protocol `P` does not have, naming the ones it has.
-pub(crate) fn unknown_variant<P: Protocol>(name: &str) -> ScenarioError {
-    let known: Vec<&str> = P::variants().iter().map(|v| v.name).collect();
-    ScenarioError::invalid(
-        "variant",
-        format!(
-            "{} has no variant \"{name}\"; its variants are {}",
-            P::NAME,
-            known.join(", ")
-        ),
-    )
 }
 
 /// What a learner outputs as `decide`: the value, and the ballot in which a majority accepted it
