@@ -14,3 +14,6 @@ if [ -f "$browser_bench" ]; then
 else
     log "no browser benchmark ($browser_bench): skipped"
 fi
+
+# The first visit and the first opening of each lesson on a phone-like profile.
+step node "$ROOT/tests/bench/firstload.mjs"

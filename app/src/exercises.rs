@@ -94,6 +94,11 @@ fn show_exercise(store: Store, ex: &Exercise) {
     }
 }
 
+// The exercise panel, with the judging it shows, loads when Exercises is first opened.
+split_point!(exercises, build_panel, load_panel -> fn() -> AnyView {
+    || view! { <ExercisePanel/> }.into_any()
+});
+
 /// The exercises of the current lesson, with the current one's question and feedback.
 #[component]
 pub fn ExercisePanel() -> impl IntoView {

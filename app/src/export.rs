@@ -7,17 +7,32 @@
 //! is that SVG drawn into a canvas at twice its size.
 
 use leptos::prelude::*;
-use spacetime_core::svg::{render_svg, Clocks, SvgOptions};
+use spacetime_core::svg::{Clocks, SvgOptions};
 use spacetime_core::tour::{looks_like_tour, Tour};
-use spacetime_core::{Run, Scenario};
+use spacetime_core::{Run, Scenario, Trace};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::store::{ClockMode, Store};
 
+/// The core's static renderer.
+pub type Renderer = fn(&Trace, &SvgOptions) -> String;
+
+// The renderer is needed only to export: it loads then.
+split_point!(export, build_renderer, load_renderer -> Renderer {
+    spacetime_core::svg::render_svg
+});
+
+/// [`diagram_svg_with`] the core's renderer, linked in (not in the split build, where it loads
+/// when first needed: [`load_renderer`]).
+#[cfg(not(feature = "split"))]
+pub fn diagram_svg(store: Store) -> String {
+    diagram_svg_with(store, spacetime_core::svg::render_svg)
+}
+
 /// The diagram on screen as a standalone SVG document: the run as far as the cursor, with the
 /// labels the page shows (names, which the static renderer has not, show no timestamps).
-pub fn diagram_svg(store: Store) -> String {
+pub fn diagram_svg_with(store: Store, render_svg: Renderer) -> String {
     let cursor = store.cursor.get_untracked();
     let clocks = match store.clocks.get_untracked() {
         ClockMode::Vector => Clocks::Vector,
@@ -100,13 +115,27 @@ fn report(store: Store, what: &str, result: Result<(), JsValue>) {
     }
 }
 
+/// Run `then` with the SVG renderer once it has loaded; if it cannot, the banner says so.
+fn with_renderer(store: Store, then: impl FnOnce(Renderer) + 'static) {
+    leptos::task::spawn_local(async move {
+        match load_renderer().await {
+            Ok(render) => then(render),
+            Err(e) => store.error.set(Some(format!(
+                "The picture could not be made: its code did not load ({e}). Are you offline?"
+            ))),
+        }
+    });
+}
+
 pub fn export_svg(store: Store) {
-    let svg = diagram_svg(store);
-    report(
-        store,
-        "SVG",
-        download_text(&file_name(store, ".svg"), "image/svg+xml", &svg),
-    );
+    with_renderer(store, move |render| {
+        let svg = diagram_svg_with(store, render);
+        report(
+            store,
+            "SVG",
+            download_text(&file_name(store, ".svg"), "image/svg+xml", &svg),
+        );
+    });
 }
 
 pub fn export_trace(store: Store) {
@@ -131,17 +160,19 @@ pub fn export_scenario(store: Store) {
 
 /// The diagram as a PNG at twice its size (crisp on a projector and in print).
 pub fn export_png(store: Store) {
-    let svg = diagram_svg(store);
-    let name = file_name(store, ".png");
-    leptos::task::spawn_local(async move {
-        if let Err(e) = png(&svg, &name).await {
-            let why = e
-                .as_string()
-                .unwrap_or_else(|| "the picture could not be drawn".into());
-            store
-                .error
-                .set(Some(format!("The PNG could not be made: {why}.")));
-        }
+    with_renderer(store, move |render| {
+        let svg = diagram_svg_with(store, render);
+        let name = file_name(store, ".png");
+        leptos::task::spawn_local(async move {
+            if let Err(e) = png(&svg, &name).await {
+                let why = e
+                    .as_string()
+                    .unwrap_or_else(|| "the picture could not be drawn".into());
+                store
+                    .error
+                    .set(Some(format!("The PNG could not be made: {why}.")));
+            }
+        });
     });
 }
 

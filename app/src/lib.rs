@@ -7,6 +7,9 @@
 use leptos::prelude::*;
 use spacetime_core::{Action, ProcessRef};
 
+#[macro_use]
+pub mod lazy;
+
 pub mod diagram;
 pub mod exercises;
 pub mod export;
@@ -125,7 +128,7 @@ pub fn Shell() -> impl IntoView {
                 <aside class="side">
                     {move || match store.activity.get() {
                         Activity::Explore => view! { <Topology/> }.into_any(),
-                        Activity::Exercises => view! { <exercises::ExercisePanel/> }.into_any(),
+                        Activity::Exercises => lazy::view_of(exercises::load_panel, "exercises").into_any(),
                         Activity::Lesson(id) => match lessons::activity(id) {
                             Some(a) => (a.panel)(),
                             None => view! { <Topology/> }.into_any(),

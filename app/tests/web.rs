@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use spacetime_app::store::{steps_per_second, ClockMode, Selection, Store, SPEED_MAX, SPEED_MIN};
-use spacetime_app::{first_scenario, lessons, App};
+use spacetime_app::{lessons, App};
 use spacetime_core::{
     protocols::example, Action, EventKind, Fate, Latency, NetworkModel, ProcessRef, Run, Scenario,
     Trace,
@@ -74,8 +74,21 @@ fn container() -> web_sys::HtmlElement {
     div
 }
 
-/// Mounts the whole `App` in a fresh container (kept mounted for the test page's life).
+/// The scenario a link to the first lesson opens.
+fn first_scenario() -> Scenario {
+    lessons::all()[0].scenarios().remove(0)
+}
+
+/// Mounts the whole `App` in a fresh container (kept mounted for the test page's life), opened
+/// on the first lesson (a bare address shows the welcome instead).
 fn mount_app() -> web_sys::HtmlElement {
+    let first = lessons::CATALOG[0].id;
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("?lesson={first}")))
+        .unwrap();
     let root = container();
     std::mem::forget(leptos::mount::mount_to(root.clone(), App));
     root
@@ -787,4 +800,32 @@ async fn the_error_banner_shows_the_stores_error_over_the_run() {
     element(&root, "error-dismiss").await.click();
     until("the banner goes", || find(&root, "error-banner").is_none()).await;
     assert_eq!(store.error.get_untracked(), None);
+}
+
+#[wasm_bindgen_test]
+async fn a_bare_address_shows_the_welcome_and_a_lesson_opens_from_it() {
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("?"))
+        .unwrap();
+    let root = container();
+    std::mem::forget(leptos::mount::mount_to(root.clone(), App));
+    element(&root, "welcome").await;
+    // Every lesson, in course order, with its line and its sketch.
+    for entry in lessons::CATALOG {
+        let card = find(&root, &format!("welcome-{}", entry.id)).unwrap();
+        assert!(card.text_content().unwrap().contains(entry.summary));
+        assert!(card.query_selector("line.sketch-arrow").unwrap().is_some());
+    }
+    assert!(find(&root, "diagram").is_none());
+    let second = lessons::CATALOG[1];
+    element(&root, &format!("welcome-{}", second.id))
+        .await
+        .click();
+    element(&root, "diagram").await;
+    let tab = element(&root, &format!("lesson-{}", second.id)).await;
+    until("its tab is active", || tab.class_list().contains("active")).await;
+    assert!(find(&root, "welcome").is_none());
 }

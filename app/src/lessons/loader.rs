@@ -11,32 +11,16 @@
 //! screen (a link, a tab, a dropped file, a tour) loads its lesson first ([`then`]).
 
 use std::cell::RefCell;
-use std::future::Future;
-use std::pin::Pin;
 
 use leptos::prelude::*;
 
 use super::{catalog, ActivityTab, Lesson, CATALOG};
 use crate::store::Store;
 
+pub use crate::lazy::LoadError;
+
 /// A lesson on its way: what an [`Entry`]'s `load` gives.
-pub type Loading = Pin<Box<dyn Future<Output = Result<Lesson, LoadError>>>>;
-
-/// Why a lesson's code did not arrive (offline and not cached, say).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LoadError(pub String);
-
-impl std::fmt::Display for LoadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl From<leptos::wasm_split::SplitLoaderError> for LoadError {
-    fn from(e: leptos::wasm_split::SplitLoaderError) -> Self {
-        LoadError(format!("{e:?}"))
-    }
-}
+pub type Loading = crate::lazy::Loading<Lesson>;
 
 /// A lesson as the page knows it before its code has loaded.
 #[derive(Clone, Copy)]

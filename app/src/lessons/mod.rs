@@ -39,30 +39,12 @@ pub use loader::{all, entry, is_loaded, Entry, LoadError, Loading};
 
 /// A lesson's split point: `lazy_lesson!(chunk_name);` in its `mod.rs`, beside its
 /// `pub fn lesson() -> Lesson`, defines `load`, which its [`Entry`] names. In the split build
-/// (`--features split`) everything only `lesson()` reaches, the lesson's core protocols, its
-/// scenarios, text, tour, panel and plots, goes into the wasm chunk `chunk_name`, fetched the
-/// first time `load` is called; in other builds `load` is ready at once.
+/// everything only `lesson()` reaches, the lesson's core protocols, its scenarios, text, tour,
+/// panel and plots, goes into the wasm chunk `chunk_name`, fetched the first time `load` is
+/// called (see [`crate::lazy`]).
 macro_rules! lazy_lesson {
     ($chunk:ident) => {
-        #[cfg_attr(
-                    feature = "split",
-                    ::leptos::wasm_split::wasm_split(
-                        $chunk,
-                        wasm_split_path = ::leptos::wasm_split,
-                        fallible
-                    )
-                )]
-        fn build() -> Result<$crate::lessons::Lesson, $crate::lessons::LoadError> {
-            Ok(lesson())
-        }
-
-        /// Fetch (in the split build) and build the lesson.
-        pub fn load() -> $crate::lessons::Loading {
-            #[cfg(feature = "split")]
-            return Box::pin(build());
-            #[cfg(not(feature = "split"))]
-            return Box::pin(std::future::ready(build()));
-        }
+        split_point!($chunk, build, load -> $crate::lessons::Lesson { lesson() });
     };
 }
 

@@ -1,0 +1,95 @@
+// Browser benchmark (not a test): the first visit and the first opening of a lesson, on a
+// phone-like profile (the method of ../shared/bench/firstload.mjs: Lighthouse's mobile throttling,
+// 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up, CPU 4x slower, set through the DevTools
+// protocol), the built site served gzipped as a static host would, over HTTP/1.1.
+//
+//   node tests/bench/firstload.mjs [--runs 3]     # after a release build (make bench does it)
+//
+// For each page below it opens a fresh context (empty cache, no service worker), navigates and
+// reports the median time until the page shows what it is for (the welcome's lessons, or a
+// diagram's events), and the bytes transferred. Then, from a link to the first lesson, it clicks
+// each other lesson's tab and times until that lesson's lanes are drawn (its chunks fetched over
+// the throttled network). Nothing asserts the numbers: they go in closing notes.
+import http from 'node:http';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser } from '../e2e/helpers.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const dist = process.env.BENCH_DIST || path.join(root, 'dist');
+const args = process.argv.slice(2);
+const runs = Number(args[args.indexOf('--runs') + 1] || 3) || 3;
+
+const PAGES = [
+  ['./', '.welcome-lesson'],
+  ['?s=clocks-busy-four&step=12', 'g.event'],
+  ['?lesson=paxos&step=8', 'g.event'],
+  ['?s=mapreduce-word-count&step=20', 'g.event'],
+];
+
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.json': 'application/json' };
+const server = http.createServer(async (req, res) => {
+  let p = decodeURIComponent(req.url.split('?')[0]);
+  if (p.endsWith('/')) p += 'index.html';
+  const file = path.join(dist, path.normalize(p));
+  if (!file.startsWith(dist)) { res.writeHead(403); return res.end(); }
+  try {
+    const body = zlib.gzipSync(await readFile(file), { level: 6 });
+    res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream', 'content-encoding': 'gzip', 'cache-control': 'no-store' });
+    res.end(body);
+  } catch { res.writeHead(404); res.end(); }
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}/`;
+
+async function phone(browser) {
+  const context = await browser.newContext({ viewport: { width: 412, height: 823 }, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 0.75e6 / 8 });
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  let bytes = 0;
+  cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; });
+  return { context, page, bytes: () => bytes };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const browser = await launchBrowser();
+try {
+  for (const [query, selector] of PAGES) {
+    const times = [];
+    let kb = 0;
+    for (let i = 0; i < runs; i++) {
+      const { context, page, bytes } = await phone(browser);
+      const t0 = Date.now();
+      await page.goto(base + query, { waitUntil: 'commit' });
+      await page.waitForSelector(selector, { timeout: 120000 });
+      times.push(Date.now() - t0);
+      kb = Math.round(bytes() / 1024);
+      await context.close();
+    }
+    console.log(`${query.padEnd(34)} until ${selector.padEnd(16)} median ${median(times)} ms (runs: ${times.join(', ')}), ${kb} KB transferred`);
+  }
+  // Opening each other lesson for the first time, from a link to the first one.
+  const { context, page } = await phone(browser);
+  await page.goto(base + '?lesson=clocks', { waitUntil: 'commit' });
+  await page.waitForSelector('g.lane', { timeout: 120000 });
+  const ids = await page.locator('.lesson-tabs [data-testid^="lesson-"]').evaluateAll((els) =>
+    els.map((e) => e.dataset.testid.slice('lesson-'.length)).filter((id) => id !== 'clocks'));
+  const opened = [];
+  for (const id of ids) {
+    const t0 = Date.now();
+    await page.locator(`[data-testid="lesson-${id}"]`).click();
+    await page.waitForFunction((id) => /\bactive\b/.test(document.querySelector(`[data-testid="lesson-${id}"]`)?.className ?? '')
+      && document.querySelectorAll('g.lane').length > 0, id, { timeout: 60000 });
+    opened.push(`${id} ${Date.now() - t0} ms`);
+  }
+  console.log(`opening each other lesson for the first time: ${opened.join(', ')}`);
+  await context.close();
+} finally {
+  await browser.close();
+  server.close();
+}
