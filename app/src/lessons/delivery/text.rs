@@ -4,9 +4,15 @@
 pub const TEXT: &[&str] = &[
     "The teaser: two generals on either side of a valley win only if they attack at the \
      same time, and can talk only through messengers who may be caught. \"Attack at \
-     dawn\" needs an acknowledgement, which needs one of its own, and so on: whatever rule \
-     they agree on, the last messenger may be lost, and then one attacks alone. Agreement \
-     over a channel that can lose every message cannot be guaranteed.",
+     dawn\" needs an acknowledgement, which needs one of its own, and so on. The theorem: \
+     no rule both guarantees that nobody ever attacks alone and has them attack whenever \
+     every messenger gets through. (Never attacking keeps the first promise by breaking \
+     the second.) Take a rule that attacks when all goes well and look at the last \
+     messenger of such a run: its sender cannot tell whether it arrived, so if it is \
+     caught, the sender still attacks, and the other general acts without it. Either the \
+     other attacks anyway, and the last messenger was not needed, or one attacks alone. \
+     Over a channel that can lose any message this is impossible, unless we make more \
+     assumptions (a bound on losses, or settling for \"very probably\").",
     "The network under every protocol here is best-effort: a packet can be lost, \
      duplicated, or overtaken by a later one. UDP hands that network to the application \
      almost as it is: each datagram is sent once, and whatever arrives is delivered, in \

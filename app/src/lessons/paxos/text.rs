@@ -27,9 +27,15 @@ pub const TEXT: &[&str] = &[
     "Liveness is promised only in calm conditions: one proposer, no lost messages, and a \
      majority of acceptors that stays up. With a majority down nothing can be chosen, \
      though nothing wrong is chosen either: the progress badge says \"not promised\". \
-     Two proposers can also duel forever, each preempting the other's ballot; random \
-     backoff before a retry makes that unlikely, not impossible (FLP says no \
-     deterministic protocol can do better).",
+     Two proposers can also duel forever, each preempting the other: starting a higher \
+     ballot, whose promises make the acceptors refuse the other's Accept, so the other \
+     starts a higher one still. Random backoff before a retry makes a long duel ever less \
+     likely. Some such risk is unavoidable: the FLP theorem (Fischer, Lynch and Paterson, \
+     1985) says that in an asynchronous system, with no bound on how long a message or a \
+     step may take, so that a slow process cannot be told from a crashed one, no \
+     deterministic consensus protocol can guarantee that it terminates if even one process \
+     may crash. Paxos always keeps safety and gives up guaranteed termination; randomised \
+     protocols sidestep FLP, terminating with probability 1 rather than surely.",
     "Multi-Paxos runs one instance per slot of a replicated log. A leader runs phase 1 \
      once for every future slot, then only phase 2 per client command. A failure \
      detector (heartbeats and a timeout) suspects a crashed leader; the next server runs \
