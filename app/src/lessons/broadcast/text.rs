@@ -2,10 +2,13 @@
 
 /// The lesson drawer's paragraphs.
 pub const TEXT: &[&str] = &[
-    "One process has a message that every process must get. We assume the set of \
-     processes is known, links are perfect (nothing is lost, duplicated or made up \
-     between two correct processes), processes fail only by crashing, and there are no \
-     rounds or timeouts to lean on.",
+    "One process has a message that every process must get. Two words matter. A process \
+     receives a message when the network hands it over, and delivers it when it passes it \
+     up to the application; in between it may relay it or hold it back. A correct process \
+     is one that never crashes during the run. We assume the course's model for \
+     broadcast: the set of processes is known, links are perfect (a message sent from one \
+     correct process to another arrives, once, and nothing arrives that was not sent), \
+     processes fail only by crashing, and there are no rounds or timeouts to lean on.",
     "Best-effort broadcast sends the message to each process once. If the sender \
      crashes half way, some processes have it and others never will: agreement (if one \
      correct process delivers m, all do) breaks. Reliable broadcast fixes this: each \
