@@ -364,9 +364,7 @@ pub fn examples_with_claims() -> Vec<(Scenario, Vec<ClockClaim>)> {
             scenario(
                 "clocks-three-events",
                 "Three events",
-                "A local event, a send and its receipt: the smallest picture of happens-before. \
-                 P1's a happens before P2's receipt of m1, through the send; P2's c comes \
-                 before that receipt on its lane, and is concurrent with a.",
+                "A local event, a send and its receipt: the smallest picture of happens-before.",
                 2,
                 vec![
                     local(10, "P1", "a"),
