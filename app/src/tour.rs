@@ -1,6 +1,7 @@
 //! The tour player: a teacher's guided walk through one run (see `spacetime_core::tour` for the
 //! file format). It loads the tour's scenario, plays to each stop and pauses there, shows what
-//! the stop says and asks its question; Next, Back and Leave move through it.
+//! the stop says and asks its question; Next, Back and Leave move through it. A tour of several
+//! legs (runs) loads the next leg's scenario when it moves to a stop on it.
 
 use std::sync::Arc;
 
@@ -117,16 +118,53 @@ async fn fetch_text(url: &str) -> Result<String, String> {
         .ok_or_else(|| "the file is not text".into())
 }
 
-/// Go to stop `i`: play there from an earlier step and pause, or jump back to it.
+/// Moving from stop `from` to stop `i`: load the run of the leg `i` is on, unless it is the one
+/// on screen, and on entering another leg show its labels; true if `i` is on another leg than
+/// `from` (or its run had to be loaded).
+fn load_leg(store: Store, from: Option<usize>, i: usize) -> bool {
+    let Some((leg, entering)) = store.tour.with_untracked(|t| {
+        t.as_ref().map(|t| {
+            let leg = t.tour.leg_of(i);
+            let entering = from.is_none_or(|f| t.tour.leg_of(f).first != leg.first);
+            (leg.clone(), entering)
+        })
+    }) else {
+        return false;
+    };
+    let loaded = !store.scenario.with_untracked(|s| *s == leg.scenario) && {
+        store.pause_at.set(None);
+        store.load(leg.scenario)
+    };
+    if loaded || entering {
+        if let Some(mode) = leg.labels.as_deref().and_then(clock_mode_of) {
+            store.clocks.set(mode);
+        }
+    }
+    loaded || entering
+}
+
+/// Go to stop `i`: play there from an earlier step and pause, or jump back to it. On another
+/// leg, its run is loaded first: going forward plays it from the start, going back jumps.
 fn go(store: Store, i: usize) {
-    let Some(step) = store
-        .tour
-        .with_untracked(|t| t.as_ref().and_then(|t| t.tour.stops.get(i).map(|s| s.step)))
-    else {
+    let Some((step, from)) = store.tour.with_untracked(|t| {
+        t.as_ref()
+            .and_then(|t| t.tour.stops.get(i).map(|s| (s.step, t.stop)))
+    }) else {
         return;
     };
+    // Say which stop is due before loading, so that the watcher sees the tour's own run.
+    store.tour.update(|t| {
+        if let Some(t) = t {
+            t.stop = Some(i);
+        }
+    });
+    let backwards = from.is_some_and(|f| i < f);
+    if load_leg(store, from, i) && !backwards {
+        // A new leg plays from its beginning.
+        store.seek(0);
+    }
     let cursor = store.cursor.get_untracked();
-    let ahead = step > cursor;
+    let ahead = step > cursor && !backwards;
     store.tour.update(|t| {
         if let Some(t) = t {
             t.stop = Some(i);
@@ -182,6 +220,12 @@ pub fn back(store: Store) {
     match stop {
         Some(i) if i > 0 => go(store, i - 1),
         _ => {
+            store.tour.update(|t| {
+                if let Some(t) = t {
+                    t.stop = None;
+                }
+            });
+            load_leg(store, stop, 0);
             store.playing.set(false);
             store.pause_at.set(None);
             store.seek(0);
@@ -241,9 +285,10 @@ pub fn describe(action: &Action, trace: &Trace) -> String {
 fn watch_arrivals(store: Store) {
     Effect::new(move |_| {
         let name = store.scenario.with(|s| s.name.clone());
-        let elsewhere = store
-            .tour
-            .with_untracked(|t| t.as_ref().is_some_and(|t| t.tour.scenario.name != name));
+        let elsewhere = store.tour.with_untracked(|t| {
+            t.as_ref()
+                .is_some_and(|t| t.tour.leg_of(t.stop.unwrap_or(0)).scenario.name != name)
+        });
         if elsewhere {
             leave(store);
         }
@@ -402,6 +447,7 @@ pub fn TourPlayer() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use leptos::prelude::Owner;
 
     /// Every lesson's tour loads: its scenario, its stops in order and inside the run, its
     /// faults applying, its questions answerable.
@@ -415,11 +461,14 @@ mod tests {
             with_tours += 1;
             let tour =
                 Tour::load(lesson.tour).unwrap_or_else(|e| panic!("the {} tour: {e}", lesson.id));
-            assert!(
-                lesson.has(&tour.scenario),
-                "the {} tour plays another lesson's scenario",
-                lesson.id
-            );
+            for leg in &tour.legs {
+                assert!(
+                    lesson.has(&leg.scenario),
+                    "the {} tour plays another lesson's scenario, {}",
+                    lesson.id,
+                    leg.scenario.name
+                );
+            }
             assert!(tour.stops.len() >= 4, "{}", lesson.id);
             assert!(
                 tour.stops.iter().any(|s| s.question.is_some()),
@@ -433,5 +482,118 @@ mod tests {
             lessons::all().len(),
             "every lesson ships a tour"
         );
+    }
+
+    /// Play a tour as a learner pressing Next would: to every stop, on the right run, with
+    /// its fault applied, and out at the end.
+    fn play_through(store: Store, tour: &Tour, name: &str) {
+        start(store, tour.clone(), None);
+        for (i, stop) in tour.stops.iter().enumerate() {
+            next(store);
+            let mut guard = 0;
+            while store.playing.get_untracked() {
+                store.advance(1000.0);
+                guard += 1;
+                assert!(guard < 10_000, "{name}: stop {} is never reached", i + 1);
+            }
+            let leg = tour.leg_of(i);
+            assert!(
+                store.scenario.with_untracked(|s| *s == leg.scenario),
+                "{name}: stop {} plays the wrong run",
+                i + 1
+            );
+            assert_eq!(
+                store.cursor.get_untracked(),
+                stop.step,
+                "{name}: stop {}",
+                i + 1
+            );
+            // What the watcher does once playback pauses on the stop.
+            store.tour.update(|t| {
+                if let Some(t) = t {
+                    t.arrived = true;
+                }
+            });
+            assert_eq!(
+                store
+                    .tour
+                    .with_untracked(|t| t.as_ref().and_then(|t| t.stop)),
+                Some(i)
+            );
+            if stop.inject.is_some() {
+                let ignored = format!("intervention at step {} ignored", stop.step);
+                assert!(
+                    store
+                        .trace
+                        .with_untracked(|t| t.warnings.iter().all(|w| !w.starts_with(&ignored))),
+                    "{name}: stop {}'s fault does not apply",
+                    i + 1
+                );
+            }
+        }
+        next(store);
+        assert!(
+            store.tour.with_untracked(Option::is_none),
+            "{name}: the tour ends"
+        );
+    }
+
+    /// Every lesson's tour plays end to end, leg by leg, and Back over a leg's border loads
+    /// the earlier run again.
+    #[test]
+    fn every_shipped_tour_plays_end_to_end() {
+        let owner = Owner::new();
+        owner.with(|| {
+            for lesson in lessons::all() {
+                let tour = Tour::load(lesson.tour).unwrap();
+                let store = Store::new(tour.scenario.clone());
+                play_through(store, &tour, lesson.id);
+                if let Some(leg) = tour.legs.get(1) {
+                    start(store, tour.clone(), None);
+                    for _ in 0..=leg.first {
+                        next(store);
+                        next(store);
+                    }
+                    assert!(store.scenario.with_untracked(|s| *s == leg.scenario));
+                    back(store);
+                    let before = tour.leg_of(leg.first - 1);
+                    assert!(
+                        store.scenario.with_untracked(|s| *s == before.scenario),
+                        "{}: Back loads the earlier run",
+                        lesson.id
+                    );
+                    assert_eq!(store.cursor.get_untracked(), tour.stops[leg.first - 1].step);
+                }
+            }
+        });
+    }
+
+    /// Each lesson's tour visits every section of its lesson: it plays a scenario of every
+    /// protocol the lesson teaches, and for broadcast every variant of it but gossip (the gossip
+    /// lesson has its own tour).
+    #[test]
+    fn every_tour_covers_its_lesson() {
+        for lesson in lessons::all() {
+            let tour = Tour::load(lesson.tour).unwrap();
+            for p in lesson.core.protocols() {
+                assert!(
+                    tour.legs.iter().any(|l| l.scenario.protocol == p.name),
+                    "the {} tour never plays {}",
+                    lesson.id,
+                    p.name
+                );
+            }
+        }
+        let broadcast = lessons::all()
+            .into_iter()
+            .find(|l| l.id == "broadcast")
+            .unwrap();
+        let tour = Tour::load(broadcast.tour).unwrap();
+        for v in ["best-effort", "reliable", "fifo", "causal", "total-lamport"] {
+            assert!(
+                tour.legs.iter().any(|l| l.scenario.variant == v),
+                "the broadcast tour never plays {v}"
+            );
+        }
     }
 }

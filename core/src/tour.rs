@@ -20,9 +20,31 @@
 //! assert_eq!(tour.scenario.interventions.len(), 1);
 //! ```
 //!
+//! A tour can walk through several runs, one section of a lesson after another: a stop that
+//! names a `scenario` (and, if it likes, a `variant`, a `seed` and `labels`) starts a new *leg*.
+//! From that stop on, the tour plays that run from its beginning, and the stop's `step` counts in
+//! it. A stop that gives only a `variant` or a `seed` replays the tour's own scenario with them.
+//!
+//! ```
+//! use spacetime_core::tour::Tour;
+//! let tour = Tour::load(r#"{
+//!   "title": "Two diagrams",
+//!   "scenario": "clocks-three-events",
+//!   "stops": [
+//!     { "step": 2, "say": "P1 has sent its first message." },
+//!     { "step": 3, "say": "Another diagram.", "scenario": "clocks-crossing-messages",
+//!       "labels": "vector" }
+//!   ]
+//! }"#).unwrap();
+//! assert_eq!(tour.legs.len(), 2);
+//! assert_eq!(tour.leg_of(1).scenario.name, "clocks-crossing-messages");
+//! assert_eq!(tour.leg_of(1).labels.as_deref(), Some("vector"));
+//! ```
+//!
 //! [`Tour::load`] checks everything a player relies on and says which stop is wrong and why:
-//! the scenario exists and runs, the stops come in order and inside the run, each injected
-//! fault applies where it stands, each question has choices and one of them is the answer.
+//! every scenario exists and runs, the stops of each leg come in order and inside its run, each
+//! injected fault applies where it stands, each question has choices and one of them is the
+//! answer.
 
 use serde::{Deserialize, Serialize};
 
@@ -97,6 +119,40 @@ pub struct Stop {
     pub inject: Option<Action>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<Question>,
+    /// From this stop on, play this run instead (a built-in example's name, or a whole
+    /// scenario): the stop starts a new leg of the tour, and its `step` counts in the new run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<serde_json::Value>,
+    /// The new leg's seed (with or without a `scenario`: without, the tour's own scenario).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// The new leg's variant (with or without a `scenario`, as `seed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
+    /// The event labels for the new leg (only on a stop that starts one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<String>,
+}
+
+impl Stop {
+    /// Whether this stop starts a new leg: it names a scenario, a seed or a variant.
+    pub fn starts_leg(&self) -> bool {
+        self.scenario.is_some() || self.seed.is_some() || self.variant.is_some()
+    }
+}
+
+/// One run of a tour, and the stops played on it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Leg {
+    /// The index of its first stop.
+    pub first: usize,
+    /// The scenario to run, as the engine reads it, with its stops' injected faults among its
+    /// interventions.
+    pub scenario: Scenario,
+    /// The event labels to show on it (the tour's own unless the leg's first stop names some).
+    pub labels: Option<String>,
+    /// Steps in the whole run.
+    pub steps: u64,
 }
 
 /// A tour file as written.
@@ -125,12 +181,14 @@ pub struct TourFile {
 pub struct Tour {
     pub title: String,
     pub description: String,
-    /// The scenario to run, with every stop's injected fault among its interventions.
+    /// The first leg's scenario, with its stops' injected faults among its interventions.
     pub scenario: Scenario,
     pub labels: Option<String>,
     pub stops: Vec<Stop>,
-    /// Steps in the whole run.
+    /// Steps in the first leg's run.
     pub steps: u64,
+    /// The runs the tour plays, in order; the first starts at stop 0.
+    pub legs: Vec<Leg>,
 }
 
 /// The label modes a tour may ask for.
@@ -162,45 +220,23 @@ impl Tour {
         if file.title.trim().is_empty() {
             return Err(field("title", "a tour needs a title".into()));
         }
-        let mut scenario = match &file.scenario {
-            serde_json::Value::String(name) => {
-                crate::protocols::example(name).ok_or_else(|| {
-                    field(
-                        "scenario",
-                        format!(
-                        "there is no built-in scenario \"{name}\" (`spacetime examples` lists them)"
-                    ),
-                    )
-                })?
-            }
-            serde_json::Value::Object(_) => Scenario::from_json(&file.scenario.to_string())
-                .map_err(|e| {
-                    field(
-                        "scenario",
-                        format!("the inline scenario does not read: {e}"),
-                    )
-                })?,
-            _ => {
-                return Err(field(
-                    "scenario",
-                    "give a built-in scenario's name, or a whole scenario object".into(),
-                ))
+        let labels_ok = |labels: &Option<String>| -> Result<(), String> {
+            match labels {
+                Some(l) if !LABELS.contains(&l.as_str()) => {
+                    Err(format!("\"{l}\" is not one of {}", LABELS.join(", ")))
+                }
+                _ => Ok(()),
             }
         };
+        let base = resolve_scenario(&file.scenario).map_err(|m| field("scenario", m))?;
+        let mut scenario = base.clone();
         if let Some(seed) = file.seed {
             scenario.seed = seed;
         }
         if let Some(v) = &file.variant {
             scenario.variant = v.clone();
         }
-        if let Some(l) = &file.labels {
-            if !LABELS.contains(&l.as_str()) {
-                return Err(field(
-                    "labels",
-                    format!("\"{l}\" is not one of {}", LABELS.join(", ")),
-                ));
-            }
-        }
+        labels_ok(&file.labels).map_err(|m| field("labels", m))?;
         Run::new(&scenario).map_err(|e| field("scenario", format!("it does not run: {e}")))?;
         if file.stops.is_empty() {
             return Err(field("stops", "a tour needs at least one stop".into()));
@@ -210,8 +246,42 @@ impl Tour {
             step: stop.step,
             message,
         };
+        // The legs as written: (first stop, scenario before its faults, labels).
+        let mut legs: Vec<(usize, Scenario, Option<String>)> =
+            vec![(0, scenario, file.labels.clone())];
         for (i, stop) in file.stops.iter().enumerate() {
-            if i > 0 && stop.step <= file.stops[i - 1].step {
+            if i > 0 && stop.starts_leg() {
+                let mut leg = match &stop.scenario {
+                    Some(v) => resolve_scenario(v).map_err(|m| stop_error(i, stop, m))?,
+                    None => base.clone(),
+                };
+                if let Some(seed) = stop.seed {
+                    leg.seed = seed;
+                }
+                if let Some(v) = &stop.variant {
+                    leg.variant = v.clone();
+                }
+                labels_ok(&stop.labels).map_err(|m| stop_error(i, stop, m))?;
+                Run::new(&leg)
+                    .map_err(|e| stop_error(i, stop, format!("its scenario does not run: {e}")))?;
+                legs.push((i, leg, stop.labels.clone().or(file.labels.clone())));
+            } else if stop.starts_leg() || stop.labels.is_some() {
+                return Err(stop_error(
+                    i,
+                    stop,
+                    if i == 0 {
+                        "the first stop plays the tour's own scenario: give its scenario, seed, \
+                         variant and labels at the top of the file"
+                            .into()
+                    } else {
+                        "\"labels\" goes only on a stop that starts a new leg (with a \
+                         \"scenario\", \"seed\" or \"variant\")"
+                            .into()
+                    },
+                ));
+            }
+            let new_leg = legs.last().is_some_and(|l| l.0 == i);
+            if i > 0 && !new_leg && stop.step <= file.stops[i - 1].step {
                 return Err(stop_error(
                     i,
                     stop,
@@ -266,6 +336,7 @@ impl Tour {
                 }
             }
             if let Some(action) = &stop.inject {
+                let scenario = &mut legs.last_mut().expect("the first leg").1;
                 scenario.resolve_action(action, "inject").map_err(|e| {
                     stop_error(i, stop, format!("the fault to inject is wrong: {e}"))
                 })?;
@@ -281,39 +352,81 @@ impl Tour {
                 );
             }
         }
-        // Run it, to check that each fault applies where it is injected and that every stop is
-        // inside the run.
-        let run = Run::complete(&scenario)
-            .map_err(|e| field("scenario", format!("it does not run: {e}")))?;
-        let trace = run.trace();
-        for (i, stop) in file.stops.iter().enumerate() {
-            let prefix = format!("intervention at step {} ignored: ", stop.step);
-            if stop.inject.is_some() {
-                if let Some(w) = trace.warnings.iter().find(|w| w.starts_with(&prefix)) {
-                    return Err(stop_error(
-                        i,
-                        stop,
-                        format!("the fault to inject does not apply: {}", &w[prefix.len()..]),
-                    ));
+        // Run each leg, to check that each fault applies where it is injected and that every
+        // stop is inside its run.
+        let mut checked = Vec::with_capacity(legs.len());
+        for (k, (first, scenario, labels)) in legs.iter().enumerate() {
+            let last = legs.get(k + 1).map_or(file.stops.len(), |l| l.0);
+            let run = Run::complete(scenario).map_err(|e| {
+                let stop = &file.stops[*first];
+                if k == 0 {
+                    field("scenario", format!("it does not run: {e}"))
+                } else {
+                    stop_error(*first, stop, format!("its scenario does not run: {e}"))
+                }
+            })?;
+            let trace = run.trace();
+            for (i, stop) in file.stops.iter().enumerate().take(last).skip(*first) {
+                let prefix = format!("intervention at step {} ignored: ", stop.step);
+                if stop.inject.is_some() {
+                    if let Some(w) = trace.warnings.iter().find(|w| w.starts_with(&prefix)) {
+                        return Err(stop_error(
+                            i,
+                            stop,
+                            format!("the fault to inject does not apply: {}", &w[prefix.len()..]),
+                        ));
+                    }
                 }
             }
-        }
-        let steps = trace.step_count();
-        if let Some((i, stop)) = file.stops.iter().enumerate().find(|(_, s)| s.step > steps) {
-            return Err(stop_error(
-                i,
-                stop,
-                format!("the run has only {steps} steps, so this stop is never reached"),
-            ));
+            let steps = trace.step_count();
+            if let Some((i, stop)) = file
+                .stops
+                .iter()
+                .enumerate()
+                .take(last)
+                .skip(*first)
+                .find(|(_, s)| s.step > steps)
+            {
+                return Err(stop_error(
+                    i,
+                    stop,
+                    format!("the run has only {steps} steps, so this stop is never reached"),
+                ));
+            }
+            checked.push(Leg {
+                first: *first,
+                scenario: run.scenario().clone(),
+                labels: labels.clone(),
+                steps,
+            });
         }
         Ok(Tour {
             title: file.title,
             description: file.description,
-            scenario,
+            scenario: checked[0].scenario.clone(),
             labels: file.labels,
             stops: file.stops,
-            steps,
+            steps: checked[0].steps,
+            legs: checked,
         })
+    }
+
+    /// The leg that stop `i` is played on (the last one for an index past the end).
+    pub fn leg_of(&self, i: usize) -> &Leg {
+        let k = self.legs.partition_point(|l| l.first <= i);
+        &self.legs[k.saturating_sub(1)]
+    }
+}
+
+/// A built-in example by name, or a whole scenario; or what is wrong with it.
+fn resolve_scenario(value: &serde_json::Value) -> Result<Scenario, String> {
+    match value {
+        serde_json::Value::String(name) => crate::protocols::example(name).ok_or_else(|| {
+            format!("there is no built-in scenario \"{name}\" (`spacetime examples` lists them)")
+        }),
+        serde_json::Value::Object(_) => Scenario::from_json(&value.to_string())
+            .map_err(|e| format!("the inline scenario does not read: {e}")),
+        _ => Err("give a built-in scenario's name, or a whole scenario object".into()),
     }
 }
 
@@ -494,5 +607,64 @@ mod tests {
             .unwrap_err()
             .to_string()
             .starts_with("scenario: it does not run"));
+    }
+
+    #[test]
+    fn a_stop_with_a_scenario_starts_a_leg_with_its_own_steps_and_faults() {
+        let tour = with(|v| {
+            v["stops"][2] = serde_json::json!({
+                "step": 1, "say": "Another run.", "scenario": "clocks-crossing-messages",
+                "labels": "lamport",
+                "inject": { "action": "crash", "process": "P2" }
+            })
+        })
+        .unwrap();
+        assert_eq!(tour.legs.len(), 2);
+        assert_eq!(tour.legs[0].first, 0);
+        assert!(tour.legs[0].scenario.interventions.is_empty());
+        assert_eq!(tour.leg_of(1).scenario.name, "clocks-three-events");
+        let leg = tour.leg_of(2);
+        assert_eq!(leg.first, 2);
+        assert_eq!(leg.scenario.name, "clocks-crossing-messages");
+        assert_eq!(leg.labels.as_deref(), Some("lamport"));
+        assert_eq!(leg.scenario.interventions.len(), 1);
+        assert_eq!(tour.scenario, tour.legs[0].scenario);
+        // A variant alone replays the tour's own scenario.
+        let tour = with(|v| {
+            v["stops"][2] = serde_json::json!({"step": 1, "say": "Again.", "seed": 9});
+        })
+        .unwrap();
+        assert_eq!(tour.leg_of(2).scenario.name, "clocks-three-events");
+        assert_eq!(tour.leg_of(2).scenario.seed, 9);
+        assert_eq!(tour.leg_of(2).labels.as_deref(), Some("vector"));
+    }
+
+    #[test]
+    fn a_bad_leg_is_named_at_its_stop() {
+        let e = with(|v| v["stops"][2]["scenario"] = "clocks-nope".into()).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("stop 3 (step 3): there is no built-in scenario"),
+            "{e}"
+        );
+        let e = with(|v| {
+            v["stops"][2]["scenario"] = "clocks-three-events".into();
+            v["stops"][2]["step"] = 100000.into();
+        })
+        .unwrap_err();
+        assert!(e.to_string().contains("never reached"), "{e}");
+        let e = with(|v| v["stops"][1]["labels"] = "vector".into()).unwrap_err();
+        assert!(e.to_string().contains("only on a stop that starts"), "{e}");
+        let e = with(|v| v["stops"][0]["variant"] = "script".into()).unwrap_err();
+        assert!(
+            e.to_string().starts_with("stop 1 (step 1): the first stop"),
+            "{e}"
+        );
+        let e = with(|v| v["stops"][2]["variant"] = "nope".into()).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("stop 3 (step 3): its scenario does not run"),
+            "{e}"
+        );
     }
 }

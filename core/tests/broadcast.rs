@@ -596,3 +596,28 @@ fn live_crashes_update_what_the_variant_promises() {
     run.set_interventions(Vec::new()).unwrap();
     assert!(promised(&run, "validity"));
 }
+
+/// The lesson text: in "Two senders at once" both messages carry Lamport timestamp 1 (each
+/// sender's first event), so the tie is broken by the sender's id and P1's goes first
+/// everywhere.
+#[test]
+fn equal_timestamps_are_ordered_by_sender() {
+    let s = example("broadcast-total-order-needed");
+    assert_eq!(s.variant, "total-lamport");
+    let (trace, reports) = check(&s);
+    assert!(verdict(&reports, "total-order").verdict.holds());
+    let firsts: Vec<u64> = trace
+        .outputs
+        .iter()
+        .filter(|o| o.kind == "broadcast")
+        .map(|o| trace.events[o.event].lamport)
+        .collect();
+    assert_eq!(
+        firsts,
+        vec![1, 1],
+        "both broadcasts are their sender's first event"
+    );
+    for (p, got) in deliveries(&trace).iter().enumerate() {
+        assert_eq!(got, &["P1#1", "P3#1"], "{}", trace.processes[p]);
+    }
+}

@@ -290,3 +290,67 @@ proptest! {
         check_trace(&run(&scenario))?;
     }
 }
+
+/// Lamport timestamps by the course's rule (seed 004), computed here from the events alone: a
+/// counter per process from 0; an event that is not a receipt adds 1; a receipt sets it to the
+/// larger of its own and the one the message carries (its send's), plus 1.
+fn course_lamport(trace: &Trace) -> Vec<u64> {
+    let mut counter = vec![0u64; trace.processes.len()];
+    let mut l = vec![0u64; trace.events.len()];
+    for e in &trace.events {
+        let p = e.process;
+        counter[p] = match (e.kind, e.message) {
+            (EventKind::Receive, Some(m)) => counter[p].max(l[trace.messages[m].send_event]) + 1,
+            _ => counter[p] + 1,
+        };
+        l[e.id] = counter[p];
+    }
+    l
+}
+
+/// Every claim a clocks scenario's description makes, checked against its run: happens-before
+/// and concurrency by the transitive closure of lane order and messages (not by the clocks),
+/// Lamport values by the course's rule computed here.
+#[test]
+fn every_clocks_scenario_shows_what_it_claims() {
+    use spacetime_core::lessons::clocks::scripted::{examples_with_claims, ClockClaim};
+    let examples = examples_with_claims();
+    assert_eq!(
+        examples.len(),
+        spacetime_core::lessons::find("clocks")
+            .unwrap()
+            .scenarios()
+            .len(),
+        "every clocks scenario declares its claims"
+    );
+    for (scenario, claims) in examples {
+        let name = &scenario.name;
+        assert!(!claims.is_empty(), "{name} claims nothing");
+        let trace = run(&scenario);
+        let hb = HappensBefore::of(&trace).unwrap();
+        let lamport = course_lamport(&trace);
+        for e in &trace.events {
+            assert_eq!(
+                e.lamport, lamport[e.id],
+                "{name}: the engine's clock of {}",
+                e.label
+            );
+        }
+        let id = |n: spacetime_core::lessons::clocks::scripted::EventName| {
+            n.find(&trace)
+                .unwrap_or_else(|| panic!("{name}: no single event {n}"))
+        };
+        for claim in claims {
+            let holds = match claim {
+                ClockClaim::HappensBefore(a, b) => hb.before(id(a), id(b)),
+                ClockClaim::Concurrent(a, b) => {
+                    let (a, b) = (id(a), id(b));
+                    a != b && !hb.before(a, b) && !hb.before(b, a)
+                }
+                ClockClaim::Lamport(e, v) => lamport[id(e)] == v,
+                ClockClaim::LamportLess(a, b) => lamport[id(a)] < lamport[id(b)],
+            };
+            assert!(holds, "{name}: {claim:?} does not hold in the run");
+        }
+    }
+}

@@ -474,6 +474,7 @@ fn the_examples_run_cleanly_and_do_what_they_say() {
         [
             "paxos-calm",
             "paxos-five-acceptors",
+            "paxos-adopt-accepted",
             "paxos-dueling",
             "paxos-minority-crash",
             "paxos-majority-crash",
@@ -566,6 +567,10 @@ fn the_examples_run_cleanly_and_do_what_they_say() {
                 assert!(decided(&three).is_empty());
                 assert!(!report(&reports, "progress").promised);
                 assert!(report(&reports, "agreement").verdict.holds());
+            }
+            "paxos-adopt-accepted" => {
+                // Checked in detail by `the_adopt_scenario_shows_the_rule`.
+                assert_eq!(decided(&trace), ["x"]);
             }
             "paxos-minority-crash" => {
                 assert_eq!(decided(&trace), ["x"]);
@@ -1057,4 +1062,61 @@ fn the_same_sweep_catches_the_broken_proposer() {
         caught >= 10,
         "only {caught} of 300 random runs broke agreement"
     );
+}
+
+/// `paxos-adopt-accepted` shows what its description says: x is chosen in ballot 1.P1 (accepted
+/// by A1 and A3); P2's majority of promises for 1.P2 is A2 and A3, A3's reporting that it
+/// accepted x in 1.P1; so P2 proposes x, not its own y, and x is the only value decided.
+#[test]
+fn the_adopt_scenario_shows_the_rule() {
+    use spacetime_core::lessons::paxos::paxos::PaxosMessage;
+    let s = example("paxos-adopt-accepted");
+    assert_eq!(s.variant, "correct");
+    let (trace, reports) = check(&s);
+    assert!(trace.warnings.is_empty(), "{:?}", trace.warnings);
+    assert!(report(&reports, "agreement").verdict.holds());
+    let name = |p: usize| trace.processes[p].as_str();
+    let msg = |m: &spacetime_core::trace::Message| {
+        m.content::<PaxosMessage>()
+            .expect("a Paxos message")
+            .clone()
+    };
+    // x accepted by A1 and A3 in P1's ballot: chosen.
+    let accepted_x_by: Vec<&str> = trace
+        .messages
+        .iter()
+        .filter(|m| name(m.to) == "L1")
+        .filter(|m| matches!(msg(m), PaxosMessage::Accepted { ballot, value } if ballot.to_string() == "1.P1" && value == "x"))
+        .map(|m| name(m.from))
+        .collect();
+    assert_eq!(accepted_x_by, ["A3", "A1"]);
+    // P2's promises that arrived, in order: A2 reports nothing, A3 reports 1.P1=x.
+    let promises: Vec<(&str, Option<String>)> = trace
+        .messages
+        .iter()
+        .filter(|m| name(m.to) == "P2" && m.receive_event.is_some())
+        .filter_map(|m| match msg(m) {
+            PaxosMessage::Promise { accepted, .. } => {
+                Some((name(m.from), accepted.map(|(b, v)| format!("{b}={v}"))))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(promises, [("A2", None), ("A3", Some("1.P1=x".into()))]);
+    // Every Accept P2 sends carries x.
+    let p2_values: Vec<String> = trace
+        .messages
+        .iter()
+        .filter(|m| name(m.from) == "P2")
+        .filter_map(|m| match msg(m) {
+            PaxosMessage::Accept { value, .. } => Some(value),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(p2_values, ["x", "x", "x"]);
+    assert_eq!(decided(&trace), ["x"]);
+    // The broken proposer, in the same run, would have proposed its own y.
+    let (broken, _) = check(&with_variant(s, "broken-proposer"));
+    assert!(broken.messages.iter().any(|m| name(m.from) == "P2"
+        && matches!(m.content::<PaxosMessage>(), Some(PaxosMessage::Accept { value, .. }) if value == "y")));
 }

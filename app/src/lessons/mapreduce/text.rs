@@ -10,10 +10,18 @@ pub const TEXT: &[&str] = &[
     "The input is cut into M splits, one map task each. A map worker partitions its \
      pairs by a hash of the key mod R into R regions on its own local disk, so every \
      pair with the same key lands in the same region number whichever worker made it. \
-     An optional combiner sums a worker's pairs before they are written, which shrinks \
-     the regions without changing the result.",
+     An optional combiner does part of the reduce work on a map worker's own pairs before \
+     they are written, so less crosses the network: word count's combiner sums each \
+     word's ones, the inverted index's combiner drops repeated (word, line) pairs. It \
+     leaves the result unchanged only when that is safe: for word count, because \
+     addition is commutative and associative, so partial sums can be added in any \
+     grouping and order.",
     "Reduce task r fetches region r from every map task's worker, sorts the pairs by key, \
-     groups the values of each key and reduces them. It writes its output under a \
+     groups the values of each key and reduces them. In the original system a reduce \
+     worker fetches each map task's region as soon as that task completes; only the sort \
+     and the reduce function must wait for the last map task, since any map may emit a \
+     key that belongs to r. This simulation keeps the picture simpler and hands out \
+     reduce tasks once every map task is completed. It writes its output under a \
      temporary name and renames it once complete, so a reader never sees half a file \
      and a task that runs twice leaves one output.",
     "A coordinator tracks every task as idle, in progress or completed, and hands idle \
@@ -24,7 +32,9 @@ pub const TEXT: &[&str] = &[
      coordinator itself fails, the job is aborted and the client told.",
     "Stragglers: one slow machine can hold up the whole job. Near the end the \
      coordinator starts backup copies of the tasks still in progress on free workers and \
-     takes whichever copy finishes first. Because map and reduce are deterministic \
-     functions of their input, running a task twice gives the same result, and the \
-     output equals a sequential run of the job over the whole input.",
+     takes whichever copy finishes first. Running a task twice, or two copies of it, is \
+     safe only because the framework requires user code to be deterministic and \
+     side-effect free: map and reduce must compute the same output from the same input \
+     and change nothing else. Given that, the output equals a sequential run of the job \
+     over the whole input.",
 ];

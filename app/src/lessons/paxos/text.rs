@@ -5,9 +5,12 @@ pub const TEXT: &[&str] = &[
     "Consensus: several processes each propose a value, and they must settle on one. \
      Safety asks that at most one value is chosen (agreement), that it was proposed by \
      someone (validity), and that a learner learns only a value that was chosen. \
-     Liveness asks that some value is eventually chosen. Paxos keeps safety whatever \
-     the network and the crashes do, and makes progress whenever a majority of \
-     acceptors can talk to one proposer for long enough.",
+     Liveness asks that some value is eventually chosen. The model is harsher than \
+     broadcast's: links may lose, duplicate, delay and reorder messages (roughly the \
+     course's fair-loss links), and processes may crash and later recover with what they \
+     wrote to stable storage. Paxos keeps safety whatever the network and the crashes \
+     do, and makes progress whenever a majority of acceptors can talk to one proposer \
+     for long enough.",
     "The roles: proposers suggest values, acceptors vote, learners find out what was \
      chosen. Every attempt carries a ballot, a round number paired with the proposer's \
      id, so that any two ballots are ordered and no two proposers share one.",
@@ -27,13 +30,21 @@ pub const TEXT: &[&str] = &[
     "Liveness is promised only in calm conditions: one proposer, no lost messages, and a \
      majority of acceptors that stays up. With a majority down nothing can be chosen, \
      though nothing wrong is chosen either: the progress badge says \"not promised\". \
-     Two proposers can also duel forever, each preempting the other's ballot; random \
-     backoff before a retry makes that unlikely, not impossible (FLP says no \
-     deterministic protocol can do better).",
+     Two proposers can also duel forever, each preempting the other: starting a higher \
+     ballot, whose promises make the acceptors refuse the other's Accept, so the other \
+     starts a higher one still. Random backoff before a retry makes a long duel ever less \
+     likely. Some such risk is unavoidable: the FLP theorem (Fischer, Lynch and Paterson, \
+     1985) says that in an asynchronous system, with no bound on how long a message or a \
+     step may take, so that a slow process cannot be told from a crashed one, no \
+     deterministic consensus protocol can guarantee that it terminates if even one process \
+     may crash. Paxos always keeps safety and gives up guaranteed termination; randomised \
+     protocols sidestep FLP, terminating with probability 1 rather than surely.",
     "Multi-Paxos runs one instance per slot of a replicated log. A leader runs phase 1 \
-     once for every future slot, then only phase 2 per client command. A failure \
-     detector (heartbeats and a timeout) suspects a crashed leader; the next server runs \
-     phase 1 with a higher ballot, re-proposes what it learns for each slot, and fills \
-     the gaps with no-ops so the log has no holes. Every server applies the log in slot \
+     once for every future slot, then only phase 2 per client command. Each server runs \
+     a failure detector: a module that tells it which others it suspects have crashed, \
+     here by heartbeats and a timeout, so it can suspect one that is only slow. When the \
+     leader is suspected, the next server runs phase 1 with a higher ballot, re-proposes \
+     what it learns for each slot, and fills each gap with a no-op, a command that \
+     changes nothing, so the log has no holes. Every server applies the log in slot \
      order, so every replica of the state machine goes through the same states.",
 ];

@@ -19,7 +19,14 @@
 //!   process. If the sender crashes half way, some processes have it and others never will.
 //! * `reliable` (eager): a process that receives a message for the first time first sends it on
 //!   to everyone, then delivers it. If any correct process delivers a message, every correct
-//!   process does, whatever happens to the sender.
+//!   process does, whatever happens to the sender. The textbook's eager algorithm (Cachin,
+//!   Guerraoui and Rodrigues) delivers first and relays then, and has the same agreement:
+//!   agreement speaks only of correct processes, and one that crashes right after delivering is
+//!   not correct. Relaying first buys the stronger *uniform* agreement (if any process delivers
+//!   m, even one that crashes later, every correct process does) only because this engine's
+//!   network still carries a message its sender handed over before crashing; over perfect links,
+//!   which promise nothing for a sender that crashes, uniform agreement needs acknowledgements
+//!   (deliver once every correct process, or a majority, has the message).
 //! * `fifo`: reliable, plus each sender numbers its broadcasts and each process holds back a
 //!   message until it has delivered that sender's earlier ones.
 //! * `causal`: reliable, plus each message carries the sender's vector of deliveries. A
@@ -33,11 +40,15 @@
 //! * `total-lamport`: each message carries a Lamport timestamp, every receiver acknowledges it to
 //!   everyone, and a process delivers the message with the smallest `(timestamp, sender)` it
 //!   holds once every other process has been heard from with something later (so nothing earlier
-//!   can still come). It assumes first-in first-out links (`network.fifo`), and that no process
-//!   crashes: one that does is waited for forever.
+//!   can still come); equal timestamps are ordered by the sender's index. It assumes first-in
+//!   first-out links (`network.fifo`), or an acknowledgement could overtake an earlier message,
+//!   and that no process crashes: one that does is waited for forever. Total order that survives
+//!   crashes is as hard as consensus (each process must agree on the next message), which is
+//!   why state machine replication is built on consensus (see the Paxos lesson).
 //! * `gossip`: a process that hears a message for the first time delivers it and pushes it to
-//!   `fanout` random peers, once per round for `rounds` rounds. Cheap, and very probably (not
-//!   certainly) everyone hears it.
+//!   `fanout` random peers, once per round for `rounds` rounds. Cheap, and with enough rounds
+//!   very probably (never certainly) everyone hears it; with a single round, a small fanout
+//!   misses a fixed share of a large network (see the gossip lesson's coverage sweep).
 //!
 //! What a run shows. Arrows are labelled as a textbook would: `m P1#2` for the sender's own copy,
 //! `relay P1#2` for a copy passed on, `ack P1#2` for a Lamport acknowledgement and `seq 3: P1#2`

@@ -236,6 +236,52 @@ pub fn clock_condition(trace: &Trace) -> Verdict {
     Verdict::Holds
 }
 
+/// An event of a scripted run, named as its diagram names it: the process, and the label of a
+/// local event, or of the message whose send (on the sender) or receipt (on the receiver) it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EventName {
+    pub process: &'static str,
+    pub label: &'static str,
+}
+
+/// `process: label`, as [`EventName`] reads.
+pub const fn at(process: &'static str, label: &'static str) -> EventName {
+    EventName { process, label }
+}
+
+impl EventName {
+    /// The event of `trace` this names, if there is exactly one.
+    pub fn find(&self, trace: &Trace) -> Option<crate::trace::EventId> {
+        let p = trace.processes.iter().position(|n| n == self.process)?;
+        let mut hits = trace
+            .events
+            .iter()
+            .filter(|e| e.process == p && &*e.label == self.label);
+        let first = hits.next()?;
+        hits.next().is_none().then_some(first.id)
+    }
+}
+
+impl std::fmt::Display for EventName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}'s {}", self.process, self.label)
+    }
+}
+
+/// What a prepared scenario's description says about its clocks, as data a test checks
+/// against the run (the description is for people and is never parsed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClockClaim {
+    /// a → b.
+    HappensBefore(EventName, EventName),
+    /// a ∥ b.
+    Concurrent(EventName, EventName),
+    /// L(e) is this, by the course's rule.
+    Lamport(EventName, u64),
+    /// L(a) < L(b).
+    LamportLess(EventName, EventName),
+}
+
 /// The scripted protocol has one variant, `script` (an empty name means it too); any other name
 /// is an error on the field `variant` that says so.
 fn check_variant(variant: &str) -> Result<(), ScenarioError> {
@@ -271,41 +317,50 @@ impl Protocol for Scripted {
     }
 
     fn examples() -> Vec<Scenario> {
-        let local = |at, p: &str, label: &str| ScriptLine {
-            at,
-            process: ProcessRef::Name(p.into()),
-            local: Some(label.into()),
-            send: None,
-            to: None,
-            ..Default::default()
-        };
-        let send = |at, p: &str, label: &str, to: &str, arrive| ScriptLine {
-            at,
-            process: ProcessRef::Name(p.into()),
-            local: None,
-            send: Some(label.into()),
-            to: Some(ProcessRef::Name(to.into())),
-            arrive: Some(arrive),
-            ..Default::default()
-        };
-        let scenario = |name: &str, title: &str, description: &str, n: usize, script| Scenario {
-            name: name.into(),
-            title: title.into(),
-            description: description.into(),
-            protocol: "scripted".into(),
-            variant: String::new(),
-            params: serde_json::to_value(ScriptParams { script }).expect("serialisable"),
-            processes: (1..=n).map(|i| format!("P{i}")).collect(),
-            network: NetworkModel {
-                latency: Latency { min: 10, max: 10 },
-                ..NetworkModel::default()
-            },
-            faults: Vec::new(),
-            seed: 0,
-            interventions: Vec::new(),
-            limits: Default::default(),
-        };
-        vec![
+        examples_with_claims().into_iter().map(|(s, _)| s).collect()
+    }
+}
+
+/// The clocks lesson's prepared scenarios, each with the claims its description makes about
+/// clocks and happens-before (checked against the run by `core/tests/clocks.rs`).
+pub fn examples_with_claims() -> Vec<(Scenario, Vec<ClockClaim>)> {
+    use ClockClaim::*;
+    let local = |at, p: &str, label: &str| ScriptLine {
+        at,
+        process: ProcessRef::Name(p.into()),
+        local: Some(label.into()),
+        send: None,
+        to: None,
+        ..Default::default()
+    };
+    let send = |at, p: &str, label: &str, to: &str, arrive| ScriptLine {
+        at,
+        process: ProcessRef::Name(p.into()),
+        local: None,
+        send: Some(label.into()),
+        to: Some(ProcessRef::Name(to.into())),
+        arrive: Some(arrive),
+        ..Default::default()
+    };
+    let scenario = |name: &str, title: &str, description: &str, n: usize, script| Scenario {
+        name: name.into(),
+        title: title.into(),
+        description: description.into(),
+        protocol: "scripted".into(),
+        variant: String::new(),
+        params: serde_json::to_value(ScriptParams { script }).expect("serialisable"),
+        processes: (1..=n).map(|i| format!("P{i}")).collect(),
+        network: NetworkModel {
+            latency: Latency { min: 10, max: 10 },
+            ..NetworkModel::default()
+        },
+        faults: Vec::new(),
+        seed: 0,
+        interventions: Vec::new(),
+        limits: Default::default(),
+    };
+    vec![
+        (
             scenario(
                 "clocks-three-events",
                 "Three events",
@@ -317,24 +372,42 @@ impl Protocol for Scripted {
                     local(30, "P2", "c"),
                 ],
             ),
+            vec![
+                HappensBefore(at("P1", "a"), at("P2", "m1")),
+                HappensBefore(at("P2", "c"), at("P2", "m1")),
+                Concurrent(at("P1", "a"), at("P2", "c")),
+            ],
+        ),
+        (
             scenario(
                 "clocks-concurrent-pair",
                 "Concurrent, yet ordered by Lamport",
-                "Two processes that never hear from each other: L(a) < L(b) holds, yet a || b.",
+                "P3 never hears from anyone, yet its counter grows: its third event b has \
+                 L(b) = 3, while P1's first event a has L(a) = 1. L(a) < L(b), and still a || b.",
                 3,
                 vec![
                     local(10, "P1", "a"),
                     send(20, "P1", "m1", "P2", 35),
-                    local(15, "P3", "b"),
-                    local(25, "P3", "c"),
-                    local(30, "P3", "d"),
+                    local(12, "P3", "x"),
+                    local(18, "P3", "y"),
+                    local(25, "P3", "b"),
                     send(50, "P2", "m2", "P1", 70),
                 ],
             ),
+            vec![
+                Lamport(at("P1", "a"), 1),
+                Lamport(at("P3", "b"), 3),
+                LamportLess(at("P1", "a"), at("P3", "b")),
+                Concurrent(at("P1", "a"), at("P3", "b")),
+            ],
+        ),
+        (
             scenario(
                 "clocks-crossing-messages",
                 "Crossing messages",
-                "Two messages cross in flight; each receipt jumps the receiver's clock forward.",
+                "Two messages cross in flight. A receipt jumps the receiver's clock forward only \
+                 when the message carries a larger count than the receiver's own: P2's receipt \
+                 of m1 jumps from 1 to 3, while P1, already at 2, just adds 1 on receiving m2.",
                 2,
                 vec![
                     local(10, "P1", "a"),
@@ -344,10 +417,21 @@ impl Protocol for Scripted {
                     local(70, "P2", "f"),
                 ],
             ),
+            vec![
+                Lamport(at("P2", "m2"), 1),
+                Lamport(at("P1", "m1"), 2),
+                Lamport(at("P2", "m1"), 3),
+                Lamport(at("P1", "m2"), 3),
+                Concurrent(at("P1", "m1"), at("P2", "m2")),
+            ],
+        ),
+        (
             scenario(
                 "clocks-busy-four",
                 "A busy exchange between four processes",
-                "Messages fan out and back; follow the vector clocks to see who knows about whom.",
+                "Messages fan out and back; follow the vector clocks to see who knows about \
+                 whom. P1's first event a and P4's first event b are concurrent; so are P1's \
+                 d (L = 4) and P3's receipt of m2 (L = 5), although 4 < 5.",
                 4,
                 vec![
                     local(5, "P1", "a"),
@@ -364,6 +448,17 @@ impl Protocol for Scripted {
                     local(100, "P3", "e"),
                 ],
             ),
-        ]
-    }
+            // The guided tour's stops say these too.
+            vec![
+                Concurrent(at("P1", "a"), at("P4", "b")),
+                Lamport(at("P2", "m1"), 3),
+                Lamport(at("P3", "c"), 4),
+                Lamport(at("P3", "m2"), 5),
+                Lamport(at("P1", "d"), 4),
+                Concurrent(at("P1", "d"), at("P3", "m2")),
+                LamportLess(at("P1", "d"), at("P3", "m2")),
+                Lamport(at("P1", "m7"), 9),
+            ],
+        ),
+    ]
 }

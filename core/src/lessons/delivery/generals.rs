@@ -19,7 +19,9 @@
 //! sends its messenger again every `timeout` ticks, and a general that gets a messenger it has
 //! already answered answers it again (its answer may have been killed).
 //!
-//! **No rule works.** Suppose some rule always ends in agreement, and take a run in which both
+//! **No rule works.** The theorem: no rule both guarantees that nobody attacks alone and has
+//! both attack whenever every messenger gets through (a rule that never attacks keeps the first
+//! promise by breaking the second). Suppose some rule kept both, and take a run in which both
 //! attack that uses as few messengers as possible. Look at the last messenger to arrive. Its
 //! sender cannot tell whether it arrived (nothing comes back after it), so if it is killed the
 //! sender still attacks. Either the receiver attacks too without it, and then the run did not
@@ -29,8 +31,10 @@
 //! there is always a last one to kill. [`last_messenger`] finds it in a run, so that a learner
 //! can kill it and watch.
 //!
-//! The way out, in practice, is to give up certainty: agree with high probability (send many
-//! messengers), or settle for eventual agreement without a deadline.
+//! The impossibility holds over a channel that may lose any message; with more assumptions (a
+//! bound on how many messengers are lost, say) it goes away. The way out, in practice, is to
+//! give up certainty: agree with high probability (send many messengers), or settle for
+//! eventual agreement without a deadline.
 
 use serde::{Deserialize, Serialize};
 

@@ -6,6 +6,7 @@ use crate::protocol::ProtocolInfo;
 
 #[allow(clippy::module_inception)]
 pub mod gossip;
+pub mod sweep;
 
 pub fn lesson() -> LessonInfo {
     LessonInfo {

@@ -39,7 +39,10 @@
 //! ([`fnv1a`]), a stable hash, so the same word always lands in the same partition, in every run
 //! and on every machine. It writes its output as R **regions** on its own local disk, one per
 //! reduce task. With `combiner` on, a map task first reduces its own output locally (word count
-//! sums, the inverted index drops repeats), so fewer pairs cross the network.
+//! sums, the inverted index drops repeats), so fewer pairs cross the network. A combiner keeps
+//! the result only if reduce allows it: summing, being commutative and associative, can be
+//! done in parts in any order, and removing repeats before a reduce that removes repeats
+//! changes nothing.
 //!
 //! # The flow
 //!
@@ -47,7 +50,8 @@
 //! 2. The coordinator keeps every task **idle**, **in-progress** (on which workers) or
 //!    **completed** (where). It hands idle map tasks to free workers (`Map 2`), and idle reduce
 //!    tasks (`Reduce 0`, carrying where every map output lives) only once every map task is
-//!    completed. A worker has two slots, one for a map task and one for a reduce task (as
+//!    completed. (A simplification: in the paper a reduce worker fetches each map output as
+//!    soon as it completes, and only the sort and the reduce function wait for every map.) A worker has two slots, one for a map task and one for a reduce task (as
 //!    Hadoop's workers had), so a reduce task waiting for a map output does not keep its worker
 //!    from running the map task that makes it. Free workers are served in process order.
 //! 3. A map worker reads its split, which takes `work_per_word` ticks per word, then writes the
@@ -97,8 +101,10 @@
 //!   rounded up, if it is below 1; 0 never starts a backup. The `no-backups` variant waits for
 //!   the straggler.
 //!
-//! Re-running a task is safe because map and reduce are deterministic: a second run of a map
-//! task produces exactly the same regions, so it does not matter which copy a reducer read.
+//! Re-running a task is safe because the framework requires map and reduce to be deterministic
+//! and side-effect free (a requirement on the user's code, which the jobs here meet): a second
+//! run of a map task produces exactly the same regions, so it does not matter which copy a
+//! reducer read.
 //!
 //! Assignments are numbered, per worker and per slot, and a worker ignores one older than the
 //! last it took: a duplicate from the network, or one overtaken by a newer assignment. Every

@@ -1616,14 +1616,30 @@ impl Protocol for Paxos {
              x a majority with A3, while P2's y also wins a majority in 1.P2. L1 decides x, then \
              y. Switch to the correct variant: A2 remembers its promise and refuses x.",
             "broken-acceptor",
-            broken,
+            broken.clone(),
         );
         broken_acceptor.seed = BROKEN_SEED;
         broken_acceptor.interventions = frozen(BROKEN_ACCEPTOR_SCHEDULE);
 
+        let mut adopt = scenario(
+            "paxos-adopt-accepted",
+            "An earlier accepted value",
+            "P1 gets x accepted by A1 and A3 in ballot 1.P1: x is chosen. P2 starts a little \
+             later with its own value y, and its Prepare to A1 is lost (an intervention), so its \
+             majority of promises for 1.P2 comes from A2 and A3, and A3 reports that it accepted \
+             x in 1.P1. P2 must propose the value of the highest-ballot proposal reported: it \
+             proposes x, not y, and x stays the only value chosen. Switch to the broken-proposer \
+             variant to see what ignoring the report does.",
+            "correct",
+            broken,
+        );
+        adopt.seed = BROKEN_SEED;
+        adopt.interventions = frozen(ADOPT_SCHEDULE);
+
         vec![
             calm,
             five,
+            adopt,
             dueling,
             minority,
             majority,
@@ -1660,6 +1676,9 @@ const DUELING_SEED: u64 = 74;
 /// `paxos-broken-proposer`'s schedule, found by [`crate::search::find_violation`] for
 /// `agreement` with the default bound.
 const BROKEN_PROPOSER_SCHEDULE: &[(u64, FrozenAction)] = &[(7, FrozenAction::Drop(7))];
+
+/// `paxos-adopt-accepted`'s schedule.
+const ADOPT_SCHEDULE: &[(u64, FrozenAction)] = &[(6, FrozenAction::Drop(6))];
 
 /// `paxos-broken-acceptor`'s schedule, found the same way.
 const BROKEN_ACCEPTOR_SCHEDULE: &[(u64, FrozenAction)] = &[
