@@ -54,7 +54,9 @@ if grep -q "__wasm_split_placeholder__" "$raw" 2>/dev/null; then
     fi
     loader_hashed="__wasm_split-$(hash16 "$loader").js"
     cp "$loader" "$staging/$loader_hashed"
-    sed -i "s|\./__wasm_split\.js|./$loader_hashed|g" "$staging/$stem.js"
+    # Only the glue's import statements: the keys of its import object are the wasm's own import
+    # module names, which stay as they are.
+    sed -i "s|^\(import .* from [\"']\)\./__wasm_split\.js\([\"']\)|\1./$loader_hashed\2|" "$staging/$stem.js"
     log "main module $(wc -c <"$staging/${stem}_bg.wasm") bytes, $(ls "$work/split"/*.wasm | wc -l) modules in all"
 else
     log "no split points in $raw: the module stays whole"
@@ -76,7 +78,7 @@ PY
 
 # The service worker's list of the build's files, and a cache name of its own.
 files=$(cd "$staging" && find . -maxdepth 1 -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.svg' \) \
-    ! -name sw.js ! -name 'register-sw*.js' -printf '"./%P",' | sed 's/,$//')
+    ! -name sw.js -printf '"./%P",' | sed 's/,$//')
 printf '[%s]\n' "$files" >"$staging/precache.json"
 if [ -f "$staging/sw.js" ]; then
     sed -i "s|const CACHE = 'spacetime-[^']*';|const CACHE = 'spacetime-$(hash16 "$staging/precache.json")';|" "$staging/sw.js"

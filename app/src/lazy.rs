@@ -36,13 +36,13 @@ impl From<leptos::wasm_split::SplitLoaderError> for LoadError {
 macro_rules! split_point {
     ($chunk:ident, $build:ident, $load:ident -> $ty:ty $body:block) => {
         #[cfg_attr(
-            feature = "split",
-            ::leptos::wasm_split::wasm_split(
-                $chunk,
-                wasm_split_path = ::leptos::wasm_split,
-                fallible
-            )
-        )]
+                    feature = "split",
+                    ::leptos::wasm_split::wasm_split(
+                        $chunk,
+                        wasm_split_path = ::leptos::wasm_split,
+                        fallible
+                    )
+                )]
         fn $build() -> Result<$ty, $crate::lazy::LoadError> {
             Ok($body)
         }
@@ -70,7 +70,8 @@ pub fn view_of(
         // The view may be gone by now (another tab chosen): then nothing is shown.
         let _ = ready.try_set(Some(loaded));
     });
-    move || match ready.get() {
+    move || {
+        match ready.get() {
         None => view! { <p class="lazy-loading">{format!("Loading {what}…")}</p> }.into_any(),
         Some(Ok(component)) => component(),
         Some(Err(e)) => view! {
@@ -79,5 +80,6 @@ pub fn view_of(
             </p>
         }
         .into_any(),
+    }
     }
 }

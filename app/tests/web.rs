@@ -87,7 +87,11 @@ fn mount_app() -> web_sys::HtmlElement {
         .unwrap()
         .history()
         .unwrap()
-        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("?lesson={first}")))
+        .replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("?lesson={first}")),
+        )
         .unwrap();
     let root = container();
     std::mem::forget(leptos::mount::mount_to(root.clone(), App));

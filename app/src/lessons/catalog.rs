@@ -48,8 +48,9 @@ pub fn drawing_logs() -> Option<&'static LessonIndex> {
 }
 
 /// The lessons a scenario or tour file needs loaded before it can be read: the lesson of a
-/// scenario's `protocol`, or of a tour's `scenario` (a prepared one's name, or a whole
-/// scenario). Empty for anything else (the reader then says what is wrong).
+/// scenario's `protocol`, or those of a tour's scenarios (its own and any stop's; a prepared
+/// one's name, or a whole scenario). Empty for anything else (the reader then says what is
+/// wrong).
 pub fn needed_by_json(text: &str) -> Vec<&'static str> {
     let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
         return Vec::new();
@@ -62,12 +63,27 @@ pub fn needed_by_json(text: &str) -> Vec<&'static str> {
             .and_then(of_protocol),
         _ => None,
     };
-    let lesson = if value.get("stops").is_some() {
-        value.get("scenario").and_then(of_scenario_value)
+    let mut ids: Vec<&'static str> = Vec::new();
+    if let Some(stops) = value.get("stops") {
+        // A tour: its scenario, and those of the stops that start a run of their own.
+        let legs = stops
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|stop| stop.get("scenario"));
+        for lesson in std::iter::once(value.get("scenario"))
+            .flatten()
+            .chain(legs)
+            .filter_map(of_scenario_value)
+        {
+            if !ids.contains(&lesson.id) {
+                ids.push(lesson.id);
+            }
+        }
     } else {
-        of_scenario_value(&value)
-    };
-    lesson.map(|l| l.id).into_iter().collect()
+        ids.extend(of_scenario_value(&value).map(|l| l.id));
+    }
+    ids
 }
 
 #[cfg(test)]
@@ -99,6 +115,9 @@ mod tests {
         assert_eq!(needed_by_json(&s.to_json()), vec!["paxos"]);
         let tour = r#"{"title": "t", "scenario": "tcp-handshake", "stops": []}"#;
         assert_eq!(needed_by_json(tour), vec!["delivery"]);
+        let legs = r#"{"title": "t", "scenario": "tcp-handshake",
+            "stops": [{"step": 1, "say": "", "scenario": "paxos-calm"}]}"#;
+        assert_eq!(needed_by_json(legs), vec!["delivery", "paxos"]);
         assert!(needed_by_json("not json").is_empty());
     }
 }

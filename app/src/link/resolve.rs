@@ -38,11 +38,14 @@ pub fn is_bare(link: &Link) -> bool {
 pub fn lessons_needed(link: &Link) -> Vec<&'static str> {
     use crate::lessons::catalog;
     let first = || catalog::INDEX[0].id;
+    let toured = link.tour.as_deref().and_then(catalog::lesson).map(|l| l.id);
+    // The lesson the link names, or else the one whose tour it starts.
     let named = link
         .lesson
         .as_deref()
         .and_then(catalog::lesson)
-        .map(|l| l.id);
+        .map(|l| l.id)
+        .or(toured);
     let mut ids = vec![match &link.scenario {
         Some(LinkScenario::Named(name)) => catalog::of_scenario(name)
             .map(|l| l.id)
@@ -64,11 +67,36 @@ pub fn lessons_needed(link: &Link) -> Vec<&'static str> {
             .unwrap_or_else(first),
         None => named.unwrap_or_else(first),
     }];
-    if let Some(l) = link.tour.as_deref().and_then(catalog::lesson) {
-        ids.push(l.id);
-    }
+    ids.extend(toured);
     ids.dedup();
     ids
+}
+
+#[cfg(test)]
+mod needed {
+    use super::*;
+
+    fn needed(query: &str) -> Vec<&'static str> {
+        let (link, _) = crate::link::parse(query);
+        lessons_needed(&link)
+    }
+
+    #[test]
+    fn a_link_needs_the_lessons_it_shows_and_no_other() {
+        assert_eq!(needed("s=paxos-calm&step=3"), vec!["paxos"]);
+        assert_eq!(needed("lesson=gossip"), vec!["gossip"]);
+        assert_eq!(needed("tour=delivery"), vec!["delivery"]);
+        assert_eq!(
+            needed("s=tcp-handshake&tour=paxos"),
+            vec!["delivery", "paxos"]
+        );
+        // An unknown name: the lesson whose scenarios it looks like, else the first.
+        assert_eq!(needed("s=paxos-calmm"), vec!["paxos"]);
+        assert_eq!(
+            needed("s=nothing-like-it"),
+            vec![crate::lessons::CATALOG[0].id]
+        );
+    }
 }
 
 /// The lesson with this id.
