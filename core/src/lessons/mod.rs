@@ -39,6 +39,7 @@ pub mod delivery;
 pub mod gossip;
 pub mod mapreduce;
 pub mod paxos;
+pub mod raft;
 
 /// One chapter of the course, as the core knows it.
 #[derive(Clone, Copy)]
@@ -94,6 +95,7 @@ pub fn all() -> Vec<LessonInfo> {
         gossip::lesson(),
         paxos::lesson(),
         mapreduce::lesson(),
+        raft::lesson(),
     ]
 }
 
