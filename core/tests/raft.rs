@@ -304,7 +304,11 @@ fn calm_one_leader_three_commands_everywhere() {
 #[test]
 fn split_vote_then_s2_wins_term_2() {
     let (trace, reports) = check(&example("raft-split-vote"));
-    assert!(reports.iter().all(|r| r.verdict.holds() && r.promised));
+    // Safe, and live in this run, though a range this narrow cannot promise liveness.
+    assert!(reports.iter().all(|r| r.verdict.holds()));
+    assert!(reports
+        .iter()
+        .any(|r| !r.promised && r.description.contains("too narrow")));
     let candidates: std::collections::BTreeSet<&str> = messages(&trace)
         .iter()
         .filter(|(_, _, _, m)| matches!(m, RaftMessage::RequestVote { term: 1, .. }))

@@ -1779,10 +1779,10 @@ pub(crate) fn not_promised_because(scenario: &Scenario, setup: &Setup) -> Option
             slowest.saturating_mul(2)
         ));
     }
-    if p.election_max < p.election_min.saturating_add(slowest.saturating_mul(2)) {
+    if p.election_max < p.election_min.saturating_add(slowest.saturating_mul(4)) {
         return Some(format!(
-            "election timeouts are drawn from too narrow a range ({} to {}) to keep candidates \
-             apart: votes may split again and again",
+            "election timeouts are drawn from too narrow a range ({} to {}, less than two round \
+             trips wide) to keep candidates apart: votes may split again and again",
             p.election_min, p.election_max
         ));
     }
