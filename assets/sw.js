@@ -4,11 +4,16 @@
 //   file), fetched from the network first and from the cache only when offline;
 // - the build's own files, whose names carry a content hash (style-3122358fe950236.css), so a
 //   cached copy never goes stale: served from the cache first.
+// At install it caches the page and every file of the build, each lesson's chunk included
+// (precache.json, written by scripts/split.sh), so that after one visit every lesson opens
+// offline, not only those visited. The build names its cache (scripts/split.sh rewrites the
+// line below), so a new build installs afresh and drops the old files.
 // Everything is relative to the worker's own folder, so the site works from any sub-folder.
 const CACHE = 'spacetime-v1';
 const HASHED = /-[0-9a-f]{12,20}(?:_bg)?\.[a-z0-9]+$/;
 
-// The page, and every hashed file it names (in its links and in its loader script).
+// The page, every hashed file it names (in its links and in its loader script), and every file
+// the build lists (the lessons' chunks, which the page names nowhere).
 async function precache() {
   const cache = await caches.open(CACHE);
   const response = await fetch('./', { cache: 'no-cache' });
@@ -16,6 +21,10 @@ async function precache() {
   const html = await response.clone().text();
   await cache.put('./', response);
   const files = new Set(html.match(/\.\/[A-Za-z0-9_.-]+-[0-9a-f]{12,20}(?:_bg)?\.[a-z0-9]+/g) ?? []);
+  const listed = await fetch('./precache.json', { cache: 'no-cache' })
+    .then((r) => (r.ok ? r.json() : []))
+    .catch(() => []);
+  for (const f of listed) files.add(f);
   await Promise.all([...files].map((f) => cache.add(f).catch(() => {})));
 }
 

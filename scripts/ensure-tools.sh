@@ -3,6 +3,7 @@
 #   - the wasm32-unknown-unknown Rust target              (rustup)
 #   - trunk 0.21.14                                       (cargo install --locked)
 #   - wasm-bindgen-cli at the version in Cargo.lock       (cargo install, without --locked)
+#   - wasm-split-cli (wasm_split_cli_support 0.2.4)       (cargo install --locked)
 #   - binaryen 132 (wasm-opt) and playwright-core         (npm ci in tools/, versions in tools/package-lock.json)
 #   - Chromium and ChromeDriver                           (apt-get: chromium, chromium-driver)
 # Safe to run again and again; `make setup` runs only this.
@@ -69,6 +70,16 @@ if [ "$have_wb" = "$want_wb" ] && [ "$have_wbtr" = "$want_wb" ]; then
 else
     log "wasm-bindgen-cli: want $want_wb (from Cargo.lock), have '${have_wb:-none}'"
     timed cargo install --force "wasm-bindgen-cli@$want_wb"
+fi
+
+# 3b. The wasm splitter (scripts/split.sh, Trunk's post-build hook): wasm_split_cli_support's own
+#     binary, at the version that reads wasm-bindgen 0.2.130's output (0.2.3 or later).
+have_split="$(cargo install --list 2>/dev/null | awk '$1 == "wasm_split_cli_support" { sub(/^v/, "", $2); sub(/:$/, "", $2); print $2 }' || true)"
+if [ "$have_split" = "$WASM_SPLIT_VERSION" ]; then
+    log "skip: wasm-split-cli $WASM_SPLIT_VERSION is installed"
+else
+    log "wasm-split-cli: want $WASM_SPLIT_VERSION, have '${have_split:-none}' (about 3 minutes on 2 cores)"
+    timed cargo install --locked "wasm_split_cli_support@$WASM_SPLIT_VERSION" --features build-binary
 fi
 
 # 4. npm tools, exactly as tools/package-lock.json records them.

@@ -14,6 +14,7 @@ export CHROMIUM_BIN="${CHROMIUM_BIN:-/usr/bin/chromium}"
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 
 TRUNK_VERSION="0.21.14"
+WASM_SPLIT_VERSION="0.2.4"
 
 log() { printf '[%s] %s\n' "$(basename "$0" .sh)" "$*"; }
 
@@ -32,3 +33,9 @@ lock_version() {
         found && $1 == "version" { gsub(/"/, "", $3); print $3; exit }
     ' "$ROOT/Cargo.lock"
 }
+
+# wasm-opt on the split modules (scripts/split.sh): the features rustc's wasm32 target emits,
+# and (measured, issue 3) no inlining of large single-caller functions, the low 1 KiB of memory
+# assumed unused, no producers or target_features sections.
+WASM_OPT_FEATURES="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue --one-caller-inline-max-function-size=20 --low-memory-unused --strip-producers --strip-target-features"
+

@@ -237,6 +237,15 @@ pub fn read_json(name: &str, text: &str) -> Option<Result<Dropped, String>> {
 /// Open a file's text: a scenario JSON loads, a tour starts, anything else goes to the lessons
 /// that read files (`Lesson::open_file`: the clocks lesson reads logs). On any error the banner says what is wrong and the run on screen stays.
 pub fn open_file(store: Store, name: &str, text: &str) {
+    // A scenario or tour of a lesson not loaded yet reads once that lesson has loaded.
+    let needed = crate::lessons::catalog::needed_by_json(text);
+    let (name, text) = (name.to_string(), text.to_string());
+    crate::lessons::loader::then_all(store, needed, move |store| {
+        open_file_now(store, &name, &text)
+    });
+}
+
+fn open_file_now(store: Store, name: &str, text: &str) {
     match read_json(name, text) {
         Some(Ok(Dropped::Scenario(s))) => {
             crate::tour::leave(store);
@@ -246,13 +255,7 @@ pub fn open_file(store: Store, name: &str, text: &str) {
         }
         Some(Ok(Dropped::Tour(t))) => crate::tour::start(store, *t, None),
         Some(Err(why)) => store.error.set(Some(why)),
-        None => {
-            if let Err(why) = crate::lessons::open_file(store, name, text) {
-                store.error.set(Some(format!(
-                    "{name} is neither a scenario, a tour nor a log this page reads: {why}"
-                )));
-            }
-        }
+        None => crate::lessons::open_file(store, name.to_string(), text.to_string()),
     }
 }
 

@@ -5,7 +5,7 @@
 //! Rust in `spacetime_core::layout` and in the pure functions of [`diagram`], tested natively.
 
 use leptos::prelude::*;
-use spacetime_core::{Action, ProcessRef, Scenario};
+use spacetime_core::{Action, ProcessRef};
 
 pub mod diagram;
 pub mod exercises;
@@ -20,6 +20,7 @@ pub mod states;
 pub mod store;
 pub mod topology;
 pub mod tour;
+pub mod welcome;
 
 use diagram::Diagram;
 use help::HelpOverlay;
@@ -30,23 +31,60 @@ use playback::{Narration, PlaybackBar};
 use store::{Activity, ClockMode, Selection, Store};
 use topology::Topology;
 
-/// The scenario the page opens with.
-pub fn first_scenario() -> Scenario {
-    lessons::all()[0].scenarios().remove(0)
-}
-
-/// The whole application. It opens the view the page's link describes (see [`link`]), and keeps
-/// the address bar describing what is on screen.
+/// The whole application. A link with parameters opens straight on the view it describes (see
+/// [`link`]) once the lessons it needs have loaded; a visit without any shows the
+/// [`welcome::Welcome`] first.
 #[component]
 pub fn App() -> impl IntoView {
-    let (address, mut problems) = link::parse(&link::page_query());
+    let (address, problems) = link::parse(&link::page_query());
+    // What to open once its lessons have loaded; why not, if they cannot.
+    let opened = RwSignal::new(None::<(link::Link, Vec<String>)>);
+    let failed = RwSignal::new(None::<String>);
+    let choosing = RwSignal::new(link::is_bare(&address));
+    let open = move |address: link::Link, problems: Vec<String>| {
+        let needed = link::lessons_needed(&address);
+        leptos::task::spawn_local(async move {
+            match lessons::loader::load_each(&needed).await {
+                Ok(()) => opened.set(Some((address, problems))),
+                Err((id, e)) => {
+                    let title = lessons::entry(id).map_or(id, lessons::Entry::title);
+                    failed.set(Some(lessons::loader::failed(title, &e)));
+                }
+            }
+        });
+    };
+    if !choosing.get_untracked() {
+        open(address, problems);
+    }
+    let choose = move |address: link::Link| {
+        choosing.set(false);
+        open(address, Vec::new());
+    };
+    move || {
+        if let Some((address, problems)) = opened.get() {
+            view! { <Page address problems/> }.into_any()
+        } else if let Some(why) = failed.get() {
+            view! { <div class="load-failed" role="alert" data-testid="load-failed">{why}</div> }
+                .into_any()
+        } else if choosing.get() {
+            view! { <welcome::Welcome choose/> }.into_any()
+        } else {
+            view! { <div class="page-loading" data-testid="page-loading">"Loading…"</div> }
+                .into_any()
+        }
+    }
+}
+
+/// The page for the view `address` describes, its lessons loaded.
+#[component]
+fn Page(address: link::Link, problems: Vec<String>) -> impl IntoView {
+    let mut problems = problems;
     let shown = link::resolve(&address, &mut problems);
     let store = Store::new(shown.scenario.clone()).provide();
-    // The panels' own state lives here, above the panels, so that closing one keeps it.
-    for lesson in lessons::all() {
-        for activity in lesson.activities {
-            (activity.provide)();
-        }
+    // The panels' own state lives here, above the panels, so that closing one keeps it; so
+    // does that of lessons loaded later.
+    if let Some(owner) = Owner::current() {
+        lessons::loader::set_page(owner);
     }
     link::show(store, &shown, &address, &problems);
     if let Some(tour) = &address.tour {
@@ -77,6 +115,7 @@ pub fn Shell() -> impl IntoView {
             class:touring=move || store.tour.with(Option::is_some)>
             <Header/>
             <ErrorBanner/>
+            <LoadingNote/>
             <main class="main">
                 <section class="diagram-pane" aria-label="Space-time diagram">
                     <Diagram/>
@@ -156,16 +195,15 @@ fn Header() -> impl IntoView {
     });
     view! {
         <header class="header">
-            <div class="brand">"Spacetime"</div>
+            <a class="brand" href="./" title="Spacetime: the welcome page">"Spacetime"</a>
             <nav class="lesson-tabs" aria-label="Lessons">
-                {lessons::all().into_iter().map(|lesson| {
-                    let id = lesson.id;
-                    let first = lesson.scenarios().into_iter().next();
+                {lessons::CATALOG.iter().map(|entry| {
+                    let id = entry.id;
                     view! {
                         <button data-testid=format!("lesson-{id}")
                             class:active=move || current_lesson.get() == id
-                            on:click=move |_| { if let Some(s) = first.clone() { store.load(s); } }>
-                            {lesson.title}
+                            on:click=move |_| open_lesson(store, id)>
+                            {entry.title()}
                         </button>
                     }
                 }).collect_view()}
@@ -230,14 +268,24 @@ fn Header() -> impl IntoView {
                     let toggle = move |a: Activity| {
                         if store.activity.get_untracked() == a {
                             leave_activity(store);
-                        } else if let Some(activity) = lessons::activity(match a { Activity::Lesson(id) => id, _ => "" }) {
-                            (activity.open)(store);
+                        } else if let Activity::Lesson(id) = a {
+                            // A tab offered everywhere may belong to a lesson not loaded yet.
+                            let owner = lessons::activity(id).is_none().then(|| lessons::owner_of_activity(id)).flatten();
+                            let open = move |store: Store| {
+                                if let Some(activity) = lessons::activity(id) {
+                                    (activity.open)(store);
+                                }
+                            };
+                            match owner {
+                                Some(entry) => lessons::loader::then(store, entry.id, open),
+                                None => open(store),
+                            }
                         } else {
                             leave_activity(store);
                             store.activity.set(a);
                         }
                     };
-                    let tab = move |a: lessons::LessonActivity| {
+                    let tab = move |a: lessons::ActivityTab| {
                         let me = Activity::Lesson(a.id);
                         let wide = (!a.wide_label.is_empty()).then(|| view! { <span class="wide-only">{a.wide_label}</span> });
                         view! {
@@ -366,6 +414,34 @@ fn ErrorBanner() -> impl IntoView {
             </div>
         </Show>
     }
+}
+
+/// Which lesson is on its way, while one loads; shown only after a short wait (in the style
+/// sheet), so that a lesson already cached shows nothing.
+#[component]
+fn LoadingNote() -> impl IntoView {
+    let store = Store::get();
+    view! {
+        <Show when=move || store.loading.with(Option::is_some)>
+            <div class="loading-note" role="status" data-testid="lesson-loading">
+                <span class="spinner" aria-hidden="true"></span>
+                {move || format!("Loading {}…", store.loading.get().unwrap_or_default())}
+            </div>
+        </Show>
+    }
+}
+
+/// Open lesson `id` on its first scenario, loading it first if it has not loaded.
+pub fn open_lesson(store: Store, id: &'static str) {
+    lessons::loader::then(store, id, move |store| {
+        let first = lessons::all()
+            .into_iter()
+            .find(|l| l.id == id)
+            .and_then(|l| l.scenarios().into_iter().next());
+        if let Some(s) = first {
+            store.load(s);
+        }
+    });
 }
 
 /// Drive playback from the browser's animation frames.

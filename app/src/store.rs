@@ -123,6 +123,8 @@ pub struct ViewStore {
     /// The guided tour being played, if any (the tour panel, the page's class and its link
     /// read it).
     pub tour: RwSignal<Option<TourState>>,
+    /// The lessons being loaded, by title, while a lesson's code is on its way.
+    pub loading: RwSignal<Option<String>>,
 }
 
 /// The page's shared state: the three stores above, each also in context on its own, bundled
@@ -157,6 +159,7 @@ pub struct Store {
     pub reduced_motion: RwSignal<bool>,
     pub help_open: RwSignal<bool>,
     pub tour: RwSignal<Option<TourState>>,
+    pub loading: RwSignal<Option<String>>,
 }
 
 /// A guided tour in progress.
@@ -221,6 +224,7 @@ impl Store {
             reduced_motion: RwSignal::new(false),
             help_open: RwSignal::new(false),
             tour: RwSignal::new(None),
+            loading: RwSignal::new(None),
         };
         Store::bundle(run, playback, view)
     }
@@ -251,6 +255,7 @@ impl Store {
             reduced_motion: view.reduced_motion,
             help_open: view.help_open,
             tour: view.tour,
+            loading: view.loading,
         }
     }
 

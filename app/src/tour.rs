@@ -33,9 +33,18 @@ pub fn start(store: Store, tour: Tour, source: Option<String>) {
     }));
 }
 
-/// Start the tour in `text` (named `name` in messages); if it does not load, the banner says
-/// which stop is wrong and why, and the run on screen stays.
-pub fn start_text(store: Store, name: &str, text: &str, source: Option<String>) -> bool {
+/// Start the tour in `text` (named `name` in messages), once the lesson of its scenario has
+/// loaded; if it does not load, the banner says which stop is wrong and why, and the run on
+/// screen stays.
+pub fn start_text(store: Store, name: &str, text: &str, source: Option<String>) {
+    let (name, text) = (name.to_string(), text.to_string());
+    let needed = lessons::catalog::needed_by_json(&text);
+    lessons::loader::then_all(store, needed, move |store| {
+        start_text_now(store, &name, &text, source);
+    });
+}
+
+fn start_text_now(store: Store, name: &str, text: &str, source: Option<String>) -> bool {
     match Tour::load(text) {
         Ok(tour) => {
             start(store, tour, source);
@@ -62,6 +71,11 @@ pub fn lesson_tour(id: &str) -> Option<&'static str> {
 /// Start the tour a link names: a lesson's own (`tour=clocks`), or a tour file fetched from a
 /// URL relative to the page (`tour=tours/week3.json`).
 pub fn open(store: Store, what: &str) {
+    if let Some(entry) = lessons::entry(what).filter(|e| !lessons::is_loaded(e.id)) {
+        let what = what.to_string();
+        lessons::loader::then(store, entry.id, move |store| open(store, &what));
+        return;
+    }
     if let Some(text) = lesson_tour(what) {
         start_text(
             store,

@@ -113,7 +113,7 @@
 //! To ship it, implement [`Protocol`] (its variants, parameters, properties and prepared
 //! scenarios) in a module of its lesson's folder (`core/src/lessons/<lesson>/`) and list it in
 //! that lesson's [`lessons::LessonInfo`]; [`protocols::all`], the CLI and the app pick it up from
-//! there. A new lesson is a new folder and one line in [`lessons::all`] (see [`lessons`]). A property is a function of the [`Trace`]: let it read
+//! there. A new lesson is a new folder and one line in [`lessons::course`] (see [`lessons`]). A property is a function of the [`Trace`]: let it read
 //! [`Message::content`], [`Output::fact`] and [`Event::fields`] rather than parse labels.
 
 #![forbid(unsafe_code)]

@@ -46,8 +46,8 @@ export function launchBrowser() {
  * A new page in its own context. `problems` collects every console error, uncaught exception,
  * failed request and HTTP error status: tests end with `assert.deepEqual(problems, [])`.
  */
-export async function openPage(browser, viewport = VIEWPORTS[0]) {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+export async function openPage(browser, viewport = VIEWPORTS[0], options = {}) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, ...options });
   // Trunk's loader dispatches `TrunkApplicationStarted` once the wasm module has run main().
   await context.addInitScript(() => {
     addEventListener('TrunkApplicationStarted', () => {
@@ -67,10 +67,18 @@ export async function openPage(browser, viewport = VIEWPORTS[0]) {
   return { context, page, problems };
 }
 
-/** Opens `rel` (relative to the served build) and waits until the wasm app has started. */
-export async function gotoApp(page, rel = '', timeout = 15000) {
-  await page.goto(url(rel), { waitUntil: 'load' });
+/**
+ * Opens `rel` (relative to the served build) and waits until the wasm app has started and shows
+ * the page, the welcome or why a lesson did not load. Without `rel` it opens the first lesson
+ * (`?lesson=clocks`): the bare page shows the welcome (see `welcome.test.mjs`).
+ */
+export async function gotoApp(page, rel = '?lesson=clocks', timeout = 15000) {
+  await page.goto(url(rel || '?lesson=clocks'), { waitUntil: 'load' });
   await page.waitForFunction(() => window.__spacetimeStarted === true, null, { timeout });
+  await page.waitForSelector(
+    '[data-testid="app"], [data-testid="welcome"], [data-testid="load-failed"]',
+    { timeout },
+  );
 }
 
 /** Waits until the element with this data-testid has exactly this text. */

@@ -28,9 +28,43 @@ use spacetime_core::layout::Layout;
 use spacetime_core::lessons::LessonInfo;
 use spacetime_core::{MessageId, Scenario, Trace};
 
-use leptos::prelude::{Get, GetUntracked};
+use leptos::prelude::{Get, GetUntracked, Set};
 
 use crate::store::{Activity, Store};
+
+pub mod catalog;
+pub mod loader;
+
+pub use loader::{all, entry, is_loaded, Entry, LoadError, Loading};
+
+/// A lesson's split point: `lazy_lesson!(chunk_name);` in its `mod.rs`, beside its
+/// `pub fn lesson() -> Lesson`, defines `load`, which its [`Entry`] names. In the split build
+/// (`--features split`) everything only `lesson()` reaches, the lesson's core protocols, its
+/// scenarios, text, tour, panel and plots, goes into the wasm chunk `chunk_name`, fetched the
+/// first time `load` is called; in other builds `load` is ready at once.
+macro_rules! lazy_lesson {
+    ($chunk:ident) => {
+        #[cfg_attr(
+                    feature = "split",
+                    ::leptos::wasm_split::wasm_split(
+                        $chunk,
+                        wasm_split_path = ::leptos::wasm_split,
+                        fallible
+                    )
+                )]
+        fn build() -> Result<$crate::lessons::Lesson, $crate::lessons::LoadError> {
+            Ok(lesson())
+        }
+
+        /// Fetch (in the split build) and build the lesson.
+        pub fn load() -> $crate::lessons::Loading {
+            #[cfg(feature = "split")]
+            return Box::pin(build());
+            #[cfg(not(feature = "split"))]
+            return Box::pin(std::future::ready(build()));
+        }
+    };
+}
 
 pub mod broadcast;
 pub mod clocks;
@@ -114,15 +148,8 @@ pub type OpenFile = fn(Store, &str, &str) -> Result<(), String>;
 /// column, its keys, and (if it draws) what a press and drag on the diagram do.
 #[derive(Clone, Copy)]
 pub struct LessonActivity {
-    /// Unique among every lesson's activities; `store.activity` is `Activity::Lesson(id)`.
-    pub id: &'static str,
-    /// The tab's label, and more of it shown only on a wide screen (may be empty).
-    pub label: &'static str,
-    pub wide_label: &'static str,
-    /// The tab's tooltip.
-    pub title: &'static str,
-    /// Offered in every lesson (after Exercises), not only in its own (before Exercises).
-    pub everywhere: bool,
+    /// Its tab: known before the lesson loads if it is offered everywhere (see [`Entry`]).
+    pub tab: ActivityTab,
     /// The panel shown while it is on.
     pub panel: fn() -> leptos::prelude::AnyView,
     /// Puts the activity's own state in context when the page starts, above the panels, so
@@ -134,6 +161,20 @@ pub struct LessonActivity {
     pub keys: Option<fn(Store, &web_sys::KeyboardEvent) -> bool>,
     /// What a press and drag on the diagram's canvas do while it is on.
     pub draw: Option<DiagramDrawing>,
+}
+
+/// An activity's tab in the header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ActivityTab {
+    /// Unique among every lesson's activities; `store.activity` is `Activity::Lesson(id)`.
+    pub id: &'static str,
+    /// The tab's label, and more of it shown only on a wide screen (may be empty).
+    pub label: &'static str,
+    pub wide_label: &'static str,
+    /// The tab's tooltip.
+    pub title: &'static str,
+    /// Offered in every lesson (after Exercises), not only in its own (before Exercises).
+    pub everywhere: bool,
 }
 
 /// A point on the diagram's canvas, in its pixels.
@@ -151,14 +192,14 @@ pub struct DiagramDrawing {
 
 impl std::fmt::Debug for LessonActivity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "LessonActivity({})", self.id)
+        write!(f, "LessonActivity({})", self.tab.id)
     }
 }
 
 /// Activities are the same when their ids are.
 impl PartialEq for LessonActivity {
     fn eq(&self, other: &Self) -> bool {
-        self.id == other.id
+        self.tab.id == other.tab.id
     }
 }
 
@@ -218,24 +259,24 @@ impl PartialEq for LessonAction {
 
 impl Eq for LessonAction {}
 
-/// Every lesson, in course order.
-pub fn all() -> Vec<Lesson> {
-    vec![
-        clocks::lesson(),
-        delivery::lesson(),
-        broadcast::lesson(),
-        gossip::lesson(),
-        paxos::lesson(),
-        mapreduce::lesson(),
-    ]
-}
+/// Every lesson, in course order: the registry. A lesson's code loads when it is first needed
+/// (see [`loader`]); what the page knows before that is its [`Entry`] and its index entry
+/// ([`catalog`]).
+pub const CATALOG: &[Entry] = &[
+    clocks::ENTRY,
+    delivery::ENTRY,
+    broadcast::ENTRY,
+    gossip::ENTRY,
+    paxos::ENTRY,
+    mapreduce::ENTRY,
+];
 
 /// The lesson activity named `id`, in whichever lesson declares it.
 pub fn activity(id: &str) -> Option<LessonActivity> {
     all()
         .into_iter()
         .flat_map(|l| l.activities.iter().copied())
-        .find(|a| a.id == id)
+        .find(|a| a.tab.id == id)
 }
 
 /// The lesson activity that is on, if one is (tracked).
@@ -255,36 +296,52 @@ pub fn active_untracked(store: Store) -> Option<LessonActivity> {
 }
 
 /// The activity tabs to offer in `lesson`: its own first, then (after Exercises) those offered
-/// everywhere, from any lesson.
-pub fn activities_in(lesson: Option<&Lesson>) -> (Vec<LessonActivity>, Vec<LessonActivity>) {
+/// everywhere, from any lesson, loaded or not.
+pub fn activities_in(lesson: Option<&Lesson>) -> (Vec<ActivityTab>, Vec<ActivityTab>) {
     let own = lesson
         .map(|l| {
             l.activities
                 .iter()
-                .filter(|a| !a.everywhere)
-                .copied()
+                .map(|a| a.tab)
+                .filter(|t| !t.everywhere)
                 .collect()
         })
         .unwrap_or_default();
-    let everywhere = all()
-        .into_iter()
-        .flat_map(|l| l.activities.iter().copied())
-        .filter(|a| a.everywhere)
+    let everywhere = CATALOG
+        .iter()
+        .flat_map(|e| e.everywhere.iter().copied())
         .collect();
     (own, everywhere)
 }
 
-/// Open a file no shared reader took with the first lesson that reads it; if none does, why
-/// the last one that tried could not.
-pub fn open_file(store: Store, name: &str, text: &str) -> Result<(), String> {
-    let mut why = String::from("no lesson reads other files");
-    for open in all().into_iter().filter_map(|l| l.open_file) {
-        match open(store, name, text) {
-            Ok(()) => return Ok(()),
-            Err(e) => why = e,
+/// The lesson that declares the activity with tab `id`, loaded or not (for the tabs offered
+/// everywhere, whose lesson may not have loaded yet).
+pub fn owner_of_activity(id: &str) -> Option<&'static Entry> {
+    CATALOG
+        .iter()
+        .find(|e| e.everywhere.iter().any(|t| t.id == id))
+}
+
+/// Open a file no shared reader took with the first lesson that reads it (loading the lessons
+/// that read files first); if none does, the banner says why the last one that tried could not.
+pub fn open_file(store: Store, name: String, text: String) {
+    let readers: Vec<&'static str> = CATALOG
+        .iter()
+        .filter(|e| e.reads_files)
+        .map(|e| e.id)
+        .collect();
+    loader::then_all(store, readers, move |store| {
+        let mut why = String::from("no lesson reads other files");
+        for open in all().into_iter().filter_map(|l| l.open_file) {
+            match open(store, &name, &text) {
+                Ok(()) => return,
+                Err(e) => why = e,
+            }
         }
-    }
-    Err(why)
+        store.error.set(Some(format!(
+            "{name} is neither a scenario, a tour nor a log this page reads: {why}"
+        )));
+    });
 }
 
 /// The lesson a scenario belongs to, by its protocol.
@@ -326,10 +383,35 @@ mod tests {
     }
 
     #[test]
+    fn the_registry_is_the_index_and_each_entry_its_lesson() {
+        let registry: Vec<&str> = CATALOG.iter().map(|e| e.id).collect();
+        let index: Vec<&str> = catalog::INDEX.iter().map(|l| l.id).collect();
+        assert_eq!(registry, index);
+        for (entry, lesson) in CATALOG.iter().zip(all()) {
+            assert_eq!(entry.id, lesson.id);
+            assert_eq!(entry.title(), lesson.title);
+            assert!(!entry.summary.is_empty(), "{} has no summary", entry.id);
+            let everywhere: Vec<ActivityTab> = lesson
+                .activities
+                .iter()
+                .map(|a| a.tab)
+                .filter(|t| t.everywhere)
+                .collect();
+            assert_eq!(entry.everywhere, everywhere.as_slice(), "{}", entry.id);
+            assert_eq!(
+                entry.reads_files,
+                lesson.open_file.is_some(),
+                "{}",
+                entry.id
+            );
+        }
+    }
+
+    #[test]
     fn activity_ids_are_unique() {
         let ids: Vec<&str> = all()
             .iter()
-            .flat_map(|l| l.activities.iter().map(|a| a.id))
+            .flat_map(|l| l.activities.iter().map(|a| a.tab.id))
             .collect();
         let mut unique = ids.clone();
         unique.sort();

@@ -26,6 +26,51 @@ fn similar_names(hint: &str, known: &str) -> bool {
     word.len() >= 3 && first(hint) == word
 }
 
+/// Whether a link says nothing at all (a first visit to the bare page): the welcome shows.
+pub fn is_bare(link: &Link) -> bool {
+    *link == Link::default()
+}
+
+/// The lessons whose code must load before [`resolve`] can show `link`, first the one whose
+/// scenario it opens. Read from the lesson index, as [`resolve`] would choose: the scenario's
+/// lesson; for an unknown name the lesson the link names, or whose scenarios' names it looks
+/// like, or the first; the lesson whose tour it starts.
+pub fn lessons_needed(link: &Link) -> Vec<&'static str> {
+    use crate::lessons::catalog;
+    let first = || catalog::INDEX[0].id;
+    let named = link
+        .lesson
+        .as_deref()
+        .and_then(catalog::lesson)
+        .map(|l| l.id);
+    let mut ids = vec![match &link.scenario {
+        Some(LinkScenario::Named(name)) => catalog::of_scenario(name)
+            .map(|l| l.id)
+            .or(named)
+            .or_else(|| {
+                catalog::INDEX
+                    .iter()
+                    .find(|l| {
+                        name.starts_with(&format!("{}-", l.id))
+                            || l.scenarios.iter().any(|(s, _)| similar_names(name, s))
+                    })
+                    .map(|l| l.id)
+            })
+            .unwrap_or_else(first),
+        // A scenario of one's own that does not run falls back on a loaded lesson.
+        Some(LinkScenario::Custom(s)) => catalog::of_protocol(&s.protocol)
+            .map(|l| l.id)
+            .or(named)
+            .unwrap_or_else(first),
+        None => named.unwrap_or_else(first),
+    }];
+    if let Some(l) = link.tour.as_deref().and_then(catalog::lesson) {
+        ids.push(l.id);
+    }
+    ids.dedup();
+    ids
+}
+
 /// The lesson with this id.
 fn lesson_by_id(id: &str) -> Option<lessons::Lesson> {
     lessons::all().into_iter().find(|l| l.id == id)
@@ -50,7 +95,7 @@ pub fn resolve(link: &Link, problems: &mut Vec<String>) -> View {
             .unwrap_or_else(first_lesson);
         if let Some(l) = &link.lesson {
             if lesson_by_id(l).is_none() {
-                let ids: Vec<&str> = lessons::all().iter().map(|l| l.id).collect();
+                let ids: Vec<&str> = lessons::CATALOG.iter().map(|e| e.id).collect();
                 problems.push(format!(
                     "there is no lesson \"{l}\"; the lessons are {}",
                     ids.join(", ")

@@ -2,9 +2,10 @@
 //!
 //! A lesson is one folder here: its protocol(s), its exercise kinds and its prepared scenarios
 //! (each protocol's examples) live together, and the lesson declares itself with one
-//! [`LessonInfo`] in its `mod.rs`. [`all`] lists the lessons in course order; it is the only
+//! [`LessonInfo`] in its `mod.rs`. [`course`] lists the lessons in course order; it is the only
 //! place that names them. Everything else, the protocol registry ([`crate::protocols`]), the
-//! exercise registry ([`crate::exercise::kinds`]), the CLI and the app, reads this list.
+//! exercise registry ([`crate::exercise::kinds`]), the CLI and the app, reads [`all`]: that list,
+//! or, in the app (built without the `course` feature), the lessons loaded so far.
 //!
 //! ## Adding a lesson
 //!
@@ -12,7 +13,7 @@
 //!    protocol (a [`crate::Protocol`] implementation with its variants, parameters, properties
 //!    and examples) and, if it has exercises, `exercises.rs` (unit structs implementing
 //!    [`crate::exercise::ExerciseKind`]).
-//! 2. One line in [`all`] below, and one `pub mod <id>;` line here.
+//! 2. One line in [`course`] below, and one `pub mod <id>;` line here.
 //! 3. In the app: `app/src/lessons/<id>/` with its text, tour, panel and plots, and one line in
 //!    the app's lesson list.
 //!
@@ -86,8 +87,9 @@ impl std::fmt::Debug for LessonInfo {
     }
 }
 
-/// Every lesson, in course order.
-pub fn all() -> Vec<LessonInfo> {
+/// Every lesson of the course, in course order. With the `course` feature (the default),
+/// this is [`all`]; without it, nothing calls it, so no lesson's code is reachable from here.
+pub fn course() -> Vec<LessonInfo> {
     vec![
         clocks::lesson(),
         delivery::lesson(),
@@ -97,6 +99,37 @@ pub fn all() -> Vec<LessonInfo> {
         mapreduce::lesson(),
         raft::lesson(),
     ]
+}
+
+/// The lessons registered at run time, in the order they were registered.
+static REGISTERED: std::sync::RwLock<Vec<LessonInfo>> = std::sync::RwLock::new(Vec::new());
+
+/// Make a lesson known to [`all`] (and so to [`crate::protocols`] and the exercise registry)
+/// when it is loaded at run time; registering one twice changes nothing. This is how the app,
+/// built without the `course` feature, adds each lesson once its code has arrived.
+pub fn register(lesson: LessonInfo) {
+    let mut registered = REGISTERED.write().unwrap_or_else(|e| e.into_inner());
+    if !registered.iter().any(|l| l.id == lesson.id) {
+        registered.push(lesson);
+    }
+}
+
+/// Every lesson known: the whole course with the `course` feature, else those registered so
+/// far (see [`register`]).
+pub fn all() -> Vec<LessonInfo> {
+    let registered = REGISTERED.read().unwrap_or_else(|e| e.into_inner()).clone();
+    #[cfg(feature = "course")]
+    {
+        let mut lessons = course();
+        for r in registered {
+            if !lessons.iter().any(|l| l.id == r.id) {
+                lessons.push(r);
+            }
+        }
+        lessons
+    }
+    #[cfg(not(feature = "course"))]
+    registered
 }
 
 /// The lesson called `id`.
@@ -131,6 +164,14 @@ pub fn no_exercises() -> Vec<&'static dyn ExerciseKind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn registering_a_course_lesson_again_changes_nothing() {
+        let before: Vec<&str> = all().iter().map(|l| l.id).collect();
+        register(course()[0]);
+        let after: Vec<&str> = all().iter().map(|l| l.id).collect();
+        assert_eq!(before, after);
+    }
 
     #[test]
     fn every_protocol_belongs_to_exactly_one_lesson() {

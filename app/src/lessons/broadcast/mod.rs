@@ -2,10 +2,21 @@
 
 use leptos::prelude::*;
 
-use super::{Lesson, LessonPlots};
+use super::{Entry, Lesson, LessonPlots};
 
 pub mod plots;
 mod text;
+
+/// The lesson before its code has loaded.
+pub const ENTRY: Entry = Entry {
+    id: "broadcast",
+    summary: "Best-effort, reliable, FIFO, causal and total-order broadcast, and what each promises when processes crash.",
+    everywhere: &[],
+    reads_files: false,
+    load,
+};
+
+lazy_lesson!(lesson_broadcast);
 
 pub fn lesson() -> Lesson {
     Lesson {

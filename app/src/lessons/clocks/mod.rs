@@ -2,13 +2,24 @@
 
 use leptos::prelude::*;
 
-use super::{DiagramDrawing, Lesson, LessonActivity};
+use super::{ActivityTab, DiagramDrawing, Entry, Lesson, LessonActivity};
 use crate::store::{Activity, Store};
 
 pub mod import;
 pub mod playground;
 
 mod text;
+
+/// The lesson before its code has loaded.
+pub const ENTRY: Entry = Entry {
+    id: "clocks",
+    summary: "Happens-before, Lamport and vector clocks: which events can have affected which. Draw your own diagrams, or import a log.",
+    everywhere: &[IMPORT.tab],
+    reads_files: true,
+    load,
+};
+
+lazy_lesson!(lesson_clocks);
 
 pub fn lesson() -> Lesson {
     Lesson {
@@ -27,11 +38,13 @@ pub fn lesson() -> Lesson {
 
 /// Build: drawing a diagram of one's own on the canvas, with undo, redo and deletion.
 const BUILD: LessonActivity = LessonActivity {
-    id: "build",
-    label: "Build",
-    wide_label: "",
-    title: "Draw your own diagram",
-    everywhere: false,
+    tab: ActivityTab {
+        id: "build",
+        label: "Build",
+        wide_label: "",
+        title: "Draw your own diagram",
+        everywhere: false,
+    },
     panel: || view! { <playground::BuildPanel/> }.into_any(),
     provide: || {
         playground::BuildState::provide();
@@ -51,11 +64,13 @@ const BUILD: LessonActivity = LessonActivity {
 /// Import: reading a vector-clock log (GoVector, ShiViz), and exporting any run as one; offered
 /// in every lesson.
 const IMPORT: LessonActivity = LessonActivity {
-    id: "import",
-    label: "Import",
-    wide_label: " / export",
-    title: "Import a vector-clock log, or export this run",
-    everywhere: true,
+    tab: ActivityTab {
+        id: "import",
+        label: "Import",
+        wide_label: " / export",
+        title: "Import a vector-clock log, or export this run",
+        everywhere: true,
+    },
     panel: || view! { <import::ImportPanel/> }.into_any(),
     provide: || {
         import::LogDraft::provide();

@@ -4,10 +4,21 @@ use spacetime_core::lessons::delivery::generals;
 
 use leptos::prelude::*;
 
-use super::{Lesson, LessonAction, LessonPlots};
+use super::{Entry, Lesson, LessonAction, LessonPlots};
 
 pub mod plots;
 mod text;
+
+/// The lesson before its code has loaded.
+pub const ENTRY: Entry = Entry {
+    id: "delivery",
+    summary: "TCP's handshake and retransmission, UDP, RPC and the Two Generals: getting a message across a network that loses some.",
+    everywhere: &[],
+    reads_files: false,
+    load,
+};
+
+lazy_lesson!(lesson_delivery);
 
 pub fn lesson() -> Lesson {
     Lesson {

@@ -1,8 +1,19 @@
 //! Gossip: the engine's workhorse, and a first look at spreading information without a plan.
 
-use super::Lesson;
+use super::{Entry, Lesson};
 
 mod text;
+
+/// The lesson before its code has loaded.
+pub const ENTRY: Entry = Entry {
+    id: "gossip",
+    summary: "Spreading a rumour epidemically: how far it gets, and how fast, with a given fanout.",
+    everywhere: &[],
+    reads_files: false,
+    load,
+};
+
+lazy_lesson!(lesson_gossip);
 
 pub fn lesson() -> Lesson {
     Lesson {

@@ -9,11 +9,22 @@
 
 use leptos::prelude::*;
 
-use super::{Lesson, LessonPanel};
+use super::{Entry, Lesson, LessonPanel};
 
 pub mod panel;
 pub mod plots;
 mod text;
+
+/// The lesson before its code has loaded.
+pub const ENTRY: Entry = Entry {
+    id: "mapreduce",
+    summary: "MapReduce: map, shuffle and reduce across workers, and how the job survives a worker that dies or lags.",
+    everywhere: &[],
+    reads_files: false,
+    load,
+};
+
+lazy_lesson!(lesson_mapreduce);
 
 pub fn lesson() -> Lesson {
     Lesson {

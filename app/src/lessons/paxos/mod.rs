@@ -7,10 +7,21 @@
 
 use leptos::prelude::*;
 
-use super::{Lesson, LessonPanel};
+use super::{Entry, Lesson, LessonPanel};
 
 pub mod panel;
 mod text;
+
+/// The lesson before its code has loaded.
+pub const ENTRY: Entry = Entry {
+    id: "paxos",
+    summary: "Consensus with Paxos and Multi-Paxos: one value chosen, and kept, while acceptors crash and messages are lost.",
+    everywhere: &[],
+    reads_files: false,
+    load,
+};
+
+lazy_lesson!(lesson_paxos);
 
 pub fn lesson() -> Lesson {
     Lesson {

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Trunk's post-build hook (Trunk.toml): splits the app's wasm into a main module and one chunk per
+# lazily loaded part (each lesson; see app/src/lessons/loader.rs), where Trunk 0.21 has no step
+# for it. Trunk has already run cargo and wasm-bindgen and staged the files; this replaces the
+# staged glue and wasm with split ones under the same names, so Trunk's loader needs no change.
+#
+#   1. wasm-split-cli (wasm_split_cli_support) on cargo's raw wasm: the main module, the chunks
+#      (split_*.wasm) and their loader (__wasm_split.js);
+#   2. wasm-bindgen --keep-lld-exports on the main module (the chunks link to its exports);
+#   3. wasm-opt on every module (release only; Trunk's own wasm-opt is off for this reason);
+#   4. content hashes in the chunk and loader names, so that they can be cached for ever;
+#   5. Trunk's inline loader script moved into a file (boot-<hash>.js): the page's
+#      Content-Security-Policy allows no inline script;
+#   6. the service worker told the build's files (precache.json) and given a new cache name,
+#      so that after one visit every lesson opens offline.
+# A build without the `split` feature has no split points: then only steps 5 and 6 run.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+staging="${TRUNK_STAGING_DIR:?run by trunk as a post_build hook}"
+profile="${TRUNK_PROFILE:-debug}"
+target="${CARGO_TARGET_DIR:-$ROOT/target}"
+raw="$target/wasm32-unknown-unknown/$profile/spacetime-app.wasm"
+
+glue="$(find "$staging" -maxdepth 1 -name 'spacetime-app-*.js' | head -n1)"
+[ -n "$glue" ] || { log "error: no staged spacetime-app-*.js in $staging" >&2; exit 1; }
+stem="$(basename "$glue" .js)"
+
+hash16() { sha256sum "$1" | cut -c1-16; }
+
+if grep -q "__wasm_split_placeholder__" "$raw" 2>/dev/null; then
+    work="$(mktemp -d)"
+    trap 'rm -rf "$work"' EXIT
+    log "split $raw ($(wc -c <"$raw") bytes)"
+    wasm-split-cli --target web --out-name "$stem" "$raw" "$work/split" >/dev/null
+    wasm-bindgen --target web --keep-lld-exports --no-demangle --no-typescript \
+        --out-name "$stem" --out-dir "$work/bound" "$work/split/$stem.wasm"
+    cp "$work/bound/$stem.js" "$staging/$stem.js"
+    cp "$work/bound/${stem}_bg.wasm" "$staging/${stem}_bg.wasm"
+    if [ -d "$work/bound/snippets" ]; then cp -r "$work/bound/snippets" "$staging/"; fi
+    loader="$work/split/__wasm_split.js"
+    for chunk in "$work/split"/*.wasm; do
+        name="$(basename "$chunk" .wasm)"
+        [ "$name" = "$stem" ] && continue
+        if [ "$profile" = release ]; then
+            wasm-opt -Oz $WASM_OPT_FEATURES "$chunk" -o "$chunk"
+        fi
+        hashed="$name-$(hash16 "$chunk")"
+        cp "$chunk" "$staging/$hashed.wasm"
+        sed -i "s|\./$name\.wasm|./$hashed.wasm|g" "$loader"
+    done
+    if [ "$profile" = release ]; then
+        wasm-opt -Oz $WASM_OPT_FEATURES "$staging/${stem}_bg.wasm" -o "$staging/${stem}_bg.wasm"
+    fi
+    loader_hashed="__wasm_split-$(hash16 "$loader").js"
+    cp "$loader" "$staging/$loader_hashed"
+    sed -i "s|\./__wasm_split\.js|./$loader_hashed|g" "$staging/$stem.js"
+    log "main module $(wc -c <"$staging/${stem}_bg.wasm") bytes, $(ls "$work/split"/*.wasm | wc -l) modules in all"
+else
+    log "no split points in $raw: the module stays whole"
+fi
+
+# Trunk's loader, from an inline script to a file.
+python3 - "$staging/index.html" <<'PY'
+import hashlib, re, sys
+path = sys.argv[1]
+html = open(path, encoding="utf-8").read()
+m = re.search(r'<script type="?module"?>(.*?)</script>', html, re.S)
+if m:
+    code = m.group(1).strip() + "\n"
+    name = "boot-%s.js" % hashlib.sha256(code.encode()).hexdigest()[:16]
+    open(path.rsplit("/", 1)[0] + "/" + name, "w", encoding="utf-8").write(code)
+    html = html[: m.start()] + '<script type="module" src="./%s"></script>' % name + html[m.end():]
+    open(path, "w", encoding="utf-8").write(html)
+PY
+
+# The service worker's list of the build's files, and a cache name of its own.
+files=$(cd "$staging" && find . -maxdepth 1 -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.svg' \) \
+    ! -name sw.js ! -name 'register-sw*.js' -printf '"./%P",' | sed 's/,$//')
+printf '[%s]\n' "$files" >"$staging/precache.json"
+if [ -f "$staging/sw.js" ]; then
+    sed -i "s|const CACHE = 'spacetime-[^']*';|const CACHE = 'spacetime-$(hash16 "$staging/precache.json")';|" "$staging/sw.js"
+fi
