@@ -139,6 +139,7 @@ use super::LessonInfo;
 use crate::protocol::ProtocolInfo;
 
 pub mod examples;
+pub mod exercises;
 #[allow(clippy::module_inception)]
 pub mod raft;
 
@@ -147,7 +148,7 @@ pub fn lesson() -> LessonInfo {
         id: "raft",
         title: "Raft",
         protocols: || vec![ProtocolInfo::of::<raft::Raft>()],
-        exercises: super::no_exercises,
+        exercises: exercises::kinds,
         draws_logs: None,
     }
 }
