@@ -45,13 +45,13 @@ pub use loader::{all, entry, is_loaded, Entry, LoadError, Loading};
 macro_rules! lazy_lesson {
     ($chunk:ident) => {
         #[cfg_attr(
-                    feature = "split",
-                    ::leptos::wasm_split::wasm_split(
-                        $chunk,
-                        wasm_split_path = ::leptos::wasm_split,
-                        fallible
-                    )
-                )]
+                                    feature = "split",
+                                    ::leptos::wasm_split::wasm_split(
+                                        $chunk,
+                                        wasm_split_path = ::leptos::wasm_split,
+                                        fallible
+                                    )
+                                )]
         fn build() -> Result<$crate::lessons::Lesson, $crate::lessons::LoadError> {
             Ok(lesson())
         }
@@ -72,6 +72,7 @@ pub mod delivery;
 pub mod gossip;
 pub mod mapreduce;
 pub mod paxos;
+pub mod raft;
 
 /// One chapter of the course.
 #[derive(Clone, Debug)]
@@ -269,6 +270,7 @@ pub const CATALOG: &[Entry] = &[
     gossip::ENTRY,
     paxos::ENTRY,
     mapreduce::ENTRY,
+    raft::ENTRY,
 ];
 
 /// The lesson activity named `id`, in whichever lesson declares it.
