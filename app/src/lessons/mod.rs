@@ -45,13 +45,13 @@ pub use loader::{all, entry, is_loaded, Entry, LoadError, Loading};
 macro_rules! lazy_lesson {
     ($chunk:ident) => {
         #[cfg_attr(
-                                    feature = "split",
-                                    ::leptos::wasm_split::wasm_split(
-                                        $chunk,
-                                        wasm_split_path = ::leptos::wasm_split,
-                                        fallible
-                                    )
-                                )]
+                    feature = "split",
+                    ::leptos::wasm_split::wasm_split(
+                        $chunk,
+                        wasm_split_path = ::leptos::wasm_split,
+                        fallible
+                    )
+                )]
         fn build() -> Result<$crate::lessons::Lesson, $crate::lessons::LoadError> {
             Ok(lesson())
         }
