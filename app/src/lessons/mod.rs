@@ -54,6 +54,7 @@ pub mod delivery;
 pub mod gossip;
 pub mod mapreduce;
 pub mod paxos;
+pub mod raft;
 
 /// One chapter of the course.
 #[derive(Clone, Debug)]
@@ -251,6 +252,7 @@ pub const CATALOG: &[Entry] = &[
     gossip::ENTRY,
     paxos::ENTRY,
     mapreduce::ENTRY,
+    raft::ENTRY,
 ];
 
 /// The lesson activity named `id`, in whichever lesson declares it.

@@ -40,6 +40,7 @@ pub mod delivery;
 pub mod gossip;
 pub mod mapreduce;
 pub mod paxos;
+pub mod raft;
 
 /// One chapter of the course, as the core knows it.
 #[derive(Clone, Copy)]
@@ -96,6 +97,7 @@ pub fn course() -> Vec<LessonInfo> {
         gossip::lesson(),
         paxos::lesson(),
         mapreduce::lesson(),
+        raft::lesson(),
     ]
 }
 
