@@ -43,7 +43,8 @@ if grep -q "__wasm_split_placeholder__" "$raw" 2>/dev/null; then
         name="$(basename "$chunk" .wasm)"
         [ "$name" = "$stem" ] && continue
         if [ "$profile" = release ]; then
-            wasm-opt -Oz $WASM_OPT_FEATURES "$chunk" -o "$chunk"
+            # (Its stderr only if it fails: it warns about every chunk's name section.)
+            wasm-opt -Oz $WASM_OPT_FEATURES "$chunk" -o "$chunk" 2>"$work/opt.log" || { cat "$work/opt.log" >&2; exit 1; }
         fi
         hashed="$name-$(hash16 "$chunk")"
         cp "$chunk" "$staging/$hashed.wasm"
