@@ -33,16 +33,15 @@ impl From<leptos::wasm_split::SplitLoaderError> for LoadError {
 }
 
 /// See the module docs.
+// rustfmt indents the attribute further on every run (it is not idempotent inside
+// macro_rules): kept as written.
+#[rustfmt::skip]
 macro_rules! split_point {
     ($chunk:ident, $build:ident, $load:ident -> $ty:ty $body:block) => {
         #[cfg_attr(
-                    feature = "split",
-                    ::leptos::wasm_split::wasm_split(
-                        $chunk,
-                        wasm_split_path = ::leptos::wasm_split,
-                        fallible
-                    )
-                )]
+            feature = "split",
+            ::leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)
+        )]
         fn $build() -> Result<$ty, $crate::lazy::LoadError> {
             Ok($body)
         }
