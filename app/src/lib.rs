@@ -43,7 +43,9 @@ pub fn App() -> impl IntoView {
     // What to open once its lessons have loaded; why not, if they cannot.
     let opened = RwSignal::new(None::<(link::Link, Vec<String>)>);
     let failed = RwSignal::new(None::<String>);
-    let choosing = RwSignal::new(link::is_bare(&address));
+    // Only an address that says nothing shows the welcome: a garbled one opens the first
+    // lesson and says what it ignored.
+    let choosing = RwSignal::new(link::is_bare(&address) && problems.is_empty());
     let open = move |address: link::Link, problems: Vec<String>| {
         let needed = link::lessons_needed(&address);
         leptos::task::spawn_local(async move {
