@@ -56,14 +56,17 @@ macro_rules! split_point {
     };
 }
 
+/// A component function, as a chunk gives it.
+pub type Component = fn() -> leptos::prelude::AnyView;
+
 /// A component function from a chunk, shown once it has arrived (after a short wait, a note says
 /// it is loading; if it cannot arrive, a note says why).
 pub fn view_of(
-    load: fn() -> Loading<fn() -> leptos::prelude::AnyView>,
+    load: fn() -> Loading<Component>,
     what: &'static str,
 ) -> impl leptos::prelude::IntoView {
     use leptos::prelude::*;
-    let ready = RwSignal::new(None::<Result<fn() -> AnyView, LoadError>>);
+    let ready = RwSignal::new(None::<Result<crate::lazy::Component, LoadError>>);
     leptos::task::spawn_local(async move {
         let loaded = load().await;
         // The view may be gone by now (another tab chosen): then nothing is shown.
