@@ -26,9 +26,10 @@ impl std::fmt::Display for LoadError {
     }
 }
 
+/// The splitter's error says only that the chunk did not arrive (the browser logs why).
 impl From<leptos::wasm_split::SplitLoaderError> for LoadError {
-    fn from(e: leptos::wasm_split::SplitLoaderError) -> Self {
-        LoadError(format!("{e:?}"))
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        LoadError("its code did not arrive".into())
     }
 }
 
