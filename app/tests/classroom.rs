@@ -230,14 +230,21 @@ async fn dropped_files_open_or_say_what_is_wrong() {
 #[wasm_bindgen_test]
 async fn a_tour_link_to_a_lesson_starts_its_tour() {
     let (root, store) = mount_page("clocks-three-events");
-    tour::open(store, "delivery");
-    element(&root, "tour-panel").await;
-    assert!(store.scenario.get_untracked().name.starts_with("tcp-"));
-    tour::open(store, "broadcast");
-    until("the broadcast tour replaces it", || {
+    // Each tour plays a run of its own lesson.
+    let lesson_of = || {
         store
             .scenario
-            .with_untracked(|s| s.name.starts_with("broadcast-"))
+            .with_untracked(|s| spacetime_app::lessons::lesson_of(s).map(|l| l.id))
+    };
+    tour::open(store, "delivery");
+    element(&root, "tour-panel").await;
+    until("the delivery tour plays a delivery run", || {
+        lesson_of() == Some("delivery")
+    })
+    .await;
+    tour::open(store, "broadcast");
+    until("the broadcast tour replaces it", || {
+        lesson_of() == Some("broadcast")
     })
     .await;
     assert!(store.tour.get_untracked().is_some());
