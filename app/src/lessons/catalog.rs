@@ -42,11 +42,6 @@ pub fn of_protocol(protocol: &str) -> Option<&'static LessonIndex> {
     INDEX.iter().find(|l| l.protocols.contains(&protocol))
 }
 
-/// The lesson that draws imported logs, if one does.
-pub fn drawing_logs() -> Option<&'static LessonIndex> {
-    INDEX.iter().find(|l| l.draws_logs)
-}
-
 /// The lessons a scenario or tour file needs loaded before it can be read: the lesson of a
 /// scenario's `protocol`, or those of a tour's scenarios (its own and any stop's; a prepared
 /// one's name, or a whole scenario). Empty for anything else (the reader then says what is
