@@ -611,6 +611,22 @@ impl Store {
         })
     }
 
+    /// The timers `process` has running at the cursor that the diagram draws (a protocol's
+    /// timeouts, not the ones that only pace it), by name, each once.
+    pub fn timers_running_at_cursor(&self, process: ProcessId) -> Vec<String> {
+        let cursor = self.cursor.get();
+        self.trace.with(|t| {
+            let mut names: Vec<String> = Vec::new();
+            for span in &t.timers {
+                if span.process == process && span.running_at(cursor) && !names.contains(&span.name)
+                {
+                    names.push(span.name.clone());
+                }
+            }
+            names
+        })
+    }
+
     /// Links cut at the cursor.
     pub fn cut_links_at_cursor(&self) -> Vec<[ProcessId; 2]> {
         let cursor = self.cursor.get();

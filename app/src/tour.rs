@@ -277,6 +277,13 @@ pub fn describe(action: &Action, trace: &Trace) -> String {
             process(&between[0]),
             process(&between[1])
         ),
+        Action::Fire { process: p, timer } => format!("{}'s {timer} runs out now", process(p)),
+        Action::Request {
+            process: p,
+            request,
+        } => {
+            format!("{} is handed the request {request}", process(p))
+        }
     }
 }
 

@@ -21,6 +21,8 @@ pub trait Node {
     fn on_message(&mut self, ctx: &mut Context<'_, Content>, from: ProcessId, message: &Content);
     /// [`Process::on_timer`].
     fn on_timer(&mut self, ctx: &mut Context<'_, Content>, timer: &str);
+    /// [`Process::on_request`].
+    fn on_request(&mut self, ctx: &mut Context<'_, Content>, request: &str);
     /// [`Process::on_crash`].
     fn on_crash(&mut self);
     /// [`Process::on_recover`].
@@ -102,6 +104,10 @@ impl<P: Process + 'static> Node for Typed<P> {
 
     fn on_timer(&mut self, ctx: &mut Context<'_, Content>, timer: &str) {
         self.relay(ctx, |p, ctx| p.on_timer(ctx, timer));
+    }
+
+    fn on_request(&mut self, ctx: &mut Context<'_, Content>, request: &str) {
+        self.relay(ctx, |p, ctx| p.on_request(ctx, request));
     }
 
     fn on_crash(&mut self) {

@@ -124,6 +124,12 @@ pub trait Process: Clone {
     /// The timer named `timer`, set earlier with [`Context::set_timer`], fires.
     fn on_timer(&mut self, _ctx: &mut Context<'_, Self::Message>, _timer: &str) {}
 
+    /// A client outside the run hands this process a request: a command to replicate, a value
+    /// to broadcast or propose, as the protocol reads `request` (the learner typed it, or a
+    /// scenario's fault plan holds it). A protocol that takes no requests ignores it (the
+    /// default); one that cannot read it says so with a note and does nothing.
+    fn on_request(&mut self, _ctx: &mut Context<'_, Self::Message>, _request: &str) {}
+
     /// The process crashes: forget what would not survive on stable storage.
     ///
     /// What is kept is the process's own declaration; the default keeps everything. Pending

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::process::{Field, Process, ProcessId};
-use crate::scenario::{Intervention, Scenario, ScenarioError};
+use crate::scenario::{Action, Intervention, Scenario, ScenarioError};
 use crate::sim::Simulation;
 use crate::trace::{EventId, Trace};
 
@@ -79,9 +79,49 @@ impl Property {
         self
     }
 
+    /// Mark the property as not promised on this scenario, saying why in its description.
+    pub fn withdrawn(mut self, why: &str) -> Self {
+        self.promised = false;
+        self.description = format!("{} (not promised because {why})", self.description);
+        self
+    }
+
     pub fn check(&self, trace: &Trace) -> Verdict {
         (self.check)(trace)
     }
+}
+
+/// The properties `protocol` declares for `scenario`, less the promises no protocol can keep on
+/// it: a timer hurried or a request handed in comes whenever the learner makes it, perhaps too
+/// late for the run to finish what it starts, so liveness is not promised after one.
+fn properties_of(
+    protocol: &ProtocolInfo,
+    scenario: &Scenario,
+    variant: &str,
+) -> Result<Vec<Property>, ScenarioError> {
+    let properties = (protocol.properties)(scenario, variant)?;
+    let hurried = scenario
+        .faults
+        .iter()
+        .map(|f| &f.action)
+        .chain(scenario.interventions.iter().map(|i| &i.action))
+        .any(|a| matches!(a, Action::Fire { .. } | Action::Request { .. }));
+    if !hurried {
+        return Ok(properties);
+    }
+    Ok(properties
+        .into_iter()
+        .map(|p| {
+            if p.promised && p.kind == PropertyKind::Liveness {
+                p.withdrawn(
+                    "a timer hurried or a request handed in by hand may come too late for the \
+                     run to finish what it starts",
+                )
+            } else {
+                p
+            }
+        })
+        .collect())
 }
 
 /// A property's status on one trace, as the CLI prints it and the badges show it.
@@ -176,8 +216,7 @@ pub struct ProtocolInfo {
     pub name: &'static str,
     pub description: &'static str,
     pub variants: &'static [VariantInfo],
-    #[allow(clippy::type_complexity)]
-    build: fn(&Scenario, &str) -> Result<(Simulation, Vec<Property>), ScenarioError>,
+    build: fn(&Scenario, &str) -> Result<Simulation, ScenarioError>,
     properties: fn(&Scenario, &str) -> Result<Vec<Property>, ScenarioError>,
     pub examples: fn() -> Vec<Scenario>,
 }
@@ -188,11 +227,8 @@ impl ProtocolInfo {
         fn build<P: Protocol>(
             scenario: &Scenario,
             variant: &str,
-        ) -> Result<(Simulation, Vec<Property>), ScenarioError> {
-            let nodes = P::build(scenario, variant)?;
-            let properties = P::properties(scenario, variant)?;
-            let sim = Simulation::new(scenario, nodes)?;
-            Ok((sim, properties))
+        ) -> Result<Simulation, ScenarioError> {
+            Simulation::new(scenario, P::build(scenario, variant)?)
         }
         ProtocolInfo {
             name: P::NAME,
@@ -235,7 +271,8 @@ impl Run {
             )
         })?;
         let variant = protocol.variant(scenario)?;
-        let (engine, properties) = (protocol.build)(scenario, variant.name)?;
+        let engine = (protocol.build)(scenario, variant.name)?;
+        let properties = properties_of(&protocol, scenario, variant.name)?;
         Ok(Run {
             scenario: scenario.clone(),
             protocol,
@@ -319,7 +356,7 @@ impl Run {
         self.scenario.interventions = interventions;
         // What a variant promises may hang on the run's faults (a total order waits for every
         // process, so it promises progress only while none crashes): the learner's crashes count.
-        self.properties = (self.protocol.properties)(&self.scenario, self.variant.name)?;
+        self.properties = properties_of(&self.protocol, &self.scenario, self.variant.name)?;
         Ok(())
     }
 

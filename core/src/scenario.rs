@@ -2,6 +2,8 @@
 //! and URLs. A run is a pure function of its scenario (which includes the seed and the learner's
 //! interventions).
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::process::{ProcessId, Time};
@@ -150,6 +152,16 @@ pub enum Action {
     Cut { between: [ProcessRef; 2] },
     /// Mend a cut link.
     Heal { between: [ProcessRef; 2] },
+    /// Make a timer the process has running (`timer`, by its name) run out now: a timeout the
+    /// learner hurries, such as a Raft server's election timeout.
+    Fire { process: ProcessRef, timer: String },
+    /// A client outside the run hands the process a request (`request`, as the protocol reads
+    /// it: a command to replicate, a value to propose): see
+    /// [`Process::on_request`](crate::Process::on_request).
+    Request {
+        process: ProcessRef,
+        request: String,
+    },
 }
 
 impl Action {
@@ -327,7 +339,8 @@ impl Scenario {
             if fault.action.names_message() {
                 return Err(ScenarioError::invalid(
                     field,
-                    "a planned fault can crash, recover, cut or heal; dropping, duplicating or \
+                    "a planned fault can crash, recover, cut, heal, fire a timer or hand in a \
+                     request; dropping, duplicating or \
                      delaying a message belongs in interventions, which name the message",
                 ));
             }
@@ -365,6 +378,14 @@ impl Scenario {
             Action::Recover { process } => {
                 ResolvedAction::Recover(process.resolve(p, &format!("{field}.process"))?)
             }
+            Action::Fire { process, timer } => ResolvedAction::Fire(
+                process.resolve(p, &format!("{field}.process"))?,
+                checked_text(&format!("{field}.timer"), timer)?,
+            ),
+            Action::Request { process, request } => ResolvedAction::Request(
+                process.resolve(p, &format!("{field}.process"))?,
+                checked_text(&format!("{field}.request"), request)?,
+            ),
             Action::Cut { between } | Action::Heal { between } => {
                 let a = between[0].resolve(p, &format!("{field}.between"))?;
                 let b = between[1].resolve(p, &format!("{field}.between"))?;
@@ -394,8 +415,31 @@ impl Scenario {
     }
 }
 
+/// The longest timer name or request an action may carry.
+pub const MAX_ACTION_TEXT: usize = 64;
+
+/// A timer name or a request, checked: some text, not too long, no control characters.
+fn checked_text(field: &str, text: &str) -> Result<Arc<str>, ScenarioError> {
+    if text.trim().is_empty() {
+        return Err(ScenarioError::invalid(field, "it is empty"));
+    }
+    if text.chars().count() > MAX_ACTION_TEXT {
+        return Err(ScenarioError::invalid(
+            field,
+            format!("it is longer than {MAX_ACTION_TEXT} characters"),
+        ));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(ScenarioError::invalid(
+            field,
+            "it holds a control character (a line break or a tab)",
+        ));
+    }
+    Ok(text.into())
+}
+
 /// An [`Action`] with its processes resolved to indices.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum ResolvedAction {
     Drop(MessageId),
     Duplicate(MessageId),
@@ -404,6 +448,8 @@ pub(crate) enum ResolvedAction {
     Recover(ProcessId),
     Cut((ProcessId, ProcessId)),
     Heal((ProcessId, ProcessId)),
+    Fire(ProcessId, Arc<str>),
+    Request(ProcessId, Arc<str>),
 }
 
 /// serde_json appends " at line L column C"; the position is reported separately.

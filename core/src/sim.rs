@@ -696,43 +696,91 @@ impl Simulation {
                 name,
                 generation,
             } => {
-                let span = match self.state.timers[process].get(&name) {
-                    Some(&(g, span)) if g == generation => span,
+                match self.state.timers[process].get(&name) {
+                    Some(&(g, _)) if g == generation => {}
                     _ => return None,
                 };
-                self.state.timers[process].remove(&name);
-                self.stop_timer(span, TimerEnd::Fired);
-                let events = self.trace.events.len();
-                self.invoke(process, None, None, |p, ctx| p.on_timer(ctx, &name));
-                if self.trace.events.len() == events {
-                    self.tick(process);
-                    // The summary the handler's step just took.
-                    let state = self.states[process].clone();
-                    let name = self.text(&name);
-                    self.record_event(process, EventKind::Timer, name.clone(), None, state);
-                    let process = process as u32;
-                    self.narration.insert(0, Said::TimerFires { process, name });
-                }
+                self.fire(process, &name);
                 Some(Some(process))
             }
             Pending::Fault(action) => {
-                if !self.fault(action, false) {
-                    return None;
-                }
-                Some(match action {
-                    ResolvedAction::Crash(p) | ResolvedAction::Recover(p) => Some(p),
+                let actor = match action {
+                    ResolvedAction::Crash(p)
+                    | ResolvedAction::Recover(p)
+                    | ResolvedAction::Fire(p, _)
+                    | ResolvedAction::Request(p, _) => Some(p),
                     _ => None,
-                })
+                };
+                self.fault(action, false).ok()?;
+                Some(actor)
             }
         }
     }
 
-    /// Crash, recover, cut or heal. Returns whether anything changed.
-    fn fault(&mut self, action: ResolvedAction, by_learner: bool) -> bool {
+    /// The running timer `name` of `process` runs out now: its handler runs, and if that does
+    /// nothing visible, a timer event says it fired.
+    fn fire(&mut self, process: ProcessId, name: &str) {
+        let Some((_, span)) = self.state.timers[process].remove(name) else {
+            return;
+        };
+        self.stop_timer(span, TimerEnd::Fired);
+        let events = self.trace.events.len();
+        let said = self.narration.len();
+        self.invoke(process, None, None, |p, ctx| p.on_timer(ctx, name));
+        if self.trace.events.len() == events {
+            self.tick(process);
+            // The summary the handler's step just took.
+            let state = self.states[process].clone();
+            let name = self.text(name);
+            self.record_event(process, EventKind::Timer, name.clone(), None, state);
+            let process = process as u32;
+            self.narration
+                .insert(said, Said::TimerFires { process, name });
+        }
+    }
+
+    /// Crash, recover, cut, heal, hurry a timer or hand in a request. `Err` says why it changes
+    /// nothing.
+    fn fault(&mut self, action: ResolvedAction, by_learner: bool) -> Result<(), String> {
         let said = match action {
+            ResolvedAction::Fire(p, name) => {
+                if !self.state.up[p] {
+                    return Err(format!("{} is down", self.names[p]));
+                }
+                if !self.state.timers[p].contains_key(&*name) {
+                    return Err(format!("{} has no timer \"{name}\" running", self.names[p]));
+                }
+                let name = self.text(&name);
+                self.narration.push(Said::Hurry {
+                    process: p as u32,
+                    name: name.clone(),
+                    by_learner,
+                });
+                self.fire(p, &name);
+                return Ok(());
+            }
+            ResolvedAction::Request(p, request) => {
+                if !self.state.up[p] {
+                    return Err(format!("{} is down", self.names[p]));
+                }
+                self.tick(p);
+                let state = self.no_state.clone();
+                let label = self.shown(format!("request {request}"));
+                let label = self.text(&label);
+                let event = self.record_event(p, EventKind::Local, label, None, state);
+                let request = self.text(&request);
+                self.narration.push(Said::Request {
+                    process: p as u32,
+                    request: request.clone(),
+                });
+                self.invoke(p, Some(event), None, |process, ctx| {
+                    process.on_request(ctx, &request)
+                });
+                return Ok(());
+            }
             ResolvedAction::Crash(p) => {
                 if !self.state.up[p] {
-                    return false;
+                    return Err(format!("{} is already down", self.names[p]));
                 }
                 self.state.up[p] = false;
                 for (_, span) in std::mem::take(&mut self.state.timers[p]).into_values() {
@@ -750,7 +798,7 @@ impl Simulation {
             }
             ResolvedAction::Recover(p) => {
                 if self.state.up[p] {
-                    return false;
+                    return Err(format!("{} is already up", self.names[p]));
                 }
                 self.state.up[p] = true;
                 self.tick(p);
@@ -762,7 +810,7 @@ impl Simulation {
                     by_learner,
                 });
                 self.invoke(p, Some(event), None, |process, ctx| process.on_recover(ctx));
-                return true;
+                return Ok(());
             }
             ResolvedAction::Cut(link) | ResolvedAction::Heal(link) => {
                 let cut = matches!(action, ResolvedAction::Cut(_));
@@ -772,7 +820,11 @@ impl Simulation {
                     self.state.cut.remove(&link)
                 };
                 if !changed {
-                    return false;
+                    return Err(if cut {
+                        "that link is already cut".into()
+                    } else {
+                        "that link is not cut".into()
+                    });
                 }
                 self.trace.link_changes.push(LinkChange {
                     step: self.state.step,
@@ -790,7 +842,7 @@ impl Simulation {
             }
         };
         self.narration.push(said);
-        true
+        Ok(())
     }
 
     /// Apply one of the learner's interventions now. Returns whether it changed anything; one
@@ -844,19 +896,10 @@ impl Simulation {
                 }
                 Err(why) => self.warn(planned, why),
             },
-            action => {
-                let changed = self.fault(action, true);
-                if !changed {
-                    let why = match action {
-                        ResolvedAction::Crash(p) => format!("{} is already down", self.names[p]),
-                        ResolvedAction::Recover(p) => format!("{} is already up", self.names[p]),
-                        ResolvedAction::Cut(_) => "that link is already cut".into(),
-                        _ => "that link is not cut".into(),
-                    };
-                    self.warn(planned, why);
-                }
-                changed
-            }
+            ref action => match self.fault(action.clone(), true) {
+                Ok(()) => true,
+                Err(why) => self.warn(planned, why),
+            },
         }
     }
 

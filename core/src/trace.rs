@@ -460,6 +460,14 @@ pub(crate) enum Said {
     Loses(u32),
     /// `P's timer T fires.`
     TimerFires { process: u32, name: Arc<str> },
+    /// `You make P's T run out now.` (or, planned: `P's T is made to run out now.`)
+    Hurry {
+        process: u32,
+        name: Arc<str>,
+        by_learner: bool,
+    },
+    /// `A client hands P the request R.`
+    Request { process: u32, request: Arc<str> },
     /// What a process did in one handler: `Q receives m from P and sends m to R, S`, told from
     /// the receipt (if `receipt` names its message) and the events `events` made, less the
     /// first of them when an output made it (`skip_first`).
@@ -610,6 +618,7 @@ impl Trace {
 
     fn write_sentence(&self, said: &Said, out: &mut String) {
         let name = |p: u32| self.processes.get(p as usize).map_or("?", String::as_str);
+        let name_of = name;
         // The label, sender and receiver of a message.
         let message = |id: u32| {
             self.messages.get(id as usize).map_or(("?", "?", "?"), |m| {
@@ -689,6 +698,26 @@ impl Trace {
                     .map_or("?", String::as_str);
                 write!(out, "{who}'s timer {name} fires.")
             }
+            Said::Hurry {
+                process,
+                ref name,
+                by_learner,
+            } => {
+                let who = name_of(process);
+                if by_learner {
+                    write!(out, "You make {who}'s {name} run out now.")
+                } else {
+                    write!(out, "{who}'s {name} is made to run out now.")
+                }
+            }
+            Said::Request {
+                process,
+                ref request,
+            } => write!(
+                out,
+                "A client hands {} the request {request}.",
+                name(process)
+            ),
             Said::Acts {
                 process,
                 receipt,

@@ -127,7 +127,21 @@ fn random_run(seed: u64) -> Scenario {
     for i in 0..(r(9) % 4) {
         let k = 10 + i * 10;
         let at = 50 + r(k) % 900;
-        match r(k + 1) % 3 {
+        match r(k + 1) % 5 {
+            3 => s.faults.push(Fault {
+                at,
+                action: Action::Fire {
+                    process: p(k + 2),
+                    timer: "election timeout".into(),
+                },
+            }),
+            4 => s.faults.push(Fault {
+                at,
+                action: Action::Request {
+                    process: ProcessRef::Index(servers),
+                    request: "w=9".into(),
+                },
+            }),
             0 => s.faults.push(Fault {
                 at,
                 action: Action::Crash { process: p(k + 2) },
@@ -214,6 +228,157 @@ fn correct_raft_is_safe_in_ten_thousand_runs() {
         promised * 20 > n,
         "liveness promised in only {promised} of {n}"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The learner's hand: a hurried election timeout, a client request
+
+/// The steps at which `trace` has a server's election timeout running, with the server.
+fn running_election_timeouts(trace: &Trace, steps: u64) -> Vec<usize> {
+    trace
+        .timers
+        .iter()
+        .filter(|t| t.name == "election timeout" && t.running_at(steps))
+        .map(|t| t.process)
+        .collect()
+}
+
+#[test]
+fn a_hurried_election_timeout_starts_an_election_at_that_step() {
+    let calm = example("raft-calm");
+    let (trace, _) = check(&calm);
+    // Once S2 leads, every follower's election timeout runs; hurry S4's.
+    let led = facts::<Elected>(&trace, "elected").next().unwrap().0.event;
+    let step = trace.events[led].step + 3;
+    assert!(running_election_timeouts(&trace, step).contains(&3));
+    let mut s = calm.clone();
+    s.interventions = vec![spacetime_core::Intervention {
+        step,
+        action: Action::Fire {
+            process: ProcessRef::Name("S4".into()),
+            timer: "election timeout".into(),
+        },
+    }];
+    let (trace, reports) = check(&s);
+    assert!(trace.warnings.is_empty(), "{:?}", trace.warnings);
+    let said = trace.narration(step as usize);
+    assert!(
+        said.starts_with("You make S4's election timeout run out now."),
+        "{said}"
+    );
+    // S4 asks for votes in term 2 at that very step.
+    let asks: Vec<_> = messages(&trace)
+        .into_iter()
+        .filter(|(from, _, _, m)| {
+            *from == "S4" && matches!(m, RaftMessage::RequestVote { term: 2, .. })
+        })
+        .collect();
+    assert_eq!(asks.len(), 4, "{asks:?}");
+    let first_ask = trace
+        .messages
+        .iter()
+        .find(|m| {
+            m.from == 3
+                && matches!(
+                    m.content::<RaftMessage>(),
+                    Some(RaftMessage::RequestVote { term: 2, .. })
+                )
+        })
+        .unwrap();
+    assert_eq!(trace.events[first_ask.send_event].step, step);
+    // The leader it interrupts, S2, steps down when it sees term 2.
+    assert!(
+        trace.events.iter().any(|e| e.process == 1
+            && e.step >= step
+            && e.field("term") == Some("2")
+            && e.field("role") == Some("follower")),
+        "S2 never follows in term 2"
+    );
+    // Someone leads term 2 or later, and safety holds; liveness is no longer promised.
+    assert!(elections(&trace).iter().any(|(_, term)| *term >= 2));
+    for r in &reports {
+        assert!(!r.is_broken_promise(), "{}: {:?}", r.name, r.verdict);
+        if r.kind == PropertyKind::Liveness {
+            assert!(!r.promised);
+            assert!(
+                r.description.contains("not promised because"),
+                "{}",
+                r.description
+            );
+        }
+    }
+}
+
+#[test]
+fn a_timer_that_is_not_running_cannot_be_hurried() {
+    let mut s = example("raft-calm");
+    // At step 0 nothing has started: no timer runs yet.
+    s.interventions = vec![spacetime_core::Intervention {
+        step: 0,
+        action: Action::Fire {
+            process: ProcessRef::Name("S1".into()),
+            timer: "no such timer".into(),
+        },
+    }];
+    let (trace, _) = check(&s);
+    assert_eq!(trace.warnings.len(), 1, "{:?}", trace.warnings);
+    assert!(
+        trace.warnings[0].contains("S1 has no timer \"no such timer\" running"),
+        "{:?}",
+        trace.warnings
+    );
+}
+
+#[test]
+fn a_request_handed_to_a_client_is_committed_and_applied_everywhere() {
+    let calm = example("raft-calm");
+    let (trace, _) = check(&calm);
+    let step = trace.steps.len() as u64 / 2;
+    let mut s = calm.clone();
+    s.interventions = vec![spacetime_core::Intervention {
+        step,
+        action: Action::Request {
+            process: ProcessRef::Name("C1".into()),
+            request: "k=7".into(),
+        },
+    }];
+    let (trace, reports) = check(&s);
+    assert!(trace.warnings.is_empty(), "{:?}", trace.warnings);
+    assert!(trace
+        .narration(step as usize)
+        .starts_with("A client hands C1 the request k=7."));
+    for r in &reports {
+        assert!(!r.is_broken_promise(), "{}: {:?}", r.name, r.verdict);
+    }
+    for p in 0..5 {
+        let applied: Vec<String> = facts::<Applied>(&trace, "apply")
+            .filter(|(o, _)| o.process == p)
+            .map(|(_, a)| a.entry.command.to_string())
+            .collect();
+        assert!(
+            applied.contains(&"k=7".to_string()),
+            "S{}: {applied:?}",
+            p + 1
+        );
+    }
+    // A request a client cannot read is refused in words, and changes no log.
+    let mut bad = calm.clone();
+    bad.interventions = vec![spacetime_core::Intervention {
+        step,
+        action: Action::Request {
+            process: ProcessRef::Name("C1".into()),
+            request: "not a command".into(),
+        },
+    }];
+    let (trace, _) = check(&bad);
+    assert!(
+        trace.narration(step as usize).contains("C1 cannot send it"),
+        "{}",
+        trace.narration(step as usize)
+    );
+    let (calm_trace, _) = check(&calm);
+    let applied = |t: &Trace| facts::<Applied>(t, "apply").count();
+    assert_eq!(applied(&trace), applied(&calm_trace));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // The Raft lesson in the release build, at both screen sizes: the panel draws every server
 // (role, term, vote, its election timer as a ring) and every log in step with the cursor; the
-// one-click partition makes the others elect a new leader; crash and recover work from the
-// cards; an exercise can be answered; the tour plays to its end.
+// one-click partition makes the others elect a new leader; "time out" and "client request" act
+// at the cursor; crash and recover work from the cards; an exercise can be answered; the tour plays to its end.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
@@ -87,6 +87,37 @@ for (const viewport of VIEWPORTS) {
       assert.ok((await position(page)).step >= Math.min(step, 1));
       await page.locator(tid('raft-toggle-S3')).click();
       await until('S3 is back', () => page.locator(tid('raft-server-S3')).getAttribute('class'), (c) => !/\bdown\b/.test(c ?? ''));
+    }));
+
+  test(`${size(viewport)}: "time out" starts an election now; "client request" commits a new command`, () =>
+    withPage(viewport, '?s=raft-calm&step=12', async (page) => {
+      await waitForStep(page, 12);
+      await until('S2 leads', () => leaderText(page), (t) => t === 'Leader: S2, term 1');
+      // The leader has no election timer to run out; a follower has.
+      assert.equal(await page.locator(tid('raft-timeout-S2')).count(), 0);
+      await page.locator(tid('raft-timeout-S4')).click();
+      await waitForStep(page, 13);
+      assert.equal(await page.locator(tid('error-banner')).count(), 0);
+      assert.match(await page.locator(tid('narration')).textContent(), /You make S4's election timeout run out now\./);
+      assert.match(decodeURIComponent(page.url()), /iv=12:fire:S4:election timeout/);
+      assert.equal(await page.locator(tid('raft-server-S4')).getAttribute('data-role'), 'candidate');
+      assert.equal(await page.locator(tid('raft-server-S4')).locator(tid('raft-term')).textContent(), '2');
+      await screenshot(page, 'raft-timed-out');
+      // A client hands in v=1; by the end every server has applied it, and safety held.
+      await page.locator(tid('action-request')).click();
+      await waitForStep(page, 14);
+      assert.match(decodeURIComponent(page.url()), /13:req:C1:v=1/);
+      await toEnd(page);
+      assert.match(await leaderText(page), /term [2-9]/);
+      for (const s of ['S1', 'S2', 'S3', 'S4', 'S5']) {
+        const row = page.locator(tid(`raft-log-${s}`));
+        await until(`${s} commits v=1`, () => row.locator('td.raft-entry.committed').allTextContents(),
+          (cells) => cells.some((c) => c.includes('v=1')));
+      }
+      for (const p of ['election-safety', 'state-machine-safety']) {
+        assert.equal(await page.locator(tid(`badge-${p}`)).getAttribute('data-holds'), 'true', p);
+      }
+      await screenshot(page, 'raft-requested');
     }));
 
   test(`${size(viewport)}: a Raft exercise can be answered`, () =>

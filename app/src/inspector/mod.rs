@@ -76,6 +76,15 @@ pub fn describe_action(action: &Action, trace: &Trace) -> String {
             process_name(&between[0], names),
             process_name(&between[1], names)
         ),
+        Action::Fire { process, timer } => {
+            format!("run out {}'s {timer} now", process_name(process, names))
+        }
+        Action::Request { process, request } => {
+            format!(
+                "hand {} the request {request}",
+                process_name(process, names)
+            )
+        }
     }
 }
 

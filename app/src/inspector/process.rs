@@ -1,4 +1,5 @@
-//! A process or a link in detail, with the faults that apply to it (crash, recover, cut, heal).
+//! A process or a link in detail, with the faults that apply to it (crash, recover, cut, heal)
+//! and the timeouts it has running, which the learner can make run out now.
 
 use super::*;
 
@@ -88,6 +89,28 @@ pub(super) fn ProcessDetails(process: ProcessId) -> impl IntoView {
                         >
                             "Crash"
                         </button>
+                        <For
+                            each=move || store.timers_running_at_cursor(process)
+                            key=|name| name.clone()
+                            let(timer)
+                        >
+                            <button
+                                data-testid="btn-fire"
+                                title="Make this timeout run out now, as if its time had come"
+                                on:click={
+                                    let timer = timer.clone();
+                                    move |_| {
+                                        store
+                                            .intervene(Action::Fire {
+                                                process: ProcessRef::Index(process),
+                                                timer: timer.clone(),
+                                            })
+                                    }
+                                }
+                            >
+                                {format!("Run out its {timer} now")}
+                            </button>
+                        </For>
                     </Show>
                 </div>
             </Show>

@@ -240,8 +240,27 @@ pub fn intervention_text(i: &Intervention, processes: &[String]) -> String {
         Action::Recover { process } => format!("recover:{}", p(process)),
         Action::Cut { between } => format!("cut:{}-{}", p(&between[0]), p(&between[1])),
         Action::Heal { between } => format!("heal:{}-{}", p(&between[0]), p(&between[1])),
+        Action::Fire { process, timer } => format!("fire:{}:{}", p(process), item_text(timer)),
+        Action::Request { process, request } => {
+            format!("req:{}:{}", p(process), item_text(request))
+        }
     };
     format!("{}:{what}", i.step)
+}
+
+/// Free text inside one `iv=` item (a timer's name, a request): the characters that separate
+/// items, or would be read as an escape or a space, escaped. [`percent_decode`] reads it back.
+fn item_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            ',' => out.push_str("%2C"),
+            '+' => out.push_str("%2B"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// One intervention from its `iv=` text, or what is wrong with it.
@@ -316,9 +335,25 @@ pub fn intervention_of(text: &str) -> Result<Intervention, String> {
                 between: pair(args[0])?,
             }
         }
+        // The text is the rest of the item: it may hold colons.
+        "fire" | "req" if args.len() < 2 || args[0].is_empty() || args[1..].join(":").is_empty() => {
+            return Err(if kind == "fire" {
+                "fire is written STEP:fire:PROCESS:TIMER".into()
+            } else {
+                "req is written STEP:req:PROCESS:REQUEST".into()
+            })
+        }
+        "fire" => Action::Fire {
+            process: process(args[0])?,
+            timer: percent_decode(&args[1..].join(":")),
+        },
+        "req" => Action::Request {
+            process: process(args[0])?,
+            request: percent_decode(&args[1..].join(":")),
+        },
         other => {
             return Err(format!(
-                "\"{other}\" is not a kind of intervention; the kinds are drop, dup, delay, crash, recover, cut, heal"
+                "\"{other}\" is not a kind of intervention; the kinds are drop, dup, delay, crash, recover, cut, heal, fire, req"
             ))
         }
     };
@@ -607,6 +642,14 @@ pub(crate) fn normalised(list: &[Intervention], processes: &[String]) -> Vec<Int
                 Action::Heal { between } => Action::Heal {
                     between: [fix(&between[0]), fix(&between[1])],
                 },
+                Action::Fire { process, timer } => Action::Fire {
+                    process: fix(process),
+                    timer: timer.clone(),
+                },
+                Action::Request { process, request } => Action::Request {
+                    process: fix(process),
+                    request: request.clone(),
+                },
                 other => other.clone(),
             },
         })
@@ -785,6 +828,44 @@ mod tests {
             }
         );
         assert_eq!(list[6].action, Action::Duplicate { message: 3 });
+    }
+
+    #[test]
+    fn a_hurried_timer_and_a_request_round_trip_with_any_text() {
+        let processes: Vec<String> = ["S1", "C1"].map(String::from).into();
+        for action in [
+            Action::Fire {
+                process: ProcessRef::Index(0),
+                timer: "election timeout".into(),
+            },
+            Action::Request {
+                process: ProcessRef::Index(1),
+                request: "a,b:c=1+2 %20".into(),
+            },
+        ] {
+            let i = Intervention { step: 7, action };
+            let text = intervention_text(&i, &processes);
+            let encoded = percent_encode(&text);
+            // One intervention stays one item of the comma-separated list.
+            assert!(!percent_decode(&encoded).contains(','), "{text}");
+            let back = intervention_of(&percent_decode(&encoded)).unwrap();
+            assert_eq!(normalised(&[back], &processes), [i]);
+        }
+        let (link, problems) = parse("s=raft-calm&iv=3:fire:S2:election%20timeout,4:req:C1:x%3D1");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            link.interventions.unwrap()[1].action,
+            Action::Request {
+                process: ProcessRef::Name("C1".into()),
+                request: "x=1".into()
+            }
+        );
+        let (_, problems) = parse("s=raft-calm&iv=3:fire:S2");
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].contains("STEP:fire:PROCESS:TIMER"),
+            "{problems:?}"
+        );
     }
 
     #[test]

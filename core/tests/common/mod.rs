@@ -193,6 +193,17 @@ pub fn scripted_scenario(max_n: usize, max_lines: usize) -> impl Strategy<Value 
         })
 }
 
+/// Timer names the protocols use (and one none does), for hurried timers.
+const TIMER_NAMES: &[&str] = &[
+    "round",
+    "election timeout",
+    "heartbeat",
+    "retransmit",
+    "no such",
+];
+/// Requests, some of which a protocol reads and some it cannot.
+const REQUESTS: &[&str] = &["x=1", "y=2", "not a command"];
+
 /// A random intervention of any kind. Steps and message ids are drawn from `0..max_step` and
 /// `0..max_message`, so some name messages that are not in flight (or do not exist) then.
 pub fn intervention(
@@ -211,6 +222,14 @@ pub fn intervention(
         2 => p.prop_map(|p| Action::Recover { process: ProcessRef::Index(p) }),
         1 => link.clone().prop_map(|between| Action::Cut { between }),
         1 => link.prop_map(|between| Action::Heal { between }),
+        1 => (0..n, prop::sample::select(TIMER_NAMES)).prop_map(|(p, timer)| Action::Fire {
+            process: ProcessRef::Index(p),
+            timer: timer.into(),
+        }),
+        1 => (0..n, prop::sample::select(REQUESTS)).prop_map(|(p, request)| Action::Request {
+            process: ProcessRef::Index(p),
+            request: request.into(),
+        }),
     ];
     (0..max_step, action).prop_map(|(step, action)| Intervention { step, action })
 }

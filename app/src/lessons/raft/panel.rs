@@ -2,8 +2,9 @@
 //! a card with its role, term and vote, ringed by its election timer (the arc is the part of
 //! the timeout already elapsed), then every server's log as a row of entries coloured by
 //! term, with the commit index marked. Its buttons act on the run at the cursor: partition the
-//! leader away from the other servers (clients still reach it), heal every cut link, crash or
-//! recover a server.
+//! leader away from the other servers (clients still reach it), heal every cut link, send a
+//! client request, time out a server (its election timeout runs out now), crash or recover a
+//! server.
 //!
 //! Everything is read from the run's typed data: the servers' fields (`role`, `term`, `vote`)
 //! as of their last event, the election timers from `trace.timers`, and the logs rebuilt by
@@ -12,7 +13,7 @@
 
 use leptos::prelude::*;
 use spacetime_core::lessons::raft::raft::{self, RaftParams, ServerLog};
-use spacetime_core::{Action, Field, ProcessId, ProcessRef, TimerSpan, Trace};
+use spacetime_core::{Action, Field, Intervention, ProcessId, ProcessRef, TimerSpan, Trace};
 
 use crate::store::Store;
 
@@ -138,6 +139,22 @@ pub fn partition_actions(leader: ProcessId, servers: usize, heal: bool) -> Vec<A
         .collect()
 }
 
+/// The command the panel's "client request" button sends next: `v=1`, `v=2`, ... counting the
+/// requests already handed in, so each one overwrites the key and the store shows which came
+/// last.
+pub fn next_request(interventions: &[Intervention]) -> String {
+    let made = interventions
+        .iter()
+        .filter(|i| matches!(i.action, Action::Request { .. }))
+        .count();
+    format!("v={}", made + 1)
+}
+
+/// The client that takes the learner's request: the first one that is up.
+pub fn request_client(servers: usize, up: &[bool]) -> Option<ProcessId> {
+    (servers..up.len()).find(|&c| up[c])
+}
+
 /// The servers' cards at the cursor.
 pub fn cards_at(
     trace: &Trace,
@@ -220,6 +237,19 @@ pub fn RaftPanel() -> impl IntoView {
             );
         }
     };
+    let client = Memo::new(move |_| request_client(servers.get(), &store.up_at_cursor()));
+    let request = move |_| {
+        let Some(c) = client.get_untracked() else {
+            return;
+        };
+        let text = store
+            .scenario
+            .with_untracked(|s| next_request(&s.interventions));
+        store.intervene(Action::Request {
+            process: ProcessRef::Index(c),
+            request: text,
+        });
+    };
     let leader_name = move || {
         leader
             .get()
@@ -242,6 +272,14 @@ pub fn RaftPanel() -> impl IntoView {
                     disabled=move || leader.get().is_none()
                     title="Cut every link between the leader and the other servers at this step (clients still reach it): the others elect a new leader, and the old one's new entries never commit">
                     "Partition the leader away"
+                </button>
+                <button data-testid="action-request" on:click=request
+                    disabled=move || client.get().is_none()
+                    title="A client sends a new command (v=1, v=2, ...) to the server it believes leads: watch it be redirected, replicated, committed and answered">
+                    {move || match client.get() {
+                        Some(c) => format!("Client request (via {})", store.trace.with(|t| t.processes.get(c).cloned().unwrap_or_default())),
+                        None => "Client request (no client is up)".to_string(),
+                    }}
                 </button>
                 <button data-testid="action-heal" on:click=heal disabled=move || !cut_any.get()
                     title="Heal every link cut at this step: the old leader hears of the newer term and its log is repaired">
@@ -270,6 +308,13 @@ fn ServerView(card: ServerCard) -> impl IntoView {
             Action::Recover { process }
         });
     };
+    let time_out = move |_| {
+        store.intervene(Action::Fire {
+            process: ProcessRef::Index(p),
+            timer: raft::ELECTION_TIMEOUT.into(),
+        })
+    };
+    let can_time_out = card.timer.is_some();
     let timer_title = match card.timer {
         Some(f) => format!("election timeout: {:.0}% elapsed", f * 100.0),
         None if !card.up => "crashed".to_string(),
@@ -296,6 +341,12 @@ fn ServerView(card: ServerCard) -> impl IntoView {
                 <span>"term " <strong data-testid="raft-term">{card.term.clone()}</strong></span>
                 <span>"vote " {vote}</span>
             </div>
+            {can_time_out.then(|| view! {
+                <button class="raft-timeout" data-testid=format!("raft-timeout-{}", card.name) on:click=time_out
+                    title="Make this server's election timeout run out now: it becomes a candidate in the next term and asks for votes">
+                    "time out"
+                </button>
+            })}
             <button class="raft-toggle" data-testid=format!("raft-toggle-{}", card.name) on:click=toggle
                 title=if up { "Crash this server now: it keeps its term, vote and log" } else { "Recover this server now" }>
                 {if up { "crash" } else { "recover" }}
@@ -467,6 +518,29 @@ mod tests {
             terms.iter().any(|&(term, p)| term > 1 && p != old),
             "{terms:?}"
         );
+    }
+
+    #[test]
+    fn requests_count_up_and_go_to_the_first_client_that_is_up() {
+        assert_eq!(next_request(&[]), "v=1");
+        let made = [
+            Intervention {
+                step: 3,
+                action: Action::Request {
+                    process: ProcessRef::Index(5),
+                    request: "v=1".into(),
+                },
+            },
+            Intervention {
+                step: 4,
+                action: Action::Crash {
+                    process: ProcessRef::Index(0),
+                },
+            },
+        ];
+        assert_eq!(next_request(&made), "v=2");
+        assert_eq!(request_client(3, &[true, true, true, false, true]), Some(4));
+        assert_eq!(request_client(3, &[true, true, true]), None);
     }
 
     /// A term past the timer's due time is a full ring, never more.

@@ -61,4 +61,12 @@ pub const TEXT: &[&str] = &[
      Append-Only, Log Matching (two logs with the same index and term agree up to there), \
      Leader Completeness and State Machine Safety. Progress (a leader is elected, commands \
      commit) is promised only while a majority is up and connected and the network is calm.",
+    "Try it in the panel, at any step. \"time out\" under a follower makes its election \
+     timeout run out at once: it becomes a candidate in the next term and asks for votes, \
+     and the leader it interrupts steps down when it sees the higher term. \"Client \
+     request\" has a client send a new command (v=1, v=2, ...) to the server it believes \
+     leads: follow it through redirects, AppendEntries, the commit and the reply. \
+     \"Partition the leader away\" cuts the leader off from the other servers, and \"crash\" \
+     stops a server. Every change rewinds the run to that step and plays out the new \
+     future; the link in the address bar keeps it.",
 ];

@@ -53,6 +53,8 @@ pub const MAX_CLIENTS: usize = 3;
 pub const MAX_COMMANDS: usize = 20;
 /// The longest command, in characters.
 pub const MAX_COMMAND_LEN: usize = 16;
+/// The most commands a client holds, its own and those the learner hands it.
+pub const MAX_CLIENT_COMMANDS: usize = 2 * MAX_COMMANDS;
 /// The longest interval or timeout, in ticks.
 pub const MAX_TICKS: Time = 1_000_000;
 /// The most entries one `AppendEntries` may be allowed to carry.
@@ -1321,20 +1323,48 @@ impl Client {
         self.send(ctx);
     }
 
+    /// Send the next command, the first time.
+    fn submit(&mut self, ctx: Ctx<'_, '_>) {
+        self.waiting = true;
+        self.redirects = 0;
+        ctx.note(format!(
+            "{} sends {} to {}, the server it believes leads",
+            self.name(self.me),
+            self.commands[self.current],
+            self.name(self.guess)
+        ));
+        self.send(ctx);
+        ctx.output_fact("submit", self.command());
+    }
+
+    /// The learner's command joins the client's list: sent now if the client is idle, else
+    /// after the commands before it.
+    fn on_request(&mut self, ctx: Ctx<'_, '_>, text: &str) {
+        let me = self.name(self.me).to_string();
+        if let Err(why) = check_command(text) {
+            ctx.note(format!("{me} cannot send it: {why}"));
+            return;
+        }
+        if self.commands.len() >= MAX_CLIENT_COMMANDS {
+            ctx.note(format!(
+                "{me} already has {MAX_CLIENT_COMMANDS} commands and takes no more"
+            ));
+            return;
+        }
+        self.commands.push(text.into());
+        if self.waiting || self.current + 1 < self.commands.len() {
+            ctx.note(format!(
+                "{me} sends one command at a time: {text} waits for the ones before it"
+            ));
+        } else {
+            ctx.cancel_timer(NEXT_COMMAND);
+            self.submit(ctx);
+        }
+    }
+
     fn on_timer(&mut self, ctx: Ctx<'_, '_>, timer: &str) {
         match timer {
-            NEXT_COMMAND if !self.waiting && self.current < self.commands.len() => {
-                self.waiting = true;
-                self.redirects = 0;
-                ctx.note(format!(
-                    "{} sends {} to {}, the server it believes leads",
-                    self.name(self.me),
-                    self.commands[self.current],
-                    self.name(self.guess)
-                ));
-                self.send(ctx);
-                ctx.output_fact("submit", self.command());
-            }
+            NEXT_COMMAND if !self.waiting && self.current < self.commands.len() => self.submit(ctx),
             REPLY_TIMEOUT if self.waiting => {
                 let why = format!(
                     "No answer from {} in {} ticks",
@@ -1458,6 +1488,17 @@ impl Process for RaftNode {
         match self {
             RaftNode::Server(s) => s.on_timer(ctx, timer),
             RaftNode::Client(c) => c.on_timer(ctx, timer),
+        }
+    }
+
+    fn on_request(&mut self, ctx: &mut Context<'_, Msg>, request: &str) {
+        match self {
+            RaftNode::Server(s) => ctx.note(format!(
+                "{} is a server: commands reach it from clients, as messages. Hand the request \
+                 to a client, which sends it to the server it believes leads",
+                s.my_name()
+            )),
+            RaftNode::Client(c) => c.on_request(ctx, request),
         }
     }
 
@@ -1793,12 +1834,15 @@ pub(crate) fn not_promised_because(scenario: &Scenario, setup: &Setup) -> Option
                 | Action::Recover { .. }
                 | Action::Cut { .. }
                 | Action::Heal { .. }
+                | Action::Fire { .. }
+                | Action::Request { .. }
         )
     });
     if by_hand {
         return Some(
-            "a crash or a cut made by hand comes at a step, not a time, and may come too late \
-             for the servers to recover before the run ends"
+            "a crash, a cut, a hurried timeout or a request made by hand comes at a step, not a \
+             time, and may come too late for the servers to recover (or the command to commit) \
+             before the run ends"
                 .into(),
         );
     }
@@ -1816,7 +1860,13 @@ pub(crate) fn not_promised_because(scenario: &Scenario, setup: &Setup) -> Option
         None => p.election_max.saturating_mul(2),
     }
     .max(p.start);
-    let commands = setup.commands.iter().map(Vec::len).max().unwrap_or(0) as Time;
+    // A request planned as a fault is one more command for some client.
+    let planned_requests = faults
+        .iter()
+        .filter(|f| matches!(f.action, Action::Request { .. }))
+        .count();
+    let commands =
+        (setup.commands.iter().map(Vec::len).max().unwrap_or(0) + planned_requests) as Time;
     let done = ready.saturating_add(
         commands.saturating_mul(p.interval.saturating_add(slowest.saturating_mul(4))),
     );
