@@ -11,7 +11,10 @@
 //! exercises and the plots read; the text is only shown.
 //!
 //! The model is the course's default one: crash-stop processes and perfect links (no loss, no
-//! duplication, no creation), asynchronous, with the set of processes known in advance.
+//! duplication, no creation), asynchronous, with the set of processes known in advance. The
+//! learner can leave that model (network loss and duplication, a lossy link, cuts, crashes and
+//! recoveries, dropped, duplicated and delayed messages); what the variants still promise then
+//! is below, under "On a network that is not perfect".
 //!
 //! The variants, weakest first:
 //!
@@ -62,7 +65,7 @@
 //! P1#1), and how gossip spreads (`fanout`, `rounds`, `round_length`).
 //!
 //! The properties, checked on the `broadcast` and `deliver` outputs ("correct" means "never
-//! crashed"), and the variants that promise them:
+//! crashed"), and the variants that promise them on perfect links:
 //!
 //! | property | kind | promised by |
 //! |---|---|---|
@@ -81,6 +84,45 @@
 //! its number. Lamport timestamps order causally related broadcasts, and FIFO links make the
 //! "everyone has passed it" rule safe, so `total-lamport` keeps all three orders.
 //!
+//! On a network that is not perfect. A property is promised only if it holds in every run of the
+//! scenario as the learner has set it up; otherwise it is not, and its description ends with the
+//! reason, naming the setting: `… (not promised here: the network loses 10% of messages, and
+//! this broadcast assumes perfect links (no message lost): a lost copy is never sent again)`.
+//! The settings are read from the scenario ([`Protocol::properties`] sees the learner's
+//! interventions too), in `assumptions.rs`:
+//!
+//! | setting | best-effort | reliable, fifo, causal | total-sequencer | total-lamport |
+//! |---|---|---|---|---|
+//! | message loss: the network's, a link's, a cut (mended or not), a dropped message | validity, if on a sender's link (a drop always counts) | validity and agreement, unless relays can go around it (below) | validity and agreement, if on a link of the sequencer (a drop always counts) | validity, agreement, fifo-order and causal-order |
+//! | duplication: the network's or a duplicated message | nothing | nothing | nothing | nothing |
+//! | a delayed message | nothing | nothing | nothing | all three orders (the link is FIFO no more) |
+//! | links not FIFO | nothing | nothing | nothing | all three orders |
+//! | a crash | nothing | nothing | validity and agreement, if the sequencer's | validity and agreement |
+//! | a crash and a recovery | nothing | nothing | as a crash | as a crash, and fifo-order and causal-order |
+//!
+//! Gossip promises only integrity, and keeps it everywhere; integrity is never withdrawn.
+//!
+//! Why. No variant ever sends a message again, so a lost copy stays lost and a process waits
+//! for it for ever (the ordered variants hold later messages back behind it) or never hears of
+//! the message: loss takes liveness. It does not take safety: a missing message only holds
+//! deliveries back, and the hold-back rules never deliver out of order. The exception is
+//! `total-lamport`, which has no hold-back per sender: a process that misses a message (lost, or
+//! sent while it was down) still hears from everyone with later timestamps and delivers the
+//! sender's later messages without it. Its total order survives, since a missing message is one
+//! the two processes do not both deliver; a delayed one, arriving after later messages on its
+//! link, breaks it. Duplication takes nothing: every variant recognises a copy it has seen
+//! (`seen`, and a process delivers a message at most once) and ignores it. A recovery costs
+//! nothing a crash does not, except under `total-lamport` (above): a process that crashed is not
+//! correct, so validity and agreement ask nothing of it, and the hold-back rules keep its orders.
+//!
+//! Reliable broadcast (and fifo and causal, built on it) needs less than perfect links. A
+//! process that never crashes relays a message to everyone the first time it receives it, so the
+//! message walks along any path of links that lose nothing through processes that never crash.
+//! Validity and agreement stay promised if, between every two processes, there are more such
+//! paths sharing no link than the learner drops messages: a lossy or cut link among four
+//! processes that all stay up, or one dropped copy, costs nothing; with two of the four
+//! crashing, it costs both promises. Loss on every link (the network's) always costs them.
+//!
 //! One simplification, so that a sender's crash can strike "half way through": the sender hands
 //! its copies of a new message to the network one tick apart, in process order (as a node
 //! writing to one socket after the other would), rather than all in the same instant. A crash in
@@ -93,6 +135,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::assumptions::{and_list, Setting};
 use crate::process::{Context, Payload, Process, ProcessId, Time};
 use crate::protocol::{Property, PropertyKind, Protocol, VariantInfo, Verdict};
 use crate::scenario::{
@@ -1086,17 +1129,49 @@ fn total_order(trace: &Trace) -> Verdict {
     Verdict::Holds
 }
 
-/// Whether the scenario crashes process `p` (any process if `None`), as a fault or by the learner.
-fn crashes(scenario: &Scenario, p: Option<ProcessId>) -> bool {
-    let hits = |action: &Action| match action {
-        Action::Crash { process } => match p {
-            None => true,
-            Some(p) => process.resolve(&scenario.processes, "") == Ok(p),
-        },
-        _ => false,
-    };
-    scenario.faults.iter().any(|f| hits(&f.action))
-        || scenario.interventions.iter().any(|i| hits(&i.action))
+/// The processes that may broadcast: the planned senders and those that answer a delivery
+/// (everyone, if a name does not resolve).
+fn broadcasters(scenario: &Scenario, params: &BroadcastParams) -> BTreeSet<ProcessId> {
+    let processes = &scenario.processes;
+    let named = params
+        .broadcasts
+        .iter()
+        .map(|b| &b.from)
+        .chain(params.replies.iter().map(|r| &r.from))
+        .map(|p| p.resolve(processes, "").ok())
+        .collect::<Option<BTreeSet<ProcessId>>>();
+    named.unwrap_or_else(|| (0..processes.len()).collect())
+}
+
+/// The end of a withdrawn promise's reason, after what loses messages: what a variant that
+/// sends each copy once makes of a lost one.
+const PERFECT_LINKS: &str =
+    "this broadcast assumes perfect links (no message lost): a lost copy is never sent again";
+/// The same for the relaying variants, whose relays can make up for some lost copies but not
+/// for these.
+const RELAYS: &str = "this broadcast assumes perfect links (no message lost): a lost copy is \
+                      never sent again, and other processes' relays get a message around it only \
+                      through processes that never crash";
+/// The same for the Lamport variant's orders.
+const LAMPORT_MISSES: &str = "this algorithm assumes perfect links (no message lost): a process \
+                              that misses a message may still deliver the sender's later ones";
+
+/// Withdraw `property`'s promise if `keeps` is false (the variant never makes it), or if there
+/// are reasons on this scenario, which its description then gives: `… (not promised here: the
+/// network loses 10% of messages, and …)`.
+fn promise(mut property: Property, keeps: bool, why: &[String]) -> Property {
+    if !keeps {
+        return property.not_promised();
+    }
+    if why.is_empty() {
+        return property;
+    }
+    property.description = format!(
+        "{} (not promised here: {})",
+        property.description,
+        why.join("; ")
+    );
+    property.not_promised()
 }
 
 impl Protocol for Broadcast {
@@ -1250,18 +1325,75 @@ impl Protocol for Broadcast {
     }
 
     fn properties(scenario: &Scenario, variant: &str) -> Result<Vec<Property>, ScenarioError> {
-        let _: BroadcastParams = scenario.params()?;
+        let params: BroadcastParams = scenario.params()?;
         let variant = Variant::from_name(variant)?;
         use Variant::*;
-        // What the variant's own assumptions allow it to promise on this scenario.
-        let live = match variant {
-            Gossip => false,
-            TotalSequencer => !crashes(scenario, Some(SEQUENCER)),
-            TotalLamport => !crashes(scenario, None),
-            _ => true,
+        let setting = Setting::of(scenario);
+        let every_link = |_: ProcessId, _: ProcessId| true;
+        // A withdrawn promise's reason: what loses messages, and why the variant cares.
+        let lost = |losses: Vec<String>, why: &str| {
+            (!losses.is_empty()).then(|| format!("{}, and {why}", and_list(&losses)))
         };
-        let ordered = variant != TotalLamport || scenario.network.fifo;
-        let promise = |p: Property, keeps: bool| if keeps { p } else { p.not_promised() };
+        // Why validity and agreement are not promised on this scenario (besides the variants
+        // that never promise them): the variant's own assumptions, then the links.
+        let mut live: Vec<String> = Vec::new();
+        match variant {
+            Gossip => {}
+            BestEffort => {
+                // Only the senders' copies travel, each straight to its receiver.
+                let senders = broadcasters(scenario, &params);
+                let touches = |a, b| senders.contains(&a) || senders.contains(&b);
+                live.extend(lost(setting.losses(touches), PERFECT_LINKS));
+            }
+            Reliable | Fifo | Causal => {
+                if !setting.relays_connect() {
+                    live.extend(lost(setting.losses(every_link), RELAYS));
+                }
+            }
+            TotalSequencer => {
+                if setting.crashes(SEQUENCER) {
+                    live.push(format!(
+                        "the sequencer {} crashes, and without it nothing more is numbered",
+                        scenario.processes[SEQUENCER]
+                    ));
+                }
+                // Requests go to the sequencer and numbered messages come from it.
+                let touches = |a, b| a == SEQUENCER || b == SEQUENCER;
+                live.extend(lost(setting.losses(touches), PERFECT_LINKS));
+            }
+            TotalLamport => {
+                if let Some(crash) = setting.crash_text() {
+                    live.push(format!(
+                        "{crash}, and every process waits to hear from every other one before \
+                         it delivers"
+                    ));
+                }
+                live.extend(lost(setting.losses(every_link), PERFECT_LINKS));
+            }
+        }
+        // The Lamport variant's orders: all three need FIFO links, and FIFO and causal order
+        // need a process that goes on delivering to have missed nothing.
+        let (mut any_order, mut sender_order) = (Vec::new(), Vec::new());
+        if variant == TotalLamport {
+            if !setting.fifo() {
+                any_order.push(
+                    "the links are not FIFO (a message may overtake an earlier one on its link), \
+                     and this algorithm assumes FIFO links"
+                        .to_string(),
+                );
+            }
+            if setting.delays() {
+                any_order.push(
+                    "you delayed a message, so it may arrive after later ones on its link, and \
+                     this algorithm assumes FIFO links"
+                        .to_string(),
+                );
+            }
+            sender_order = any_order.clone();
+            let mut missed = setting.losses(every_link);
+            missed.extend(setting.recover_text());
+            sender_order.extend(lost(missed, LAMPORT_MISSES));
+        }
         Ok(vec![
             promise(
                 Property::new(
@@ -1271,7 +1403,8 @@ impl Protocol for Broadcast {
                      process that never crashes",
                     validity,
                 ),
-                live,
+                variant != Gossip,
+                &live,
             ),
             promise(
                 Property::new(
@@ -1281,7 +1414,8 @@ impl Protocol for Broadcast {
                      never crashes delivers it",
                     agreement,
                 ),
-                live && variant != BestEffort,
+                !matches!(variant, BestEffort | Gossip),
+                &live,
             ),
             Property::new(
                 "integrity",
@@ -1296,8 +1430,8 @@ impl Protocol for Broadcast {
                     "a process delivers a sender's message only after that sender's earlier ones",
                     fifo_order,
                 ),
-                matches!(variant, Fifo | Causal | TotalSequencer)
-                    || variant == TotalLamport && ordered,
+                matches!(variant, Fifo | Causal | TotalSequencer | TotalLamport),
+                &sender_order,
             ),
             promise(
                 Property::new(
@@ -1307,7 +1441,8 @@ impl Protocol for Broadcast {
                      broadcast or delivered before broadcasting it",
                     causal_order,
                 ),
-                matches!(variant, Causal | TotalSequencer) || variant == TotalLamport && ordered,
+                matches!(variant, Causal | TotalSequencer | TotalLamport),
+                &sender_order,
             ),
             promise(
                 Property::new(
@@ -1316,7 +1451,8 @@ impl Protocol for Broadcast {
                     "any two processes deliver the messages they both deliver in the same order",
                     total_order,
                 ),
-                variant == TotalSequencer || variant == TotalLamport && ordered,
+                matches!(variant, TotalSequencer | TotalLamport),
+                &any_order,
             ),
         ])
     }

@@ -5,6 +5,7 @@ use super::LessonInfo;
 use crate::exercise::ExerciseKind;
 use crate::protocol::ProtocolInfo;
 
+mod assumptions;
 #[allow(clippy::module_inception)]
 pub mod broadcast;
 pub mod exercises;
