@@ -19,6 +19,7 @@ pub mod lessons;
 pub mod link;
 pub mod playback;
 pub mod plots;
+pub mod reader;
 pub mod states;
 pub mod store;
 pub mod topology;
@@ -117,7 +118,8 @@ pub fn Shell() -> impl IntoView {
         <div class="app" data-testid="app"
             class:embed=move || store.embed.get()
             class:presentation=move || store.presenting.get()
-            class:touring=move || store.tour.with(Option::is_some)>
+            class:touring=move || store.tour.with(Option::is_some)
+            class:reading=move || store.view.reading.get()>
             <Header/>
             <ErrorBanner/>
             <LoadingNote/>
@@ -128,6 +130,9 @@ pub fn Shell() -> impl IntoView {
                     <tour::TourPlayer/>
                 </section>
                 <aside class="side">
+                    <Show when=move || store.view.reading.get()>
+                        <reader::LessonReader/>
+                    </Show>
                     {move || match store.activity.get() {
                         Activity::Explore => view! { <Topology/> }.into_any(),
                         Activity::Exercises => lazy::view_of(exercises::load_panel, "exercises").into_any(),
@@ -308,21 +313,10 @@ fn Header() -> impl IntoView {
                     }
                 }}
             </div>
-            <details class="lesson-drawer" data-testid="lesson-drawer">
-                <summary>"Lesson"</summary>
-                <div class="lesson-text">
-                    {move || {
-                        let scenario = store.scenario.get();
-                        let lesson = lessons::lesson_of(&scenario);
-                        view! {
-                            <h2>{lesson.as_ref().map(|l| l.title).unwrap_or("Scenario")}</h2>
-                            {lesson.map(|l| l.text.iter().map(|p| view! { <p>{*p}</p> }).collect_view())}
-                            <h3>{scenario.title.clone()}</h3>
-                            <p>{scenario.description.clone()}</p>
-                        }
-                    }}
-                </div>
-            </details>
+            <button class="lesson-button" data-testid="lesson-button"
+                title="The lesson's text, beside the diagram"
+                aria-pressed=move || store.view.reading.get().to_string()
+                on:click=move |_| store.view.reading.update(|r| *r = !*r)>"Lesson"</button>
             <div class="share" role="group" aria-label="Share and present">
                 {move || {
                     let lesson = store.scenario.with(lessons::lesson_of);

@@ -125,6 +125,8 @@ pub struct ViewStore {
     pub tour: RwSignal<Option<TourState>>,
     /// The lessons being loaded, by title, while a lesson's code is on its way.
     pub loading: RwSignal<Option<String>>,
+    /// The lesson text is open beside the diagram ([`crate::reader`]).
+    pub reading: RwSignal<bool>,
 }
 
 /// The page's shared state: the three stores above, each also in context on its own, bundled
@@ -225,6 +227,7 @@ impl Store {
             help_open: RwSignal::new(false),
             tour: RwSignal::new(None),
             loading: RwSignal::new(None),
+            reading: RwSignal::new(false),
         };
         Store::bundle(run, playback, view)
     }

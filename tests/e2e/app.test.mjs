@@ -94,6 +94,8 @@ test('loads with no console error and draws a lane per process in every lesson',
     assert.deepEqual(await position(page), { step: 0, total: 4 });
     await until('the narration invites to press play', () => page.locator(tid('narration')).textContent(),
       (t) => /press play/i.test(t ?? ''));
+    // The lesson text, open beside the diagram, names each scenario once it is loaded.
+    await page.locator(tid('lesson-button')).click();
     for (const lesson of ['gossip', 'clocks']) {
       await openLesson(page, lesson);
       const options = await page.locator(`${tid('scenario-select')} option`)
@@ -101,8 +103,7 @@ test('loads with no console error and draws a lane per process in every lesson',
       assert.ok(options.length > 0, `the ${lesson} lesson lists scenarios`);
       for (const { name, title } of options) {
         await page.locator(tid('scenario-select')).selectOption(name);
-        // The lesson drawer names the scenario once it is loaded.
-        await until(`scenario ${name} is loaded`, () => page.locator('.lesson-drawer h3').textContent(),
+        await until(`scenario ${name} is loaded`, () => page.locator(tid('lesson-scenario-title')).textContent(),
           (t) => t === title);
         state = await diagramState(page);
         const nodes = await page.locator('.topo-node').count();

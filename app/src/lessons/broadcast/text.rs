@@ -11,7 +11,8 @@ pub const TEXT: &[&str] = &[
      processes fail only by crashing, and there are no rounds or timeouts to lean on.",
     "Best-effort broadcast sends the message to each process once. If the sender \
      crashes half way, some processes have it and others never will: agreement (if one \
-     correct process delivers m, all do) breaks. Reliable broadcast fixes this: each \
+     correct process delivers m, all do) breaks \
+     ([show me](s=broadcast-best-effort-sender-crash&step=3)). Reliable broadcast fixes this: each \
      process relays a message to everyone the first time it receives it, so a copy that \
      reached one correct process reaches all of them.",
     "Relay, then deliver, or the other way round? The textbook's eager algorithm delivers \
@@ -24,16 +25,18 @@ pub const TEXT: &[&str] = &[
      agreement needs acknowledgements: deliver only once every correct process (or a \
      majority) is known to have the message.",
     "Order is a separate question. FIFO broadcast numbers each sender's messages and \
-     holds back one that arrives before its predecessors. Causal broadcast also holds \
+     holds back one that arrives before its predecessors \
+     ([show me](s=broadcast-fifo-overtake&step=6)). Causal broadcast also holds \
      back a reply until the post it answers has been delivered: it carries a vector of \
-     how many messages from each sender were delivered before it was sent.",
+     how many messages from each sender were delivered before it was sent \
+     ([show me](s=broadcast-causal-reply-overtakes&step=6)).",
     "Total order makes every process deliver all messages in the same order, whoever \
      sent them. A fixed sequencer can number every message, as long as it never crashes. \
      Without one, each message carries a Lamport timestamp, every process acknowledges \
      it to everyone, and a process delivers the message with the smallest timestamp once \
      every other process has sent it something later. Equal timestamps are ordered by \
      the sender's id: in \"Two senders at once\" both messages carry timestamp 1, and \
-     P1's goes first everywhere. This algorithm is safe only over FIFO links (otherwise \
+     P1's goes first everywhere ([show me](s=broadcast-total-order-needed&step=25)). This algorithm is safe only over FIFO links (otherwise \
      a later acknowledgement could overtake an earlier message) and live only if no \
      process crashes (a crashed one is waited for forever).",
     "Total order that survives crashes is as hard as consensus: the processes must agree \

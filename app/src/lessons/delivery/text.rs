@@ -12,14 +12,16 @@ pub const TEXT: &[&str] = &[
      caught, the sender still attacks, and the other general acts without it. Either the \
      other attacks anyway, and the last messenger was not needed, or one attacks alone. \
      Over a channel that can lose any message this is impossible, unless we make more \
-     assumptions (a bound on losses, or settling for \"very probably\").",
+     assumptions (a bound on losses, or settling for \"very probably\"). \
+     [Show me the last messenger caught](s=generals-last-messenger-lost&step=12).",
     "The network under every protocol here is best-effort: a packet can be lost, \
      duplicated, or overtaken by a later one. UDP hands that network to the application \
      almost as it is: each datagram is sent once, and whatever arrives is delivered, in \
      the order it arrives. Watch the receiver's text for gaps, repeats and swaps. In the \
      course's terms UDP gives roughly a fair-loss link: any one message may be lost, but \
      one sent again and again gets through eventually, a finite number of sends is not \
-     repeated forever, and nothing arrives that was not sent.",
+     repeated forever, and nothing arrives that was not sent. \
+     [Show me UDP on a lossy network](s=udp-lossy-network&step=7).",
     "TCP builds a reliable byte stream on top: roughly the course's perfect link, where \
      everything one process sends another that stays up arrives, exactly once and in \
      order (for as long as the connection lasts). A three-way handshake (SYN, SYN-ACK, \
@@ -27,10 +29,11 @@ pub const TEXT: &[&str] = &[
      data. Every data byte has a number; the receiver answers each segment with a \
      cumulative ACK, the number of the next byte it expects, which acknowledges every \
      byte before it. A segment not acknowledged in time is sent again when the \
-     retransmission timer fires.",
+     retransmission timer fires: [show me](s=tcp-lost-segment&step=9).",
     "If the ACK is lost rather than the data, the retransmission is a duplicate: the \
      receiver recognises its sequence numbers, throws it away and acknowledges again, so \
-     the application still gets every byte once, in order.",
+     the application still gets every byte once, in order. \
+     [Show me](s=tcp-lost-ack&step=9).",
     "The timeout adapts to the network: each round-trip sample updates a smoothed RTT and \
      its variation, and the timeout is the smoothed RTT plus four variations (RFC 6298). \
      Samples from retransmitted segments are ignored, since it is unclear which copy was \

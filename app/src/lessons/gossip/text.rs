@@ -5,7 +5,8 @@ pub const TEXT: &[&str] = &[
     "One process starts a rumour. Whoever hears it for the first time passes it on to a \
      few peers picked at random (the fanout), and then stays quiet about it. Unless you \
      drop a message yourself, the links lose nothing here: they are the course's perfect \
-     links, as in the broadcast lesson, so whatever is missed is missed by chance.",
+     links, as in the broadcast lesson, so whatever is missed is missed by chance. \
+     [Show me a rumour spreading](s=gossip-one-rumour&step=6).",
     "Each process passes the rumour on once, so the rumour dies out when it keeps landing \
      on processes that have heard it already, and that can happen before everyone has. \
      Running this protocol over many seeds: with a fanout of two, every process hears it \

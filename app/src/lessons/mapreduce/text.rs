@@ -28,11 +28,11 @@ pub const TEXT: &[&str] = &[
      tasks to free workers. It pings the workers; one that stops answering is presumed \
      dead. Its in-progress tasks go back to idle, and so do its completed map tasks, \
      because their output lived on its disk; the reducers are told where the new copy \
-     is. Completed reduce output is in the global file system and survives. If the \
+     is ([show me](s=mapreduce-worker-crash&step=57)). Completed reduce output is in the global file system and survives. If the \
      coordinator itself fails, the job is aborted and the client told.",
     "Stragglers: one slow machine can hold up the whole job. Near the end the \
      coordinator starts backup copies of the tasks still in progress on free workers and \
-     takes whichever copy finishes first. Running a task twice, or two copies of it, is \
+     takes whichever copy finishes first ([show me](s=mapreduce-straggler&step=43)). Running a task twice, or two copies of it, is \
      safe only because the framework requires user code to be deterministic and \
      side-effect free: map and reduce must compute the same output from the same input \
      and change nothing else. Given that, the output equals a sequential run of the job \

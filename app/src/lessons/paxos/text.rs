@@ -21,7 +21,8 @@ pub const TEXT: &[&str] = &[
      highest-ballot proposal reported among them, and may use its own value only if none \
      reported one. It sends Accept(b, v); an acceptor accepts unless it has promised a \
      higher ballot, and tells the learners. A value is chosen once a majority of acceptors \
-     accepted it in the same ballot.",
+     accepted it in the same ballot. [Show me a proposer adopting an earlier \
+     value](s=paxos-adopt-accepted&step=20).",
     "Why it is safe: any two majorities share an acceptor. Once v is chosen in ballot b, \
      every later proposer hears of v from that shared acceptor in phase 1 and proposes v \
      again. That argument leans on two things the broken variants take away: the \
@@ -32,7 +33,7 @@ pub const TEXT: &[&str] = &[
      though nothing wrong is chosen either: the progress badge says \"not promised\". \
      Two proposers can also duel forever, each preempting the other: starting a higher \
      ballot, whose promises make the acceptors refuse the other's Accept, so the other \
-     starts a higher one still. Random backoff before a retry makes a long duel ever less \
+     starts a higher one still ([show me a duel](s=paxos-dueling&step=25)). Random backoff before a retry makes a long duel ever less \
      likely. Some such risk is unavoidable: the FLP theorem (Fischer, Lynch and Paterson, \
      1985) says that in an asynchronous system, with no bound on how long a message or a \
      step may take, so that a slow process cannot be told from a crashed one, no \
@@ -46,5 +47,6 @@ pub const TEXT: &[&str] = &[
      leader is suspected, the next server runs phase 1 with a higher ballot, re-proposes \
      what it learns for each slot, and fills each gap with a no-op, a command that \
      changes nothing, so the log has no holes. Every server applies the log in slot \
-     order, so every replica of the state machine goes through the same states.",
+     order, so every replica of the state machine goes through the same states. \
+     [Show me a new leader filling a gap](s=multipaxos-leader-crash&step=98).",
 ];

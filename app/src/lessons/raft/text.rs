@@ -23,7 +23,8 @@ pub const TEXT: &[&str] = &[
      to every other server. A candidate with the votes of a majority leads the term. Each \
      server gives at most one vote per term and remembers it across crashes. If two \
      candidates split the vote, neither has a majority; both time out and try again, and the \
-     random timeouts make it likely that one starts well ahead of the other next time.",
+     random timeouts make it likely that one starts well ahead of the other next time \
+     ([show me a split vote](s=raft-split-vote&step=27)).",
     "A vote is given only to a candidate whose log is at least as up to date as the voter's \
      own. Compare the last entries: the log whose last entry has the higher term is more up \
      to date; if the last terms are equal, the longer log is. Since a leader needs a \
@@ -41,7 +42,8 @@ pub const TEXT: &[&str] = &[
      leader sets every nextIndex one past its last entry. When a consistency check fails, \
      the leader lowers that follower's nextIndex by one and tries again, until the logs meet; \
      from there the follower receives everything it lacks. This is how a follower that missed \
-     entries, or kept entries of a leader that failed, is repaired.",
+     entries, or kept entries of a leader that failed, is repaired \
+     ([show me](s=raft-follower-repair&step=201)).",
     "An entry is committed once it is safe to apply: no later leader can lack it. The leader \
      moves its commit index to the highest index stored on a majority (by matchIndex) whose \
      entry is of its current term; every entry before that is committed with it. The commit \
@@ -54,7 +56,8 @@ pub const TEXT: &[&str] = &[
      votes from servers that lack the entry, and overwrite it. Once the leader has an entry \
      of its own term on a majority, no server without that entry can win, and the older \
      entries before it are safe too. The scenario raft-figure-8 acts this out, and the \
-     broken-commit variant shows the entry lost when a leader counts anyway.",
+     broken-commit variant shows the entry lost when a leader counts anyway \
+     ([show me Figure 8](s=raft-figure-8&step=171)).",
     "A crash loses a server's role, its commit index and its state machine, but not its \
      current term, its vote or its log, which are kept on stable storage. The property \
      badges check the paper's Figure 3: Election Safety (one leader per term), Leader \

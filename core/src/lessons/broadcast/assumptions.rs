@@ -100,7 +100,9 @@ impl<'a> Setting<'a> {
                     }
                     Action::Drop { .. } => drops += 1,
                     Action::Delay { .. } => delays += 1,
-                    Action::Duplicate { .. } => {}
+                    // A copy again, a timer run out early or a request no process reads loses
+                    // nothing (and the engine withdraws liveness after the last two anyway).
+                    Action::Duplicate { .. } | Action::Fire { .. } | Action::Request { .. } => {}
                     Action::Crash { process } => crashed.extend(resolve(process)),
                     Action::Recover { process } => recovered.extend(resolve(process)),
                 }
