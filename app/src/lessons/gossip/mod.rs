@@ -1,7 +1,10 @@
 //! Gossip: the engine's workhorse, and a first look at spreading information without a plan.
 
-use super::{Entry, Lesson};
+use leptos::prelude::*;
 
+use super::{Entry, Lesson, LessonPlots};
+
+pub mod plots;
 mod text;
 
 /// The lesson before its code has loaded.
@@ -23,7 +26,7 @@ pub fn lesson() -> Lesson {
         actions: &[],
         tour: include_str!("tour.json"),
         panel: None,
-        plots: None,
+        plots: Some(LessonPlots(|| view! { <plots::GossipPlots/> }.into_any())),
         activities: &[],
         open_file: None,
         text: text::TEXT,

@@ -12,7 +12,8 @@ pub const TEXT: &[&str] = &[
      Running this protocol over many seeds: with a fanout of two, every process hears it \
      in about half the runs among 8 processes, one run in twenty among 20, and practically \
      never among 100. In a large network it reaches about 80% of the processes with a \
-     fanout of two and 94% with three, whatever the size.",
+     fanout of two and 94% with three, whatever the size. Measure it yourself: open \
+     \"How far one rumour gets\" under the badges.",
     "To reach everyone with high probability, the fanout has to grow with the network, to \
      about ln n + c for n processes (the larger c, the likelier), or each process keeps \
      pushing for several rounds, as the broadcast lesson's gossip variant does. Flooding \
