@@ -154,3 +154,24 @@ describe('the Two Generals', () => {
     });
   });
 });
+
+test('the inspector runs a timeout out early: the client retransmits at once', () =>
+  app(async (page) => {
+    await openScenario(page, 'tcp-handshake');
+    // After step 3 the client's first data segment is out and its retransmission timer runs.
+    await press(page, 'btn-forward');
+    await press(page, 'btn-forward');
+    await press(page, 'btn-forward', 3);
+    await clickSvg(page, 'lane-0');
+    await page.locator(tid('inspect-process')).waitFor();
+    const fire = page.locator(tid('btn-fire'), { hasText: 'rto' });
+    await fire.waitFor();
+    await fire.click();
+    await waitForStep(page, 4);
+    assert.match(await page.locator(tid('narration')).textContent(), /You make client's rto run out now\./);
+    await until('the link holds the hurried timeout', () => decodeURIComponent(page.url()),
+      (u) => /iv=3:fire:client:rto/.test(u));
+    assert.match(await page.locator(tid('narration')).textContent(), /client sends DATA 101\.\.200 \(again\)/);
+    assert.equal(await page.locator(tid('error-banner')).count(), 0);
+    await screenshot(page, 'tcp-rto-hurried');
+  }));

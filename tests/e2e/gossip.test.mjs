@@ -36,7 +36,7 @@ for (const viewport of VIEWPORTS) {
       assert.ok(Math.abs(Number(two[1]) - 80) <= 4, summary);
       assert.ok(Number(two[2]) <= 5, summary);
       await plot.scrollIntoViewIfNeeded();
-      await screenshot(page, `gossip-coverage-plot-${size}`);
+      await screenshot(page, 'gossip-coverage-plot');
       if (problems.length) throw new Error(`the page reported problems:\n${problems.join('\n')}`);
     } finally {
       await context.close();

@@ -99,14 +99,16 @@ for (const viewport of VIEWPORTS) {
       await waitForStep(page, 13);
       assert.equal(await page.locator(tid('error-banner')).count(), 0);
       assert.match(await page.locator(tid('narration')).textContent(), /You make S4's election timeout run out now\./);
-      assert.match(decodeURIComponent(page.url()), /iv=12:fire:S4:election timeout/);
+      await until('the link holds the hurried timeout', () => decodeURIComponent(page.url()),
+        (u) => /iv=12:fire:S4:election timeout/.test(u));
       assert.equal(await page.locator(tid('raft-server-S4')).getAttribute('data-role'), 'candidate');
       assert.equal(await page.locator(tid('raft-server-S4')).locator(tid('raft-term')).textContent(), '2');
       await screenshot(page, 'raft-timed-out');
       // A client hands in v=1; by the end every server has applied it, and safety held.
       await page.locator(tid('action-request')).click();
       await waitForStep(page, 14);
-      assert.match(decodeURIComponent(page.url()), /13:req:C1:v=1/);
+      await until('the link holds the request', () => decodeURIComponent(page.url()),
+        (u) => /13:req:C1:v=1/.test(u));
       await toEnd(page);
       assert.match(await leaderText(page), /term [2-9]/);
       for (const s of ['S1', 'S2', 'S3', 'S4', 'S5']) {
