@@ -119,6 +119,7 @@
 #![forbid(unsafe_code)]
 
 pub mod exercise;
+mod faults;
 pub mod layout;
 pub mod lessons;
 pub mod log;

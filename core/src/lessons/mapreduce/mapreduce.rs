@@ -234,9 +234,10 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::faults::{crash, crashes, loses_messages, slowest_latency};
 use crate::process::{Context, Field, Payload, Process, ProcessId, Time};
 use crate::protocol::{Property, PropertyKind, Protocol, VariantInfo, Verdict};
-use crate::scenario::{Action, Fault, Limits, NetworkModel, ProcessRef, Scenario, ScenarioError};
+use crate::scenario::{Action, Limits, NetworkModel, ProcessRef, Scenario, ScenarioError};
 use crate::trace::{EventId, Trace};
 
 mod client;
@@ -947,27 +948,10 @@ impl Process for MapReduceNode {
 /// The MapReduce protocol.
 pub struct MapReduce;
 
-/// Whether the scenario crashes process `p`, as a fault or by the learner.
-fn crashes(scenario: &Scenario, p: ProcessId) -> bool {
-    let hits = |action: &Action| match action {
-        Action::Crash { process } => process.resolve(&scenario.processes, "") == Ok(p),
-        _ => false,
-    };
-    scenario.faults.iter().any(|f| hits(&f.action))
-        || scenario.interventions.iter().any(|i| hits(&i.action))
-}
-
 /// Whether the run meets what `completes` assumes: see the module documentation.
 fn completion_assumed(scenario: &Scenario, timeout: Time) -> bool {
-    let network = &scenario.network;
-    let mut slowest = network.latency.max;
-    let mut lossy = network.loss > 0.0;
-    for link in &network.links {
-        if let Some(l) = link.latency {
-            slowest = slowest.max(l.max);
-        }
-        lossy |= link.loss.is_some_and(|p| p > 0.0);
-    }
+    let slowest = slowest_latency(&scenario.network);
+    let lossy = loses_messages(&scenario.network);
     let cuts = scenario
         .faults
         .iter()
@@ -1161,12 +1145,6 @@ impl Protocol for MapReduce {
             limits: Limits {
                 max_steps: 5_000,
                 max_time: None,
-            },
-        };
-        let crash = |at: Time, who: &str| Fault {
-            at,
-            action: Action::Crash {
-                process: ProcessRef::Name(who.into()),
             },
         };
 

@@ -192,11 +192,10 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::faults::{self, crashes, cuts_healed, loses_messages, slowest_latency};
 use crate::process::{Context, Field, Payload, Process, ProcessId, Time};
 use crate::protocol::{Property, PropertyKind, Protocol, VariantInfo, Verdict};
-use crate::scenario::{
-    Action, Fault, Latency, Limits, NetworkModel, ProcessRef, Scenario, ScenarioError,
-};
+use crate::scenario::{Latency, Limits, NetworkModel, Scenario, ScenarioError};
 use crate::trace::{EventId, Output, Trace};
 
 /// A position in the log, from 1.
@@ -1893,58 +1892,14 @@ fn applied_in_order(trace: &Trace) -> Verdict {
     Verdict::Holds
 }
 
-/// Whether the scenario crashes process `p`, as a planned fault or by the learner.
-fn crashes(scenario: &Scenario, p: ProcessId) -> bool {
-    let hits = |action: &Action| match action {
-        Action::Crash { process } => process.resolve(&scenario.processes, "") == Ok(p),
-        _ => false,
-    };
-    scenario.faults.iter().any(|f| hits(&f.action))
-        || scenario.interventions.iter().any(|i| hits(&i.action))
-}
-
-/// Whether every link cut in a list of actions (in order) is healed later in it.
-fn cuts_healed<'a>(scenario: &Scenario, actions: impl Iterator<Item = &'a Action>) -> bool {
-    let mut cut: BTreeSet<(ProcessId, ProcessId)> = BTreeSet::new();
-    for action in actions {
-        if let Action::Cut { between } | Action::Heal { between } = action {
-            let a = between[0].resolve(&scenario.processes, "");
-            let b = between[1].resolve(&scenario.processes, "");
-            let (Ok(a), Ok(b)) = (a, b) else {
-                continue;
-            };
-            let link = (a.min(b), a.max(b));
-            if matches!(action, Action::Cut { .. }) {
-                cut.insert(link);
-            } else {
-                cut.remove(&link);
-            }
-        }
-    }
-    cut.is_empty()
-}
-
 /// What progress needs (see the module documentation).
 fn progress_promised(scenario: &Scenario, setup: &Setup) -> bool {
     let servers = setup.servers();
     let never_crash = (0..servers).filter(|&p| !crashes(scenario, p)).count();
     let clients_stay = (servers..servers + setup.params.clients).all(|p| !crashes(scenario, p));
-    let mut faults: Vec<&Fault> = scenario.faults.iter().collect();
-    faults.sort_by_key(|f| f.at);
-    let mut interventions: Vec<_> = scenario.interventions.iter().collect();
-    interventions.sort_by_key(|i| i.step);
-    let healed = cuts_healed(scenario, faults.iter().map(|f| &f.action))
-        && cuts_healed(scenario, interventions.iter().map(|i| &i.action));
-    let net = &scenario.network;
-    let lossless = net.loss == 0.0 && net.links.iter().all(|l| l.loss.unwrap_or(0.0) == 0.0);
-    let slowest = net
-        .links
-        .iter()
-        .filter_map(|l| l.latency)
-        .chain([net.latency])
-        .map(|l| l.max)
-        .max()
-        .unwrap_or(0);
+    let healed = cuts_healed(scenario);
+    let lossless = !loses_messages(&scenario.network);
+    let slowest = slowest_latency(&scenario.network);
     let patient = setup.params.suspect_after
         > setup
             .params
@@ -2171,28 +2126,18 @@ impl Protocol for MultiPaxos {
             LEADER_CRASH.max_time,
         );
         crash.network.latency = Latency { min: 10, max: 20 };
-        let s1 = || ProcessRef::Name("S1".into());
         for other in ["S2", "S3", "S4", "S5"] {
-            let between = [s1(), ProcessRef::Name(other.into())];
-            crash.faults.push(Fault {
-                at: LEADER_CRASH.cut,
-                action: Action::Cut {
-                    between: between.clone(),
-                },
-            });
-            crash.faults.push(Fault {
-                at: LEADER_CRASH.heal,
-                action: Action::Heal { between },
-            });
+            crash
+                .faults
+                .push(faults::cut(LEADER_CRASH.cut, "S1", other));
+            crash
+                .faults
+                .push(faults::heal(LEADER_CRASH.heal, "S1", other));
         }
-        crash.faults.push(Fault {
-            at: LEADER_CRASH.crash,
-            action: Action::Crash { process: s1() },
-        });
-        crash.faults.push(Fault {
-            at: LEADER_CRASH.recover,
-            action: Action::Recover { process: s1() },
-        });
+        crash.faults.push(faults::crash(LEADER_CRASH.crash, "S1"));
+        crash
+            .faults
+            .push(faults::recover(LEADER_CRASH.recover, "S1"));
         crash.seed = LEADER_CRASH.seed;
         let mut lossy = scenario(
             "multipaxos-lossy",

@@ -93,11 +93,10 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::faults::{crash, crashes, loses_messages, slowest_latency};
 use crate::process::{Context, Field, Payload, Process, ProcessId, Time};
 use crate::protocol::{Property, PropertyKind, Protocol, VariantInfo, Verdict};
-use crate::scenario::{
-    Action, Fault, Intervention, NetworkModel, ProcessRef, Scenario, ScenarioError,
-};
+use crate::scenario::{Action, Intervention, NetworkModel, ProcessRef, Scenario, ScenarioError};
 use crate::trace::{EventId, Output, Trace};
 
 /// The most proposers a scenario may have.
@@ -1298,22 +1297,10 @@ fn progress(trace: &Trace) -> Verdict {
     }
 }
 
-/// Whether the scenario ever crashes process `p` (as a planned fault or by the learner's hand).
-fn ever_crashed(scenario: &Scenario, p: ProcessId) -> bool {
-    let hits = |action: &Action| match action {
-        Action::Crash { process } => process.resolve(&scenario.processes, "") == Ok(p),
-        _ => false,
-    };
-    scenario.faults.iter().any(|f| hits(&f.action))
-        || scenario.interventions.iter().any(|i| hits(&i.action))
-}
-
 /// Whether progress is promised: one proposer, a network that loses nothing and answers within a
 /// timeout, and the proposer, a majority of acceptors and a learner that never crash.
 fn progress_promised(scenario: &Scenario, setup: &Setup) -> bool {
-    let net = &scenario.network;
-    let lossless = net.loss == 0.0
-        && net.links.iter().all(|l| l.loss.unwrap_or(0.0) == 0.0)
+    let lossless = !loses_messages(&scenario.network)
         && !scenario
             .faults
             .iter()
@@ -1322,21 +1309,14 @@ fn progress_promised(scenario: &Scenario, setup: &Setup) -> bool {
             .interventions
             .iter()
             .any(|i| matches!(i.action, Action::Cut { .. } | Action::Drop { .. }));
-    let slowest = net
-        .links
-        .iter()
-        .filter_map(|l| l.latency)
-        .chain([net.latency])
-        .map(|l| l.max)
-        .max()
-        .unwrap_or(0);
+    let slowest = slowest_latency(&scenario.network);
     let prompt = slowest.saturating_mul(2) < setup.params.timeout;
     let delays = scenario
         .interventions
         .iter()
         .filter(|i| matches!(i.action, Action::Delay { .. }))
         .count();
-    let up = |range: Range<ProcessId>| range.filter(|&p| !ever_crashed(scenario, p)).count();
+    let up = |range: Range<ProcessId>| range.filter(|&p| !crashes(scenario, p)).count();
     setup.params.proposers == 1
         && lossless
         && prompt
@@ -1505,12 +1485,6 @@ impl Protocol for Paxos {
                 .collect(),
             start: DEFAULT_START[..proposers].to_vec(),
             ..PaxosParams::default()
-        };
-        let crash = |at: Time, who: &str| Fault {
-            at,
-            action: Action::Crash {
-                process: ProcessRef::Name(who.into()),
-            },
         };
         let frozen = |schedule: &[(u64, FrozenAction)]| -> Vec<Intervention> {
             schedule

@@ -2,8 +2,9 @@
 //! with the same ones). Their seeds and fault times are chosen so that each shows what its
 //! description says; `core/tests/raft.rs` checks every claim on the trace.
 
+use crate::faults::{self, crash, recover};
 use crate::process::Time;
-use crate::scenario::{Action, Fault, Latency, Limits, NetworkModel, ProcessRef, Scenario};
+use crate::scenario::{Fault, Latency, Limits, NetworkModel, Scenario};
 
 use super::raft::{process_names, RaftParams};
 
@@ -193,39 +194,16 @@ pub(crate) fn scenario(
     }
 }
 
-/// A planned fault on process `who`.
-pub(crate) fn crash(at: Time, who: &str) -> Fault {
-    Fault {
-        at,
-        action: Action::Crash {
-            process: ProcessRef::Name(who.into()),
-        },
-    }
-}
-
-pub(crate) fn recover(at: Time, who: &str) -> Fault {
-    Fault {
-        at,
-        action: Action::Recover {
-            process: ProcessRef::Name(who.into()),
-        },
-    }
-}
-
 /// Cut (or heal) every link between `who` and the other servers.
 pub(crate) fn isolate(at: Time, who: &str, servers: usize, heal: bool) -> Vec<Fault> {
     (1..=servers)
         .map(|i| format!("S{i}"))
         .filter(|other| other != who)
         .map(|other| {
-            let between = [ProcessRef::Name(who.into()), ProcessRef::Name(other)];
-            Fault {
-                at,
-                action: if heal {
-                    Action::Heal { between }
-                } else {
-                    Action::Cut { between }
-                },
+            if heal {
+                faults::heal(at, who, &other)
+            } else {
+                faults::cut(at, who, &other)
             }
         })
         .collect()

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::data::{Applied, Command, Committed, Elected, Entry, Index, LogChange, Msg, Term};
 use super::params::Setup;
 use super::reading::facts;
+use crate::faults::{crashes, cuts_healed, loses_messages, slowest_latency};
 use crate::process::{ProcessId, Time};
 use crate::protocol::{Property, PropertyKind, Verdict};
 use crate::scenario::{Action, Fault, Scenario};
@@ -177,37 +178,6 @@ fn state_machine_safety(trace: &Trace) -> Verdict {
     Verdict::Holds
 }
 
-/// Whether the scenario crashes process `p`, as a planned fault or by the learner.
-fn crashes(scenario: &Scenario, p: ProcessId) -> bool {
-    let hits = |action: &Action| match action {
-        Action::Crash { process } => process.resolve(&scenario.processes, "") == Ok(p),
-        _ => false,
-    };
-    scenario.faults.iter().any(|f| hits(&f.action))
-        || scenario.interventions.iter().any(|i| hits(&i.action))
-}
-
-/// Whether every link cut in a list of actions (in order) is healed later in it.
-fn cuts_healed<'a>(scenario: &Scenario, actions: impl Iterator<Item = &'a Action>) -> bool {
-    let mut cut: BTreeSet<(ProcessId, ProcessId)> = BTreeSet::new();
-    for action in actions {
-        if let Action::Cut { between } | Action::Heal { between } = action {
-            let a = between[0].resolve(&scenario.processes, "");
-            let b = between[1].resolve(&scenario.processes, "");
-            let (Ok(a), Ok(b)) = (a, b) else {
-                continue;
-            };
-            let link = (a.min(b), a.max(b));
-            if matches!(action, Action::Cut { .. }) {
-                cut.insert(link);
-            } else {
-                cut.remove(&link);
-            }
-        }
-    }
-    cut.is_empty()
-}
-
 /// Why liveness is not promised for this scenario, if it is not: it needs a majority of servers
 /// that never crash, clients that never crash, a network that loses nothing, every cut healed,
 /// an election timeout longer than a heartbeat plus a round trip, and time after the last fault
@@ -226,30 +196,16 @@ fn not_promised_because(scenario: &Scenario, setup: &Setup) -> Option<String> {
     if (servers..servers + p.clients).any(|c| crashes(scenario, c)) {
         return Some("a client crashes".into());
     }
-    let net = &scenario.network;
-    if net.loss > 0.0 || net.links.iter().any(|l| l.loss.unwrap_or(0.0) > 0.0) {
+    if loses_messages(&scenario.network) {
         return Some(
             "the network loses messages: Raft gets there by sending again, but how soon is luck"
                 .into(),
         );
     }
-    let mut faults: Vec<&Fault> = scenario.faults.iter().collect();
-    faults.sort_by_key(|f| f.at);
-    let mut interventions: Vec<_> = scenario.interventions.iter().collect();
-    interventions.sort_by_key(|i| i.step);
-    if !cuts_healed(scenario, faults.iter().map(|f| &f.action))
-        || !cuts_healed(scenario, interventions.iter().map(|i| &i.action))
-    {
+    if !cuts_healed(scenario) {
         return Some("a cut link is never healed".into());
     }
-    let slowest = net
-        .links
-        .iter()
-        .filter_map(|l| l.latency)
-        .chain([net.latency])
-        .map(|l| l.max)
-        .max()
-        .unwrap_or(0);
+    let slowest = slowest_latency(&scenario.network);
     if p.election_min <= p.heartbeat.saturating_add(slowest.saturating_mul(2)) {
         return Some(format!(
             "the shortest election timeout ({}) is not longer than a heartbeat ({}) plus a \
@@ -288,6 +244,8 @@ fn not_promised_because(scenario: &Scenario, setup: &Setup) -> Option<String> {
     let Some(end) = scenario.limits.max_time else {
         return Some("the run has no time limit, and stops at a step count instead".into());
     };
+    let mut faults: Vec<&Fault> = scenario.faults.iter().collect();
+    faults.sort_by_key(|f| f.at);
     // Time for two elections and, with faults, for a client to try every server that may be
     // down; then for each command a request, an AppendEntries round and the reply.
     let last_fault = faults.last().map(|f| f.at);
