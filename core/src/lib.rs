@@ -124,6 +124,7 @@ pub mod layout;
 pub mod lessons;
 pub mod log;
 mod node;
+mod param_checks;
 mod process;
 pub mod protocol;
 pub mod protocols;

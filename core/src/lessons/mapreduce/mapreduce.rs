@@ -235,6 +235,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::faults::{crash, crashes, loses_messages, slowest_latency};
+use crate::param_checks::in_range;
 use crate::process::{Context, Field, Payload, Process, ProcessId, Time};
 use crate::protocol::{Property, PropertyKind, Protocol, VariantInfo, Verdict};
 use crate::scenario::{Action, Limits, NetworkModel, ProcessRef, Scenario, ScenarioError};
@@ -383,15 +384,7 @@ impl MapReduceParams {
                 ));
             }
         }
-        if self.splits == 0 || self.splits > MAX_SPLITS {
-            return Err(ScenarioError::invalid(
-                "params.splits",
-                format!(
-                    "give from 1 to {MAX_SPLITS} splits (map tasks), not {}",
-                    self.splits
-                ),
-            ));
-        }
+        in_range("splits", self.splits, 1..=MAX_SPLITS, "splits (map tasks)")?;
         if self.splits > records {
             let what = if job.reads_lines() { "lines" } else { "words" };
             return Err(ScenarioError::invalid(
@@ -403,15 +396,7 @@ impl MapReduceParams {
                 ),
             ));
         }
-        if self.reducers == 0 || self.reducers > MAX_REDUCERS {
-            return Err(ScenarioError::invalid(
-                "params.reducers",
-                format!(
-                    "give from 1 to {MAX_REDUCERS} reduce tasks, not {}",
-                    self.reducers
-                ),
-            ));
-        }
+        in_range("reducers", self.reducers, 1..=MAX_REDUCERS, "reduce tasks")?;
         for (i, p) in self.slow.iter().enumerate() {
             let field = format!("params.slow[{i}]");
             let p = p.resolve(processes, &field)?;
@@ -446,16 +431,11 @@ impl MapReduceParams {
             ));
         }
         for (field, t) in [
-            ("params.heartbeat", self.heartbeat),
-            ("params.timeout", self.timeout),
-            ("params.poll", self.poll),
+            ("heartbeat", self.heartbeat),
+            ("timeout", self.timeout),
+            ("poll", self.poll),
         ] {
-            if t == 0 || t > MAX_INTERVAL {
-                return Err(ScenarioError::invalid(
-                    field,
-                    format!("give from 1 to {MAX_INTERVAL} ticks, not {t}"),
-                ));
-            }
+            in_range(field, t, 1..=MAX_INTERVAL, "ticks")?;
         }
         let b = self.backup_threshold;
         if !b.is_finite()

@@ -193,6 +193,10 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::faults::{self, crashes, cuts_healed, loses_messages, slowest_latency};
+use crate::param_checks::{
+    command_lists, in_range, invalid, numbered_names, plural, process_count, ticks_at_most,
+    ticks_not_zero, Group,
+};
 use crate::process::{Context, Field, Payload, Process, ProcessId, Time};
 use crate::protocol::{Property, PropertyKind, Protocol, VariantInfo, Verdict};
 use crate::scenario::{Latency, Limits, NetworkModel, Scenario, ScenarioError};
@@ -280,27 +284,8 @@ struct Setup {
 impl Setup {
     fn of(scenario: &Scenario) -> Result<Setup, ScenarioError> {
         let params: MultiPaxosParams = scenario.params()?;
-        let bad = |field: &str, message: String| {
-            Err(ScenarioError::invalid(format!("params.{field}"), message))
-        };
-        if !(1..=MAX_SERVERS).contains(&params.servers) {
-            return bad(
-                "servers",
-                format!(
-                    "give from 1 to {MAX_SERVERS} servers, not {}",
-                    params.servers
-                ),
-            );
-        }
-        if !(1..=MAX_CLIENTS).contains(&params.clients) {
-            return bad(
-                "clients",
-                format!(
-                    "give from 1 to {MAX_CLIENTS} clients, not {}",
-                    params.clients
-                ),
-            );
-        }
+        in_range("servers", params.servers, 1..=MAX_SERVERS, "servers")?;
+        in_range("clients", params.clients, 1..=MAX_CLIENTS, "clients")?;
         let commands: Vec<Vec<String>> = if params.commands.is_empty() {
             DEFAULT_COMMANDS[..params.clients]
                 .iter()
@@ -310,7 +295,7 @@ impl Setup {
             params.commands.clone()
         };
         if commands.len() != params.clients {
-            return bad(
+            return invalid(
                 "commands",
                 format!(
                     "give one list of commands per client: {} {}, not {}",
@@ -320,52 +305,25 @@ impl Setup {
                 ),
             );
         }
-        for (c, list) in commands.iter().enumerate() {
-            if list.len() > MAX_COMMANDS {
-                return bad(
-                    &format!("commands[{c}]"),
-                    format!(
-                        "a client sends at most {MAX_COMMANDS} commands, not {}",
-                        list.len()
-                    ),
-                );
-            }
-            for (i, command) in list.iter().enumerate() {
-                if let Err(why) = check_command(command) {
-                    return bad(&format!("commands[{c}][{i}]"), why);
-                }
-            }
-        }
-        let times = [
-            ("start", params.start),
-            ("interval", params.interval),
-            ("heartbeat", params.heartbeat),
-            ("suspect_after", params.suspect_after),
-            ("resend_after", params.resend_after),
-            ("retry_after", params.retry_after),
-        ];
-        for (field, value) in times {
-            if value > MAX_TICKS {
-                return bad(
-                    field,
-                    format!("{value} ticks is too long; the most is {MAX_TICKS}"),
-                );
-            }
-        }
-        for (field, value) in [
+        command_lists(&commands, MAX_COMMANDS, check_command)?;
+        ticks_at_most(
+            &[
+                ("start", params.start),
+                ("interval", params.interval),
+                ("heartbeat", params.heartbeat),
+                ("suspect_after", params.suspect_after),
+                ("resend_after", params.resend_after),
+                ("retry_after", params.retry_after),
+            ],
+            MAX_TICKS,
+        )?;
+        ticks_not_zero(&[
             ("heartbeat", params.heartbeat),
             ("resend_after", params.resend_after),
             ("retry_after", params.retry_after),
-        ] {
-            if value == 0 {
-                return bad(
-                    field,
-                    "give 1 tick or more; 0 would repeat at once, for ever".into(),
-                );
-            }
-        }
+        ])?;
         if params.suspect_after <= params.heartbeat {
-            return bad(
+            return invalid(
                 "suspect_after",
                 format!(
                     "{} ticks is not longer than the heartbeat interval ({}): followers would \
@@ -374,26 +332,7 @@ impl Setup {
                 ),
             );
         }
-        let needed = params.servers + params.clients;
-        let n = scenario.processes.len();
-        if n != needed {
-            let example: Vec<String> = (1..=params.servers)
-                .map(|i| format!("S{i}"))
-                .chain((1..=params.clients).map(|i| format!("C{i}")))
-                .collect();
-            return Err(ScenarioError::invalid(
-                "processes",
-                format!(
-                    "{} {} and {} {} make {needed} processes, not {n}: name the servers first, \
-                     then the clients ({})",
-                    params.servers,
-                    plural(params.servers, "server"),
-                    params.clients,
-                    plural(params.clients, "client"),
-                    example.join(", ")
-                ),
-            ));
-        }
+        process_count(&scenario.processes, &groups(params.servers, params.clients))?;
         Ok(Setup { params, commands })
     }
 
@@ -406,12 +345,12 @@ impl Setup {
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        word.to_string()
-    } else {
-        format!("{word}s")
-    }
+/// The servers, then the clients, as the processes list has them.
+fn groups(servers: usize, clients: usize) -> [Group<'static>; 2] {
+    [
+        Group::new(servers, "server", "S"),
+        Group::new(clients, "client", "C"),
+    ]
 }
 
 /// Why a command's text cannot be used, if it cannot.
@@ -2072,10 +2011,7 @@ impl Protocol for MultiPaxos {
             description: description.into(),
             protocol: "multipaxos".into(),
             variant: String::new(),
-            processes: (1..=params.servers)
-                .map(|i| format!("S{i}"))
-                .chain((1..=params.clients).map(|i| format!("C{i}")))
-                .collect(),
+            processes: numbered_names(&groups(params.servers, params.clients)),
             params: serde_json::to_value(params).expect("serialisable"),
             network: NetworkModel::default(),
             faults: Vec::new(),

@@ -5,6 +5,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::Raft;
+use crate::param_checks::{
+    command_lists, in_range, invalid, numbered_names, process_count, ticks_at_most, ticks_not_zero,
+    Group,
+};
 use crate::process::Time;
 use crate::scenario::{Scenario, ScenarioError};
 
@@ -85,27 +89,8 @@ pub(crate) struct Setup {
 impl Setup {
     pub(crate) fn of(scenario: &Scenario) -> Result<Setup, ScenarioError> {
         let params: RaftParams = scenario.params()?;
-        let bad = |field: &str, message: String| {
-            Err(ScenarioError::invalid(format!("params.{field}"), message))
-        };
-        if !(1..=MAX_SERVERS).contains(&params.servers) {
-            return bad(
-                "servers",
-                format!(
-                    "give from 1 to {MAX_SERVERS} servers, not {}",
-                    params.servers
-                ),
-            );
-        }
-        if params.clients > MAX_CLIENTS {
-            return bad(
-                "clients",
-                format!(
-                    "give from 0 to {MAX_CLIENTS} clients, not {}",
-                    params.clients
-                ),
-            );
-        }
+        in_range("servers", params.servers, 1..=MAX_SERVERS, "servers")?;
+        in_range("clients", params.clients, 0..=MAX_CLIENTS, "clients")?;
         let commands: Vec<Vec<String>> = if params.commands.is_empty() {
             DEFAULT_COMMANDS[..params.clients]
                 .iter()
@@ -115,7 +100,7 @@ impl Setup {
             params.commands.clone()
         };
         if commands.len() != params.clients {
-            return bad(
+            return invalid(
                 "commands",
                 format!(
                     "give one list of commands per client: {}, not {}",
@@ -124,51 +109,25 @@ impl Setup {
                 ),
             );
         }
-        for (c, list) in commands.iter().enumerate() {
-            if list.len() > MAX_COMMANDS {
-                return bad(
-                    &format!("commands[{c}]"),
-                    format!(
-                        "a client sends at most {MAX_COMMANDS} commands, not {}",
-                        list.len()
-                    ),
-                );
-            }
-            for (i, command) in list.iter().enumerate() {
-                if let Err(why) = check_command(command) {
-                    return bad(&format!("commands[{c}][{i}]"), why);
-                }
-            }
-        }
-        for (field, value) in [
-            ("start", params.start),
-            ("interval", params.interval),
-            ("election_min", params.election_min),
-            ("election_max", params.election_max),
-            ("heartbeat", params.heartbeat),
-            ("retry_after", params.retry_after),
-        ] {
-            if value > MAX_TICKS {
-                return bad(
-                    field,
-                    format!("{value} ticks is too long; the most is {MAX_TICKS}"),
-                );
-            }
-        }
-        for (field, value) in [
+        command_lists(&commands, MAX_COMMANDS, check_command)?;
+        ticks_at_most(
+            &[
+                ("start", params.start),
+                ("interval", params.interval),
+                ("election_min", params.election_min),
+                ("election_max", params.election_max),
+                ("heartbeat", params.heartbeat),
+                ("retry_after", params.retry_after),
+            ],
+            MAX_TICKS,
+        )?;
+        ticks_not_zero(&[
             ("election_min", params.election_min),
             ("heartbeat", params.heartbeat),
             ("retry_after", params.retry_after),
-        ] {
-            if value == 0 {
-                return bad(
-                    field,
-                    "give 1 tick or more; 0 would repeat at once, for ever".into(),
-                );
-            }
-        }
+        ])?;
         if params.election_max < params.election_min {
-            return bad(
+            return invalid(
                 "election_max",
                 format!(
                     "{} ticks is shorter than election_min ({}): timeouts are drawn between the two",
@@ -177,7 +136,7 @@ impl Setup {
             );
         }
         if params.election_min <= params.heartbeat {
-            return bad(
+            return invalid(
                 "election_min",
                 format!(
                     "{} ticks is not longer than the heartbeat interval ({}): followers would \
@@ -186,31 +145,13 @@ impl Setup {
                 ),
             );
         }
-        if !(1..=MAX_BATCH).contains(&params.batch) {
-            return bad(
-                "batch",
-                format!(
-                    "give from 1 to {MAX_BATCH} entries per AppendEntries, not {}",
-                    params.batch
-                ),
-            );
-        }
-        let needed = params.servers + params.clients;
-        let n = scenario.processes.len();
-        if n != needed {
-            return Err(ScenarioError::invalid(
-                "processes",
-                format!(
-                    "{} {} and {} {} make {needed} processes, not {n}: name the servers first, \
-                     then the clients ({})",
-                    params.servers,
-                    plural(params.servers, "server"),
-                    params.clients,
-                    plural(params.clients, "client"),
-                    process_names(params.servers, params.clients).join(", ")
-                ),
-            ));
-        }
+        in_range(
+            "batch",
+            params.batch,
+            1..=MAX_BATCH,
+            "entries per AppendEntries",
+        )?;
+        process_count(&scenario.processes, &groups(params.servers, params.clients))?;
         Ok(Setup { params, commands })
     }
 
@@ -223,20 +164,17 @@ impl Setup {
     }
 }
 
-/// `S1, S2, ..., C1, ...`: the names the examples and exercises use.
-pub fn process_names(servers: usize, clients: usize) -> Vec<String> {
-    (1..=servers)
-        .map(|i| format!("S{i}"))
-        .chain((1..=clients).map(|i| format!("C{i}")))
-        .collect()
+/// The servers, then the clients, as the processes list has them.
+fn groups(servers: usize, clients: usize) -> [Group<'static>; 2] {
+    [
+        Group::new(servers, "server", "S"),
+        Group::new(clients, "client", "C"),
+    ]
 }
 
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        word.to_string()
-    } else {
-        format!("{word}s")
-    }
+/// `S1, S2, ..., C1, ...`: the names the examples and exercises use.
+pub fn process_names(servers: usize, clients: usize) -> Vec<String> {
+    numbered_names(&groups(servers, clients))
 }
 
 /// Why a command's text cannot be used, if it cannot: a command is `key=value`.
