@@ -119,10 +119,12 @@
 #![forbid(unsafe_code)]
 
 pub mod exercise;
+mod faults;
 pub mod layout;
 pub mod lessons;
 pub mod log;
 mod node;
+mod param_checks;
 mod process;
 pub mod protocol;
 pub mod protocols;

@@ -234,9 +234,11 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::faults::{crash, crashes, loses_messages, slowest_latency};
+use crate::param_checks::in_range;
 use crate::process::{Context, Field, Payload, Process, ProcessId, Time};
 use crate::protocol::{Property, PropertyKind, Protocol, VariantInfo, Verdict};
-use crate::scenario::{Action, Fault, Limits, NetworkModel, ProcessRef, Scenario, ScenarioError};
+use crate::scenario::{Action, Limits, NetworkModel, ProcessRef, Scenario, ScenarioError};
 use crate::trace::{EventId, Trace};
 
 mod client;
@@ -382,15 +384,7 @@ impl MapReduceParams {
                 ));
             }
         }
-        if self.splits == 0 || self.splits > MAX_SPLITS {
-            return Err(ScenarioError::invalid(
-                "params.splits",
-                format!(
-                    "give from 1 to {MAX_SPLITS} splits (map tasks), not {}",
-                    self.splits
-                ),
-            ));
-        }
+        in_range("splits", self.splits, 1..=MAX_SPLITS, "splits (map tasks)")?;
         if self.splits > records {
             let what = if job.reads_lines() { "lines" } else { "words" };
             return Err(ScenarioError::invalid(
@@ -402,15 +396,7 @@ impl MapReduceParams {
                 ),
             ));
         }
-        if self.reducers == 0 || self.reducers > MAX_REDUCERS {
-            return Err(ScenarioError::invalid(
-                "params.reducers",
-                format!(
-                    "give from 1 to {MAX_REDUCERS} reduce tasks, not {}",
-                    self.reducers
-                ),
-            ));
-        }
+        in_range("reducers", self.reducers, 1..=MAX_REDUCERS, "reduce tasks")?;
         for (i, p) in self.slow.iter().enumerate() {
             let field = format!("params.slow[{i}]");
             let p = p.resolve(processes, &field)?;
@@ -445,16 +431,11 @@ impl MapReduceParams {
             ));
         }
         for (field, t) in [
-            ("params.heartbeat", self.heartbeat),
-            ("params.timeout", self.timeout),
-            ("params.poll", self.poll),
+            ("heartbeat", self.heartbeat),
+            ("timeout", self.timeout),
+            ("poll", self.poll),
         ] {
-            if t == 0 || t > MAX_INTERVAL {
-                return Err(ScenarioError::invalid(
-                    field,
-                    format!("give from 1 to {MAX_INTERVAL} ticks, not {t}"),
-                ));
-            }
+            in_range(field, t, 1..=MAX_INTERVAL, "ticks")?;
         }
         let b = self.backup_threshold;
         if !b.is_finite()
@@ -947,27 +928,10 @@ impl Process for MapReduceNode {
 /// The MapReduce protocol.
 pub struct MapReduce;
 
-/// Whether the scenario crashes process `p`, as a fault or by the learner.
-fn crashes(scenario: &Scenario, p: ProcessId) -> bool {
-    let hits = |action: &Action| match action {
-        Action::Crash { process } => process.resolve(&scenario.processes, "") == Ok(p),
-        _ => false,
-    };
-    scenario.faults.iter().any(|f| hits(&f.action))
-        || scenario.interventions.iter().any(|i| hits(&i.action))
-}
-
 /// Whether the run meets what `completes` assumes: see the module documentation.
 fn completion_assumed(scenario: &Scenario, timeout: Time) -> bool {
-    let network = &scenario.network;
-    let mut slowest = network.latency.max;
-    let mut lossy = network.loss > 0.0;
-    for link in &network.links {
-        if let Some(l) = link.latency {
-            slowest = slowest.max(l.max);
-        }
-        lossy |= link.loss.is_some_and(|p| p > 0.0);
-    }
+    let slowest = slowest_latency(&scenario.network);
+    let lossy = loses_messages(&scenario.network);
     let cuts = scenario
         .faults
         .iter()
@@ -1161,12 +1125,6 @@ impl Protocol for MapReduce {
             limits: Limits {
                 max_steps: 5_000,
                 max_time: None,
-            },
-        };
-        let crash = |at: Time, who: &str| Fault {
-            at,
-            action: Action::Crash {
-                process: ProcessRef::Name(who.into()),
             },
         };
 

@@ -192,11 +192,14 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::faults::{self, crashes, cuts_healed, loses_messages, slowest_latency};
+use crate::param_checks::{
+    command_lists, in_range, invalid, numbered_names, plural, process_count, ticks_at_most,
+    ticks_not_zero, Group,
+};
 use crate::process::{Context, Field, Payload, Process, ProcessId, Time};
 use crate::protocol::{Property, PropertyKind, Protocol, VariantInfo, Verdict};
-use crate::scenario::{
-    Action, Fault, Latency, Limits, NetworkModel, ProcessRef, Scenario, ScenarioError,
-};
+use crate::scenario::{Latency, Limits, NetworkModel, Scenario, ScenarioError};
 use crate::trace::{EventId, Output, Trace};
 
 /// A position in the log, from 1.
@@ -281,27 +284,8 @@ struct Setup {
 impl Setup {
     fn of(scenario: &Scenario) -> Result<Setup, ScenarioError> {
         let params: MultiPaxosParams = scenario.params()?;
-        let bad = |field: &str, message: String| {
-            Err(ScenarioError::invalid(format!("params.{field}"), message))
-        };
-        if !(1..=MAX_SERVERS).contains(&params.servers) {
-            return bad(
-                "servers",
-                format!(
-                    "give from 1 to {MAX_SERVERS} servers, not {}",
-                    params.servers
-                ),
-            );
-        }
-        if !(1..=MAX_CLIENTS).contains(&params.clients) {
-            return bad(
-                "clients",
-                format!(
-                    "give from 1 to {MAX_CLIENTS} clients, not {}",
-                    params.clients
-                ),
-            );
-        }
+        in_range("servers", params.servers, 1..=MAX_SERVERS, "servers")?;
+        in_range("clients", params.clients, 1..=MAX_CLIENTS, "clients")?;
         let commands: Vec<Vec<String>> = if params.commands.is_empty() {
             DEFAULT_COMMANDS[..params.clients]
                 .iter()
@@ -311,7 +295,7 @@ impl Setup {
             params.commands.clone()
         };
         if commands.len() != params.clients {
-            return bad(
+            return invalid(
                 "commands",
                 format!(
                     "give one list of commands per client: {} {}, not {}",
@@ -321,52 +305,25 @@ impl Setup {
                 ),
             );
         }
-        for (c, list) in commands.iter().enumerate() {
-            if list.len() > MAX_COMMANDS {
-                return bad(
-                    &format!("commands[{c}]"),
-                    format!(
-                        "a client sends at most {MAX_COMMANDS} commands, not {}",
-                        list.len()
-                    ),
-                );
-            }
-            for (i, command) in list.iter().enumerate() {
-                if let Err(why) = check_command(command) {
-                    return bad(&format!("commands[{c}][{i}]"), why);
-                }
-            }
-        }
-        let times = [
-            ("start", params.start),
-            ("interval", params.interval),
-            ("heartbeat", params.heartbeat),
-            ("suspect_after", params.suspect_after),
-            ("resend_after", params.resend_after),
-            ("retry_after", params.retry_after),
-        ];
-        for (field, value) in times {
-            if value > MAX_TICKS {
-                return bad(
-                    field,
-                    format!("{value} ticks is too long; the most is {MAX_TICKS}"),
-                );
-            }
-        }
-        for (field, value) in [
+        command_lists(&commands, MAX_COMMANDS, check_command)?;
+        ticks_at_most(
+            &[
+                ("start", params.start),
+                ("interval", params.interval),
+                ("heartbeat", params.heartbeat),
+                ("suspect_after", params.suspect_after),
+                ("resend_after", params.resend_after),
+                ("retry_after", params.retry_after),
+            ],
+            MAX_TICKS,
+        )?;
+        ticks_not_zero(&[
             ("heartbeat", params.heartbeat),
             ("resend_after", params.resend_after),
             ("retry_after", params.retry_after),
-        ] {
-            if value == 0 {
-                return bad(
-                    field,
-                    "give 1 tick or more; 0 would repeat at once, for ever".into(),
-                );
-            }
-        }
+        ])?;
         if params.suspect_after <= params.heartbeat {
-            return bad(
+            return invalid(
                 "suspect_after",
                 format!(
                     "{} ticks is not longer than the heartbeat interval ({}): followers would \
@@ -375,26 +332,7 @@ impl Setup {
                 ),
             );
         }
-        let needed = params.servers + params.clients;
-        let n = scenario.processes.len();
-        if n != needed {
-            let example: Vec<String> = (1..=params.servers)
-                .map(|i| format!("S{i}"))
-                .chain((1..=params.clients).map(|i| format!("C{i}")))
-                .collect();
-            return Err(ScenarioError::invalid(
-                "processes",
-                format!(
-                    "{} {} and {} {} make {needed} processes, not {n}: name the servers first, \
-                     then the clients ({})",
-                    params.servers,
-                    plural(params.servers, "server"),
-                    params.clients,
-                    plural(params.clients, "client"),
-                    example.join(", ")
-                ),
-            ));
-        }
+        process_count(&scenario.processes, &groups(params.servers, params.clients))?;
         Ok(Setup { params, commands })
     }
 
@@ -407,12 +345,12 @@ impl Setup {
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        word.to_string()
-    } else {
-        format!("{word}s")
-    }
+/// The servers, then the clients, as the processes list has them.
+fn groups(servers: usize, clients: usize) -> [Group<'static>; 2] {
+    [
+        Group::new(servers, "server", "S"),
+        Group::new(clients, "client", "C"),
+    ]
 }
 
 /// Why a command's text cannot be used, if it cannot.
@@ -1893,58 +1831,14 @@ fn applied_in_order(trace: &Trace) -> Verdict {
     Verdict::Holds
 }
 
-/// Whether the scenario crashes process `p`, as a planned fault or by the learner.
-fn crashes(scenario: &Scenario, p: ProcessId) -> bool {
-    let hits = |action: &Action| match action {
-        Action::Crash { process } => process.resolve(&scenario.processes, "") == Ok(p),
-        _ => false,
-    };
-    scenario.faults.iter().any(|f| hits(&f.action))
-        || scenario.interventions.iter().any(|i| hits(&i.action))
-}
-
-/// Whether every link cut in a list of actions (in order) is healed later in it.
-fn cuts_healed<'a>(scenario: &Scenario, actions: impl Iterator<Item = &'a Action>) -> bool {
-    let mut cut: BTreeSet<(ProcessId, ProcessId)> = BTreeSet::new();
-    for action in actions {
-        if let Action::Cut { between } | Action::Heal { between } = action {
-            let a = between[0].resolve(&scenario.processes, "");
-            let b = between[1].resolve(&scenario.processes, "");
-            let (Ok(a), Ok(b)) = (a, b) else {
-                continue;
-            };
-            let link = (a.min(b), a.max(b));
-            if matches!(action, Action::Cut { .. }) {
-                cut.insert(link);
-            } else {
-                cut.remove(&link);
-            }
-        }
-    }
-    cut.is_empty()
-}
-
 /// What progress needs (see the module documentation).
 fn progress_promised(scenario: &Scenario, setup: &Setup) -> bool {
     let servers = setup.servers();
     let never_crash = (0..servers).filter(|&p| !crashes(scenario, p)).count();
     let clients_stay = (servers..servers + setup.params.clients).all(|p| !crashes(scenario, p));
-    let mut faults: Vec<&Fault> = scenario.faults.iter().collect();
-    faults.sort_by_key(|f| f.at);
-    let mut interventions: Vec<_> = scenario.interventions.iter().collect();
-    interventions.sort_by_key(|i| i.step);
-    let healed = cuts_healed(scenario, faults.iter().map(|f| &f.action))
-        && cuts_healed(scenario, interventions.iter().map(|i| &i.action));
-    let net = &scenario.network;
-    let lossless = net.loss == 0.0 && net.links.iter().all(|l| l.loss.unwrap_or(0.0) == 0.0);
-    let slowest = net
-        .links
-        .iter()
-        .filter_map(|l| l.latency)
-        .chain([net.latency])
-        .map(|l| l.max)
-        .max()
-        .unwrap_or(0);
+    let healed = cuts_healed(scenario);
+    let lossless = !loses_messages(&scenario.network);
+    let slowest = slowest_latency(&scenario.network);
     let patient = setup.params.suspect_after
         > setup
             .params
@@ -2117,10 +2011,7 @@ impl Protocol for MultiPaxos {
             description: description.into(),
             protocol: "multipaxos".into(),
             variant: String::new(),
-            processes: (1..=params.servers)
-                .map(|i| format!("S{i}"))
-                .chain((1..=params.clients).map(|i| format!("C{i}")))
-                .collect(),
+            processes: numbered_names(&groups(params.servers, params.clients)),
             params: serde_json::to_value(params).expect("serialisable"),
             network: NetworkModel::default(),
             faults: Vec::new(),
@@ -2171,28 +2062,18 @@ impl Protocol for MultiPaxos {
             LEADER_CRASH.max_time,
         );
         crash.network.latency = Latency { min: 10, max: 20 };
-        let s1 = || ProcessRef::Name("S1".into());
         for other in ["S2", "S3", "S4", "S5"] {
-            let between = [s1(), ProcessRef::Name(other.into())];
-            crash.faults.push(Fault {
-                at: LEADER_CRASH.cut,
-                action: Action::Cut {
-                    between: between.clone(),
-                },
-            });
-            crash.faults.push(Fault {
-                at: LEADER_CRASH.heal,
-                action: Action::Heal { between },
-            });
+            crash
+                .faults
+                .push(faults::cut(LEADER_CRASH.cut, "S1", other));
+            crash
+                .faults
+                .push(faults::heal(LEADER_CRASH.heal, "S1", other));
         }
-        crash.faults.push(Fault {
-            at: LEADER_CRASH.crash,
-            action: Action::Crash { process: s1() },
-        });
-        crash.faults.push(Fault {
-            at: LEADER_CRASH.recover,
-            action: Action::Recover { process: s1() },
-        });
+        crash.faults.push(faults::crash(LEADER_CRASH.crash, "S1"));
+        crash
+            .faults
+            .push(faults::recover(LEADER_CRASH.recover, "S1"));
         crash.seed = LEADER_CRASH.seed;
         let mut lossy = scenario(
             "multipaxos-lossy",

@@ -93,11 +93,11 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::faults::{crash, crashes, loses_messages, slowest_latency};
+use crate::param_checks::{in_range, invalid, numbered_names, process_count, Group};
 use crate::process::{Context, Field, Payload, Process, ProcessId, Time};
 use crate::protocol::{Property, PropertyKind, Protocol, VariantInfo, Verdict};
-use crate::scenario::{
-    Action, Fault, Intervention, NetworkModel, ProcessRef, Scenario, ScenarioError,
-};
+use crate::scenario::{Action, Intervention, NetworkModel, ProcessRef, Scenario, ScenarioError};
 use crate::trace::{EventId, Output, Trace};
 
 /// The most proposers a scenario may have.
@@ -183,41 +183,24 @@ impl Setup {
 
     fn of(scenario: &Scenario) -> Result<Setup, ScenarioError> {
         let params: PaxosParams = scenario.params()?;
-        let bad = |field: &str, message: String| {
-            Err(ScenarioError::invalid(format!("params.{field}"), message))
-        };
-        if !(1..=MAX_PROPOSERS).contains(&params.proposers) {
-            return bad(
-                "proposers",
-                format!(
-                    "give from 1 to {MAX_PROPOSERS} proposers, not {}",
-                    params.proposers
-                ),
-            );
-        }
-        if !(1..=MAX_ACCEPTORS).contains(&params.acceptors) {
-            return bad(
-                "acceptors",
-                format!(
-                    "give from 1 to {MAX_ACCEPTORS} acceptors, not {}",
-                    params.acceptors
-                ),
-            );
-        }
-        if !(1..=MAX_LEARNERS).contains(&params.learners) {
-            return bad(
-                "learners",
-                format!(
-                    "give from 1 to {MAX_LEARNERS} learners, not {}",
-                    params.learners
-                ),
-            );
-        }
+        in_range(
+            "proposers",
+            params.proposers,
+            1..=MAX_PROPOSERS,
+            "proposers",
+        )?;
+        in_range(
+            "acceptors",
+            params.acceptors,
+            1..=MAX_ACCEPTORS,
+            "acceptors",
+        )?;
+        in_range("learners", params.learners, 1..=MAX_LEARNERS, "learners")?;
         let p = params.proposers;
         let values: Vec<String> = if params.values.is_empty() {
             DEFAULT_VALUES[..p].iter().map(|v| v.to_string()).collect()
         } else if params.values.len() != p {
-            return bad(
+            return invalid(
                 "values",
                 format!(
                     "give one value per proposer: {p}, not {}",
@@ -228,12 +211,12 @@ impl Setup {
             params.values.clone()
         };
         if let Some(i) = values.iter().position(|v| v.trim().is_empty()) {
-            return bad(&format!("values[{i}]"), "a value cannot be empty".into());
+            return invalid(&format!("values[{i}]"), "a value cannot be empty");
         }
         let start: Vec<Time> = if params.start.is_empty() {
             DEFAULT_START[..p].to_vec()
         } else if params.start.len() != p {
-            return bad(
+            return invalid(
                 "start",
                 format!(
                     "give one start time per proposer: {p}, not {}",
@@ -244,42 +227,18 @@ impl Setup {
             params.start.clone()
         };
         if params.timeout == 0 {
-            return bad(
+            return invalid(
                 "timeout",
-                "a timeout of 0 ticks abandons every ballot at once; give 1 or more".into(),
+                "a timeout of 0 ticks abandons every ballot at once; give 1 or more",
             );
         }
-        if !(1..=MAX_ATTEMPTS).contains(&params.max_attempts) {
-            return bad(
-                "max_attempts",
-                format!(
-                    "give from 1 to {MAX_ATTEMPTS} attempts, not {}",
-                    params.max_attempts
-                ),
-            );
-        }
-        let needed = p + params.acceptors + params.learners;
-        let n = scenario.processes.len();
-        if n != needed {
-            let example: Vec<String> = (1..=p)
-                .map(|i| format!("P{i}"))
-                .chain((1..=params.acceptors).map(|i| format!("A{i}")))
-                .chain((1..=params.learners).map(|i| format!("L{i}")))
-                .collect();
-            return Err(ScenarioError::invalid(
-                "processes",
-                format!(
-                    "{p} {}, {} {} and {} {} make {needed} processes, not {n}: name the \
-                     proposers first, then the acceptors, then the learners ({})",
-                    plural(p, "proposer"),
-                    params.acceptors,
-                    plural(params.acceptors, "acceptor"),
-                    params.learners,
-                    plural(params.learners, "learner"),
-                    example.join(", ")
-                ),
-            ));
-        }
+        in_range(
+            "max_attempts",
+            params.max_attempts,
+            1..=MAX_ATTEMPTS,
+            "attempts",
+        )?;
+        process_count(&scenario.processes, &groups(&params))?;
         Ok(Setup {
             params,
             values,
@@ -288,12 +247,13 @@ impl Setup {
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        word.to_string()
-    } else {
-        format!("{word}s")
-    }
+/// The proposers, the acceptors, then the learners, as the processes list has them.
+fn groups(params: &PaxosParams) -> [Group<'static>; 3] {
+    [
+        Group::new(params.proposers, "proposer", "P"),
+        Group::new(params.acceptors, "acceptor", "A"),
+        Group::new(params.learners, "learner", "L"),
+    ]
 }
 
 /// A ballot: round `round` of proposer `proposer` (its index), written `2.P1`. Ballots compare
@@ -1298,22 +1258,10 @@ fn progress(trace: &Trace) -> Verdict {
     }
 }
 
-/// Whether the scenario ever crashes process `p` (as a planned fault or by the learner's hand).
-fn ever_crashed(scenario: &Scenario, p: ProcessId) -> bool {
-    let hits = |action: &Action| match action {
-        Action::Crash { process } => process.resolve(&scenario.processes, "") == Ok(p),
-        _ => false,
-    };
-    scenario.faults.iter().any(|f| hits(&f.action))
-        || scenario.interventions.iter().any(|i| hits(&i.action))
-}
-
 /// Whether progress is promised: one proposer, a network that loses nothing and answers within a
 /// timeout, and the proposer, a majority of acceptors and a learner that never crash.
 fn progress_promised(scenario: &Scenario, setup: &Setup) -> bool {
-    let net = &scenario.network;
-    let lossless = net.loss == 0.0
-        && net.links.iter().all(|l| l.loss.unwrap_or(0.0) == 0.0)
+    let lossless = !loses_messages(&scenario.network)
         && !scenario
             .faults
             .iter()
@@ -1322,21 +1270,14 @@ fn progress_promised(scenario: &Scenario, setup: &Setup) -> bool {
             .interventions
             .iter()
             .any(|i| matches!(i.action, Action::Cut { .. } | Action::Drop { .. }));
-    let slowest = net
-        .links
-        .iter()
-        .filter_map(|l| l.latency)
-        .chain([net.latency])
-        .map(|l| l.max)
-        .max()
-        .unwrap_or(0);
+    let slowest = slowest_latency(&scenario.network);
     let prompt = slowest.saturating_mul(2) < setup.params.timeout;
     let delays = scenario
         .interventions
         .iter()
         .filter(|i| matches!(i.action, Action::Delay { .. }))
         .count();
-    let up = |range: Range<ProcessId>| range.filter(|&p| !ever_crashed(scenario, p)).count();
+    let up = |range: Range<ProcessId>| range.filter(|&p| !crashes(scenario, p)).count();
     setup.params.proposers == 1
         && lossless
         && prompt
@@ -1476,11 +1417,7 @@ impl Protocol for Paxos {
     fn examples() -> Vec<Scenario> {
         let scenario =
             |name: &str, title: &str, description: &str, variant: &str, params: PaxosParams| {
-                let processes = (1..=params.proposers)
-                    .map(|i| format!("P{i}"))
-                    .chain((1..=params.acceptors).map(|i| format!("A{i}")))
-                    .chain((1..=params.learners).map(|i| format!("L{i}")))
-                    .collect();
+                let processes = numbered_names(&groups(&params));
                 Scenario {
                     name: name.into(),
                     title: title.into(),
@@ -1505,12 +1442,6 @@ impl Protocol for Paxos {
                 .collect(),
             start: DEFAULT_START[..proposers].to_vec(),
             ..PaxosParams::default()
-        };
-        let crash = |at: Time, who: &str| Fault {
-            at,
-            action: Action::Crash {
-                process: ProcessRef::Name(who.into()),
-            },
         };
         let frozen = |schedule: &[(u64, FrozenAction)]| -> Vec<Intervention> {
             schedule

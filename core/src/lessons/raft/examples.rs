@@ -1,9 +1,12 @@
-//! The lesson's prepared scenarios. Their seeds and fault times are chosen so that each shows
-//! what its description says; `core/tests/raft.rs` checks every claim on the trace.
+//! The lesson's prepared scenarios, and the helpers that build them (the exercises build theirs
+//! with the same ones). Their seeds and fault times are chosen so that each shows what its
+//! description says; `core/tests/raft.rs` checks every claim on the trace.
 
-use crate::scenario::Scenario;
+use crate::faults::{self, crash, recover};
+use crate::process::Time;
+use crate::scenario::{Fault, Latency, Limits, NetworkModel, Scenario};
 
-use super::raft::{crash, isolate, recover, scenario, RaftParams};
+use super::raft::{process_names, RaftParams};
 
 /// The seeds and times the examples depend on.
 pub(crate) const CALM_SEED: u64 = 1;
@@ -158,4 +161,50 @@ pub(crate) fn figure_8_base(variant: &str) -> Scenario {
     s.faults.push(recover(1_100, "S1"));
     s.faults.push(recover(1_700, "S2"));
     s
+}
+
+/// A scenario of the lesson, before its tuning: `S1..`, `C1..`, the default network.
+pub(crate) fn scenario(
+    name: &str,
+    title: &str,
+    description: &str,
+    variant: &str,
+    params: RaftParams,
+    max_time: Time,
+) -> Scenario {
+    Scenario {
+        name: name.into(),
+        title: title.into(),
+        description: description.into(),
+        protocol: "raft".into(),
+        variant: variant.into(),
+        processes: process_names(params.servers, params.clients),
+        params: serde_json::to_value(params).expect("serialisable"),
+        network: NetworkModel {
+            latency: Latency { min: 10, max: 30 },
+            ..NetworkModel::default()
+        },
+        faults: Vec::new(),
+        seed: 1,
+        interventions: Vec::new(),
+        limits: Limits {
+            max_steps: 20_000,
+            max_time: Some(max_time),
+        },
+    }
+}
+
+/// Cut (or heal) every link between `who` and the other servers.
+pub(crate) fn isolate(at: Time, who: &str, servers: usize, heal: bool) -> Vec<Fault> {
+    (1..=servers)
+        .map(|i| format!("S{i}"))
+        .filter(|other| other != who)
+        .map(|other| {
+            if heal {
+                faults::heal(at, who, &other)
+            } else {
+                faults::cut(at, who, &other)
+            }
+        })
+        .collect()
 }

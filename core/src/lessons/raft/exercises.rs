@@ -42,11 +42,13 @@ use std::collections::BTreeSet;
 
 use rand::Rng as _;
 
-use super::raft::{self, crash, isolate, recover, Entry, Index, RaftNode, RaftParams, Role, Term};
+use super::examples::{self, isolate};
+use super::raft::{Entry, Index, RaftNode, RaftParams, Role, Term};
 use crate::exercise::{generate_with, run_of, wrong_form};
 use crate::exercise::{
     Answer, Exercise, ExerciseKind, Feedback, Labels, Level, Made, Question, Show,
 };
+use crate::faults::{crash, recover};
 use crate::process::{ProcessId, Rng};
 use crate::protocol::Run;
 use crate::scenario::Scenario;
@@ -144,7 +146,7 @@ fn chaotic(
         batch,
         ..RaftParams::default()
     };
-    let mut s = raft::scenario(
+    let mut s = examples::scenario(
         &format!("raft-exercise-{}-{level}-{seed}", kind.id()),
         &format!("{} ({level})", kind.title()),
         "",
