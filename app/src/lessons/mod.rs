@@ -7,7 +7,7 @@
 //! A new lesson adds, in the app:
 //! - `lessons/<id>/mod.rs`: `pub fn lesson() -> Lesson`, the declaration, whose `core` is the
 //!   core lesson's `LessonInfo` (`spacetime_core::lessons::<id>::lesson()`);
-//! - `lessons/<id>/text.rs`: `pub const TEXT: &[&str]`, the lesson drawer's paragraphs;
+//! - `lessons/<id>/text.rs`: `pub const TEXT: &[&str]`, the lesson text's paragraphs, read beside the diagram, with "show me" links written `[label](query)` (see `crate::reader`);
 //! - `lessons/<id>/tour.json`: its guided tour (`tour: include_str!("tour.json")`), if any;
 //! - `lessons/<id>/panel.rs`: its own side view ([`LessonPanel`]), if the generic views are not
 //!   enough;

@@ -20,8 +20,10 @@
 //! | `tour` | a lesson id or a relative URL | start that lesson's tour, or fetch a tour file |
 //!
 //! An intervention is `STEP:drop:M`, `STEP:dup:M`, `STEP:delay:M:BY`, `STEP:crash:P`,
-//! `STEP:recover:P`, `STEP:cut:P-Q` or `STEP:heal:P-Q`, where `M` is a message number and `P`,
-//! `Q` a process name (`A1`) or number (from 0).
+//! `STEP:recover:P`, `STEP:cut:P-Q`, `STEP:heal:P-Q`, `STEP:fire:P:TIMER` (run a timeout out
+//! now) or `STEP:req:P:REQUEST` (a client's request), where `M` is a message number and `P`,
+//! `Q` a process name (`A1`) or number (from 0). A timer's name or a request is the rest of the
+//! item, with `%`, `,` and `+` percent-escaped.
 //!
 //! The module is split by concern:
 //!

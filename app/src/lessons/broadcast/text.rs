@@ -1,6 +1,6 @@
 //! The text of the broadcast lesson: one paragraph per entry, in our own words.
 
-/// The lesson drawer's paragraphs.
+/// The lesson text's paragraphs, read beside the diagram ([`crate::reader`]); `[label](query)` is a "show me" link.
 pub const TEXT: &[&str] = &[
     "One process has a message that every process must get. Two words matter. A process \
      receives a message when the network hands it over, and delivers it when it passes it \

@@ -1,6 +1,6 @@
 //! The text of the clocks lesson: one paragraph per entry, in our own words.
 
-/// The lesson drawer's paragraphs.
+/// The lesson text's paragraphs, read beside the diagram ([`crate::reader`]); `[label](query)` is a "show me" link.
 pub const TEXT: &[&str] = &[
     "Each lane is one process, and time runs to the right. A dot is an event: a step the \
      process takes on its own, the sending of a message, or the receipt of one. An arrow \

@@ -1,6 +1,6 @@
 //! The text of the delivery lesson: one paragraph per entry, in our own words.
 
-/// The lesson drawer's paragraphs.
+/// The lesson text's paragraphs, read beside the diagram ([`crate::reader`]); `[label](query)` is a "show me" link.
 pub const TEXT: &[&str] = &[
     "The teaser: two generals on either side of a valley win only if they attack at the \
      same time, and can talk only through messengers who may be caught. \"Attack at \

@@ -1,6 +1,6 @@
 //! The text of the gossip lesson: one paragraph per entry, in our own words.
 
-/// The lesson drawer's paragraphs.
+/// The lesson text's paragraphs, read beside the diagram ([`crate::reader`]); `[label](query)` is a "show me" link.
 pub const TEXT: &[&str] = &[
     "One process starts a rumour. Whoever hears it for the first time passes it on to a \
      few peers picked at random (the fanout), and then stays quiet about it. Unless you \

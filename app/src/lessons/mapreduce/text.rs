@@ -1,6 +1,6 @@
 //! The text of the mapreduce lesson: one paragraph per entry, in our own words.
 
-/// The lesson drawer's paragraphs.
+/// The lesson text's paragraphs, read beside the diagram ([`crate::reader`]); `[label](query)` is a "show me" link.
 pub const TEXT: &[&str] = &[
     "MapReduce lets a programmer write two small functions and run them over more data \
      than one machine can hold. Map turns each input record into intermediate (key, \

@@ -1,6 +1,6 @@
 //! The text of the paxos lesson: one paragraph per entry, in our own words.
 
-/// The lesson drawer's paragraphs.
+/// The lesson text's paragraphs, read beside the diagram ([`crate::reader`]); `[label](query)` is a "show me" link.
 pub const TEXT: &[&str] = &[
     "Consensus: several processes each propose a value, and they must settle on one. \
      Safety asks that at most one value is chosen (agreement), that it was proposed by \

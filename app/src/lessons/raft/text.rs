@@ -1,7 +1,7 @@
 //! The text of the Raft lesson: one paragraph per entry, in our own words. Every term is
 //! defined before a later paragraph leans on it.
 
-/// The lesson drawer's paragraphs.
+/// The lesson text's paragraphs, read beside the diagram ([`crate::reader`]); `[label](query)` is a "show me" link.
 pub const TEXT: &[&str] = &[
     "Raft keeps a replicated state machine: several servers each run a copy of the same \
      deterministic machine (here a small key-value store) and feed it the same commands in the \
