@@ -82,7 +82,7 @@ impl Property {
     /// Mark the property as not promised on this scenario, saying why in its description.
     pub fn withdrawn(mut self, why: &str) -> Self {
         self.promised = false;
-        self.description = format!("{} (not promised because {why})", self.description);
+        self.description = format!("{} (not promised here: {why})", self.description);
         self
     }
 
