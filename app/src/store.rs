@@ -59,6 +59,7 @@ pub fn speed_label(speed: i32) -> String {
     match steps_per_second(speed) {
         None => "whole run".into(),
         Some(s) if s < 1.0 => format!("1 step / {} s", (1.0 / s).round()),
+        Some(s) if s == 1.0 => "1 step/s".into(),
         Some(s) => format!("{s} steps/s"),
     }
 }
@@ -177,6 +178,8 @@ pub struct TourState {
     /// Where the tour came from, for the page's link: a lesson id or a relative URL (`None`
     /// for a file dropped on the page, which a link cannot name).
     pub source: Option<String>,
+    /// The event labels the learner had before the tour chose its own, given back on leaving.
+    pub labels_before: ClockMode,
 }
 
 /// Playback speed in presentation mode at most: one step a second, a lecture's pace.
@@ -694,6 +697,8 @@ mod tests {
         assert_eq!(steps_per_second(SPEED_MAX), None);
         assert_eq!(speed_label(SPEED_MIN), "1 step / 4 s");
         assert_eq!(speed_label(SPEED_MAX), "whole run");
+        assert_eq!(speed_label(0), "1 step/s");
+        assert_eq!(speed_label(1), "2 steps/s");
     }
 
     #[test]

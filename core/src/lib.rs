@@ -137,6 +137,7 @@ pub mod testing;
 pub mod tour;
 pub mod trace;
 pub mod trace_prefix;
+pub mod words;
 
 pub use node::{node, Node};
 pub use process::{

@@ -8,6 +8,7 @@
 use js_sys::{Array, Function, JsString, Reflect, RegExp};
 use leptos::prelude::*;
 use spacetime_core::log::{self, LogRecord, Problem, SHIVIZ_DEFAULT_REGEX};
+use spacetime_core::words::count_of;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::store::{ClockMode, Store};
@@ -224,10 +225,10 @@ pub fn ImportPanel() -> impl IntoView {
                     store.seek(u64::MAX);
                     store.clocks.set(ClockMode::Vector);
                     summary.set(Some(format!(
-                        "Imported {} events on {} hosts, {} messages{}.",
-                        imported.events,
-                        hosts,
-                        imported.messages,
+                        "Imported {} on {}, {}{}.",
+                        count_of(imported.events, "event"),
+                        count_of(hosts, "host"),
+                        count_of(imported.messages, "message"),
                         match imported.problems.len() {
                             0 => String::new(),
                             1 => ", with 1 problem".into(),

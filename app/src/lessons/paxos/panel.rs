@@ -328,15 +328,15 @@ fn CounterexampleSearch() -> impl IntoView {
                                 store.playing.set(true);
                             }
                             status.set(Some(format!(
-                                "Found after {} runs: {} intervention{}. Playing it: watch the agreement badge.",
-                                outcome.runs,
-                                found.added,
-                                if found.added == 1 { "" } else { "s" }
+                                "Found after {}: {}. Playing it: watch the agreement badge.",
+                                spacetime_core::words::count_of(outcome.runs as usize, "run"),
+                                spacetime_core::words::count_of(found.added, "intervention")
                             )));
                         }
                         None => status.set(Some(format!(
-                            "No schedule of up to {} faults breaks agreement on this run ({} runs tried).",
-                            bound.max_interventions, outcome.runs
+                            "No schedule of up to {} breaks agreement on this run ({} tried).",
+                            spacetime_core::words::count_of(bound.max_interventions, "fault"),
+                            spacetime_core::words::count_of(outcome.runs as usize, "run")
                         ))),
                     },
                     Err(e) => status.set(Some(format!("The search could not run: {e}"))),

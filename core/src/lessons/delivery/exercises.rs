@@ -54,6 +54,7 @@ use crate::lessons::delivery::tcp::{
 use crate::process::{Payload, Rng, Time};
 use crate::scenario::{Action, Intervention, Latency, Limits, NetworkModel, Scenario};
 use crate::trace::{EventId, EventKind, Fate, Message, MessageId, Trace};
+use crate::words::count_of;
 
 /// Bytes per segment in every exercise.
 const MSS: u64 = 100;
@@ -210,15 +211,6 @@ fn and_list(items: &[String]) -> String {
         [] => String::new(),
         [one] => one.clone(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
-/// `1 segment`, `2 segments`.
-fn count_of(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
     }
 }
 

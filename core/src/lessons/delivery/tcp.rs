@@ -158,6 +158,7 @@ use crate::scenario::{
     Action, Intervention, Latency, Limits, NetworkModel, Scenario, ScenarioError,
 };
 use crate::trace::{EventId, Trace};
+use crate::words::count_of;
 
 /// The client's index: it opens the connection and sends the stream.
 pub const CLIENT: ProcessId = 0;
@@ -687,15 +688,6 @@ fn doubled(rtt: &RttEstimator) -> String {
         format!("doubles its RTO (up to its cap of {})", rtt.max_rto)
     } else {
         format!("doubles its RTO to {}", rtt.rto())
-    }
-}
-
-/// `1 segment`, `2 segments`.
-fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
     }
 }
 
@@ -1239,7 +1231,7 @@ impl Server {
                     "Bytes {seq}..{} came early: it still waits for byte {expected}. It \
                      buffers them ({} buffered) and repeats ACK {expected}",
                     end - 1,
-                    plural(self.buffer.len(), "segment")
+                    count_of(self.buffer.len(), "segment")
                 ));
             } else {
                 ctx.note(format!(
@@ -1268,7 +1260,7 @@ impl Server {
                     "The gap is filled: it hands bytes {seq}..{} to its application, \
                      including {} it had buffered",
                     self.rcv_nxt - 1,
-                    plural(from_buffer, "segment")
+                    count_of(from_buffer, "segment")
                 ));
             } else {
                 ctx.note(format!(
@@ -1399,7 +1391,7 @@ impl Server {
             );
         }
         if !self.buffer.is_empty() {
-            s += &format!(" · {} buffered", plural(self.buffer.len(), "segment"));
+            s += &format!(" · {} buffered", count_of(self.buffer.len(), "segment"));
         }
         if matches!(self.state, State::SynReceived | State::LastAck) {
             s += &format!(" · RTO {}", self.rtt.rto());

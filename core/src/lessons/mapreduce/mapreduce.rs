@@ -240,6 +240,7 @@ use crate::process::{Context, Field, Payload, Process, ProcessId, Time};
 use crate::protocol::{Property, PropertyKind, Protocol, VariantInfo, Verdict};
 use crate::scenario::{Action, Limits, NetworkModel, ProcessRef, Scenario, ScenarioError};
 use crate::trace::{EventId, Trace};
+use crate::words::count_of;
 
 mod client;
 mod coordinator;
@@ -709,7 +710,7 @@ impl Payload for MapReduceMessage {
                 reduces,
             } => format!("Status: maps {maps_done}/{maps}, reduces {reduces_done}/{reduces}"),
             NoJob { .. } => "No job".into(),
-            Result { lines } => format!("Result ({})", plural(lines.len(), "line")),
+            Result { lines } => format!("Result ({})", count_of(lines.len(), "line")),
             Ping => "Ping".into(),
             Pong { .. } => "Pong".into(),
             Map { m, .. } => format!("Map {m}"),
@@ -719,7 +720,7 @@ impl Payload for MapReduceMessage {
                 format!("MapDone {m} ({})", sizes.join(","))
             }
             Fetch { m, r } => format!("Fetch {m} {r}"),
-            Region { m, r, pairs } => format!("Region {m} {r} ({})", plural(pairs.len(), "pair")),
+            Region { m, r, pairs } => format!("Region {m} {r} ({})", count_of(pairs.len(), "pair")),
             Missing { m, r } => format!("Missing {m} {r}"),
             Location { locations } => {
                 let at: Vec<String> = locations
@@ -730,14 +731,6 @@ impl Payload for MapReduceMessage {
             }
             ReduceDone { r, .. } => format!("ReduceDone {r}"),
         }
-    }
-}
-
-fn plural(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
     }
 }
 
@@ -980,7 +973,7 @@ fn correct_output(trace: &Trace, expected: &[Pair]) -> Verdict {
                     "output line {} is \"{got}\", but the job computed on one machine has only \
                      {}",
                     emitted + 1,
-                    plural(expected.len(), "line")
+                    count_of(expected.len(), "line")
                 ),
             },
         );
@@ -993,7 +986,7 @@ fn correct_output(trace: &Trace, expected: &[Pair]) -> Verdict {
                 format!(
                     "the job completed with {}, but the job computed on one machine has {}: \
                      \"{k} {v}\" is missing",
-                    plural(emitted, "line"),
+                    count_of(emitted, "line"),
                     expected.len()
                 ),
             );

@@ -30,7 +30,7 @@ impl Client {
         ctx.note(format!(
             "The client submits a {} job over {} to {}, then polls it every {} ticks",
             s.job.describe(),
-            plural(s.maps(), "split"),
+            count_of(s.maps(), "split"),
             s.name(COORDINATOR),
             s.poll
         ));
@@ -144,7 +144,7 @@ impl Client {
                 self.job = ClientJob::Completed(lines.len());
                 ctx.note(format!(
                     "The job is done: the client outputs its {}, in key order",
-                    plural(lines.len(), "line")
+                    count_of(lines.len(), "line")
                 ));
             }
             _ => {}
@@ -162,7 +162,7 @@ impl Client {
         let job = match self.job {
             ClientJob::NotSubmitted => "not submitted".to_string(),
             ClientJob::Waiting => "waiting".to_string(),
-            ClientJob::Completed(n) => format!("completed ({})", plural(n, "line")),
+            ClientJob::Completed(n) => format!("completed ({})", count_of(n, "line")),
             ClientJob::Aborted => "aborted".to_string(),
         };
         vec![Field::new("role", "client"), Field::new("job", job)]

@@ -200,8 +200,8 @@ impl Coordinator {
             "The coordinator takes the job: {} over {} and {}, every task idle for now. It \
              will ping the workers every {} ticks to learn of crashes",
             s.job.describe(),
-            plural(s.maps(), "map task"),
-            plural(s.reducers, "reduce task"),
+            count_of(s.maps(), "map task"),
+            count_of(s.reducers, "reduce task"),
             s.heartbeat
         ));
         ctx.set_pacing_timer(HEARTBEAT_TIMER, s.heartbeat);
@@ -535,7 +535,7 @@ impl Coordinator {
         ctx.note(format!(
             "Every reduce task is completed: the job is done. The coordinator sends the client \
              the {} of the output files and stops pinging the workers",
-            plural(lines.len(), "line")
+            count_of(lines.len(), "line")
         ));
         ctx.send(CLIENT, MapReduceMessage::Result { lines });
     }
@@ -708,7 +708,7 @@ impl Coordinator {
                          ({})",
                         if again { " (again)" } else { "" },
                         split.lines(),
-                        plural(split.tokens, "word")
+                        count_of(split.tokens, "word")
                     ));
                 }
                 ctx.send(w, MapReduceMessage::Map { m, seq });

@@ -152,7 +152,7 @@ impl Worker {
             "{} reads split {m} ({}, {}) and runs the map function over it: {time} ticks{}",
             s.name(me),
             split.lines(),
-            plural(split.tokens, "word"),
+            count_of(split.tokens, "word"),
             slow_note(s, me)
         ));
     }
@@ -252,7 +252,7 @@ impl Worker {
             "{} has region {r} of every map output: it sorts the {} by key, groups each key's \
              values and reduces each group: {time} ticks{}",
             s.name(me),
-            plural(pairs, "pair"),
+            count_of(pairs, "pair"),
             slow_note(s, me)
         ));
     }
@@ -295,7 +295,7 @@ impl Worker {
             "{} finishes map {m}: it emitted {}{combined}. Each pair goes to region \
              hash(key) mod {} of its local disk, one region per reduce task",
             s.name(me),
-            plural(count, "pair"),
+            count_of(count, "pair"),
             s.reducers
         ));
         ctx.send(
@@ -322,7 +322,7 @@ impl Worker {
             "{} finishes reduce {r}: {}, written to a temporary file and then renamed to \
              mr-out-{r} in one atomic step, so that nobody ever reads half a file",
             s.name(me),
-            plural(output.len(), "output line")
+            count_of(output.len(), "output line")
         ));
         ctx.send(
             COORDINATOR,
@@ -371,7 +371,7 @@ impl Worker {
             let disk: Vec<String> = self
                 .disk
                 .iter()
-                .map(|(m, regions)| format!("map {m} ({})", plural(regions.len(), "region")))
+                .map(|(m, regions)| format!("map {m} ({})", count_of(regions.len(), "region")))
                 .collect();
             fields.push(Field::new("disk", disk.join(", ")));
         }

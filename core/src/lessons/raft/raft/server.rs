@@ -679,12 +679,17 @@ impl Server {
 
     pub(super) fn on_recover(&mut self, ctx: Ctx<'_, '_>) {
         ctx.note(format!(
-            "{} kept its term ({}), its vote and its log ({} entries) on stable storage; its \
+            "{} kept its term ({}), its vote and its log ({} {}) on stable storage; its \
              commit index and its key-value store start again from nothing. It follows, and \
              waits for a leader",
             self.my_name(),
             self.term,
-            self.log.len()
+            self.log.len(),
+            if self.log.len() == 1 {
+                "entry"
+            } else {
+                "entries"
+            }
         ));
         self.reset_election_timer(ctx);
     }
