@@ -17,6 +17,10 @@ pub const PALETTE: [&str; 8] = [
     "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442",
 ];
 
+/// The shortest an arrow in flight is drawn, in pixels: one sent this very step is a stub you
+/// can see and click, not a point.
+pub const MIN_IN_FLIGHT_PX: f64 = 24.0;
+
 /// The colour of process `p`'s lane.
 pub fn process_colour(p: ProcessId) -> &'static str {
     PALETTE[p % PALETTE.len()]
@@ -257,7 +261,21 @@ impl Layout {
                 part_way(m.settled_at.unwrap_or(m.arrives_at) as f64),
                 ArrowEnd::Died,
             ),
-            (false, _) => (part_way(now), ArrowEnd::InFlight),
+            // A message just sent is drawn at least a stub long, so that it can be seen and
+            // clicked (to drop it) at the very step it leaves.
+            (false, _) => {
+                let length = ((due.x - from.x).powi(2) + (due.y - from.y).powi(2)).sqrt();
+                let so_far = part_way(now);
+                let drawn = ((so_far.x - from.x).powi(2) + (so_far.y - from.y).powi(2)).sqrt();
+                if drawn < MIN_IN_FLIGHT_PX && length > 0.0 {
+                    (
+                        from.lerp(due, (MIN_IN_FLIGHT_PX / length).min(1.0)),
+                        ArrowEnd::InFlight,
+                    )
+                } else {
+                    (so_far, ArrowEnd::InFlight)
+                }
+            }
         };
         Some(Arrow {
             message: id,
@@ -402,6 +420,14 @@ mod tests {
         assert_eq!(done.end, ArrowEnd::Received);
         assert_eq!(done.to, layout.events[m.receive_event.unwrap()]);
         assert!(flying.to.x <= done.to.x);
+        // At the very moment it leaves it is already a stub, long enough to see and click.
+        let leaving = layout
+            .arrow_at_time(&t, 0, sent + 1, m.sent_at as f64)
+            .unwrap();
+        let length = ((leaving.to.x - leaving.from.x).powi(2)
+            + (leaving.to.y - leaving.from.y).powi(2))
+        .sqrt();
+        assert!((length - MIN_IN_FLIGHT_PX).abs() < 1e-6, "{length}");
     }
 
     #[test]
