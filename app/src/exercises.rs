@@ -146,6 +146,26 @@ pub fn ExercisePanel() -> impl IntoView {
         seed.set(fresh_seed());
         generate();
     };
+    // The number box: a number typed there (and not loaded yet) is the exercise wanted;
+    // otherwise a new one.
+    let seed_box = NodeRef::<leptos::html::Input>::new();
+    let load_typed_or_new = move || {
+        let typed = seed_box
+            .get_untracked()
+            .map(|b| b.value())
+            .unwrap_or_default();
+        match typed.trim().parse::<u64>() {
+            Ok(n) if n != seed.get_untracked() => {
+                seed.set(n);
+                generate();
+            }
+            Ok(_) => next(),
+            Err(_) => store.error.set(Some(format!(
+                "An exercise number is a whole number, 0 or more, not \"{}\".",
+                typed.trim()
+            ))),
+        }
+    };
     // Open with an exercise ready.
     generate();
 
@@ -188,7 +208,19 @@ pub fn ExercisePanel() -> impl IntoView {
                 save_progress(p);
             });
         }
-        // Point at the events the feedback is about.
+        // Point at the events the feedback is about, stepping on until they are drawn.
+        let last_step = store.trace.with_untracked(|t| {
+            result
+                .events
+                .iter()
+                .filter_map(|&e| t.events.get(e))
+                .map(|e| e.step)
+                .max()
+        });
+        if let Some(step) = last_step.filter(|&s| s >= store.cursor.get_untracked()) {
+            store.playing.set(false);
+            store.seek(step + 1);
+        }
         match result.events[..] {
             [a, b, ..] if a != b => store.selection.set(Selection::Pair(a, b)),
             [a, ..] => store.selection.set(Selection::Event(a)),
@@ -211,13 +243,26 @@ pub fn ExercisePanel() -> impl IntoView {
                 )),
             })
         });
-        match answer.flatten() {
-            Some(a) => submit(a),
-            None => feedback.set(Some(Feedback {
+        // An answer not given yet is not a wrong one: say what is missing, and count nothing.
+        let missing = match answer.flatten() {
+            Some(Answer::Fill(values)) if values.iter().any(|v| v.trim().is_empty()) => {
+                Some("Type a value for every event first.")
+            }
+            Some(Answer::Interventions(changes)) if changes.is_empty() => Some(
+                "Change the run first: select a message in flight or a process, and use the buttons.",
+            ),
+            Some(a) => {
+                submit(a);
+                None
+            }
+            None => Some("Pick an event for every role first: click them on the diagram."),
+        };
+        if let Some(message) = missing {
+            feedback.set(Some(Feedback {
                 correct: false,
-                message: "Pick an event for every role first: click them on the diagram.".into(),
+                message: message.into(),
                 events: Vec::new(),
-            })),
+            }));
         }
     };
 
@@ -325,18 +370,15 @@ pub fn ExercisePanel() -> impl IntoView {
                         view! { <option value=l.name() selected=move || level.get() == l>{l.name()}</option> }
                     }).collect_view()}
                 </select>
-                <label class="seed-field" title="The same number gives the same exercise">
+                <label class="seed-field" title="The same number gives the same exercise: type one, then Enter or New">
                     "#"
                     <input type="number" min="0" data-testid="exercise-seed" aria-label="Exercise number"
+                        node_ref=seed_box
                         prop:value=move || seed.get().to_string()
-                        on:change=move |ev| {
-                            match event_target_value(&ev).trim().parse::<u64>() {
-                                Ok(n) => { seed.set(n); generate(); }
-                                Err(_) => store.error.set(Some("An exercise number is a whole number, 0 or more.".into())),
-                            }
-                        }/>
+                        on:keydown=move |ev| if ev.key() == "Enter" { load_typed_or_new(); }/>
                 </label>
-                <button data-testid="exercise-new" on:click=move |_| next()>"New"</button>
+                <button data-testid="exercise-new" title="The exercise whose number is typed, or a new one"
+                    on:click=move |_| load_typed_or_new()>"New"</button>
             </div>
             <h3 class="exercise-title" data-testid="exercise-title">
                 {move || current.with(|c| c.as_ref().map(|c| c.title.clone()).unwrap_or_default())}
@@ -379,57 +421,37 @@ pub fn ExercisePanel() -> impl IntoView {
     }
 }
 
-/// The learner's hands for an "intervene" question: drop or delay the selected message while it
-/// is in flight, crash or recover the selected process, take the last change back. (The
-/// inspector, which offers the same, is hidden during exercises: it would show the badges.)
+/// The learner's hands for an "intervene" question: drop, duplicate or delay the selected
+/// message while it is in flight, crash or recover the selected process, take the last change
+/// back. (The inspector, which offers the same, is hidden during exercises: it would show the
+/// badges.)
 #[component]
 fn InterveneTools() -> impl IntoView {
-    use spacetime_core::{Action, ProcessRef};
     let store = Store::get();
-    let selected_in_flight = move || match store.selection.get() {
+    let target = move || match store.selection.get() {
         Selection::Message(id) => {
             let cursor = store.cursor.get();
             store.trace.with(|t| {
                 t.messages
                     .get(id)
                     .filter(|m| crate::topology::in_flight_at(m, cursor))
-                    .map(|m| (id, m.label.clone()))
+                    .map(|m| m.label.clone())
             })
         }
         _ => None,
     };
-    let selected_process = move || match store.selection.get() {
-        Selection::Process(p) => Some(p),
-        Selection::Event(e) => store.trace.with(|t| t.events.get(e).map(|e| e.process)),
-        _ => None,
-    };
     view! {
         <div class="intervene-tools" role="group" aria-label="Faults">
-            {move || match selected_in_flight() {
-                Some((id, label)) => view! {
-                    <span class="tool-target">{label}</span>
-                    <button data-testid="exercise-drop" on:click=move |_| store.intervene(Action::Drop { message: id })>"Drop it"</button>
-                    <button data-testid="exercise-delay" on:click=move |_| store.intervene(Action::Delay { message: id, by: 60 })>"Delay it"</button>
-                }.into_any(),
+            {move || match target() {
+                Some(label) => view! { <span class="tool-target">{label}</span> }.into_any(),
                 None => view! { <span class="tool-target muted">"No message in flight selected"</span> }.into_any(),
             }}
-            {move || selected_process().map(|p| {
-                let name = store.trace.with(|t| t.processes.get(p).cloned().unwrap_or_default());
-                let up = store.up_at_cursor().get(p).copied().unwrap_or(true);
-                let process = ProcessRef::Index(p);
-                view! {
-                    <button data-testid="exercise-crash" on:click=move |_| store.intervene(if up {
-                        Action::Crash { process: process.clone() }
-                    } else {
-                        Action::Recover { process: process.clone() }
-                    })>{if up { format!("Crash {name}") } else { format!("Recover {name}") }}</button>
-                }
-            })}
+            <crate::inspector::FaultButtons prefix="exercise" delay=60 event_is_process=true/>
             <button data-testid="exercise-undo" on:click=move |_| store.undo_intervention()
                 disabled=move || store.scenario.with(|s| s.interventions.is_empty())>"Undo"</button>
             <span class="tool-count">{move || {
                 let n = store.scenario.with(|s| s.interventions.len());
-                match n { 0 => "no faults yet".to_string(), 1 => "1 fault".to_string(), n => format!("{n} faults") }
+                if n == 0 { "no faults yet".to_string() } else { spacetime_core::words::count_of(n, "fault") }
             }}</span>
         </div>
     }
