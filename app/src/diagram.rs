@@ -463,6 +463,9 @@ pub fn selection_of_testid(testid: &str) -> Option<Selection> {
     }
 }
 
+/// How far down the pane the zoom buttons reach, in pixels (they float over its top corner).
+pub const ZOOM_BUTTONS_BOTTOM: f64 = 40.0;
+
 /// Layout options that fit a run into a pane of `width` x `height` pixels at zoom 1: lanes
 /// spread over the height (within readable bounds), time over the width (but never so dense that
 /// dots merge: long runs scroll instead).
@@ -483,10 +486,13 @@ pub fn fitting_options(
         .unwrap_or(2);
     let margin_left = (longest as f64 * 10.5 + 18.0).clamp(64.0, 170.0);
     let extra = margin_left - LayoutOptions::default().margin_left;
-    // Leave room on the right for the zoom buttons, which float over the pane's top corner.
-    let mut options = LayoutOptions::fit_width_from(trace, width - 90.0 - extra, min_time);
+    // The zoom buttons float above the first lane (see `margin_top` below), so the run may
+    // reach almost to the pane's right edge: a little room for the last labels.
+    let mut options = LayoutOptions::fit_width_from(trace, width - 36.0 - extra, min_time);
     options.margin_left = margin_left;
     options.px_per_tick = (options.px_per_tick.clamp(0.5, 40.0) * zoom).clamp(0.02, 200.0);
+    // The first lane starts below the zoom buttons, not under them.
+    options.margin_top = options.margin_top.max(ZOOM_BUTTONS_BOTTOM + 16.0);
     let lanes = trace.processes.len().saturating_sub(1).max(1) as f64;
     let room = height - options.margin_top - options.margin_bottom - 24.0;
     // Two or three lanes may spread further apart: arrows between them get steep enough for
@@ -738,7 +744,9 @@ pub fn Diagram() -> impl IntoView {
                                 <line class="lane-line" x1=format!("{:.1}", layout.get_untracked().options.margin_left - 8.0)
                                     x2=move || format!("{:.0}", layout.get().width)
                                     y1=y.clone() y2=y.clone() stroke=lane.colour></line>
-                                <text class="lane-name" x="8" y=y.clone() dy="0.35em" fill=lane.colour>{lane.name.clone()}</text>
+                                // The name stays at the pane's left edge however far the run is scrolled.
+                                <text class="lane-name" x=move || format!("{:.0}", window.get().left + 8.0)
+                                    y=y.clone() dy="0.35em" fill=lane.colour>{lane.name.clone()}</text>
                             </g>
                         }
                     }
@@ -1040,6 +1048,8 @@ mod tests {
             layout.width
         );
         assert!(o.lane_gap >= 44.0 && o.lane_gap <= 220.0);
+        // The first lane runs below the zoom buttons.
+        assert!(layout.lane_y(0) > ZOOM_BUTTONS_BOTTOM + 8.0);
         let long = run("gossip-many-rumours", vec![]);
         assert!(fitting_options(&long, 300.0, 400.0, 1.0, 0).px_per_tick >= 0.5);
         assert!(fitting_options(&t, 1600.0, 700.0, 2.0, 0).px_per_tick > o.px_per_tick);

@@ -63,9 +63,21 @@ pub fn App() -> impl IntoView {
         open(address, problems);
     }
     let choose = move |address: link::Link| {
+        link::push_history_entry();
         choosing.set(false);
         open(address, Vec::new());
     };
+    // Back and Forward reopen the view their entry describes, or the welcome.
+    link::on_history(move |query| {
+        let (address, problems) = link::parse(&query);
+        opened.set(None);
+        failed.set(None);
+        let bare = link::is_bare(&address) && problems.is_empty();
+        choosing.set(bare);
+        if !bare {
+            open(address, problems);
+        }
+    });
     move || {
         if let Some((address, problems)) = opened.get() {
             view! { <Page address problems/> }.into_any()
@@ -106,7 +118,26 @@ fn Page(address: link::Link, problems: Vec<String>) -> impl IntoView {
         Some(owner) => owner.with(|| on_key(store, &ev)),
         None => on_key(store, &ev),
     });
-    on_cleanup(move || keys.remove());
+    // A menu closes on a click outside it, as menus do (Esc closes it too: see `on_key`).
+    let menus = window_event_listener(leptos::ev::pointerdown, move |ev| {
+        close_menus(ev.target().as_ref());
+    });
+    // After a choice in a drop-down, the keys belong to the diagram again, as the hints say:
+    // a focused drop-down would take → for its next option.
+    let choices = window_event_listener(leptos::ev::change, |ev| {
+        use wasm_bindgen::JsCast;
+        if let Some(select) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+        {
+            let _ = select.blur();
+        }
+    });
+    on_cleanup(move || {
+        keys.remove();
+        menus.remove();
+        choices.remove();
+    });
     view! { <Shell/> }
 }
 
@@ -126,6 +157,7 @@ pub fn Shell() -> impl IntoView {
             <main class="main">
                 <section class="diagram-pane" aria-label="Space-time diagram">
                     <Diagram/>
+                    <inspector::SelectionBar/>
                     <ModeBar/>
                     <tour::TourPlayer/>
                 </section>
@@ -221,6 +253,8 @@ fn Header() -> impl IntoView {
             <label class="picker">
                 <span class="visually-hidden">"Scenario"</span>
                 <select data-testid="scenario-select" aria-label="Scenario"
+                    // A narrow window cuts the title: the whole of it on hover.
+                    title=move || store.scenario.with(|s| if s.title.is_empty() { s.name.clone() } else { s.title.clone() })
                     on:change=move |ev| {
                         let name = event_target_value(&ev);
                         match spacetime_core::protocols::example(&name) {
@@ -447,6 +481,10 @@ pub fn open_lesson(store: Store, id: &'static str) {
 fn start_animation(store: Store) {
     fn frame(store: Store, last: f64) {
         request_animation_frame(move || {
+            // A page replaced (by Back or Forward) stops driving its own, disposed store.
+            if store.playing.try_get_untracked().is_none() {
+                return;
+            }
             let now = js_sys::Date::now();
             // A long pause (a hidden tab) must not leap the run forward.
             let seconds = ((now - last) / 1000.0).clamp(0.0, 0.1);
@@ -455,6 +493,33 @@ fn start_animation(store: Store) {
         });
     }
     frame(store, js_sys::Date::now());
+}
+
+/// Close every open menu (a `details.menu`) that does not hold `inside`; true if one was open.
+fn close_menus(inside: Option<&web_sys::EventTarget>) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(open) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector_all("details.menu[open]").ok())
+    else {
+        return false;
+    };
+    let inside = inside.and_then(|t| t.dyn_ref::<web_sys::Node>());
+    let mut closed = false;
+    for i in 0..open.length() {
+        let Some(menu) = open
+            .item(i)
+            .and_then(|n| n.dyn_into::<web_sys::HtmlDetailsElement>().ok())
+        else {
+            continue;
+        };
+        if inside.is_some_and(|n| menu.contains(Some(n))) {
+            continue;
+        }
+        menu.set_open(false);
+        closed = true;
+    }
+    closed
 }
 
 /// A keyboard shortcut. Keys typed into a form field are left alone.
@@ -563,7 +628,9 @@ fn on_key(store: Store, ev: &web_sys::KeyboardEvent) {
             true
         }
         "Escape" => {
-            if store.help_open.get_untracked() {
+            if close_menus(None) {
+                // The menu's own button keeps the focus, as after a click on it.
+            } else if store.help_open.get_untracked() {
                 store.help_open.set(false);
             } else if store.presenting.get_untracked() {
                 store.set_presenting(false);

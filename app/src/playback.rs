@@ -4,10 +4,16 @@ use leptos::prelude::*;
 
 use crate::store::{speed_label, Store, SPEED_MAX, SPEED_MIN};
 
-/// The sentence for the step just shown.
-pub fn narration_at(trace: &spacetime_core::Trace, cursor: u64) -> String {
+/// The sentence for the step just shown; `touch` words the first one for a touch screen, which
+/// has no space bar.
+pub fn narration_at(trace: &spacetime_core::Trace, cursor: u64, touch: bool) -> String {
     if cursor == 0 {
-        return "Nothing has happened yet. Press play (space) or step forward (→).".into();
+        return if touch {
+            "Nothing has happened yet. Tap play (▶) or step forward."
+        } else {
+            "Nothing has happened yet. Press play (space) or step forward (→)."
+        }
+        .into();
     }
     trace
         .steps
@@ -16,13 +22,30 @@ pub fn narration_at(trace: &spacetime_core::Trace, cursor: u64) -> String {
         .unwrap_or_default()
 }
 
-/// One sentence per step: what just happened.
+/// Whether the page is on a touch screen without a mouse (a phone, a tablet).
+pub fn touch_screen() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            w.match_media("(hover: none) and (pointer: coarse)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
+}
+
+/// One sentence per step: what just happened. Where a small window cuts it to one line, a click
+/// (or a tap) shows all of it.
 #[component]
 pub fn Narration() -> impl IntoView {
     let store = Store::get();
+    let touch = touch_screen();
+    let expanded = RwSignal::new(false);
     view! {
-        <div class="narration" data-testid="narration" aria-live="polite">
-            {move || store.trace.with(|t| narration_at(t, store.cursor.get()))}
+        <div class="narration" data-testid="narration" aria-live="polite"
+            class:expanded=move || expanded.get()
+            title=move || if expanded.get() { "Show one line" } else { "Show the whole sentence" }
+            on:click=move |_| expanded.update(|e| *e = !*e)>
+            {move || store.trace.with(|t| narration_at(t, store.cursor.get(), touch))}
         </div>
     }
 }
@@ -94,11 +117,17 @@ mod tests {
     fn narration_names_the_step_just_taken() {
         let run = Run::complete(&example("clocks-three-events").unwrap()).unwrap();
         let t = run.trace();
-        assert!(narration_at(t, 0).contains("Nothing has happened"));
+        assert!(narration_at(t, 0, false).contains("Nothing has happened"));
         assert_eq!(
-            narration_at(t, 1),
+            narration_at(t, 1, false),
             format!("t={}: {}", t.steps[0].time, t.narration(0))
         );
-        assert!(narration_at(t, 2).contains("sends m1 to P2"));
+        assert!(narration_at(t, 2, false).contains("sends m1 to P2"));
+        // A touch screen is not told to press a key.
+        let touch = narration_at(t, 0, true);
+        assert!(
+            touch.contains("Tap play") && !touch.contains("space"),
+            "{touch}"
+        );
     }
 }

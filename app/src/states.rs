@@ -94,7 +94,9 @@ pub fn StateTables(
                 let mark = mark.clone();
                 let marked = marked.clone();
                 let up = up.clone();
+                // A table wider than its card scrolls in it, the page does not.
                 view! {
+                    <div class="table-scroll">
                     <table class="state-table" data-testid=format!("state-table-{}", t.role)>
                         <caption>{format!("{}s", t.role)}</caption>
                         <thead><tr>
@@ -119,6 +121,7 @@ pub fn StateTables(
                             }).collect_view()}
                         </tbody>
                     </table>
+                    </div>
                 }
             })
             .collect_view()

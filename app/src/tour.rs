@@ -18,6 +18,11 @@ pub fn start(store: Store, tour: Tour, source: Option<String>) {
     if store.activity.get_untracked() != Activity::Explore {
         crate::leave_activity(store);
     }
+    // A tour started from another tour gives back the labels the learner had before both.
+    let labels_before = store
+        .tour
+        .with_untracked(|t| t.as_ref().map(|t| t.labels_before))
+        .unwrap_or_else(|| store.clocks.get_untracked());
     if !store.load(tour.scenario.clone()) {
         return;
     }
@@ -31,6 +36,7 @@ pub fn start(store: Store, tour: Tour, source: Option<String>) {
         arrived: false,
         answer: None,
         source,
+        labels_before,
     }));
 }
 
@@ -240,10 +246,16 @@ pub fn back(store: Store) {
     }
 }
 
-/// Leave the tour; the run stays where it is.
+/// Leave the tour; the run stays where it is, with the labels the learner had before it.
 pub fn leave(store: Store) {
     store.pause_at.set(None);
     store.playing.set(false);
+    if let Some(before) = store
+        .tour
+        .with_untracked(|t| t.as_ref().map(|t| t.labels_before))
+    {
+        store.clocks.set(before);
+    }
     store.tour.set(None);
 }
 

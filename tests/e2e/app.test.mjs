@@ -96,7 +96,10 @@ test('loads with no console error and draws a lane per process in every lesson',
       (t) => /press play/i.test(t ?? ''));
     // The lesson text, open beside the diagram, names each scenario once it is loaded.
     await page.locator(tid('lesson-button')).click();
-    for (const lesson of ['gossip', 'clocks']) {
+    const lessons = await page.locator('.lesson-tabs button').evaluateAll((bs) =>
+      bs.map((b) => b.dataset.testid.slice('lesson-'.length)));
+    assert.ok(lessons.length >= 7, `every lesson has a tab: ${lessons}`);
+    for (const lesson of lessons) {
       await openLesson(page, lesson);
       const options = await page.locator(`${tid('scenario-select')} option`)
         .evaluateAll((os) => os.map((o) => ({ name: o.value, title: o.textContent })));

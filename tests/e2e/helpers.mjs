@@ -31,6 +31,10 @@ export const VIEWPORTS = [
   { width: 800, height: 580 },
 ];
 
+/** A phone held upright, as a student on the bus has it: touch, no mouse, two device pixels a CSS pixel. */
+export const PHONE = { width: 390, height: 844 };
+export const PHONE_OPTIONS = { deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
 /** URL of the served build (set by tests/e2e/run.mjs); `rel` is resolved against it. */
 export function url(rel = '') {
   const base = process.env.SPACETIME_BASE_URL;
@@ -124,13 +128,16 @@ export async function until(what, probe, ok = Boolean, { timeout = 5000, interva
 }
 
 /**
- * Opens a fresh page at `viewport`, starts the app, runs `body(page)`, then checks that nothing
+ * Opens a fresh page at `viewport` (on `options.rel`, or the first lesson), starts the app, runs
+ * `body(page)`, then checks that nothing
  * logged an error or failed to load; always closes the page's context.
  */
-export async function withApp(browser, body, viewport = VIEWPORTS[0]) {
-  const { context, page, problems } = await openPage(browser, viewport);
+export async function withApp(browser, body, viewport = VIEWPORTS[0], options = {}) {
+  // `rel`: the address to open (the first lesson if none); the rest are the context's options.
+  const { rel, ...contextOptions } = options;
+  const { context, page, problems } = await openPage(browser, viewport, contextOptions);
   try {
-    await gotoApp(page);
+    await gotoApp(page, rel);
     await page.locator(tid('diagram')).waitFor();
     await body(page);
     if (problems.length) throw new Error(`the page reported problems:\n${problems.join('\n')}`);

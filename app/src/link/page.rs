@@ -56,6 +56,10 @@ pub fn show(store: Store, view: &View, link: &Link, problems: &[String]) {
 /// Keep the address bar describing the view, so that a bookmark or a copied address reopens
 /// it. A playing run moves the cursor many times a second: the address is written at most
 /// every quarter second (browsers throttle faster rewrites).
+///
+/// Another scenario or tour is a new view: it gets a history entry of its own, so that the
+/// browser's Back returns to the one before (see [`on_history`]). Steps, labels, selections and
+/// edits of the same scenario rewrite the current entry.
 pub fn keep_address(store: Store) {
     let scenario_query = Memo::new(move |_| store.scenario.with(|s| encode(&scenario_link(s))));
     let query = Memo::new(move |_| {
@@ -73,6 +77,15 @@ pub fn keep_address(store: Store) {
         )
     });
     provide_context(Address(query));
+    let identity = move || {
+        (
+            store.scenario.with_untracked(|s| s.name.clone()),
+            store
+                .tour
+                .with_untracked(|t| t.as_ref().map(|t| t.source.clone())),
+        )
+    };
+    let written = StoredValue::new(identity());
     let pending = StoredValue::new(false);
     Effect::new(move |_| {
         query.track();
@@ -81,11 +94,33 @@ pub fn keep_address(store: Store) {
         }
         pending.set_value(true);
         gloo_timers::callback::Timeout::new(250, move || {
+            // The page may have been replaced meanwhile (Back): then its address is not ours.
+            let Some(query) = query.try_get_untracked() else {
+                return;
+            };
             pending.set_value(false);
-            write_address(&query.get_untracked());
+            let now = identity();
+            let new_view = written.try_with_value(|w| *w != now).unwrap_or(false);
+            write_address(&query, new_view);
+            written.set_value(now);
         })
         .forget();
     });
+}
+
+/// Give the page a history entry of its own before it leaves the welcome, so that Back
+/// returns there.
+pub fn push_history_entry() {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.push_state(&wasm_bindgen::JsValue::NULL, "");
+    }
+}
+
+/// Call `reopen` with the page's query each time the browser's Back or Forward moves to
+/// another of the page's history entries.
+pub fn on_history(reopen: impl Fn(String) + 'static) {
+    let listener = window_event_listener(leptos::ev::popstate, move |_| reopen(page_query()));
+    on_cleanup(move || listener.remove());
 }
 
 /// The query string describing the view, as [`keep_address`] keeps it (in context).
@@ -99,8 +134,8 @@ fn page_base() -> Option<String> {
     Some(href[..end].to_string())
 }
 
-/// Replace the address bar's query (no new history entry).
-fn write_address(query: &str) {
+/// Write the address bar's query: in a new history entry if `new_entry`, else in place.
+fn write_address(query: &str, new_entry: bool) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -118,11 +153,12 @@ fn write_address(query: &str) {
     let hash = location.hash().unwrap_or_default();
     if let Ok(history) = window.history() {
         // A page opened from a file may refuse: the link is still there to copy.
-        let _ = history.replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(&format!("{path}{wanted}{hash}")),
-        );
+        let url = format!("{path}{wanted}{hash}");
+        let _ = if new_entry {
+            history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        } else {
+            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        };
     }
 }
 

@@ -9,6 +9,7 @@
 use leptos::prelude::*;
 use spacetime_core::layout::{end_time, Layout};
 use spacetime_core::lessons::clocks::scripted::{ScriptLine, ScriptParams};
+use spacetime_core::words::count_of;
 use spacetime_core::{
     EventId, EventKind, Latency, MessageId, NetworkModel, ProcessId, ProcessRef, Scenario, Time,
     Trace,
@@ -410,12 +411,11 @@ fn show(store: Store) {
     }
 }
 
-/// Open the playground on the diagram on screen (if it is a scripted one) or a blank canvas.
+/// Open the playground on the diagram on screen (prepared, linked, or one's own), as an edit:
+/// what was being drawn before stays one undo away. Any other run leaves the drawing as it was.
 pub fn start(store: Store) {
-    let current = store.scenario.with_untracked(Sketch::from_scenario);
-    let already = store.scenario.with_untracked(|s| s.name == PLAYGROUND_NAME);
-    if !already {
-        build_state().set(Playground::new(current.unwrap_or_else(|| Sketch::blank(3))));
+    if let Some(sketch) = store.scenario.with_untracked(Sketch::from_scenario) {
+        build_state().update(|p| p.edit(sketch));
     }
     store.activity.set(Activity::Lesson("build"));
     if store.clocks.get_untracked() == ClockMode::Off {
@@ -506,10 +506,10 @@ pub fn BuildPanel() -> impl IntoView {
     let counts = move || {
         store.trace.with(|t| {
             format!(
-                "{} events, {} messages on {} lanes",
-                t.events.len(),
-                t.messages.len(),
-                t.processes.len()
+                "{}, {} on {}",
+                count_of(t.events.len(), "event"),
+                count_of(t.messages.len(), "message"),
+                count_of(t.processes.len(), "lane")
             )
         })
     };
