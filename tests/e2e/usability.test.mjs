@@ -212,6 +212,37 @@ describe('menus close', () => {
         assert.equal(await isOpen(), true, 'a click inside keeps it open');
         await page.locator(tid('narration')).click({ position: { x: 5, y: 5 } });
         await until('a click outside closes it', isOpen, (o) => o === false);
+        // So does the link's popover.
+        await page.locator(tid('copy-link')).click();
+        await page.locator(tid('link-popover')).waitFor();
+        await page.locator(tid('narration')).click({ position: { x: 5, y: 5 } });
+        await until('a click outside closes the link popover', () => page.locator(tid('link-popover')).count(), (n) => n === 0);
+        await page.locator(tid('copy-link')).click();
+        await page.locator(tid('link-field')).waitFor();
+        await page.keyboard.press('Escape');
+        await until('Esc closes it too', () => page.locator(tid('link-popover')).count(), (n) => n === 0);
+      }, size));
+  }
+});
+
+describe('the diagram keeps its pane', () => {
+  for (const size of SIZES) {
+    test(`at fit every lane is in view, and reaching + lane keeps the diagram there (${sizeName(size)})`, () =>
+      appAt('?s=paxos-five-acceptors', async (page) => {
+        const lanesInView = async () => {
+          const pane = await page.locator(tid('diagram-pane')).boundingBox();
+          const { height } = page.viewportSize();
+          const ys = await page.locator('g.lane .lane-line').evaluateAll((ls) => ls.map((l) => l.getBoundingClientRect().top));
+          return ys.every((y) => y >= Math.max(0, pane.y) && y <= Math.min(height, pane.y + pane.height));
+        };
+        await page.locator(tid('zoom-fit')).click();
+        assert.ok(await lanesInView(), 'every lane is in the pane, on screen');
+        await openLesson(page, 'clocks');
+        await page.locator(tid('activity-build')).click();
+        await page.locator(tid('build-add-lane')).click();
+        await until('the lane is added', async () => (await diagramState(page)).lanes.length, (n) => n === 3);
+        assert.ok(await lanesInView(), 'the diagram stayed in view while + lane was reached');
+        await screenshot(page, 'build-add-lane');
       }, size));
   }
 });
@@ -368,6 +399,7 @@ describe('small rough edges', () => {
       await page.locator(tid('exercise-intervene')).waitFor();
       await page.locator(tid('exercise-check')).click();
       assert.match(await page.locator(tid('exercise-feedback')).textContent(), /Change the run first/);
+      assert.equal((await position(page)).step, 0, 'an empty check moves nothing');
       const { total } = await position(page);
       for (let step = 1; step <= total; step++) {
         await press(page, 'btn-forward', step);
@@ -378,5 +410,15 @@ describe('small rough edges', () => {
         }
       }
       for (const key of ['drop', 'duplicate', 'delay']) await page.locator(tid(`exercise-${key}`)).waitFor();
+      // Drop it and check at once: the events the feedback points at are drawn.
+      await page.locator(tid('exercise-drop')).click();
+      await page.locator(tid('exercise-check')).click();
+      await page.locator(tid('exercise-feedback')).waitFor();
+      // (The selection is in the address, a quarter second behind.)
+      await page.waitForTimeout(500);
+      const sel = new URL(await page.evaluate(() => location.href)).searchParams.get('sel') ?? '';
+      const pointed = sel.split(',').filter((x) => x.startsWith('e')).map((x) => Number(x.slice(1)));
+      const drawn = (await diagramState(page)).events.map((e) => e.id);
+      for (const e of pointed) assert.ok(drawn.includes(e), `event ${e}, which the feedback points at, is drawn`);
     }));
 });

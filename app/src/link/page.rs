@@ -258,8 +258,23 @@ pub fn CopyLink() -> impl IntoView {
             select();
         });
     };
+    // Like a menu, the popover closes on a click outside it.
+    let root = NodeRef::<leptos::html::Div>::new();
+    let outside = window_event_listener(leptos::ev::pointerdown, move |ev| {
+        use wasm_bindgen::JsCast;
+        let inside = match (root.get_untracked(), ev.target()) {
+            (Some(root), Some(t)) => t
+                .dyn_ref::<web_sys::Node>()
+                .is_some_and(|n| root.contains(Some(n))),
+            _ => false,
+        };
+        if !inside && shown.try_with_untracked(Option::is_some).unwrap_or(false) {
+            shown.set(None);
+        }
+    });
+    on_cleanup(move || outside.remove());
     view! {
-        <div class="copy-link">
+        <div class="copy-link" node_ref=root>
             <button data-testid="copy-link" title="Copy a link that opens exactly this view" aria-label="Copy link" on:click=copy>
                 <svg class="icon share-icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
                     <path d="M10.6 13.4a1 1 0 0 1 0-1.4l3.5-3.5a3 3 0 1 1 4.2 4.2l-2 2-1.4-1.4 2-2a1 1 0 1 0-1.4-1.4L12 13.4a1 1 0 0 1-1.4 0z M13.4 10.6a1 1 0 0 1 0 1.4l-3.5 3.5a3 3 0 1 1-4.2-4.2l2-2 1.4 1.4-2 2a1 1 0 1 0 1.4 1.4L12 10.6a1 1 0 0 1 1.4 0z" fill="currentColor"></path>
