@@ -97,6 +97,8 @@ async fn an_exercise_accepts_its_solution_and_hides_the_inspector() {
     assert!(find(&root, "inspector").is_none());
     let seed = element(&root, "exercise-seed").await;
     commit(&seed, "42");
+    // New loads the number typed (Enter would too).
+    click(&element(&root, "exercise-new").await.into());
     let ex = exercise::kind("lamport").unwrap().generate(Level::Easy, 42);
     let Question::Fill { events, .. } = &ex.question else {
         panic!("a Lamport exercise asks to fill in clocks")

@@ -27,6 +27,8 @@ async fn open_exercise(
     kind.dispatch_event(&bubbling("change")).unwrap();
     let number = element(root, "exercise-seed").await;
     commit(&number, &seed.to_string());
+    // New loads the number typed (Enter would too).
+    click(&element(root, "exercise-new").await.into());
     let ex = exercise::kind(id).unwrap().generate(Level::Easy, seed);
     until("the exercise is on the diagram", || {
         store.scenario.with_untracked(|s| {
