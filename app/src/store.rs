@@ -59,7 +59,7 @@ pub fn speed_label(speed: i32) -> String {
     match steps_per_second(speed) {
         None => "whole run".into(),
         Some(s) if s < 1.0 => format!("1 step / {} s", (1.0 / s).round()),
-        Some(s) if s == 1.0 => "1 step/s".into(),
+        Some(1.0) => "1 step/s".into(),
         Some(s) => format!("{s} steps/s"),
     }
 }

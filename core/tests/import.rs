@@ -520,8 +520,9 @@ fn every_example_survives_export_and_import() {
     }
 }
 
+// 1,500 cases each: the module's doc promises thousands of random runs.
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    #![proptest_config(ProptestConfig::with_cases(1500))]
 
     #[test]
     fn random_scripts_survive_export_and_import(scenario in scripted_scenario(5, 40)) {
