@@ -143,6 +143,15 @@ pub fn offers(
 /// The offers for the store's selection at its cursor (tracked).
 fn offers_now(store: Store, delay: Time, event_is_process: bool) -> Vec<Offer> {
     let selection = store.selection.get();
+    // With nothing that faults apply to selected, playback does not pay for reading the run.
+    let applies = match selection {
+        Selection::Process(_) | Selection::Message(_) | Selection::Link(..) => true,
+        Selection::Event(_) => event_is_process,
+        Selection::Nothing | Selection::Pair(..) => false,
+    };
+    if !applies {
+        return Vec::new();
+    }
     let cursor = store.cursor.get();
     let up = store.up_at_cursor();
     let cut_links = store.cut_links_at_cursor();
