@@ -382,6 +382,14 @@ describe('small rough edges', () => {
       await page.locator(tid('exercise-check')).click();
       assert.match(await page.locator(tid('exercise-feedback')).textContent(), /Type a value for every event first/);
       assert.equal(await page.locator(tid('exercise-progress')).textContent(), progress, 'nothing was counted');
+      // Exercise after exercise is one entry of the browser's history: Back leaves them all.
+      await page.waitForTimeout(400);
+      const entries = await page.evaluate(() => history.length);
+      for (let i = 0; i < 2; i++) {
+        await page.locator(tid('exercise-new')).click();
+        await page.waitForTimeout(400);
+      }
+      assert.equal(await page.evaluate(() => history.length), entries, 'New adds no history entry');
       // The number typed, then New: that exercise, the same as Enter gives.
       await page.locator(tid('exercise-seed')).fill('7');
       await page.locator(tid('exercise-seed')).press('Enter');

@@ -7,7 +7,7 @@ use super::codec::{
     encode, scenario_link, too_big_for_a_link, view_query, Link, MAX_LINK_SCENARIO_BYTES,
 };
 use super::resolve::{problems_message, View};
-use crate::store::Store;
+use crate::store::{Activity, Store};
 
 /// The query string of a tour's link (a tour dropped as a file has none: then `None`).
 fn tour_query(store: Store, flags: (bool, bool)) -> Option<String> {
@@ -59,7 +59,7 @@ pub fn show(store: Store, view: &View, link: &Link, problems: &[String]) {
 ///
 /// Another scenario or tour is a new view: it gets a history entry of its own, so that the
 /// browser's Back returns to the one before (see [`on_history`]). Steps, labels, selections and
-/// edits of the same scenario rewrite the current entry.
+/// edits of the same scenario rewrite the current entry, and so does each new exercise.
 pub fn keep_address(store: Store) {
     let scenario_query = Memo::new(move |_| store.scenario.with(|s| encode(&scenario_link(s))));
     let query = Memo::new(move |_| {
@@ -100,7 +100,9 @@ pub fn keep_address(store: Store) {
             };
             pending.set_value(false);
             let now = identity();
-            let new_view = written.try_with_value(|w| *w != now).unwrap_or(false);
+            // Exercise after exercise is one view: Back leaves the exercises, not one of them.
+            let exercising = store.activity.try_get_untracked() == Some(Activity::Exercises);
+            let new_view = !exercising && written.try_with_value(|w| *w != now).unwrap_or(false);
             write_address(&query, new_view);
             written.set_value(now);
         })
