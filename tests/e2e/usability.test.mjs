@@ -92,9 +92,7 @@ describe('a teacher’s diagram survives its link', () => {
       assert.equal(built, '8 events, 3 messages on 4 lanes');
     });
     // Someone else opens the link in a browser of their own, and presses Build.
-    await app(async (page) => {
-      await page.goto(link);
-      await page.locator(tid('diagram')).waitFor();
+    await appAt(link, async (page) => {
       await until('the linked diagram is drawn', async () => (await diagramState(page)).events.length, (n) => n === 8);
       await page.locator(tid('activity-build')).click();
       assert.equal(await until('Build shows it', () => buildStatus(page), (t) => t.startsWith('8 events')),
