@@ -59,6 +59,8 @@ pub struct ArrowShape {
     pub end: ArrowEnd,
     pub label: String,
     pub selected: bool,
+    /// Sent again by the protocol (a retransmission): drawn dashed.
+    pub again: bool,
 }
 
 /// The horizontal window the pane shows, in diagram pixels.
@@ -190,6 +192,7 @@ pub fn arrow_shapes(
             end: a.end,
             label: trace.messages[a.message].label.clone(),
             selected: selection == Selection::Message(a.message) || chain.contains(&a.message),
+            again: trace.messages[a.message].sent_again(),
         })
         .collect()
 }
@@ -393,12 +396,8 @@ pub fn arrows_markup(shapes: &[ArrowShape], labelled: bool) -> String {
         } else {
             ""
         };
-        // A protocol marks what it sends again with "(again)": dashed on the diagram.
-        let again = if a.label.ends_with("(again)") {
-            " again"
-        } else {
-            ""
-        };
+        // What the protocol sent again (its payload says so) is dashed.
+        let again = if a.again { " again" } else { "" };
         let _ = write!(
             out,
             r#"<g class="{class}{again}" data-testid="msg-{id}" data-fate="{fate}">"#,
@@ -965,6 +964,33 @@ mod tests {
         .contains("msg-label"));
         assert!(arrows.contains(r#"data-testid="msg-0" data-fate="Died""#));
         assert!(arrows.contains(r#"data-testid="cross-0""#));
+    }
+
+    #[test]
+    fn what_a_protocol_sends_again_is_dashed_because_its_payload_says_so() {
+        // The example drops a segment itself: keep its interventions.
+        let t = Run::complete(&example("tcp-lost-segment").unwrap())
+            .unwrap()
+            .trace()
+            .clone();
+        let layout = Layout::new(&t, LayoutOptions::default());
+        let shapes = arrow_shapes(
+            &t,
+            &layout,
+            t.step_count(),
+            1e9,
+            ALL,
+            Selection::Nothing,
+            &[],
+            &[],
+        );
+        let markup = arrows_markup(&shapes, true);
+        let again: Vec<_> = t.messages.iter().filter(|m| m.sent_again()).collect();
+        assert!(!again.is_empty(), "the lost segment is sent again");
+        for m in &t.messages {
+            let dashed = markup.contains(&format!(r#" again" data-testid="msg-{}""#, m.id));
+            assert_eq!(dashed, m.sent_again(), "message {} ({})", m.id, m.label);
+        }
     }
 
     #[test]

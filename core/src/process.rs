@@ -45,12 +45,19 @@ pub fn seeded_rng(seed: u64) -> Rng {
 pub trait Payload: Clone + std::fmt::Debug + Send + Sync + 'static {
     /// The short label drawn on the arrow, as a textbook would write it: `Prepare(5)`, `ACK 101`.
     fn label(&self) -> String;
+
+    /// Whether the sender sent this before (a retransmission): the diagram draws it dashed.
+    fn sent_again(&self) -> bool {
+        false
+    }
 }
 
 /// A [`Payload`] of any type: what the engine handles. Every payload is one.
 pub trait AnyPayload: Any + Send + Sync + fmt::Debug {
     /// [`Payload::label`].
     fn label(&self) -> String;
+    /// [`Payload::sent_again`].
+    fn sent_again(&self) -> bool;
     /// The value, to downcast to its type.
     fn as_any(&self) -> &dyn Any;
 }
@@ -58,6 +65,9 @@ pub trait AnyPayload: Any + Send + Sync + fmt::Debug {
 impl<T: Payload> AnyPayload for T {
     fn label(&self) -> String {
         Payload::label(self)
+    }
+    fn sent_again(&self) -> bool {
+        Payload::sent_again(self)
     }
     fn as_any(&self) -> &dyn Any {
         self

@@ -361,6 +361,12 @@ impl Message {
     pub fn content<T: 'static>(&self) -> Option<&T> {
         self.content.get()
     }
+
+    /// Whether the protocol sent this again (a retransmission), as its payload says; false for
+    /// a message read from a log, which has no payload.
+    pub fn sent_again(&self) -> bool {
+        self.content.content().is_some_and(|c| c.sent_again())
+    }
 }
 
 /// A value a protocol delivered or decided.

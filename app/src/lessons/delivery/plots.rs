@@ -75,7 +75,7 @@ pub fn segment_of(m: &spacetime_core::Message) -> Option<(Segment, bool)> {
 pub enum MarkKind {
     /// A data segment sent for the first time.
     Sent,
-    /// A data segment sent again (its label ends with ` (again)`).
+    /// A data segment sent again (its packet says so).
     Again,
     /// An acknowledgement received by the client.
     Ack,

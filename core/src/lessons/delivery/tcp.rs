@@ -469,6 +469,9 @@ impl Payload for Packet {
             label
         }
     }
+    fn sent_again(&self) -> bool {
+        self.again
+    }
 }
 
 /// A connection state, as TCP names them.

@@ -595,6 +595,14 @@ impl Payload for MultiPaxosMessage {
             CatchUp { from_slot } => format!("Catch-up #{from_slot}"),
         }
     }
+
+    fn sent_again(&self) -> bool {
+        matches!(
+            self,
+            MultiPaxosMessage::Prepare { again: true, .. }
+                | MultiPaxosMessage::Accept { again: true, .. }
+        )
+    }
 }
 
 type Msg = MultiPaxosMessage;
