@@ -146,20 +146,20 @@ pub fn ExercisePanel() -> impl IntoView {
         seed.set(fresh_seed());
         generate();
     };
-    // The number box: a number typed there (and not loaded yet) is the exercise wanted;
-    // otherwise a new one.
+    // The number box. Enter loads the exercise whose number is typed; New does too when the
+    // number is not the one on screen, and otherwise makes a new one.
     let seed_box = NodeRef::<leptos::html::Input>::new();
-    let load_typed_or_new = move || {
+    let load_typed = move |new_if_same: bool| {
         let typed = seed_box
             .get_untracked()
             .map(|b| b.value())
             .unwrap_or_default();
         match typed.trim().parse::<u64>() {
-            Ok(n) if n != seed.get_untracked() => {
+            Ok(n) if new_if_same && n == seed.get_untracked() => next(),
+            Ok(n) => {
                 seed.set(n);
                 generate();
             }
-            Ok(_) => next(),
             Err(_) => store.error.set(Some(format!(
                 "An exercise number is a whole number, 0 or more, not \"{}\".",
                 typed.trim()
@@ -375,10 +375,10 @@ pub fn ExercisePanel() -> impl IntoView {
                     <input type="number" min="0" data-testid="exercise-seed" aria-label="Exercise number"
                         node_ref=seed_box
                         prop:value=move || seed.get().to_string()
-                        on:keydown=move |ev| if ev.key() == "Enter" { load_typed_or_new(); }/>
+                        on:keydown=move |ev| if ev.key() == "Enter" { load_typed(false); }/>
                 </label>
                 <button data-testid="exercise-new" title="The exercise whose number is typed, or a new one"
-                    on:click=move |_| load_typed_or_new()>"New"</button>
+                    on:click=move |_| load_typed(true)>"New"</button>
             </div>
             <h3 class="exercise-title" data-testid="exercise-title">
                 {move || current.with(|c| c.as_ref().map(|c| c.title.clone()).unwrap_or_default())}
