@@ -102,6 +102,80 @@ pub struct LinkModel {
     pub loss: Option<f64>,
 }
 
+/// The timing assumption of the system model: is there a known bound on how long a message takes?
+///
+/// * [`Timing::Plain`] (the default) draws every latency from the range and says nothing more.
+/// * [`Timing::Synchronous`]: the bound is known (`latency.max`), and processes move in rounds of
+///   `round` ticks, which the diagram marks. A delay by hand past the bound is refused.
+/// * [`Timing::Asynchronous`]: no bound at all. Any message may be held up, with probability
+///   `stall`, for up to `longest` ticks more than the range allows.
+/// * [`Timing::PartiallySynchronous`]: asynchronous until the global stabilisation time `gst`,
+///   which no process knows; every message sent from then on arrives within `latency.max`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(tag = "model", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Timing {
+    #[default]
+    Plain,
+    Synchronous {
+        round: Time,
+    },
+    Asynchronous {
+        stall: f64,
+        longest: Time,
+    },
+    PartiallySynchronous {
+        gst: Time,
+        stall: f64,
+        longest: Time,
+    },
+}
+
+impl Timing {
+    pub fn is_plain(&self) -> bool {
+        matches!(self, Timing::Plain)
+    }
+
+    /// Whether a message sent at `sent_at` must arrive within the latency range's `max`: always
+    /// in a synchronous system, from the GST on in a partially synchronous one.
+    pub fn bounds(&self, sent_at: Time) -> bool {
+        match *self {
+            Timing::Synchronous { .. } => true,
+            Timing::PartiallySynchronous { gst, .. } => sent_at >= gst,
+            Timing::Plain | Timing::Asynchronous { .. } => false,
+        }
+    }
+
+    /// The chance that a message sent at `sent_at` is held up, and by at most how much.
+    pub fn stall(&self, sent_at: Time) -> Option<(f64, Time)> {
+        match *self {
+            Timing::Asynchronous { stall, longest } => Some((stall, longest)),
+            Timing::PartiallySynchronous {
+                gst,
+                stall,
+                longest,
+            } if sent_at < gst => Some((stall, longest)),
+            _ => None,
+        }
+        .filter(|&(p, longest)| p > 0.0 && longest > 0)
+    }
+
+    /// The length of a synchronous round, if the system moves in rounds.
+    pub fn round(&self) -> Option<Time> {
+        match *self {
+            Timing::Synchronous { round } => Some(round),
+            _ => None,
+        }
+    }
+
+    /// The global stabilisation time, if the system is partially synchronous.
+    pub fn gst(&self) -> Option<Time> {
+        match *self {
+            Timing::PartiallySynchronous { gst, .. } => Some(gst),
+            _ => None,
+        }
+    }
+}
+
 /// How the network treats messages. A latency range wider than zero reorders messages unless
 /// `fifo` is set.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -120,6 +194,9 @@ pub struct NetworkModel {
     pub fifo: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<LinkModel>,
+    /// The timing assumption: synchronous, asynchronous, partially synchronous, or none said.
+    #[serde(default, skip_serializing_if = "Timing::is_plain")]
+    pub timing: Timing,
 }
 
 impl Default for NetworkModel {
@@ -130,6 +207,7 @@ impl Default for NetworkModel {
             duplicate: 0.0,
             fifo: false,
             links: Vec::new(),
+            timing: Timing::Plain,
         }
     }
 }
@@ -322,6 +400,7 @@ impl Scenario {
         check_latency("network.latency", &self.network.latency)?;
         check_probability("network.loss", self.network.loss)?;
         check_probability("network.duplicate", self.network.duplicate)?;
+        self.check_timing()?;
         for (i, link) in self.network.links.iter().enumerate() {
             let field = format!("network.links[{i}]");
             for end in &link.between {
@@ -359,6 +438,44 @@ impl Scenario {
             ));
         }
         Ok(())
+    }
+
+    fn check_timing(&self) -> Result<(), ScenarioError> {
+        let field = "network.timing";
+        match self.network.timing {
+            Timing::Plain => Ok(()),
+            Timing::Synchronous { round } => {
+                if round < self.network.latency.max.max(1) {
+                    return Err(ScenarioError::invalid(
+                        format!("{field}.round"),
+                        format!(
+                            "a round of {round} ticks is shorter than the bound on a message \
+                             ({} ticks): what is sent at the start of a round must arrive \
+                             before it ends",
+                            self.network.latency.max
+                        ),
+                    ));
+                }
+                if round > 1_000_000 {
+                    return Err(ScenarioError::invalid(
+                        format!("{field}.round"),
+                        "rounds above 1000000 ticks are not supported",
+                    ));
+                }
+                Ok(())
+            }
+            Timing::Asynchronous { stall, longest }
+            | Timing::PartiallySynchronous { stall, longest, .. } => {
+                check_probability(&format!("{field}.stall"), stall)?;
+                if longest > 1_000_000 {
+                    return Err(ScenarioError::invalid(
+                        format!("{field}.longest"),
+                        "a hold-up above 1000000 ticks is not supported",
+                    ));
+                }
+                Ok(())
+            }
+        }
     }
 
     /// Check that the processes an action names exist.

@@ -26,7 +26,9 @@ use rand::Rng as _;
 
 use crate::node::{node, Node};
 use crate::process::{seeded_rng, Content, Context, Effect, Field, Process, ProcessId, Rng, Time};
-use crate::scenario::{Intervention, Latency, Limits, ResolvedAction, Scenario, ScenarioError};
+use crate::scenario::{
+    Intervention, Latency, Limits, ResolvedAction, Scenario, ScenarioError, Timing,
+};
 use crate::testing::{scramble, scrambling};
 use crate::trace::{
     Event, EventId, EventKind, Fate, LinkChange, Message, MessageId, Output, PayloadText, Said,
@@ -44,6 +46,7 @@ struct Network {
     duplicate: f64,
     fifo: bool,
     links: BTreeMap<(ProcessId, ProcessId), (Latency, f64)>,
+    timing: Timing,
 }
 
 impl Network {
@@ -68,6 +71,7 @@ impl Network {
             duplicate: model.duplicate,
             fifo: model.fifo,
             links,
+            timing: model.timing,
         })
     }
 
@@ -879,14 +883,36 @@ impl Simulation {
                     let (from, to, sent) = (original.from, original.to, original.send_event);
                     let label = original.label.clone();
                     let latency = self.sample_latency(from, to);
+                    let mut at = self.state.now.saturating_add(latency);
+                    if let Some(bound) = self.bound(id) {
+                        at = at.min(bound).max(self.state.now);
+                    }
                     let copy = self.new_message(from, to, sent, label, &payload, Some(id));
-                    self.schedule_delivery(copy, payload, self.state.now.saturating_add(latency));
+                    self.schedule_delivery(copy, payload, at);
                     self.narration.push(Said::Duplicate(id as u32));
                     true
                 }
                 Err(why) => self.warn(planned, why),
             },
             ResolvedAction::Delay(id, by) => match message_action(id) {
+                Ok(key) if self.bound(id).is_some_and(|b| key.0.saturating_add(by) > b) => {
+                    let bound = self.bound(id).unwrap_or_default();
+                    let why = format!(
+                        "message {id} ({}) must arrive by tick {bound}: the network is \
+                         synchronous{}, so no message takes longer than {} ticks",
+                        self.trace.messages[id].label,
+                        if self.network.timing.gst().is_some() {
+                            " after the GST"
+                        } else {
+                            ""
+                        },
+                        self.network
+                            .link(self.trace.messages[id].from, self.trace.messages[id].to)
+                            .0
+                            .max,
+                    );
+                    self.warn(planned, why)
+                }
                 Ok(key) => {
                     let item = self.state.remove(key).expect("in flight");
                     let new_key = self.state.push(key.0.saturating_add(by), item);
@@ -1000,6 +1026,27 @@ impl Simulation {
         m.receive_event = receive_event;
         m.settled_step = Some(self.state.step);
         m.settled_at = Some(self.state.now);
+    }
+
+    /// The tick by which message `id` must arrive, if the timing model bounds it.
+    fn bound(&self, id: MessageId) -> Option<Time> {
+        let m = &self.trace.messages[id];
+        self.network.timing.bounds(m.sent_at).then(|| {
+            m.sent_at
+                .saturating_add(self.network.link(m.from, m.to).0.max)
+        })
+    }
+
+    /// A latency for a message sent now: drawn from the range, and held up beyond it now and
+    /// then if the system is asynchronous (before the GST, if partially synchronous).
+    fn sent_latency(&mut self, from: ProcessId, to: ProcessId) -> Time {
+        let latency = self.sample_latency(from, to);
+        match self.network.timing.stall(self.state.now) {
+            Some((p, longest)) if self.state.rng.random_bool(p) => {
+                latency.saturating_add(self.state.rng.random_range(1..=longest))
+            }
+            _ => latency,
+        }
     }
 
     fn sample_latency(&mut self, from: ProcessId, to: ProcessId) -> Time {
@@ -1215,7 +1262,7 @@ impl Simulation {
         let (_, loss) = self.network.link(from, to);
         let latency = match fixed_latency {
             Some(l) => l,
-            None => self.sample_latency(from, to),
+            None => self.sent_latency(from, to),
         };
         let cut = self.state.cut.contains(&(from.min(to), from.max(to)));
         if cut || (loss > 0.0 && self.state.rng.random_bool(loss)) {

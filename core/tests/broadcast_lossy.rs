@@ -722,6 +722,7 @@ impl Setup {
                         loss: Some(loss),
                     })
                     .collect(),
+                timing: Default::default(),
             },
             faults,
             seed: self.seed,

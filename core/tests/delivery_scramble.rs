@@ -78,6 +78,7 @@ fn hard(mut s: Scenario, seed: u64, crashed: usize) -> Scenario {
         duplicate: 0.1,
         fifo: false,
         links: Vec::new(),
+        timing: Default::default(),
     };
     let at = 10 + seed % 60;
     s.faults = vec![

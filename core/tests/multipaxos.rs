@@ -163,6 +163,7 @@ impl Setup {
                 duplicate: self.duplicate,
                 fifo: false,
                 links: Vec::new(),
+                timing: Default::default(),
             },
             faults,
             seed: self.seed,

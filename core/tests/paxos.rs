@@ -146,6 +146,7 @@ impl Setup {
             duplicate: self.duplicate,
             fifo: false,
             links: Vec::new(),
+            timing: Default::default(),
         };
         s.seed = self.seed;
         for (p, &(crashes, at, back)) in self.crashes.iter().enumerate() {

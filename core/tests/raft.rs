@@ -114,6 +114,7 @@ fn random_run(seed: u64) -> Scenario {
             duplicate: [0.0, 0.0, 0.1, 0.3][(r(8) % 4) as usize],
             fifo: false,
             links: Vec::new(),
+            timing: Default::default(),
         },
         faults: Vec::new(),
         seed,

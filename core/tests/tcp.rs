@@ -927,6 +927,7 @@ fn random_run(variant: &'static str) -> impl Strategy<Value = (Scenario, TcpPara
                     duplicate,
                     fifo,
                     links: Vec::new(),
+                    timing: Default::default(),
                 };
                 let mut s = scenario(variant, params.clone(), network, seed);
                 if let Some((p, at, down)) = crash {

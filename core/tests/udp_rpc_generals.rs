@@ -112,6 +112,7 @@ fn network(latency: (u64, u64), loss: f64, duplicate: f64, fifo: bool) -> Networ
         duplicate,
         fifo,
         links: Vec::new(),
+        timing: Default::default(),
     }
 }
 
