@@ -538,6 +538,12 @@ pub fn Diagram() -> impl IntoView {
             fitting_options(&trace, width, height, zoom.get(), store.horizon.get()),
         ))
     });
+    // The timing model's round boundaries or GST, in the window only.
+    let time_marks = Memo::new(move |_| {
+        let timing = store.scenario.with(|s| s.network.timing);
+        let Window { left, width } = window.get();
+        layout.get().time_marks(&timing, left, left + width)
+    });
     let events = Memo::new(move |_| {
         let trace = store.trace.get();
         let layout = layout.get();
@@ -746,6 +752,20 @@ pub fn Diagram() -> impl IntoView {
                                 // The name stays at the pane's left edge however far the run is scrolled.
                                 <text class="lane-name" x=move || format!("{:.0}", window.get().left + 8.0)
                                     y=y.clone() dy="0.35em" fill=lane.colour>{lane.name.clone()}</text>
+                            </g>
+                        }
+                    }
+                />
+                <For
+                    each=move || time_marks.get()
+                    key=|m| (m.at, m.gst, px(m.x))
+                    children=move |m| {
+                        let x = format!("{:.1}", m.x);
+                        view! {
+                            <g class="time-mark" class:gst=m.gst data-testid=format!("time-mark-{}", m.at)>
+                                <line x1=x.clone() x2=x.clone() y1="6"
+                                    y2=move || format!("{:.0}", layout.get().height - 6.0)></line>
+                                <text x=format!("{:.1}", m.x + 4.0) y="18">{m.label.clone()}</text>
                             </g>
                         }
                     }

@@ -39,6 +39,7 @@ pub fn diagram_svg_with(store: Store, render_svg: Renderer) -> String {
         ClockMode::Lamport => Clocks::Lamport,
         ClockMode::Off | ClockMode::Names => Clocks::None,
     };
+    let timing = store.scenario.with_untracked(|s| s.network.timing);
     let title = store.scenario.with_untracked(|s| {
         if s.title.is_empty() {
             s.name.clone()
@@ -54,6 +55,7 @@ pub fn diagram_svg_with(store: Store, render_svg: Renderer) -> String {
                 clocks,
                 title: Some(format!("{title} — step {} of {end}", cursor.min(end))),
                 steps: (cursor < end).then_some(cursor),
+                timing,
                 ..SvgOptions::default()
             },
         )

@@ -619,6 +619,7 @@ fn cmd_render(opts: Options) -> Result<ExitCode, CliError> {
         clocks: opts.clocks.unwrap_or(Clocks::Lamport),
         title: opts.title.clone(),
         message_labels: !opts.no_message_labels,
+        timing: scenario.network.timing,
         ..SvgOptions::default()
     };
     let events = run.trace().events.len();

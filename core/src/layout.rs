@@ -9,6 +9,7 @@
 //! event to its receipt; "at step N" it is drawn only as far as it has travelled by then.
 
 use crate::process::{ProcessId, Time};
+use crate::scenario::Timing;
 use crate::trace::{EventKind, Fate, MessageId, Trace};
 
 /// The Okabe-Ito palette, which stays distinguishable for colour-blind viewers, in the order lanes
@@ -41,6 +42,20 @@ impl Point {
             y: self.y + (other.y - self.y) * t,
         }
     }
+}
+
+/// The most time marks drawn at once.
+pub const MAX_TIME_MARKS: usize = 60;
+
+/// A vertical line across the lanes at a moment the timing model names: a synchronous round
+/// starts (`round 3`), or the partially synchronous network stabilises (`GST`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimeMark {
+    pub at: Time,
+    pub x: f64,
+    pub label: String,
+    /// The global stabilisation time, not a round.
+    pub gst: bool,
 }
 
 /// Sizes that shape the diagram.
@@ -215,6 +230,43 @@ impl Layout {
         (x - self.options.margin_left) / self.options.px_per_tick
     }
 
+    /// The vertical marks the timing model puts across the lanes between `left` and `right` (in
+    /// diagram pixels): each synchronous round's start, or the global stabilisation time. Only
+    /// what the window shows, and no more than [`MAX_TIME_MARKS`]: when rounds are too dense to
+    /// tell apart, every k-th is marked.
+    pub fn time_marks(&self, timing: &Timing, left: f64, right: f64) -> Vec<TimeMark> {
+        let from = self.x_time(left).max(0.0);
+        let to = self.x_time(right).max(0.0);
+        match *timing {
+            Timing::Synchronous { round } if round > 0 => {
+                let span = (to - from) / round as f64;
+                let every = ((span / MAX_TIME_MARKS as f64).ceil() as u64).max(1);
+                let first = (from / round as f64).ceil() as u64;
+                let first = first.div_ceil(every) * every;
+                (first..)
+                    .step_by(every as usize)
+                    .map(|k| (k, k * round))
+                    .take_while(|&(_, at)| at as f64 <= to)
+                    .map(|(k, at)| TimeMark {
+                        at,
+                        x: self.time_x(at as f64),
+                        label: format!("round {}", k + 1),
+                        gst: false,
+                    })
+                    .collect()
+            }
+            Timing::PartiallySynchronous { gst, .. } if (from..=to).contains(&(gst as f64)) => {
+                vec![TimeMark {
+                    at: gst,
+                    x: self.time_x(gst as f64),
+                    label: "GST".into(),
+                    gst: true,
+                }]
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// The y of a process's lane.
     pub fn lane_y(&self, process: ProcessId) -> f64 {
         self.options.margin_top + process as f64 * self.options.lane_gap
@@ -377,6 +429,32 @@ mod tests {
             .unwrap()
             .trace()
             .clone()
+    }
+
+    #[test]
+    fn time_marks_are_the_rounds_in_view_or_the_gst() {
+        let t = trace("clocks-three-events");
+        let layout = Layout::new(&t, LayoutOptions::default());
+        let (left, right) = (layout.time_x(25.0), layout.time_x(95.0));
+        let marks = layout.time_marks(&Timing::Synchronous { round: 20 }, left, right);
+        let at: Vec<Time> = marks.iter().map(|m| m.at).collect();
+        assert_eq!(at, [40, 60, 80]);
+        assert_eq!(marks[0].label, "round 3");
+        assert_eq!(marks[0].x, layout.time_x(40.0));
+        let gst = Timing::PartiallySynchronous {
+            gst: 50,
+            stall: 0.2,
+            longest: 100,
+        };
+        let marks = layout.time_marks(&gst, left, right);
+        assert_eq!((marks.len(), marks[0].at, marks[0].gst), (1, 50, true));
+        assert!(layout
+            .time_marks(&gst, left, layout.time_x(49.0))
+            .is_empty());
+        assert!(layout.time_marks(&Timing::Plain, left, right).is_empty());
+        // A far zoom out marks every k-th round, never more than the cap.
+        let wide = layout.time_marks(&Timing::Synchronous { round: 1 }, 0.0, layout.time_x(1e6));
+        assert!(wide.len() <= MAX_TIME_MARKS + 1 && wide.len() > MAX_TIME_MARKS / 2);
     }
 
     #[test]

@@ -149,7 +149,7 @@ pub use protocol::{
 };
 pub use scenario::{
     Action, Fault, Intervention, Latency, Limits, LinkModel, NetworkModel, ProcessRef, Scenario,
-    ScenarioError,
+    ScenarioError, Timing,
 };
 pub use sim::{Simulation, DEFAULT_CHECKPOINT_EVERY};
 pub use trace::{

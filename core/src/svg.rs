@@ -14,6 +14,7 @@
 use std::fmt::Write as _;
 
 use crate::layout::{end_time, ArrowEnd, Layout, LayoutOptions, Point};
+use crate::scenario::Timing;
 use crate::trace::{Event, EventKind, Fate, Trace};
 
 /// Which timestamp captions each event.
@@ -45,6 +46,8 @@ pub struct SvgOptions {
     /// ones grow wider (up to [`SvgOptions::max_width`]) so that captions do not collide.
     pub width: f64,
     pub max_width: f64,
+    /// The network's timing model, whose round boundaries or GST are marked across the lanes.
+    pub timing: Timing,
 }
 
 impl Default for SvgOptions {
@@ -57,6 +60,7 @@ impl Default for SvgOptions {
             steps: None,
             width: 1000.0,
             max_width: 1800.0,
+            timing: Timing::Plain,
         }
     }
 }
@@ -162,6 +166,29 @@ pub fn render_svg(trace: &Trace, options: &SvgOptions) -> String {
         );
     }
     s.push_str("</g>\n");
+
+    // The timing model's marks, under the lanes.
+    let marks = layout.time_marks(&options.timing, lane_start, lane_end);
+    if !marks.is_empty() {
+        s.push_str("<g class=\"time-marks\">\n");
+        let top = layout.lane_y(0) - 30.0;
+        for m in &marks {
+            let _ = writeln!(
+                s,
+                r#"<g class="time-mark" data-at="{at}"><line x1="{x}" y1="{top}" x2="{x}" y2="{bottom}" stroke="{MUTED}" stroke-width="{w}" stroke-dasharray="{dash}"/><text x="{tx}" y="{ty}" font-size="{SMALL_SIZE}" fill="{MUTED}">{label}</text></g>"#,
+                at = m.at,
+                x = num(m.x),
+                top = num(top),
+                bottom = num(last_lane + 20.0),
+                w = if m.gst { "2" } else { "1" },
+                dash = if m.gst { "8 4" } else { "3 5" },
+                tx = num(m.x + 4.0),
+                ty = num(top + 10.0),
+                label = esc(&m.label),
+            );
+        }
+        s.push_str("</g>\n");
+    }
 
     // Lanes and names.
     s.push_str("<g class=\"lanes\">\n");

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use spacetime_core::layout::process_colour;
 use spacetime_core::{
     Action, EventId, EventKind, Latency, MessageId, NetworkModel, ProcessId, ProcessRef,
-    PropertyKind, PropertyReport, Relation, Time, Trace, Verdict,
+    PropertyKind, PropertyReport, Relation, Time, Timing, Trace, Verdict,
 };
 
 use crate::store::{Selection, Store};

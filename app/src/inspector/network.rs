@@ -65,6 +65,68 @@ pub fn parse_latency(min: &str, max: &str) -> Result<Latency, String> {
     Ok(Latency { min: lo, max: hi })
 }
 
+/// The timing models the picker offers: its value and its words.
+pub const TIMING_CHOICES: [(&str, &str); 4] = [
+    ("plain", "not stated"),
+    ("synchronous", "synchronous (rounds)"),
+    ("asynchronous", "asynchronous"),
+    ("partial", "partially synchronous"),
+];
+
+/// The picker's value for a timing model.
+pub fn timing_choice(timing: &Timing) -> &'static str {
+    match timing {
+        Timing::Plain => "plain",
+        Timing::Synchronous { .. } => "synchronous",
+        Timing::Asynchronous { .. } => "asynchronous",
+        Timing::PartiallySynchronous { .. } => "partial",
+    }
+}
+
+/// The timing model the picker's `choice` asks for over `network`, keeping what the current
+/// model already says (its round, its GST, its hold-ups) and otherwise starting from values that
+/// show the model at work: a round as long as the bound, a message in four held up by up to four
+/// bounds, a GST at tick 300.
+pub fn timing_for(choice: &str, network: &NetworkModel) -> Timing {
+    let bound = network.latency.max.max(1);
+    let (stall, longest) = match network.timing {
+        Timing::Asynchronous { stall, longest }
+        | Timing::PartiallySynchronous { stall, longest, .. } => (stall, longest),
+        _ => (0.25, 4 * bound),
+    };
+    match choice {
+        "synchronous" => Timing::Synchronous {
+            round: network.timing.round().unwrap_or(bound).max(bound),
+        },
+        "asynchronous" => Timing::Asynchronous { stall, longest },
+        "partial" => Timing::PartiallySynchronous {
+            gst: network.timing.gst().unwrap_or(300),
+            stall,
+            longest,
+        },
+        _ => Timing::Plain,
+    }
+}
+
+/// A round length or a GST typed by the learner into the timing model: a round must hold the
+/// bound, so that what is sent as a round starts arrives before it ends.
+pub fn with_timing_number(network: &NetworkModel, text: &str) -> Result<Timing, String> {
+    let v = parse_ticks(text)?;
+    match network.timing {
+        Timing::Synchronous { .. } if v < network.latency.max.max(1) => Err(format!(
+            "a round must be at least the bound, {} ticks",
+            network.latency.max.max(1)
+        )),
+        Timing::Synchronous { .. } => Ok(Timing::Synchronous { round: v }),
+        Timing::PartiallySynchronous { stall, longest, .. } => Ok(Timing::PartiallySynchronous {
+            gst: v,
+            stall,
+            longest,
+        }),
+        other => Ok(other),
+    }
+}
+
 /// A seed typed by the learner.
 pub fn parse_seed(text: &str) -> Result<u64, String> {
     let t = text.trim();
@@ -115,6 +177,13 @@ pub fn NetworkControls() -> impl IntoView {
     let dup_err = RwSignal::new(None::<String>);
     let lat_err = RwSignal::new(None::<String>);
     let seed_err = RwSignal::new(None::<String>);
+    let timing_number = move |n: &NetworkModel| match n.timing {
+        Timing::Synchronous { round } => round.to_string(),
+        Timing::PartiallySynchronous { gst, .. } => gst.to_string(),
+        _ => String::new(),
+    };
+    let timing_text = RwSignal::new(timing_number(&initial));
+    let timing_err = RwSignal::new(None::<String>);
 
     // When the scenario's network or seed changes (another scenario, an applied value), the
     // fields show it again. Not on the first run: the fields already start from it.
@@ -125,6 +194,8 @@ pub fn NetworkControls() -> impl IntoView {
             dup.set(format_percent(n.duplicate));
             lat_min.set(n.latency.min.to_string());
             lat_max.set(n.latency.max.to_string());
+            timing_text.set(timing_number(n));
+            timing_err.set(None);
             loss_err.set(None);
             dup_err.set(None);
             lat_err.set(None);
@@ -168,6 +239,14 @@ pub fn NetworkControls() -> impl IntoView {
                 apply(&|n| n.latency = l);
             }
             Err(e) => lat_err.set(Some(e)),
+        };
+    let apply_timing_number =
+        move || match with_timing_number(&network.get_untracked(), &timing_text.get_untracked()) {
+            Ok(t) => {
+                timing_err.set(None);
+                apply(&|n| n.timing = t);
+            }
+            Err(e) => timing_err.set(Some(e)),
         };
     let apply_seed = move || match parse_seed(&seed_text.get_untracked()) {
         Ok(s) => {
@@ -274,6 +353,56 @@ pub fn NetworkControls() -> impl IntoView {
                 </span>
             </div>
             <div class="field">
+                <label for="net-timing">"Timing"</label>
+                <span class="input-unit">
+                    <select
+                        id="net-timing"
+                        data-testid="net-timing"
+                        title="The timing assumption: is there a known bound on how long a message takes?"
+                        on:change=move |ev| {
+                            let choice = event_target_value(&ev);
+                            let t = timing_for(&choice, &network.get_untracked());
+                            apply(&|n| n.timing = t);
+                        }
+                    >
+                        {TIMING_CHOICES
+                            .iter()
+                            .map(|&(value, words)| {
+                                view! {
+                                    <option
+                                        value=value
+                                        selected=move || network.with(|n| timing_choice(&n.timing) == value)
+                                    >
+                                        {words}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                    <Show when=move || network.with(|n| n.timing.round().is_some() || n.timing.gst().is_some())>
+                        <label for="net-timing-number" class="hint">
+                            {move || if network.with(|n| n.timing.round().is_some()) { "round" } else { "GST at" }}
+                        </label>
+                        <input
+                            id="net-timing-number"
+                            type="text"
+                            inputmode="numeric"
+                            size="5"
+                            data-testid="net-timing-number"
+                            aria-invalid=move || timing_err.with(Option::is_some).to_string()
+                            prop:value=move || timing_text.get()
+                            on:input=move |ev| timing_text.set(event_target_value(&ev))
+                            on:change=move |_| apply_timing_number()
+                        />
+                        "ticks"
+                    </Show>
+                </span>
+                <span class="hint" data-testid="net-timing-hint">
+                    {move || network.with(|n| timing_hint(n))}
+                </span>
+                {error(timing_err, "net-timing-error")}
+            </div>
+            <div class="field">
                 <label for="seed-input">"Seed"</label>
                 <span class="input-unit">
                     <input
@@ -299,6 +428,25 @@ pub fn NetworkControls() -> impl IntoView {
             </div>
             <p class="note">"Changing the network or the seed re-runs the scenario and clears your interventions."</p>
         </div>
+    }
+}
+
+/// One line on what the timing model does to this network's messages.
+pub fn timing_hint(n: &NetworkModel) -> String {
+    let bound = n.latency.max;
+    match n.timing {
+        Timing::Plain => "latencies drawn from the range; nothing is promised about a bound".into(),
+        Timing::Synchronous { round } => format!(
+            "every message arrives within {bound} ticks; rounds of {round} ticks"
+        ),
+        Timing::Asynchronous { stall, longest } => format!(
+            "no bound: {}% of messages are held up by up to {longest} ticks more",
+            format_percent(stall)
+        ),
+        Timing::PartiallySynchronous { gst, stall, longest } => format!(
+            "until tick {gst}, {}% of messages are held up by up to {longest} ticks; from then on every message arrives within {bound}",
+            format_percent(stall)
+        ),
     }
 }
 
@@ -340,6 +488,46 @@ mod tests {
         );
         assert!(parse_latency("x", "30").unwrap_err().starts_with("min:"));
         assert!(parse_latency("3", "").unwrap_err().starts_with("max:"));
+    }
+
+    #[test]
+    fn the_timing_picker_keeps_what_the_model_says_and_rounds_hold_the_bound() {
+        let mut n = NetworkModel::default();
+        assert_eq!(timing_choice(&n.timing), "plain");
+        n.timing = timing_for("synchronous", &n);
+        assert_eq!(n.timing, Timing::Synchronous { round: 30 });
+        assert_eq!(
+            with_timing_number(&n, "20"),
+            Err("a round must be at least the bound, 30 ticks".into())
+        );
+        assert_eq!(
+            with_timing_number(&n, "50"),
+            Ok(Timing::Synchronous { round: 50 })
+        );
+        n.timing = timing_for("partial", &n);
+        assert_eq!(n.timing.gst(), Some(300));
+        n.timing = with_timing_number(&n, "120").unwrap();
+        assert_eq!(n.timing.gst(), Some(120));
+        n.timing = timing_for("asynchronous", &n);
+        assert_eq!(
+            n.timing,
+            Timing::Asynchronous {
+                stall: 0.25,
+                longest: 120
+            }
+        );
+        assert!(timing_hint(&n).contains("25% of messages"));
+        for (value, _) in TIMING_CHOICES {
+            let mut m = NetworkModel::default();
+            m.timing = timing_for(value, &m);
+            assert_eq!(timing_choice(&m.timing), value);
+            let mut s = spacetime_core::Scenario::from_json(
+                r#"{"name":"x","protocol":"p","processes":["A","B"]}"#,
+            )
+            .unwrap();
+            s.network = m;
+            assert!(s.validate().is_ok(), "{value}");
+        }
     }
 
     #[test]

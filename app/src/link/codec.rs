@@ -1,7 +1,7 @@
 //! The grammar of a link and its codecs: what a query string says, read ([`parse`]) and written
 //! ([`encode`]). Plain Rust: no Leptos, no browser.
 
-use spacetime_core::{protocols, Action, Intervention, NetworkModel, ProcessRef, Scenario};
+use spacetime_core::{protocols, Action, Intervention, NetworkModel, ProcessRef, Scenario, Timing};
 
 use crate::store::{ClockMode, Selection};
 
@@ -21,6 +21,7 @@ pub struct NetworkPatch {
     pub loss: Option<f64>,
     pub duplicate: Option<f64>,
     pub fifo: Option<bool>,
+    pub timing: Option<Timing>,
 }
 
 /// What a link says, read from the query string, before it is checked against a run.
@@ -372,6 +373,43 @@ pub fn network_text(n: &NetworkModel) -> String {
     )
 }
 
+/// A timing model as `net=` writes it: `plain`, `sync-ROUND`, `async-STALL-LONGEST` or
+/// `partial-GST-STALL-LONGEST`.
+pub fn timing_text(t: &Timing) -> String {
+    match *t {
+        Timing::Plain => "plain".into(),
+        Timing::Synchronous { round } => format!("sync-{round}"),
+        Timing::Asynchronous { stall, longest } => format!("async-{stall}-{longest}"),
+        Timing::PartiallySynchronous {
+            gst,
+            stall,
+            longest,
+        } => format!("partial-{gst}-{stall}-{longest}"),
+    }
+}
+
+/// The timing model [`timing_text`] wrote, if `text` is one.
+pub fn timing_of(text: &str) -> Option<Timing> {
+    let parts: Vec<&str> = text.split('-').collect();
+    let probability = |v: &str| v.parse::<f64>().ok().filter(|p| (0.0..=1.0).contains(p));
+    Some(match parts[..] {
+        ["plain"] => Timing::Plain,
+        ["sync", round] => Timing::Synchronous {
+            round: round.parse().ok()?,
+        },
+        ["async", stall, longest] => Timing::Asynchronous {
+            stall: probability(stall)?,
+            longest: longest.parse().ok()?,
+        },
+        ["partial", gst, stall, longest] => Timing::PartiallySynchronous {
+            gst: gst.parse().ok()?,
+            stall: probability(stall)?,
+            longest: longest.parse().ok()?,
+        },
+        _ => return None,
+    })
+}
+
 /// The network settings of a `net=` value; each item that does not read is a problem and is
 /// left out.
 pub fn network_of(text: &str, problems: &mut Vec<String>) -> NetworkPatch {
@@ -401,9 +439,10 @@ pub fn network_of(text: &str, problems: &mut Vec<String>) -> NetworkPatch {
                 }
                 _ => false,
             },
+            "timing" => timing_of(value).map(|t| patch.timing = Some(t)).is_some(),
             _ => {
                 problems.push(format!(
-                    "network setting \"{item}\" is not one of lat:MIN-MAX, loss:P, dup:P, fifo:0|1"
+                    "network setting \"{item}\" is not one of lat:MIN-MAX, loss:P, dup:P, fifo:0|1, timing:MODEL"
                 ));
                 continue;
             }
@@ -412,6 +451,10 @@ pub fn network_of(text: &str, problems: &mut Vec<String>) -> NetworkPatch {
             let form = match key {
                 "lat" => "lat:MIN-MAX with MIN no larger than MAX",
                 "fifo" => "fifo:0 or fifo:1",
+                "timing" => {
+                    "timing:plain, timing:sync-ROUND, timing:async-P-LONGEST or \
+                     timing:partial-GST-P-LONGEST"
+                }
                 _ => "a probability from 0 to 1",
             };
             problems.push(format!("network setting \"{item}\" should be {form}"));
@@ -581,6 +624,9 @@ pub fn encode(link: &Link) -> String {
         if let Some(f) = n.fifo {
             items.push(format!("fifo:{}", u8::from(f)));
         }
+        if let Some(t) = &n.timing {
+            items.push(format!("timing:{}", timing_text(t)));
+        }
         put("net", &items.join(","));
     }
     if let Some(list) = &link.interventions {
@@ -679,6 +725,7 @@ pub fn scenario_link(scenario: &Scenario) -> Link {
         s.network.loss = base.network.loss;
         s.network.duplicate = base.network.duplicate;
         s.network.fifo = base.network.fifo;
+        s.network.timing = base.network.timing;
         s == *base
     });
     let ivs = |list: &[Intervention]| normalised(list, &scenario.processes);
@@ -705,6 +752,7 @@ pub fn scenario_link(scenario: &Scenario) -> Link {
                     loss: Some(n.loss),
                     duplicate: Some(n.duplicate),
                     fifo: Some(n.fifo),
+                    timing: (n.timing != base.network.timing).then_some(n.timing),
                 });
             }
             if ivs(&scenario.interventions) != ivs(&base.interventions) {
@@ -869,6 +917,30 @@ mod tests {
     }
 
     #[test]
+    fn timing_models_round_trip_and_bad_ones_say_the_forms() {
+        for t in [
+            Timing::Plain,
+            Timing::Synchronous { round: 30 },
+            Timing::Asynchronous {
+                stall: 0.5,
+                longest: 90,
+            },
+            Timing::PartiallySynchronous {
+                gst: 200,
+                stall: 0.125,
+                longest: 60,
+            },
+        ] {
+            assert_eq!(timing_of(&timing_text(&t)), Some(t));
+        }
+        let mut problems = Vec::new();
+        let patch = network_of("timing:sync-x,timing:async-2-10", &mut problems);
+        assert_eq!(patch.timing, None);
+        assert_eq!(problems.len(), 2);
+        assert!(problems[0].contains("timing:sync-ROUND"), "{problems:?}");
+    }
+
+    #[test]
     fn every_field_of_a_link_round_trips_through_the_query_string() {
         let link = Link {
             scenario: Some(LinkScenario::Named("tcp-lost-ack".into())),
@@ -880,6 +952,11 @@ mod tests {
                 loss: Some(0.125),
                 duplicate: Some(0.0),
                 fifo: Some(true),
+                timing: Some(Timing::PartiallySynchronous {
+                    gst: 300,
+                    stall: 0.25,
+                    longest: 120,
+                }),
             }),
             interventions: Some(vec![
                 Intervention {

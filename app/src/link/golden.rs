@@ -119,6 +119,7 @@ fn a_network_patch_changes_only_the_network() {
             loss: Some(0.1),
             duplicate: Some(0.05),
             fifo: Some(true),
+            timing: None,
         })
     );
     let n = &view.scenario.network;

@@ -220,6 +220,9 @@ pub fn resolve(link: &Link, problems: &mut Vec<String>) -> View {
         if let Some(f) = n.fifo {
             s.network.fifo = f;
         }
+        if let Some(t) = n.timing {
+            s.network.timing = t;
+        }
         match s.validate() {
             Ok(()) => scenario = s,
             Err(e) => problems.push(format!("the network settings were ignored: {e}")),
