@@ -398,7 +398,7 @@ pub fn NetworkControls() -> impl IntoView {
                     </Show>
                 </span>
                 <span class="hint" data-testid="net-timing-hint">
-                    {move || network.with(|n| timing_hint(n))}
+                    {move || network.with(timing_hint)}
                 </span>
                 {error(timing_err, "net-timing-error")}
             </div>
