@@ -69,6 +69,56 @@ pub fn first_violating_event(report: &PropertyReport) -> Option<EventId> {
     }
 }
 
+/// What a badge's kind word opens: the definition of its kind of property, and the shape a
+/// counterexample takes, said of this property on this run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Definition {
+    pub term: &'static str,
+    pub says: &'static str,
+    pub counterexample: &'static str,
+    pub here: String,
+}
+
+/// The definition a badge of `report` opens, with what this run shows of it so far.
+pub fn definition(report: &PropertyReport, finished: bool) -> Definition {
+    let violated = !report.verdict.holds();
+    match report.kind {
+        PropertyKind::Safety => Definition {
+            term: "Safety",
+            says: "Something bad never happens. It must hold at every point of every run: the \
+                   empty run is safe, and a run that is safe so far stays safe until the bad \
+                   thing happens.",
+            counterexample: "A finite bad prefix: the run up to the event where the bad thing \
+                             happens. Nothing that comes later can undo it.",
+            here: if violated {
+                format!(
+                    "Here it is broken: the bad prefix ends at the event \"show\" selects. {}",
+                    if report.promised {
+                        "This variant promised it."
+                    } else {
+                        "This variant does not promise it."
+                    }
+                )
+            } else {
+                "No prefix of the run so far is bad.".into()
+            },
+        },
+        PropertyKind::Liveness => Definition {
+            term: "Liveness",
+            says: "Something good eventually happens. No finite prefix can break it: whatever \
+                   has not happened yet might still happen if the run goes on.",
+            counterexample: "A whole run in which the good thing never happens. On screen a run \
+                             is finite, so a liveness badge is only \"not yet\" part way \
+                             through, and red only at the end of a run that stops without it.",
+            here: match (violated, finished) {
+                (false, _) => "It has happened in this run.".into(),
+                (true, false) => "Not yet: the run so far has not got there.".into(),
+                (true, true) => "The run ended without it.".into(),
+            },
+        },
+    }
+}
+
 /// One badge per property of the run as far as the cursor: green holds, red violated (with the
 /// explanation and a button that selects the violating event), grey not promised.
 #[component]
@@ -76,6 +126,24 @@ pub fn PropertyBadges() -> impl IntoView {
     let store = Store::get();
     let reports = Memo::new(move |_| store.reports());
     let finished = Memo::new(move |_| store.cursor.get() >= store.trace.with(|t| t.step_count()));
+    // The property whose definition is open, by name.
+    let defining = RwSignal::new(None::<String>);
+    let definition_view = move || {
+        let name = defining.get()?;
+        let report = reports.with(|rs| rs.iter().find(|r| r.name == name).cloned())?;
+        let d = definition(&report, finished.get());
+        Some(view! {
+            <div class="badge-definition" data-testid="badge-definition" role="note">
+                <button class="badge-definition-close" data-testid="badge-definition-close"
+                    aria-label="Close the definition" on:click=move |_| defining.set(None)>"✕"</button>
+                <p><strong>{format!("{} property. ", d.term)}</strong>{d.says}</p>
+                <p><em>"A counterexample: "</em>{d.counterexample}</p>
+                <p data-testid="badge-definition-here">
+                    <strong>{report.name.clone()}</strong>": "{report.description.clone()}". "{d.here}
+                </p>
+            </div>
+        })
+    };
     view! {
         <section class="badges" data-testid="badges" aria-label="Properties">
             {move || {
@@ -103,6 +171,8 @@ pub fn PropertyBadges() -> impl IntoView {
                             PropertyKind::Safety => "safety",
                             PropertyKind::Liveness => "liveness",
                         };
+                        let name = r.name.clone();
+                        let toggle = r.name.clone();
                         let show = first
                             .map(|e| {
                                 view! {
@@ -138,7 +208,17 @@ pub fn PropertyBadges() -> impl IntoView {
                                     {state.icon()}
                                 </span>
                                 <span class="badge-name">{r.name.clone()}</span>
-                                <span class="badge-kind">{kind}</span>
+                                <button
+                                    class="badge-kind"
+                                    data-testid=format!("badge-kind-{slug}")
+                                    title=format!("What a {kind} property is, and what breaks one")
+                                    aria-expanded=move || (defining.get().as_deref() == Some(name.as_str())).to_string()
+                                    on:click=move |_| defining.update(|d| {
+                                        *d = if d.as_deref() == Some(toggle.as_str()) { None } else { Some(toggle.clone()) };
+                                    })
+                                >
+                                    {kind}
+                                </button>
                                 <span class="badge-detail">{detail}</span>
                                 {show}
                             </div>
@@ -146,6 +226,7 @@ pub fn PropertyBadges() -> impl IntoView {
                     })
                     .collect_view()
             }}
+            {definition_view}
         </section>
     }
 }
@@ -182,6 +263,29 @@ mod tests {
         assert_eq!(first_violating_event(&bad), Some(4));
         assert_eq!(first_violating_event(&ok), None);
         assert_eq!(first_violating_event(&off), None);
+    }
+
+    #[test]
+    fn a_definition_gives_the_counterexample_shape_of_its_kind() {
+        let mut r = PropertyReport {
+            name: "no-duplication".into(),
+            kind: PropertyKind::Safety,
+            description: String::new(),
+            promised: true,
+            verdict: Verdict::Holds,
+        };
+        let d = definition(&r, false);
+        assert!(d.counterexample.contains("finite bad prefix"));
+        assert!(d.here.contains("No prefix"));
+        r.verdict = Verdict::violated(vec![3], "twice");
+        assert!(definition(&r, false).here.contains("bad prefix ends"));
+        r.kind = PropertyKind::Liveness;
+        let d = definition(&r, false);
+        assert!(d.counterexample.contains("never happens"));
+        assert!(d.here.starts_with("Not yet"));
+        assert!(definition(&r, true).here.contains("ended without it"));
+        r.verdict = Verdict::Holds;
+        assert!(definition(&r, true).here.contains("has happened"));
     }
 
     #[test]
