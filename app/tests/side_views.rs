@@ -242,3 +242,83 @@ async fn the_help_overlay_opens_and_closes() {
     .await;
     assert!(!store.help_open.get_untracked());
 }
+
+/// Selects an option of a `<select>` and tells the app, as a learner's choice would.
+fn choose(select: &web_sys::HtmlElement, value: &str) {
+    let select: &web_sys::HtmlSelectElement = select.unchecked_ref();
+    select.set_value(value);
+    select.dispatch_event(&bubbling("change")).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_timing_picker_switches_models_and_a_round_must_hold_the_bound() {
+    use spacetime_core::Timing;
+    let (root, store) = mount("gossip-one-rumour");
+    let picker = element(&root, "net-timing").await;
+    choose(&picker, "synchronous");
+    until("the run is synchronous", || {
+        store
+            .scenario
+            .with_untracked(|s| s.network.timing.round().is_some())
+    })
+    .await;
+    let bound = store.scenario.with_untracked(|s| s.network.latency.max);
+    commit(
+        &element(&root, "net-timing-number").await,
+        &(bound - 1).to_string(),
+    );
+    let error = element(&root, "net-timing-error").await;
+    assert!(error.text_content().unwrap().contains("at least the bound"));
+    commit(
+        &element(&root, "net-timing-number").await,
+        &(bound * 2).to_string(),
+    );
+    until("the round applies", || {
+        store.scenario.with_untracked(|s| s.network.timing)
+            == Timing::Synchronous { round: bound * 2 }
+    })
+    .await;
+    choose(&picker, "partial");
+    until("a GST", || {
+        store
+            .scenario
+            .with_untracked(|s| s.network.timing.gst().is_some())
+    })
+    .await;
+    let hint = element(&root, "net-timing-hint").await;
+    until("the hint says what a GST does", || {
+        hint.text_content().unwrap().contains("until tick")
+    })
+    .await;
+    choose(&picker, "plain");
+    until("no model", || {
+        store
+            .scenario
+            .with_untracked(|s| s.network.timing.is_plain())
+    })
+    .await;
+    until("no number field", || {
+        find(&root, "net-timing-number").is_none()
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn a_badges_kind_opens_its_definition() {
+    let (root, store) = mount("gossip-one-rumour");
+    store.seek(store.step_count());
+    let reports = untrack(|| store.reports());
+    let first = &reports[0];
+    let slug = spacetime_app::inspector::testid_slug(&first.name);
+    let kind = element(&root, &format!("badge-kind-{slug}")).await;
+    click(&kind);
+    let definition = element(&root, "badge-definition").await;
+    let text = definition.text_content().unwrap();
+    assert!(text.contains("counterexample"), "{text}");
+    assert!(text.contains(&first.name), "{text}");
+    click(&kind);
+    until("it closes again", || {
+        find(&root, "badge-definition").is_none()
+    })
+    .await;
+}
