@@ -39,6 +39,7 @@ pub mod clocks;
 pub mod delivery;
 pub mod gossip;
 pub mod mapreduce;
+pub mod models;
 pub mod paxos;
 pub mod raft;
 
