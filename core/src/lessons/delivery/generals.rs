@@ -402,12 +402,17 @@ fn agreement(trace: &Trace) -> Verdict {
 
 /// Each general decides by dawn.
 fn decides_by_dawn(trace: &Trace, dawn: Time) -> Verdict {
+    // A deadline makes this safety, not liveness: the bad thing is dawn passing with a general
+    // still undecided, and the first event after dawn is where that prefix ends.
+    let after_dawn = trace.events.iter().find(|e| e.time > dawn).map(|e| e.id);
     let d = decisions(trace);
     for (p, decision) in d.iter().enumerate() {
         let name = trace.processes.get(p).map_or("?", String::as_str);
         match decision {
             None => {
-                return Verdict::violated(Vec::new(), format!("{name} has not decided"));
+                if let Some(e) = after_dawn {
+                    return Verdict::violated(vec![e], format!("{name} had not decided by dawn"));
+                }
             }
             Some((_, e)) if trace.events[*e].time > dawn => {
                 return Verdict::violated(vec![*e], format!("{name} decided only after dawn"));
@@ -493,7 +498,7 @@ impl Protocol for Generals {
             .not_promised(),
             Property::new(
                 "decides-by-dawn",
-                PropertyKind::Liveness,
+                PropertyKind::Safety,
                 "each general decides, attack or hold, by dawn",
                 move |trace: &Trace| decides_by_dawn(trace, dawn),
             ),
