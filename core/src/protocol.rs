@@ -54,6 +54,8 @@ pub struct Property {
     /// Whether the scenario's variant promises it (a broken variant promises what the correct
     /// one does; a probabilistic one may promise less).
     pub promised: bool,
+    /// Why it is withdrawn on this scenario, when [`Property::withdrawn`] said so.
+    pub why_not: Option<String>,
     check: Check,
 }
 
@@ -69,6 +71,7 @@ impl Property {
             kind,
             description: description.into(),
             promised: true,
+            why_not: None,
             check: Box::new(check),
         }
     }
@@ -83,6 +86,7 @@ impl Property {
     pub fn withdrawn(mut self, why: &str) -> Self {
         self.promised = false;
         self.description = format!("{} (not promised here: {why})", self.description);
+        self.why_not = Some(why.to_string());
         self
     }
 
@@ -99,7 +103,12 @@ fn properties_of(
     scenario: &Scenario,
     variant: &str,
 ) -> Result<Vec<Property>, ScenarioError> {
-    let properties = (protocol.properties)(scenario, variant)?;
+    let properties = held_up(
+        protocol,
+        scenario,
+        variant,
+        (protocol.properties)(scenario, variant)?,
+    )?;
     let hurried = scenario
         .faults
         .iter()
@@ -120,6 +129,53 @@ fn properties_of(
             } else {
                 p
             }
+        })
+        .collect())
+}
+
+/// The promises a protocol that does not read the timing model can keep when the network may
+/// hold messages up (an asynchronous network, or a partially synchronous one before its GST):
+/// only those it makes when every latency may run `longest` ticks past the range, which is what
+/// the hold-ups do. A protocol that reads the timing itself ([`Protocol::READS_TIMING`]) decides
+/// alone.
+fn held_up(
+    protocol: &ProtocolInfo,
+    scenario: &Scenario,
+    variant: &str,
+    properties: Vec<Property>,
+) -> Result<Vec<Property>, ScenarioError> {
+    let Some((_, longest)) = (!protocol.reads_timing)
+        .then(|| scenario.network.timing.stall(0))
+        .flatten()
+    else {
+        return Ok(properties);
+    };
+    let mut slow = scenario.clone();
+    slow.network.timing = crate::scenario::Timing::Plain;
+    slow.network.latency.max = slow.network.latency.max.saturating_add(longest);
+    for link in &mut slow.network.links {
+        if let Some(l) = &mut link.latency {
+            l.max = l.max.saturating_add(longest);
+        }
+    }
+    let slow = (protocol.properties)(&slow, variant)?;
+    Ok(properties
+        .into_iter()
+        .map(|p| match slow.iter().find(|s| s.name == p.name) {
+            Some(s) if p.promised && !s.promised => {
+                let why = match &s.why_not {
+                    Some(why) => format!(
+                        "the network holds messages up by as much as {longest} ticks past the \
+                         latency range, and then {why}"
+                    ),
+                    None => format!(
+                        "the network holds messages up by as much as {longest} ticks past the \
+                         latency range, and with latencies that long it is not promised"
+                    ),
+                };
+                p.withdrawn(&why)
+            }
+            _ => p,
         })
         .collect())
 }
@@ -203,6 +259,11 @@ pub trait Protocol {
     /// The processes for a scenario, one per name, with the protocol's parameters checked.
     fn build(scenario: &Scenario, variant: &str) -> Result<Vec<Self::Node>, ScenarioError>;
 
+    /// Whether [`Protocol::properties`] reads the scenario's timing model (`network.timing`)
+    /// itself. If not, the engine keeps a promise on a network that holds messages up only if
+    /// the protocol makes it with latencies as long as the hold-ups.
+    const READS_TIMING: bool = false;
+
     /// The properties this protocol declares for the scenario.
     fn properties(scenario: &Scenario, variant: &str) -> Result<Vec<Property>, ScenarioError>;
 
@@ -219,6 +280,8 @@ pub struct ProtocolInfo {
     build: fn(&Scenario, &str) -> Result<Simulation, ScenarioError>,
     properties: fn(&Scenario, &str) -> Result<Vec<Property>, ScenarioError>,
     pub examples: fn() -> Vec<Scenario>,
+    /// [`Protocol::READS_TIMING`].
+    pub reads_timing: bool,
 }
 
 impl ProtocolInfo {
@@ -237,6 +300,7 @@ impl ProtocolInfo {
             build: build::<P>,
             properties: P::properties,
             examples: P::examples,
+            reads_timing: P::READS_TIMING,
         }
     }
 
