@@ -43,7 +43,11 @@ pub(super) fn all() -> Vec<Scenario> {
     let mut sync = scenario(
         "models-sync-detector",
         "A perfect detector in synchronous rounds",
-        "SYNC",
+        "Four processes heartbeat at the start of every 30-tick round; a message takes 5 to 20 \
+         ticks, and the timeout (60) is longer than a round plus that bound. P4 crashes at tick \
+         130: P1, P2 and P3 suspect it at ticks 193 to 195, one timeout after its last \
+         heartbeat reached them, and all three turn to P3 as leader. Nobody is ever suspected \
+         wrongly: every property is promised and holds.",
         "perfect",
         4,
         Timing::Synchronous { round: 30 },
@@ -57,7 +61,11 @@ pub(super) fn all() -> Vec<Scenario> {
     let asynchronous = scenario(
         "models-async-false-suspicion",
         "The same timeout without a bound",
-        "ASYNC",
+        "The perfect detector's fixed timeout (50 ticks, a heartbeat every 20) in an asynchronous \
+         network, where one message in five is held up by up to 100 ticks more. Nobody crashes, \
+         yet at tick 50 P2 suspects P1, and trusts it again at tick 60 when P1's late heartbeat \
+         arrives; there are 8 false suspicions in all, and at tick 400 P2 even turns from P4 to \
+         P3 as leader. Strong accuracy is not promised here, and it is violated.",
         "perfect",
         4,
         Timing::Asynchronous {
@@ -70,7 +78,11 @@ pub(super) fn all() -> Vec<Scenario> {
     let partial = scenario(
         "models-partial-sync",
         "An eventually perfect detector under partial synchrony",
-        "PARTIAL",
+        "The eventually perfect detector under partial synchrony: until the GST at tick 300, one \
+         message in three is held up by up to 120 ticks. P2 suspects P1 wrongly at tick 50; all \
+         4 false suspicions come before tick 200, and each grows the timeout for that peer from \
+         50 to 70. After them nobody suspects anybody: eventual strong accuracy is promised, and \
+         holds.",
         "eventually-perfect",
         4,
         Timing::PartiallySynchronous {
@@ -84,7 +96,11 @@ pub(super) fn all() -> Vec<Scenario> {
     let mut election = scenario(
         "models-election",
         "Electing a leader with an eventually perfect detector",
-        "ELECTION",
+        "Five processes trust the highest-numbered one they do not suspect. Before the GST (tick \
+         250) a held-up heartbeat makes P4 suspect P5 at tick 122 and trust itself as leader, \
+         until P5's heartbeat arrives at tick 128 and P4 turns back to P5. P5 crashes at tick \
+         400; P1, P2, P3 and P4 suspect it between ticks 435 and 466 and all trust P4: the \
+         election survives, and everyone agrees at the end.",
         "eventually-perfect",
         5,
         Timing::PartiallySynchronous {
@@ -99,7 +115,10 @@ pub(super) fn all() -> Vec<Scenario> {
     let mut two_faced = scenario(
         "models-two-faced",
         "A two-faced process",
-        "TWO",
+        "P3 is two-faced (Byzantine): it heartbeats to P1 and P2 only. P4 hears nothing from it \
+         and suspects it from tick 60 on, while P1 and P2 never do: the processes disagree \
+         about P3 for as long as P4 is up. P4 crashes at tick 300, and P1 and P2 elect P3, a \
+         process that lies: eventual agreement is withdrawn, and violated.",
         "perfect",
         4,
         Timing::Synchronous { round: 30 },
