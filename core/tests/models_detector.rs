@@ -477,3 +477,122 @@ fn completeness_holds_in_synchronous_runs_with_a_crash() {
     }
     assert!(checked > 150, "{checked}");
 }
+
+/// The promises at the edge of their rules: the timeout one tick longer than a period plus the
+/// bound, latencies from 0 (so heartbeats can bunch up and spread out the most), and the run
+/// ending exactly at the settle time the lesson's rules compute, or at the completeness time.
+#[test]
+fn promises_hold_at_the_edge_of_their_rules() {
+    let mut promised_runs = 0;
+    for seed in 0..600 {
+        let mut g = Gen(seed ^ 0x5eed);
+        let eventual = seed % 2 == 1;
+        let n = g.range(2, 5);
+        let max = g.range(1, 30);
+        let heartbeat = g.range(8, 40);
+        let (timing, h, longest) = match seed % 3 {
+            0 => (Timing::Plain, 0, 0),
+            1 => (
+                Timing::Synchronous {
+                    round: g.range(max, max + 30),
+                },
+                0,
+                0,
+            ),
+            _ => {
+                let gst = g.range(0, 500);
+                let longest = g.range(1, 150);
+                (
+                    Timing::PartiallySynchronous {
+                        gst,
+                        stall: 0.05 + g.prob(0.4),
+                        longest,
+                    },
+                    gst + max + longest,
+                    longest,
+                )
+            }
+        };
+        let period = timing.round().unwrap_or(heartbeat);
+        let timeout = period + max + 1;
+        let increase = g.range(0, 30);
+        let mut faults = Vec::new();
+        let mut recoveries = 0;
+        let mut last = 0;
+        for _ in 0..g.below(4) {
+            let at = g.range(1, 600);
+            let p = g.below(n);
+            faults.push(Fault {
+                at,
+                action: Action::Crash { process: who(p) },
+            });
+            last = last.max(at);
+            if g.chance(0.5) {
+                let back = at + g.range(1, 200);
+                faults.push(Fault {
+                    at: back,
+                    action: Action::Recover { process: who(p) },
+                });
+                recoveries += 1;
+                last = last.max(back);
+            }
+        }
+        let settle = h.max(last) + 2 * (period + max) + 1;
+        let arrive = last + max + longest;
+        let longest_timeout = if eventual {
+            timeout + increase * (arrive / timeout + 2 + recoveries)
+        } else {
+            timeout
+        };
+        let complete = arrive + longest_timeout + 1;
+        let end = match g.below(3) {
+            0 => settle,
+            1 => complete,
+            _ => settle.max(complete),
+        };
+        let s = Scenario {
+            name: "models-edge".into(),
+            title: String::new(),
+            description: String::new(),
+            protocol: "detector".into(),
+            variant: if eventual { "eventually-perfect" } else { "perfect" }.into(),
+            params: serde_json::to_value(DetectorParams {
+                heartbeat,
+                timeout,
+                increase,
+                two_faced: None,
+            })
+            .unwrap(),
+            processes: (1..=n).map(|i| format!("P{i}")).collect(),
+            network: NetworkModel {
+                latency: Latency { min: 0, max },
+                duplicate: g.prob(0.2),
+                fifo: g.chance(0.5),
+                timing,
+                ..NetworkModel::default()
+            },
+            faults,
+            seed: g.next(),
+            interventions: Vec::new(),
+            limits: Limits {
+                max_steps: 200_000,
+                max_time: Some(end),
+            },
+        };
+        let run = Run::complete(&s).unwrap();
+        let reports = run.check(run.trace());
+        let acc = report(&reports, "eventual-strong-accuracy");
+        assert_eq!(acc.promised, end >= settle, "seed {seed}: {}", acc.description);
+        let crashes = s.faults.iter().any(|f| matches!(f.action, Action::Crash { .. }));
+        let comp = report(&reports, "strong-completeness");
+        assert_eq!(comp.promised, end >= complete || !crashes, "seed {seed}: {}", comp.description);
+        if matches!(timing, Timing::Synchronous { .. }) && !eventual {
+            assert!(report(&reports, "strong-accuracy").promised);
+        }
+        promised_runs += usize::from(acc.promised && comp.promised);
+        for r in &reports {
+            assert!(!r.is_broken_promise(), "seed {seed}: {r:?}\n{}", s.to_json());
+        }
+    }
+    assert!(promised_runs > 200, "{promised_runs}");
+}
