@@ -7,11 +7,9 @@ use std::collections::BTreeSet;
 
 use spacetime_core::scenario::Timing;
 
-use spacetime_core::lessons::models::detector::{
-    DetectorParams, Leader, Restoration, Suspicion,
-};
+use spacetime_core::lessons::models::detector::{DetectorParams, Leader, Restoration, Suspicion};
 use spacetime_core::{
-    protocols, Action, Fault, Intervention, Latency, Limits, NetworkModel, ProcessRef,
+    protocols, Action, Fault, Intervention, Latency, Limits, LinkModel, NetworkModel, ProcessRef,
     PropertyReport, Run, Scenario, Trace,
 };
 
@@ -65,7 +63,13 @@ fn leader_changes(t: &Trace) -> Vec<(u64, String, String)> {
         .filter_map(|o| {
             let l = o.fact::<Leader>()?;
             let at = t.events[o.event].time;
-            (at > 0).then(|| (at, name(t, o.process).to_string(), name(t, l.leader).to_string()))
+            (at > 0).then(|| {
+                (
+                    at,
+                    name(t, o.process).to_string(),
+                    name(t, l.leader).to_string(),
+                )
+            })
         })
         .collect()
 }
@@ -95,9 +99,22 @@ fn sync_detector_finds_the_crash_within_one_timeout_and_elects_p3() {
     let who: BTreeSet<&str> = sus.iter().map(|(_, p, _)| p.as_str()).collect();
     assert_eq!(who, BTreeSet::from(["P1", "P2", "P3"]));
     assert!(sus.iter().all(|(_, _, q)| q == "P4"));
-    assert!(sus.iter().all(|&(at, _, _)| (193..=195).contains(&at)), "{sus:?}");
+    assert!(
+        sus.iter().all(|&(at, _, _)| (193..=195).contains(&at)),
+        "{sus:?}"
+    );
     // One timeout (60) after P4's last heartbeat, sent at the round start 120.
-    assert!(sus.iter().all(|&(at, _, _)| at <= 120 + 20 + 60));
+    // One timeout (60) after P4's last heartbeat (sent at the round start 120) reached each.
+    for (at, p, _) in &sus {
+        let last = t
+            .messages
+            .iter()
+            .filter(|m| name(t, m.from) == "P4" && name(t, m.to) == p)
+            .filter_map(|m| Some(t.events[m.receive_event?].time))
+            .max()
+            .unwrap();
+        assert_eq!(*at, last + 60);
+    }
     assert!(restorations(t).is_empty());
     let leaders = leader_changes(t);
     assert_eq!(leaders.len(), 3);
@@ -115,17 +132,33 @@ fn sync_detector_finds_the_crash_within_one_timeout_and_elects_p3() {
 fn async_timeout_suspects_a_live_process() {
     let run = example("models-async-false-suspicion");
     let t = run.trace();
-    assert!(t.events.iter().all(|e| e.kind != spacetime_core::EventKind::Crash));
+    assert!(t
+        .events
+        .iter()
+        .all(|e| e.kind != spacetime_core::EventKind::Crash));
     let sus = suspicions(t);
     assert_eq!(sus[0], (50, s("P2"), s("P1")));
     assert_eq!(restorations(t)[0], (60, s("P2"), s("P1"), 50));
     assert_eq!(sus.len(), 8);
-    assert!(leader_changes(t).contains(&(400, s("P2"), s("P3"))));
+    let changes = leader_changes(t);
+    let at = changes
+        .iter()
+        .position(|c| *c == (400, s("P2"), s("P3")))
+        .unwrap();
+    let before = changes[..at]
+        .iter()
+        .rev()
+        .find(|c| c.1 == "P2")
+        .map_or("P4", |c| &c.2);
+    assert_eq!(before, "P4");
     let reports = run.check(t);
     let acc = report(&reports, "strong-accuracy");
     assert!(!acc.promised);
     match &acc.verdict {
-        spacetime_core::Verdict::Violated { explanation, events } => {
+        spacetime_core::Verdict::Violated {
+            explanation,
+            events,
+        } => {
             assert!(explanation.starts_with("P2 suspected P1 at tick 50, but P1 had not crashed"));
             assert_eq!(events.len(), 8);
         }
@@ -143,9 +176,15 @@ fn partial_sync_false_suspicions_stop_before_the_gst_and_timeouts_grow() {
     assert!(sus.iter().all(|&(at, _, _)| at < 200), "{sus:?}");
     let back = restorations(t);
     assert_eq!(back.len(), 4);
-    assert!(back.iter().all(|&(at, _, _, timeout)| at < 200 && timeout == 70));
+    assert!(back
+        .iter()
+        .all(|&(at, _, _, timeout)| at < 200 && timeout == 70));
     let reports = run.check(t);
-    for name in ["eventual-strong-accuracy", "strong-completeness", "eventual-agreement"] {
+    for name in [
+        "eventual-strong-accuracy",
+        "strong-completeness",
+        "eventual-agreement",
+    ] {
         let r = report(&reports, name);
         assert!(r.promised && r.verdict.holds(), "{r:?}");
     }
@@ -158,9 +197,26 @@ fn election_survives_a_false_suspicion_and_the_leaders_crash() {
     let changes = leader_changes(t);
     assert!(changes.contains(&(122, s("P4"), s("P4"))));
     assert!(changes.contains(&(128, s("P4"), s("P5"))));
+    assert!(suspicions(t).contains(&(122, s("P4"), s("P5"))));
+    assert!(restorations(t)
+        .iter()
+        .any(|r| (r.0, &*r.1, &*r.2) == (128, "P4", "P5")));
+    // P5's heartbeats to P4 sent at ticks 80 and 100 were held up past 122; the one sent at
+    // 120 put it right.
+    let arrival = |sent: u64| {
+        t.messages
+            .iter()
+            .find(|m| name(t, m.from) == "P5" && name(t, m.to) == "P4" && m.sent_at == sent)
+            .and_then(|m| Some(t.events[m.receive_event?].time))
+            .unwrap()
+    };
+    assert!(arrival(80) > 122 && arrival(100) > 122);
+    assert_eq!(arrival(120), 128);
     let after: Vec<_> = changes.iter().filter(|c| c.0 >= 400).collect();
     assert_eq!(after.len(), 4);
-    assert!(after.iter().all(|&&(at, _, ref l)| (435..=466).contains(&at) && l == "P4"));
+    assert!(after
+        .iter()
+        .all(|&&(at, _, ref l)| (435..=466).contains(&at) && l == "P4"));
     let ends = final_leaders(t);
     assert!(ends.iter().all(|(p, l)| p == "P5" || l == "P4"), "{ends:?}");
     let reports = run.check(t);
@@ -178,6 +234,10 @@ fn two_faced_process_splits_the_system_and_gets_elected() {
     let t = run.trace();
     let sus = suspicions(t);
     assert_eq!(sus[0], (60, s("P4"), s("P3")));
+    assert!(!t
+        .messages
+        .iter()
+        .any(|m| name(t, m.from) == "P3" && name(t, m.to) == "P4"));
     // P1 and P2 never suspect P3; P4 never trusts it again.
     assert!(!sus.iter().any(|(_, p, q)| q == "P3" && p != "P4"));
     assert!(!restorations(t).iter().any(|(_, _, q, _)| q == "P3"));
@@ -204,7 +264,10 @@ fn bad_parameters_are_refused_by_field() {
         ("params.heartbeat", serde_json::json!({"heartbeat": 0})),
         ("params.timeout", serde_json::json!({"timeout": 0})),
         ("params.two_faced", serde_json::json!({"two_faced": 4})),
-        ("params.increase", serde_json::json!({"increase": 10_000_000})),
+        (
+            "params.increase",
+            serde_json::json!({"increase": 10_000_000}),
+        ),
     ] {
         let mut s = base.clone();
         s.params = params;
@@ -337,12 +400,32 @@ fn random_scenario(seed: u64, timing: u64, eventual: bool) -> Scenario {
     }
     let loss = if g.chance(0.6) { 0.0 } else { g.prob(0.2) };
     let duplicate = if g.chance(0.5) { 0.0 } else { g.prob(0.2) };
+    // Now and then one link of its own: slower than the rest, or lossy.
+    let links = if g.chance(0.2) {
+        let (a, b) = (g.below(n), g.below(n));
+        let lo = g.range(0, 20);
+        vec![LinkModel {
+            between: [who(a), who((a + 1 + b % (n - 1)) % n)],
+            latency: g.chance(0.7).then(|| Latency {
+                min: lo,
+                max: lo + g.range(0, 50),
+            }),
+            loss: g.chance(0.3).then(|| g.prob(0.2)),
+        }]
+    } else {
+        Vec::new()
+    };
     Scenario {
         name: "models-sweep".into(),
         title: String::new(),
         description: String::new(),
         protocol: "detector".into(),
-        variant: if eventual { "eventually-perfect" } else { "perfect" }.into(),
+        variant: if eventual {
+            "eventually-perfect"
+        } else {
+            "perfect"
+        }
+        .into(),
         params: serde_json::to_value(params).unwrap(),
         processes: (1..=n).map(|i| format!("P{i}")).collect(),
         network: NetworkModel {
@@ -350,7 +433,7 @@ fn random_scenario(seed: u64, timing: u64, eventual: bool) -> Scenario {
             loss,
             duplicate,
             fifo: g.chance(0.5),
-            links: Vec::new(),
+            links,
             timing,
         },
         faults,
@@ -555,7 +638,12 @@ fn promises_hold_at_the_edge_of_their_rules() {
             title: String::new(),
             description: String::new(),
             protocol: "detector".into(),
-            variant: if eventual { "eventually-perfect" } else { "perfect" }.into(),
+            variant: if eventual {
+                "eventually-perfect"
+            } else {
+                "perfect"
+            }
+            .into(),
             params: serde_json::to_value(DetectorParams {
                 heartbeat,
                 timeout,
@@ -582,16 +670,33 @@ fn promises_hold_at_the_edge_of_their_rules() {
         let run = Run::complete(&s).unwrap();
         let reports = run.check(run.trace());
         let acc = report(&reports, "eventual-strong-accuracy");
-        assert_eq!(acc.promised, end >= settle, "seed {seed}: {}", acc.description);
-        let crashes = s.faults.iter().any(|f| matches!(f.action, Action::Crash { .. }));
+        assert_eq!(
+            acc.promised,
+            end >= settle,
+            "seed {seed}: {}",
+            acc.description
+        );
+        let crashes = s
+            .faults
+            .iter()
+            .any(|f| matches!(f.action, Action::Crash { .. }));
         let comp = report(&reports, "strong-completeness");
-        assert_eq!(comp.promised, end >= complete || !crashes, "seed {seed}: {}", comp.description);
+        assert_eq!(
+            comp.promised,
+            end >= complete || !crashes,
+            "seed {seed}: {}",
+            comp.description
+        );
         if matches!(timing, Timing::Synchronous { .. }) && !eventual {
             assert!(report(&reports, "strong-accuracy").promised);
         }
         promised_runs += usize::from(acc.promised && comp.promised);
         for r in &reports {
-            assert!(!r.is_broken_promise(), "seed {seed}: {r:?}\n{}", s.to_json());
+            assert!(
+                !r.is_broken_promise(),
+                "seed {seed}: {r:?}\n{}",
+                s.to_json()
+            );
         }
     }
     assert!(promised_runs > 200, "{promised_runs}");

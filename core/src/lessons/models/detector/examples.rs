@@ -97,8 +97,9 @@ pub(super) fn all() -> Vec<Scenario> {
         "models-election",
         "Electing a leader with an eventually perfect detector",
         "Five processes trust the highest-numbered one they do not suspect. Before the GST (tick \
-         250) a held-up heartbeat makes P4 suspect P5 at tick 122 and trust itself as leader, \
-         until P5's heartbeat arrives at tick 128 and P4 turns back to P5. P5 crashes at tick \
+         250) P5's heartbeats to P4 sent at ticks 80 and 100 are held up, so P4 suspects P5 at \
+         tick 122 and trusts itself as leader, until P5's next heartbeat arrives at tick 128 \
+         and P4 turns back to P5. P5 crashes at tick \
          400; P1, P2, P3 and P4 suspect it between ticks 435 and 466 and all trust P4: the \
          election survives, and everyone agrees at the end.",
         "eventually-perfect",

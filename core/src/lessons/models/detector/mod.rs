@@ -133,10 +133,7 @@ fn check(scenario: &Scenario) -> Result<DetectorParams, ScenarioError> {
         ("params.timeout", params.timeout),
     ] {
         if value == 0 {
-            return Err(ScenarioError::invalid(
-                field,
-                "it must be at least 1 tick",
-            ));
+            return Err(ScenarioError::invalid(field, "it must be at least 1 tick"));
         }
     }
     for (field, value) in [
@@ -216,7 +213,10 @@ fn eventual_accuracy(trace: &Trace, two_faced: Option<ProcessId>) -> Verdict {
     let h = History::of(trace);
     let correct = h.correct(two_faced);
     for &p in &correct {
-        if let Some(&(q, e)) = h.suspects_at_end[p].iter().find(|(q, _)| correct.contains(q)) {
+        if let Some(&(q, e)) = h.suspects_at_end[p]
+            .iter()
+            .find(|(q, _)| correct.contains(q))
+        {
             return Verdict::violated(
                 vec![e],
                 format!(

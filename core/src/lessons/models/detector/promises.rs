@@ -101,14 +101,16 @@ impl Setting {
             .unwrap_or(0);
         let end = scenario.limits.max_time;
         // Steps a run may take to reach its end: per period, each process's heartbeat step, and
-        // for each of its n - 1 heartbeats two deliveries (a copy) and one timer running out.
+        // for each of its n - 1 heartbeats two deliveries (a copy) and, after each, a timer
+        // running out; and the starts, the faults and the copies made by hand.
         let n = scenario.processes.len() as u64;
         let steps_short = end.and_then(|end| {
             let periods = (end / period)
                 .saturating_add(2)
                 .saturating_add(recovered.len() as u64);
             let need = periods
-                .saturating_mul(n + 3 * n * n.saturating_sub(1))
+                .saturating_mul(n + 4 * n * n.saturating_sub(1))
+                .saturating_add(n)
                 .saturating_add((scenario.faults.len() + scenario.interventions.len()) as u64);
             (scenario.limits.max_steps < need).then_some(need)
         });
@@ -220,8 +222,9 @@ pub(super) fn promises(scenario: &Scenario, params: &DetectorParams, variant: Va
             s.loses.then(|| {
                 "the network loses messages, and a lost heartbeat looks like a crash".to_string()
             }),
-            (s.drops > 0)
-                .then(|| "you dropped a message, and a missing heartbeat looks like a crash".into()),
+            (s.drops > 0).then(|| {
+                "you dropped a message, and a missing heartbeat looks like a crash".into()
+            }),
         ])
     };
     let period_word = if timing.round().is_some() {
@@ -300,8 +303,9 @@ pub(super) fn promises(scenario: &Scenario, params: &DetectorParams, variant: Va
                 .to_string()
         }),
         loses(),
-        s.cut_never_healed
-            .then(|| "a cut link is never healed: the processes it parts suspect each other for good".into()),
+        s.cut_never_healed.then(|| {
+            "a cut link is never healed: the processes it parts suspect each other for good".into()
+        }),
         (timing.is_plain() && s.delays > 0).then(|| {
             "a heartbeat you delay by hand (with no timing model, as long as you like) can \
              leave a gap for a timeout at any time"
@@ -354,11 +358,7 @@ pub(super) fn promises(scenario: &Scenario, params: &DetectorParams, variant: Va
     } else {
         None
     };
-    let agreement = first([
-        two_faced,
-        completeness.clone(),
-        eventual_accuracy.clone(),
-    ]);
+    let agreement = first([two_faced, completeness.clone(), eventual_accuracy.clone()]);
     Promises {
         strong_accuracy,
         leader_accuracy,
