@@ -6,6 +6,7 @@ use crate::faults::crash;
 use crate::process::Time;
 use crate::scenario::{Latency, Limits, NetworkModel, Scenario, Timing};
 
+#[allow(clippy::too_many_arguments)]
 fn scenario(
     name: &str,
     title: &str,
