@@ -94,6 +94,7 @@ pub fn course() -> Vec<LessonInfo> {
     vec![
         clocks::lesson(),
         delivery::lesson(),
+        models::lesson(),
         broadcast::lesson(),
         gossip::lesson(),
         paxos::lesson(),

@@ -1,18 +1,45 @@
-//! The system models lesson: what processes and links may do (crash, lose, duplicate, create),
-//! and the two kinds of property every specification is made of, safety and liveness.
+//! # System models: what an algorithm may assume about time, processes and links
 //!
-//! Its protocols come from their own modules; this file lists what is here so far.
+//! Every algorithm of the course is correct only under a *system model*: assumptions about how
+//! long a message may take, how a process may fail and what a link may do. This lesson makes
+//! each assumption something to switch on and off and watch.
+//!
+//! **Timing** is the engine's ([`crate::scenario::Timing`], for every protocol): a synchronous
+//! system has a known bound on every message (and moves in rounds), an asynchronous one has
+//! none, and a partially synchronous one has a bound only from an unknown global stabilisation
+//! time (GST) on.
+//!
+//! **Processes** fail by crashing (fail-stop when crashes can be detected reliably, fail-noisy
+//! when only eventually, fail-silent when never), by crashing and coming back (fail-recovery),
+//! by omitting messages, or arbitrarily (Byzantine).
+//!
+//! **Properties** are safety (nothing bad ever happens: a counterexample is a finite prefix) or
+//! liveness (something good eventually happens: a counterexample is a whole run); the
+//! [`exercises`] ask the learner to tell them apart.
+//!
+//! [`detector`] shows the difference the timing model makes: the same heartbeats and timeouts
+//! make a perfect failure detector in a synchronous system, only an eventually perfect one under
+//! partial synchrony, and neither in an asynchronous one; and a leader election on top of them.
+//!
+//! ```
+//! use spacetime_core::lessons;
+//!
+//! let models = lessons::find("models").unwrap();
+//! assert!(models.scenarios().iter().all(|s| s.name.starts_with("models-")));
+//! assert!(models.exercises().iter().any(|k| k.id() == "safety-or-liveness"));
+//! ```
+
+pub mod detector;
+pub mod exercises;
 
 use super::LessonInfo;
 use crate::protocol::ProtocolInfo;
-
-pub mod exercises;
 
 pub fn lesson() -> LessonInfo {
     LessonInfo {
         id: "models",
         title: "System models",
-        protocols: Vec::<ProtocolInfo>::new,
+        protocols: || vec![ProtocolInfo::of::<detector::Detector>()],
         exercises: exercises::kinds,
         draws_logs: None,
     }
