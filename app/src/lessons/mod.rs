@@ -53,6 +53,7 @@ pub mod clocks;
 pub mod delivery;
 pub mod gossip;
 pub mod mapreduce;
+pub mod models;
 pub mod paxos;
 pub mod raft;
 
@@ -248,6 +249,7 @@ impl Eq for LessonAction {}
 pub const CATALOG: &[Entry] = &[
     clocks::ENTRY,
     delivery::ENTRY,
+    models::ENTRY,
     broadcast::ENTRY,
     gossip::ENTRY,
     paxos::ENTRY,

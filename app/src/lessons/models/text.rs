@@ -12,16 +12,18 @@ pub const TEXT: &[&str] = &[
      Then processes can move in rounds: in each round every process receives what was sent to \
      it, computes, and sends. Set Timing to synchronous in Network and seed: dashed lines mark \
      the rounds, every message arrives within the bound, and a delay by hand past the bound is \
-     refused.",
+     refused ([show me rounds](s=models-sync-detector&step=4)).",
     "A system is asynchronous when nothing is assumed about time: a message may take any finite \
      time, and a process may be arbitrarily slow. With Timing set to asynchronous, some messages \
      are held up far beyond the latency range. A process that has heard nothing for a while \
      cannot tell whether the sender crashed, is slow, or sits behind a slow or broken network: \
-     silence looks the same in all three cases.",
+     silence looks the same in all three cases \
+     ([show me](s=models-async-false-suspicion&step=35&sel=e62)).",
     "Real networks are asynchronous most of the time, yet behave well for long stretches. \
      Partial synchrony (or eventual synchrony) captures that: the system is asynchronous until \
      an unknown moment, the global stabilisation time (GST), and synchronous after it. No \
-     process knows when the GST comes. The diagram marks it; move it in Network and seed.",
+     process knows when the GST comes. The diagram marks it; move it in Network and seed \
+     ([show me the GST](s=models-partial-sync&step=648)).",
     "A fault is an accidental condition that makes a component unable to do its job, such as a \
      damaged disk sector. An error is a developer's mistake that puts a fault into software. A \
      failure is a component not doing what its specification says: the sector is read, and a \
@@ -60,22 +62,27 @@ pub const TEXT: &[&str] = &[
      correct process. Accuracy: correct processes are not suspected.",
     "A perfect detector has strong accuracy: a process is suspected only after it has crashed. \
      It needs synchrony: with a timeout of at least one heartbeat period plus the message \
-     bound, a heartbeat from a live process always arrives in time. In an asynchronous system \
-     a held-up heartbeat makes the same detector suspect a live process: a false suspicion.",
+     bound, a heartbeat from a live process always arrives in time \
+     ([show me a crash detected](s=models-sync-detector&step=102&sel=e148)). In an \
+     asynchronous system a held-up heartbeat makes the same detector suspect a live process: \
+     a false suspicion ([show me](s=models-async-false-suspicion&step=35&sel=e62)).",
     "An eventually perfect detector accepts false suspicions and learns from them: when a \
      heartbeat arrives from a suspected process, it trusts the process again and lengthens the \
      timeout for it. Under partial synchrony, once the GST has passed, the timeouts grow past \
      the real bound and the false suspicions stop: eventual strong accuracy, a liveness \
-     property.",
+     property ([show me](s=models-partial-sync&step=32&sel=e59)).",
     "A leader election can be built on a detector: each process trusts, as leader, the \
      highest-numbered process it does not suspect, itself included (the idea behind the bully \
      algorithm). With a perfect detector, a new leader is chosen only after the old one has \
      crashed. With an eventually perfect detector, a false suspicion can make some processes \
-     trust different leaders for a while; once the suspicions stop, every correct process \
-     trusts the same correct leader again.",
+     trust different leaders for a while \
+     ([show me](s=models-election&step=148&sel=e257)); once the suspicions stop, every \
+     correct process trusts the same correct leader again, even after the leader crashes \
+     ([show me](s=models-election&step=574&sel=e914)).",
     "A Byzantine process breaks this election. A process that sends heartbeats to some \
      processes and not to others is trusted by the first and suspected by the second, for as \
-     long as it likes: the correct processes never agree on a leader. Tolerating such \
+     long as it likes: the correct processes never agree on a leader \
+     ([show me](s=models-two-faced&step=174&sel=e254)). Tolerating such \
      processes takes Byzantine agreement, with more messages and more processes.",
     "The other lessons' badges are promises made under a model. The broadcast lesson assumes \
      perfect links: on a lossy network, or with a cut that is never healed, its badges say \
