@@ -52,7 +52,7 @@
 //!     .filter(|o| o.kind == "suspect")
 //!     .map(|o| o.value.as_str())
 //!     .collect();
-//! assert_eq!(suspects, ["suspect P4"; 3]);
+//! assert_eq!(suspects, ["P4"; 3]);
 //! ```
 
 mod examples;

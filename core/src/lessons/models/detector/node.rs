@@ -27,11 +27,12 @@ pub struct Suspicion {
 
 impl Payload for Suspicion {
     fn label(&self) -> String {
-        format!("suspect {}", self.name)
+        // The event reads "suspect P1": the output's kind, then this.
+        self.name.to_string()
     }
 }
 
-/// The fact of a `restore` output: `by` heard from `of`, which it suspected, and trusts it again
+/// The fact of a `trust` output: `by` heard from `of`, which it suspected, and trusts it again
 /// (the suspicion was false).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Restoration {
@@ -44,7 +45,7 @@ pub struct Restoration {
 
 impl Payload for Restoration {
     fn label(&self) -> String {
-        format!("trust {} again", self.name)
+        format!("{} again", self.name)
     }
 }
 
@@ -58,7 +59,7 @@ pub struct Leader {
 
 impl Payload for Leader {
     fn label(&self) -> String {
-        format!("leader {}", self.name)
+        self.name.to_string()
     }
 }
 
@@ -180,7 +181,7 @@ impl Process for DetectorNode {
             // A suspected process is alive after all: the timeout was too short for it.
             self.timeouts[from] = self.timeouts[from].saturating_add(self.increase);
             ctx.output_fact(
-                "restore",
+                "trust",
                 Restoration {
                     by: self.me,
                     of: from,
