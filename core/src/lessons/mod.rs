@@ -39,6 +39,7 @@ pub mod clocks;
 pub mod delivery;
 pub mod gossip;
 pub mod mapreduce;
+pub mod models;
 pub mod paxos;
 pub mod raft;
 
@@ -98,6 +99,7 @@ pub fn course() -> Vec<LessonInfo> {
         paxos::lesson(),
         mapreduce::lesson(),
         raft::lesson(),
+        models::lesson(),
     ]
 }
 
