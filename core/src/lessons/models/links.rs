@@ -515,7 +515,11 @@ impl Setting {
 }
 
 /// The checks, with what they need from the scenario.
-fn reliable_delivery(sender: ProcessId, need: u64, deadline: Deadline) -> impl Fn(&Trace) -> Verdict {
+fn reliable_delivery(
+    sender: ProcessId,
+    need: u64,
+    deadline: Deadline,
+) -> impl Fn(&Trace) -> Verdict {
     move |trace: &Trace| {
         let Some(end) = trace.steps.last().map(|s| s.time) else {
             return Verdict::Holds;
@@ -735,7 +739,8 @@ impl Protocol for Links {
                         m.from == d.from
                             && m.to == q
                             && m.send_event < e
-                            && m.content::<Packet>().is_some_and(|p| p.message == d.message)
+                            && m.content::<Packet>()
+                                .is_some_and(|p| p.message == d.message)
                     });
                     if !sent {
                         return Verdict::violated(
@@ -778,10 +783,8 @@ impl Protocol for Links {
                         .filter(|&i| setting.deadline.of(i * r) < last_round)
                         .count() as u64;
                     if fit < need {
-                        let mut slow = format!(
-                            "up to {} ticks to arrive",
-                            setting.deadline.latency
-                        );
+                        let mut slow =
+                            format!("up to {} ticks to arrive", setting.deadline.latency);
                         if let Some(longest) = match scenario.network.timing {
                             Timing::Asynchronous { stall, longest }
                             | Timing::PartiallySynchronous { stall, longest, .. }
