@@ -1,7 +1,8 @@
 //! Links: fair-loss, stubborn and perfect point-to-point links, each built on the one below it
 //! (Cachin, Guerraoui and Rodrigues, *Reliable and Secure Distributed Programming*, 2.4).
 //!
-//! One process, the sender (`from`, P1 by default), sends `messages` distinct messages `m1`,
+//! Scenarios name the protocol `channels` (see [`Links`] for why not `links`). One process, the
+//! sender (`from`, P1 by default), sends `messages` distinct messages `m1`,
 //! `m2`, ... to every other process, a new one every `interval` ticks. The network underneath is
 //! the scenario's: it may lose, duplicate, reorder and hold up messages. Each variant is one
 //! layer of the textbook's stack:
@@ -428,11 +429,15 @@ fn copies_needed(loss: f64) -> Option<u64> {
     Some(k as u64)
 }
 
-/// A probability as a share: `30%`, `2.5%`.
+/// A probability as a share: `30%`, `2.5%`, `under 0.01%`.
 fn percent(p: f64) -> String {
     let text = format!("{:.2}", p * 100.0);
     let text = text.trim_end_matches('0').trim_end_matches('.');
-    format!("{text}%")
+    if text == "0" {
+        "under 0.01%".into()
+    } else {
+        format!("{text}%")
+    }
 }
 
 /// What the scenario does to the sender's links, read once when the properties are declared.
@@ -881,5 +886,47 @@ impl Protocol for Links {
                 800,
             ),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copies_needed_keeps_all_lost_below_one_in_a_billion() {
+        assert_eq!(copies_needed(0.0), Some(1));
+        assert_eq!(copies_needed(0.3), Some(18));
+        assert_eq!(copies_needed(0.5), Some(30));
+        assert_eq!(copies_needed(1.0), None);
+        for loss in [0.01, 0.1, 0.2, 0.3, 0.45, 0.5, 0.9, 0.999] {
+            let k = copies_needed(loss).unwrap() as f64;
+            assert!(loss.powf(k) < ALL_LOST_BELOW, "{loss}");
+            assert!(k == 1.0 || loss.powf(k - 1.0) >= ALL_LOST_BELOW, "{loss}");
+        }
+    }
+
+    #[test]
+    fn shares_read_as_percentages() {
+        assert_eq!(percent(0.3), "30%");
+        assert_eq!(percent(0.025), "2.5%");
+        assert_eq!(percent(0.000001), "under 0.01%");
+    }
+
+    #[test]
+    fn a_copy_waits_behind_a_held_up_one_on_a_fifo_link() {
+        let deadline = |fifo| Deadline {
+            latency: 10,
+            timing: Timing::PartiallySynchronous {
+                gst: 100,
+                stall: 0.5,
+                longest: 50,
+            },
+            fifo,
+        };
+        assert_eq!(deadline(false).of(0), 60);
+        assert_eq!(deadline(false).of(100), 110);
+        assert_eq!(deadline(true).of(100), 159);
+        assert_eq!(deadline(true).of(200), 210);
     }
 }
