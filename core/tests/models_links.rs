@@ -56,7 +56,7 @@ fn complete(s: &Scenario) -> Run {
 
 #[test]
 fn fair_loss_example_loses_m1_and_m2_for_good() {
-    let s = example("models-fair-loss");
+    let s = example("channels-fair-loss");
     assert!(
         s.description.contains("loses m1 and m2"),
         "{}",
@@ -80,7 +80,7 @@ fn fair_loss_example_loses_m1_and_m2_for_good() {
 
 #[test]
 fn stubborn_example_delivers_everything_many_times() {
-    let s = example("models-stubborn");
+    let s = example("channels-stubborn");
     assert!(
         s.description.contains("ten times or more"),
         "{}",
@@ -105,7 +105,7 @@ fn stubborn_example_delivers_everything_many_times() {
 
 #[test]
 fn perfect_example_delivers_each_message_once() {
-    let s = example("models-perfect");
+    let s = example("channels-perfect");
     assert!(
         s.description.contains("m1 and m2 are lost the first time")
             && s.description.contains("the network duplicates m3"),
@@ -141,7 +141,7 @@ fn perfect_example_delivers_each_message_once() {
 // ---- What each layer promises, and why not ----
 
 fn base(variant: &str) -> Scenario {
-    let mut s = example("models-stubborn");
+    let mut s = example("channels-stubborn");
     s.variant = variant.into();
     s
 }
@@ -397,7 +397,7 @@ fn random_scenario(k: &mut Knobs, variant: &str) -> Scenario {
     }
     interventions.sort_by_key(|i| i.step);
     Scenario {
-        name: "models-sweep".into(),
+        name: "channels-sweep".into(),
         title: String::new(),
         description: String::new(),
         protocol: Links::NAME.into(),
@@ -595,7 +595,7 @@ fn a_recovered_receiver_does_not_deliver_again() {
 /// stubborn example's trace and it fails, naming m1.
 #[test]
 fn reliable_delivery_catches_a_missing_delivery() {
-    let run = complete(&example("models-stubborn"));
+    let run = complete(&example("channels-stubborn"));
     let mut t = run.trace().clone();
     t.outputs
         .retain(|o| o.fact::<Delivery>().is_none_or(|d| d.message.0 != 1));

@@ -2,10 +2,10 @@
 //! (Cachin, Guerraoui and Rodrigues, *Reliable and Secure Distributed Programming*, 2.4).
 //!
 //! Scenarios name the protocol `channels` (see [`Links`] for why not `links`). One process, the
-//! sender (`from`, P1 by default), sends `messages` distinct messages `m1`,
-//! `m2`, ... to every other process, a new one every `interval` ticks. The network underneath is
-//! the scenario's: it may lose, duplicate, reorder and hold up messages. Each variant is one
-//! layer of the textbook's stack:
+//! sender (`from`, P1 by default), sends `messages` distinct messages `m1`, `m2`, ... to every
+//! other process, a new one every `interval` ticks. The network underneath is the scenario's: it
+//! may lose, duplicate, reorder and hold up messages. Each variant is one layer of the
+//! textbook's stack:
 //!
 //! * **fair-loss**: the network as it is. The sender sends each message once; the receiver
 //!   delivers every copy that arrives. Fair-loss links promise only *no creation* (a process
@@ -49,9 +49,11 @@
 //! arrive before the run ends. "Enough" is the number of copies that are all lost with a chance
 //! below one in a billion (18 at 30% loss, 30 at 50%), plus one for each message the learner
 //! drops or delays by hand; "sure to arrive" counts the latency's maximum and, if the system is
-//! asynchronous, the longest hold-up. If not even the first message can get that many copies
-//! through before `limits.max_time`, or a link from the sender is cut, the promise is withdrawn
-//! and its description says why.
+//! asynchronous, the longest hold-up (on a FIFO link, also the hold-up of an older copy it waits
+//! behind). If not even the first message can get that many copies through before
+//! `limits.max_time`, or a link from the sender is cut, the promise is withdrawn and its
+//! description says why. Crashes withdraw nothing: the promise is about correct processes, and
+//! one that crashes in the run is not one.
 //!
 //! ```
 //! use spacetime_core::lessons::models::links::{Delivery, Links};
@@ -59,7 +61,7 @@
 //!
 //! let stubborn = Links::examples()
 //!     .into_iter()
-//!     .find(|s| s.name == "models-stubborn")
+//!     .find(|s| s.name == "channels-stubborn")
 //!     .unwrap();
 //! let run = Run::complete(&stubborn).unwrap();
 //! // Every one of P1's three messages reaches P2 (some more than once) ...
@@ -120,8 +122,8 @@ pub const MAX_MESSAGES: usize = 50;
 /// The longest `interval` or `retransmit`, as for latencies.
 pub const MAX_TICKS: Time = 1_000_000;
 
-/// The chance, below which, that every copy a check counts on is lost, a promise accepts: one in
-/// a billion (per message and receiver).
+/// The promise of reliable delivery accepts that every copy the check counts on may be lost,
+/// with a chance below this: one in a billion, per message and receiver.
 pub const ALL_LOST_BELOW: f64 = 1e-9;
 
 /// A message, by number: `m1`, `m2`, ...
@@ -825,6 +827,7 @@ impl Protocol for Links {
         })
     }
 
+    /// Named after the protocol, as every protocol's examples are (`channels-stubborn`).
     fn examples() -> Vec<Scenario> {
         let scenario = |name: &str,
                         title: &str,
@@ -854,7 +857,7 @@ impl Protocol for Links {
         };
         vec![
             scenario(
-                "models-fair-loss",
+                "channels-fair-loss",
                 "Fair-loss links",
                 "P1 sends m1, m2 and m3 to P2 once each, over a network that loses 30% of \
                  messages. On this seed the network loses m1 and m2, and nothing sends them \
@@ -864,7 +867,7 @@ impl Protocol for Links {
                 400,
             ),
             scenario(
-                "models-stubborn",
+                "channels-stubborn",
                 "Stubborn links",
                 "The same network and seed, but P1 sends everything it has sent again every 40 \
                  ticks, forever (the dashed arrows). The first copies of m1 and m2 are lost \
@@ -875,7 +878,7 @@ impl Protocol for Links {
                 800,
             ),
             scenario(
-                "models-perfect",
+                "channels-perfect",
                 "Perfect links",
                 "Stubborn links over a network that loses 30% and duplicates 20% of messages. \
                  Copies keep coming (m1 and m2 are lost the first time, and the network \
