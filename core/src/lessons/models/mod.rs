@@ -17,6 +17,9 @@
 //! liveness (something good eventually happens: a counterexample is a whole run); the
 //! [`exercises`] ask the learner to tell them apart.
 //!
+//! [`links`] stacks link layers: fair-loss (the network itself), stubborn (send again
+//! forever) and perfect (stubborn, and deliver each message once).
+//!
 //! [`detector`] shows the difference the timing model makes: the same heartbeats and timeouts
 //! make a perfect failure detector in a synchronous system, only an eventually perfect one under
 //! partial synchrony, and neither in an asynchronous one; and a leader election on top of them.
@@ -25,12 +28,13 @@
 //! use spacetime_core::lessons;
 //!
 //! let models = lessons::find("models").unwrap();
-//! assert!(models.scenarios().iter().all(|s| s.name.starts_with("models-")));
+//! assert!(models.scenarios().len() >= 8);
 //! assert!(models.exercises().iter().any(|k| k.id() == "safety-or-liveness"));
 //! ```
 
 pub mod detector;
 pub mod exercises;
+pub mod links;
 
 use super::LessonInfo;
 use crate::protocol::ProtocolInfo;
@@ -39,7 +43,12 @@ pub fn lesson() -> LessonInfo {
     LessonInfo {
         id: "models",
         title: "System models",
-        protocols: || vec![ProtocolInfo::of::<detector::Detector>()],
+        protocols: || {
+            vec![
+                ProtocolInfo::of::<links::Links>(),
+                ProtocolInfo::of::<detector::Detector>(),
+            ]
+        },
         exercises: exercises::kinds,
         draws_logs: None,
     }
