@@ -899,6 +899,29 @@ impl Trace {
         cut
     }
 
+    /// Each process's omission rates `(send, receive)` after the first `steps` steps, as the
+    /// narration of its omission faults tells them: `(0.0, 0.0)` for one that omits nothing. A
+    /// trace read from JSON keeps its narration as text, and reads as omitting nothing.
+    pub fn omitting_at(&self, steps: u64) -> Vec<(f64, f64)> {
+        let mut rates = vec![(0.0, 0.0); self.processes.len()];
+        let shown = (steps as usize).min(self.steps.len());
+        let said = self.steps[..shown].last().map_or(0, |s| s.said[1] as usize);
+        for sentence in &self.sentences[..said.min(self.sentences.len())] {
+            if let Said::Omit {
+                process,
+                send,
+                receive,
+                ..
+            } = *sentence
+            {
+                if let Some(rate) = rates.get_mut(process as usize) {
+                    *rate = (f64::from(send), f64::from(receive));
+                }
+            }
+        }
+        rates
+    }
+
     /// The number of steps the run took.
     pub fn step_count(&self) -> u64 {
         self.steps.len() as u64

@@ -171,6 +171,12 @@ fn an_intervention_omits_too_and_rewinds_right() {
     assert_eq!(at.simulation().omission(0), (0.0, 0.0));
     at.run_to_step(45);
     assert_eq!(at.simulation().omission(1), (0.0, 0.0));
+    // And so does the trace, from its narration, at every step.
+    let steps = |t: &Trace, iv: u64| t.steps.iter().position(|s| s.index >= iv).unwrap() as u64;
+    assert_eq!(scratch.omitting_at(steps(&scratch, 10))[1], (0.0, 0.0));
+    assert_eq!(scratch.omitting_at(steps(&scratch, 10) + 1)[1], (0.5, 0.0));
+    assert_eq!(scratch.omitting_at(30)[0], (0.0, 0.0));
+    assert_eq!(scratch.omitting_at(41)[1], (0.0, 0.0));
 }
 
 fn scratch_scenario(base: &Scenario) -> Scenario {
