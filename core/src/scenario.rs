@@ -518,7 +518,11 @@ impl Scenario {
             } => {
                 check_probability(&format!("{field}.send"), *send)?;
                 check_probability(&format!("{field}.receive"), *receive)?;
-                ResolvedAction::Omit(process.resolve(p, &format!("{field}.process"))?, *send, *receive)
+                ResolvedAction::Omit(
+                    process.resolve(p, &format!("{field}.process"))?,
+                    *send,
+                    *receive,
+                )
             }
             Action::Cut { between } | Action::Heal { between } => {
                 let a = between[0].resolve(p, &format!("{field}.between"))?;

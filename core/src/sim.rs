@@ -1304,8 +1304,7 @@ impl Simulation {
             // Sent by the protocol, but it never leaves: settled at once; its arrow is a stub
             // at the sender, pointing to where it would have gone.
             let (latency, _) = self.network.link(from, to);
-            self.trace.messages[id].arrives_at =
-                self.state.now.saturating_add(latency.min.max(1));
+            self.trace.messages[id].arrives_at = self.state.now.saturating_add(latency.min.max(1));
             self.settle(id, Fate::OmittedBySender, None);
             self.narration.push(Said::OmittedBySender(id as u32));
             return;

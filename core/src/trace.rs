@@ -743,21 +743,19 @@ impl Trace {
                 match (send == 0.0 && receive == 0.0, by_learner) {
                     (true, true) => write!(out, "You make {who} omit nothing any more."),
                     (true, false) => write!(out, "{who} omits nothing any more."),
-                    (false, by_learner) => {
-                        if by_learner {
-                            write!(out, "You make {who} omit messages: ")
-                        } else {
-                            write!(out, "{who} starts omitting: ")
-                        }
-                        .and_then(|()| {
-                            write!(
-                                out,
-                                "{} of what it sends, {} of what it receives.",
-                                percent(send),
-                                percent(receive)
-                            )
-                        })
+                    (false, by_learner) => if by_learner {
+                        write!(out, "You make {who} omit messages: ")
+                    } else {
+                        write!(out, "{who} starts omitting: ")
                     }
+                    .and_then(|()| {
+                        write!(
+                            out,
+                            "{} of what it sends, {} of what it receives.",
+                            percent(send),
+                            percent(receive)
+                        )
+                    }),
                 }
             }
             Said::TimerFires { process, ref name } => {

@@ -104,7 +104,11 @@ fn an_omitting_receiver_never_takes_what_it_omits() {
 #[test]
 fn omit_nothing_heals() {
     // P2 omits everything from the start and is well again at tick 60.
-    let s = with_fault(with_fault(flood(), 0, omit(1, 1.0, 1.0)), 60, omit(1, 0.0, 0.0));
+    let s = with_fault(
+        with_fault(flood(), 0, omit(1, 1.0, 1.0)),
+        60,
+        omit(1, 0.0, 0.0),
+    );
     let trace = run(&s);
     let touched = |m: &&spacetime_core::Message| m.from == 1 || m.to == 1;
     assert!(trace
@@ -125,10 +129,12 @@ fn omit_nothing_heals() {
         .iter()
         .any(|m| m.from == 1 && m.sent_at > 60 && m.fate == Fate::Delivered));
     let said: Vec<String> = (0..trace.steps.len()).map(|s| trace.narration(s)).collect();
-    assert!(said.iter().any(|s| s.contains(
-        "P2 starts omitting: 100% of what it sends, 100% of what it receives."
-    )));
-    assert!(said.iter().any(|s| s.contains("P2 omits nothing any more.")));
+    assert!(said.iter().any(
+        |s| s.contains("P2 starts omitting: 100% of what it sends, 100% of what it receives.")
+    ));
+    assert!(said
+        .iter()
+        .any(|s| s.contains("P2 omits nothing any more.")));
 }
 
 #[test]
@@ -149,9 +155,10 @@ fn an_intervention_omits_too_and_rewinds_right() {
     let said: Vec<String> = (0..scratch.steps.len())
         .map(|s| scratch.narration(s))
         .collect();
-    assert!(said.iter().any(|s| s.contains(
-        "You make P2 omit messages: 50% of what it sends, 0% of what it receives."
-    )));
+    assert!(said
+        .iter()
+        .any(|s| s
+            .contains("You make P2 omit messages: 50% of what it sends, 0% of what it receives.")));
     assert!(said
         .iter()
         .any(|s| s.contains("You make P2 omit nothing any more.")));
@@ -326,8 +333,8 @@ fn no_protocol_breaks_a_promise_under_omissions() {
                     at,
                     action: omit(p, send, receive),
                 });
-                let run = Run::complete(&s)
-                    .unwrap_or_else(|e| panic!("{} does not run: {e}", s.name));
+                let run =
+                    Run::complete(&s).unwrap_or_else(|e| panic!("{} does not run: {e}", s.name));
                 runs += 1;
                 omitted += run
                     .trace()
@@ -360,7 +367,10 @@ fn no_protocol_breaks_a_promise_under_omissions() {
         }
     }
     assert!(runs >= 24, "only {runs} runs");
-    assert!(omitted > 100, "only {omitted} messages omitted in {runs} runs");
+    assert!(
+        omitted > 100,
+        "only {omitted} messages omitted in {runs} runs"
+    );
     eprintln!("{runs} runs, {omitted} messages omitted, {withdrawn} promises withdrawn");
     assert!(broken.is_empty(), "broken promises:\n{}", broken.join("\n"));
 }

@@ -92,7 +92,10 @@ pub fn describe_action(action: &Action, trace: &Trace) -> String {
             send,
             receive,
         } if *send == 0.0 && *receive == 0.0 => {
-            format!("make {} omit nothing any more", process_name(process, names))
+            format!(
+                "make {} omit nothing any more",
+                process_name(process, names)
+            )
         }
         Action::Omit {
             process,

@@ -895,7 +895,9 @@ mod tests {
                 receive: 0.25
             }
         );
-        assert!(intervention_of("3:omit:P2:1.5:0").unwrap_err().contains("rate"));
+        assert!(intervention_of("3:omit:P2:1.5:0")
+            .unwrap_err()
+            .contains("rate"));
         assert!(intervention_of("3:omit:P2:0.5")
             .unwrap_err()
             .contains("omit:PROCESS:SEND:RECEIVE"));
