@@ -633,6 +633,17 @@ impl Store {
         })
     }
 
+    /// Which processes omit messages at the cursor (tracked).
+    pub fn omitting_at_cursor(&self) -> Vec<bool> {
+        let cursor = self.cursor.get();
+        self.trace.with(|t| {
+            t.omitting_at(cursor)
+                .into_iter()
+                .map(|(send, receive)| send > 0.0 || receive > 0.0)
+                .collect()
+        })
+    }
+
     /// Links cut at the cursor.
     pub fn cut_links_at_cursor(&self) -> Vec<[ProcessId; 2]> {
         let cursor = self.cursor.get();

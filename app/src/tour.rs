@@ -296,6 +296,21 @@ pub fn describe(action: &Action, trace: &Trace) -> String {
         } => {
             format!("{} is handed the request {request}", process(p))
         }
+        Action::Omit {
+            process: p,
+            send,
+            receive,
+        } if *send == 0.0 && *receive == 0.0 => format!("{} omits nothing any more", process(p)),
+        Action::Omit {
+            process: p,
+            send,
+            receive,
+        } => format!(
+            "{} omits {:.0}% of what it sends, {:.0}% of what it receives",
+            process(p),
+            send * 100.0,
+            receive * 100.0
+        ),
     }
 }
 

@@ -309,6 +309,16 @@ impl Layout {
                 ArrowEnd::Received,
             ),
             (true, Fate::LostToCrash) => (due, ArrowEnd::Died),
+            // Omitted by its sender: it dies at once, a stub from the send point.
+            (true, Fate::OmittedBySender) => {
+                let length = ((due.x - from.x).powi(2) + (due.y - from.y).powi(2)).sqrt();
+                let t = if length > 0.0 {
+                    (MIN_IN_FLIGHT_PX / length).min(1.0)
+                } else {
+                    0.0
+                };
+                (from.lerp(due, t), ArrowEnd::Died)
+            }
             (true, _) => (
                 part_way(m.settled_at.unwrap_or(m.arrives_at) as f64),
                 ArrowEnd::Died,

@@ -95,10 +95,77 @@ impl Property {
     }
 }
 
+/// Why a property is withdrawn when a process omits messages, before the lossy scenario's own
+/// reason.
+const OMITS: &str = "a process omits messages, which is as if its links lost them";
+
 /// The properties `protocol` declares for `scenario`, less the promises no protocol can keep on
 /// it: a timer hurried or a request handed in comes whenever the learner makes it, perhaps too
 /// late for the run to finish what it starts, so liveness is not promised after one.
+///
+/// A process with omission faults is, for everyone else, a process behind lossy links: what it
+/// omits is lost on the way out or on the way in. So a scenario with omissions promises only
+/// what the protocol also promises on [`as_lossy`]'s scenario, where the links lose as often as
+/// the most omitting process omits and nothing is omitted.
 fn properties_of(
+    protocol: &ProtocolInfo,
+    scenario: &Scenario,
+    variant: &str,
+) -> Result<Vec<Property>, ScenarioError> {
+    let properties = plain_properties_of(protocol, scenario, variant)?;
+    let Some(lossy) = as_lossy(scenario) else {
+        return Ok(properties);
+    };
+    let lossy = plain_properties_of(protocol, &lossy, variant)?;
+    Ok(properties
+        .into_iter()
+        .map(|p| {
+            let Some(q) = lossy.iter().find(|q| q.name == p.name) else {
+                return p;
+            };
+            if !p.promised || q.promised {
+                return p;
+            }
+            match q.why_not.as_deref() {
+                Some(why) => p.withdrawn(&format!("{OMITS}: {why}")),
+                None => p.withdrawn(OMITS),
+            }
+        })
+        .collect())
+}
+
+/// The scenario's omissions as loss: the same scenario with the network's loss (and each link's
+/// own) raised to the largest omission rate of any omission fault or intervention, and no
+/// omissions. `None` if nothing is omitted.
+pub(crate) fn as_lossy(scenario: &Scenario) -> Option<Scenario> {
+    let is_omit = |a: &Action| matches!(a, Action::Omit { .. });
+    let rate = scenario
+        .faults
+        .iter()
+        .map(|f| &f.action)
+        .chain(scenario.interventions.iter().map(|i| &i.action))
+        .filter_map(|a| match *a {
+            Action::Omit { send, receive, .. } => Some(send.max(receive)),
+            _ => None,
+        })
+        .fold(0.0_f64, f64::max);
+    if rate <= 0.0 {
+        return None;
+    }
+    let mut lossy = scenario.clone();
+    lossy.faults.retain(|f| !is_omit(&f.action));
+    lossy.interventions.retain(|i| !is_omit(&i.action));
+    lossy.network.loss = lossy.network.loss.max(rate);
+    for link in &mut lossy.network.links {
+        if let Some(loss) = &mut link.loss {
+            *loss = loss.max(rate);
+        }
+    }
+    Some(lossy)
+}
+
+/// [`properties_of`] without the omissions' share.
+fn plain_properties_of(
     protocol: &ProtocolInfo,
     scenario: &Scenario,
     variant: &str,

@@ -240,6 +240,14 @@ pub enum Action {
         process: ProcessRef,
         request: String,
     },
+    /// From now on the process omits each message it sends with probability `send` and each
+    /// message that arrives for it with probability `receive` (an omission fault: a full buffer,
+    /// say). `Omit` with 0 and 0 makes it well again.
+    Omit {
+        process: ProcessRef,
+        send: f64,
+        receive: f64,
+    },
 }
 
 impl Action {
@@ -418,8 +426,8 @@ impl Scenario {
             if fault.action.names_message() {
                 return Err(ScenarioError::invalid(
                     field,
-                    "a planned fault can crash, recover, cut, heal, fire a timer or hand in a \
-                     request; dropping, duplicating or \
+                    "a planned fault can crash, recover, cut, heal, omit, fire a timer or hand \
+                     in a request; dropping, duplicating or \
                      delaying a message belongs in interventions, which name the message",
                 ));
             }
@@ -503,6 +511,19 @@ impl Scenario {
                 process.resolve(p, &format!("{field}.process"))?,
                 checked_text(&format!("{field}.request"), request)?,
             ),
+            Action::Omit {
+                process,
+                send,
+                receive,
+            } => {
+                check_probability(&format!("{field}.send"), *send)?;
+                check_probability(&format!("{field}.receive"), *receive)?;
+                ResolvedAction::Omit(
+                    process.resolve(p, &format!("{field}.process"))?,
+                    *send,
+                    *receive,
+                )
+            }
             Action::Cut { between } | Action::Heal { between } => {
                 let a = between[0].resolve(p, &format!("{field}.between"))?;
                 let b = between[1].resolve(p, &format!("{field}.between"))?;
@@ -556,7 +577,7 @@ fn checked_text(field: &str, text: &str) -> Result<Arc<str>, ScenarioError> {
 }
 
 /// An [`Action`] with its processes resolved to indices.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) enum ResolvedAction {
     Drop(MessageId),
     Duplicate(MessageId),
@@ -567,6 +588,8 @@ pub(crate) enum ResolvedAction {
     Heal((ProcessId, ProcessId)),
     Fire(ProcessId, Arc<str>),
     Request(ProcessId, Arc<str>),
+    /// The process and its send and receive omission rates.
+    Omit(ProcessId, f64, f64),
 }
 
 /// serde_json appends " at line L column C"; the position is reported separately.

@@ -172,6 +172,9 @@ impl Ord for Queued {
 struct State {
     processes: Vec<Box<dyn Node>>,
     up: Vec<bool>,
+    /// Each process's omission rates, `(send, receive)`: the chance it omits a message it sends,
+    /// and one that arrives for it. `(0, 0)` unless an omission fault says otherwise.
+    omit: Vec<(f64, f64)>,
     /// What is still to happen. A message is in flight exactly while it has an item here.
     queue: BinaryHeap<Queued>,
     seq: u64,
@@ -323,6 +326,7 @@ impl Simulation {
         let mut state = State {
             processes,
             up: vec![true; n],
+            omit: vec![(0.0, 0.0); n],
             queue: BinaryHeap::new(),
             seq: 0,
             now: 0,
@@ -403,6 +407,16 @@ impl Simulation {
     /// Process `i` as it is now, with its type erased.
     pub fn node(&self, i: ProcessId) -> Option<&dyn Node> {
         self.state.processes.get(i).map(|n| &**n)
+    }
+
+    /// Whether process `i` is up now.
+    pub fn is_up(&self, i: ProcessId) -> bool {
+        self.state.up.get(i).copied().unwrap_or(false)
+    }
+
+    /// Process `i`'s omission rates now, `(send, receive)`: `(0.0, 0.0)` if it omits nothing.
+    pub fn omission(&self, i: ProcessId) -> (f64, f64) {
+        self.state.omit.get(i).copied().unwrap_or((0.0, 0.0))
     }
 
     /// Every process's state summary as it is now (not scrambled).
@@ -672,6 +686,14 @@ impl Simulation {
                     self.narration.push(Said::DiesOnCut(id as u32));
                     return Some(None);
                 }
+                // Drawn only when the receiver omits at all, so that runs without omission
+                // faults draw exactly what they always did.
+                let receive = self.state.omit[to].1;
+                if receive > 0.0 && self.state.rng.random_bool(receive) {
+                    self.settle(id, Fate::OmittedByReceiver, None);
+                    self.narration.push(Said::OmittedByReceiver(id as u32));
+                    return Some(None);
+                }
                 let carried = self.trace.events[sent].lamport;
                 let state = &mut self.state;
                 state.lamport[to] = state.lamport[to].max(carried) + 1;
@@ -712,7 +734,8 @@ impl Simulation {
                     ResolvedAction::Crash(p)
                     | ResolvedAction::Recover(p)
                     | ResolvedAction::Fire(p, _)
-                    | ResolvedAction::Request(p, _) => Some(p),
+                    | ResolvedAction::Request(p, _)
+                    | ResolvedAction::Omit(p, ..) => Some(p),
                     _ => None,
                 };
                 self.fault(action, false).ok()?;
@@ -743,7 +766,7 @@ impl Simulation {
         }
     }
 
-    /// Crash, recover, cut, heal, hurry a timer or hand in a request. `Err` says why it changes
+    /// Crash, recover, cut, heal, omit, hurry a timer or hand in a request. `Err` says why it changes
     /// nothing.
     fn fault(&mut self, action: ResolvedAction, by_learner: bool) -> Result<(), String> {
         let said = match action {
@@ -815,6 +838,22 @@ impl Simulation {
                 });
                 self.invoke(p, Some(event), None, |process, ctx| process.on_recover(ctx));
                 return Ok(());
+            }
+            ResolvedAction::Omit(p, send, receive) => {
+                if self.state.omit[p] == (send, receive) {
+                    return Err(if send == 0.0 && receive == 0.0 {
+                        format!("{} omits nothing already", self.names[p])
+                    } else {
+                        format!("{} omits at those rates already", self.names[p])
+                    });
+                }
+                self.state.omit[p] = (send, receive);
+                Said::Omit {
+                    process: p as u32,
+                    send: send as f32,
+                    receive: receive as f32,
+                    by_learner,
+                }
             }
             ResolvedAction::Cut(link) | ResolvedAction::Heal(link) => {
                 let cut = matches!(action, ResolvedAction::Cut(_));
@@ -1259,6 +1298,17 @@ impl Simulation {
         fixed_latency: Option<Time>,
     ) {
         let id = self.new_message(from, to, send_event, label, &message, None);
+        // Drawn only when the sender omits at all (runs without omissions draw as they did).
+        let omit = self.state.omit[from].0;
+        if omit > 0.0 && self.state.rng.random_bool(omit) {
+            // Sent by the protocol, but it never leaves: settled at once; its arrow is a stub
+            // at the sender, pointing to where it would have gone.
+            let (latency, _) = self.network.link(from, to);
+            self.trace.messages[id].arrives_at = self.state.now.saturating_add(latency.min.max(1));
+            self.settle(id, Fate::OmittedBySender, None);
+            self.narration.push(Said::OmittedBySender(id as u32));
+            return;
+        }
         let (_, loss) = self.network.link(from, to);
         let latency = match fixed_latency {
             Some(l) => l,

@@ -152,6 +152,10 @@ pub enum Fate {
     DroppedByLearner,
     LostToCrash,
     InFlight,
+    /// Its sender, suffering omission faults, never let it leave.
+    OmittedBySender,
+    /// It arrived, but its receiver, suffering omission faults, never took it.
+    OmittedByReceiver,
 }
 
 impl Fate {
@@ -163,6 +167,8 @@ impl Fate {
             Fate::DroppedByLearner => "dropped by you",
             Fate::LostToCrash => "lost: its receiver was down",
             Fate::InFlight => "in flight",
+            Fate::OmittedBySender => "omitted by its sender",
+            Fate::OmittedByReceiver => "omitted by its receiver",
         }
     }
 }
@@ -464,6 +470,18 @@ pub(crate) enum Said {
     DiesOnCut(u32),
     /// `The network loses m from P to Q.`
     Loses(u32),
+    /// `P omits m to Q: it never leaves.`
+    OmittedBySender(u32),
+    /// `m from P reaches Q, which omits it.`
+    OmittedByReceiver(u32),
+    /// `P starts omitting: 50% of what it sends, 0% of what it receives.` or `P omits nothing
+    /// any more.` (`You make P omit ...` by the learner). The rates are kept as fractions.
+    Omit {
+        process: u32,
+        send: f32,
+        receive: f32,
+        by_learner: bool,
+    },
     /// `P's timer T fires.`
     TimerFires { process: u32, name: Arc<str> },
     /// `You make P's T run out now.` (or, planned: `P's T is made to run out now.`)
@@ -574,6 +592,16 @@ pub enum Relation {
     After,
     /// a || b
     Concurrent,
+}
+
+/// A rate as a percentage, for the narration: `50%`, `12.5%`.
+pub fn percent(rate: f32) -> String {
+    let p = (f64::from(rate) * 1000.0).round() / 10.0;
+    if p.fract() == 0.0 {
+        format!("{p:.0}%")
+    } else {
+        format!("{p:.1}%")
+    }
 }
 
 /// `a <= b` entry by entry.
@@ -696,6 +724,39 @@ impl Trace {
             Said::Loses(id) => {
                 let (label, from, to) = message(id);
                 write!(out, "The network loses {label} from {from} to {to}.")
+            }
+            Said::OmittedBySender(id) => {
+                let (label, from, to) = message(id);
+                write!(out, "{from} omits {label} to {to}: it never leaves.")
+            }
+            Said::OmittedByReceiver(id) => {
+                let (label, from, to) = message(id);
+                write!(out, "{label} from {from} reaches {to}, which omits it.")
+            }
+            Said::Omit {
+                process,
+                send,
+                receive,
+                by_learner,
+            } => {
+                let who = name(process);
+                match (send == 0.0 && receive == 0.0, by_learner) {
+                    (true, true) => write!(out, "You make {who} omit nothing any more."),
+                    (true, false) => write!(out, "{who} omits nothing any more."),
+                    (false, by_learner) => if by_learner {
+                        write!(out, "You make {who} omit messages: ")
+                    } else {
+                        write!(out, "{who} starts omitting: ")
+                    }
+                    .and_then(|()| {
+                        write!(
+                            out,
+                            "{} of what it sends, {} of what it receives.",
+                            percent(send),
+                            percent(receive)
+                        )
+                    }),
+                }
             }
             Said::TimerFires { process, ref name } => {
                 let who = self
@@ -834,6 +895,29 @@ impl Trace {
             }
         }
         cut
+    }
+
+    /// Each process's omission rates `(send, receive)` after the first `steps` steps, as the
+    /// narration of its omission faults tells them: `(0.0, 0.0)` for one that omits nothing. A
+    /// trace read from JSON keeps its narration as text, and reads as omitting nothing.
+    pub fn omitting_at(&self, steps: u64) -> Vec<(f64, f64)> {
+        let mut rates = vec![(0.0, 0.0); self.processes.len()];
+        let shown = (steps as usize).min(self.steps.len());
+        let said = self.steps[..shown].last().map_or(0, |s| s.said[1] as usize);
+        for sentence in &self.sentences[..said.min(self.sentences.len())] {
+            if let Said::Omit {
+                process,
+                send,
+                receive,
+                ..
+            } = *sentence
+            {
+                if let Some(rate) = rates.get_mut(process as usize) {
+                    *rate = (f64::from(send), f64::from(receive));
+                }
+            }
+        }
+        rates
     }
 
     /// The number of steps the run took.

@@ -73,7 +73,9 @@ for (const viewport of VIEWPORTS) {
       assert.equal(await badge(page, 'eventual-agreement'), 'ok');
       assert.equal(await badge(page, 'strong-completeness'), 'ok');
       // The false suspicion before the GST did happen in this run.
-      assert.match(await page.locator(tid('badge-strong-accuracy')).textContent(), /P4 suspected P5/);
+      assert.match(await page.locator(tid('badge-strong-accuracy')).textContent(), /suspected P4 at tick 95, but P4 had not crashed/);
+      // P4 wrongly turned to a leader of its own while P5 was alive, and turned back.
+      assert.match(await page.locator(tid('badge-leader-accuracy')).textContent(), /at tick 122/);
     }, viewport, { rel: '?s=models-election' }));
 
   test(`${size}: the GST is marked and moves with its field`, () =>

@@ -26,13 +26,15 @@ pub struct AtCursor<'a> {
     pub cursor: u64,
     pub up: &'a [bool],
     pub cut_links: &'a [[ProcessId; 2]],
+    /// Which processes omit messages at the cursor (an omission fault with a rate above 0).
+    pub omitting: &'a [bool],
     /// The timeouts a process has running at the cursor, by name.
     pub timers: &'a dyn Fn(ProcessId) -> Vec<String>,
 }
 
 /// The faults that apply to `selection` at the cursor: drop, duplicate or delay (by `delay`
-/// ticks) a message in flight; crash or recover a process, or run out one of its timeouts; cut or
-/// heal a link. An event stands for its process when `event_is_process`.
+/// ticks) a message in flight; crash or recover a process, make it omit half of what it sends
+/// and receives (or stop), or run out one of its timeouts; cut or heal a link. An event stands for its process when `event_is_process`.
 pub fn offers(
     at: &AtCursor<'_>,
     selection: Selection,
@@ -65,6 +67,33 @@ pub fn offers(
             },
             danger: true,
         }];
+        offered.push(if at.omitting.get(p).copied().unwrap_or(false) {
+            Offer {
+                key: "unomit",
+                label: "Stop omitting".into(),
+                title: "Let it send and take every message again".into(),
+                action: Action::Omit {
+                    process: target.clone(),
+                    send: 0.0,
+                    receive: 0.0,
+                },
+                danger: false,
+            }
+        } else {
+            Offer {
+                key: "omit",
+                label: "Omit 50%".into(),
+                title: "An omission fault: from now on it omits each message it sends, and each \
+                        that arrives for it, with probability 1/2 (a full buffer, say)"
+                    .into(),
+                action: Action::Omit {
+                    process: target.clone(),
+                    send: 0.5,
+                    receive: 0.5,
+                },
+                danger: true,
+            }
+        });
         offered.extend((at.timers)(p).into_iter().map(|timer| Offer {
             key: "fire",
             label: format!("Run out its {timer} now"),
@@ -155,6 +184,7 @@ fn offers_now(store: Store, delay: Time, event_is_process: bool) -> Vec<Offer> {
     let cursor = store.cursor.get();
     let up = store.up_at_cursor();
     let cut_links = store.cut_links_at_cursor();
+    let omitting = store.omitting_at_cursor();
     // Only the selected process's timers are asked for, before the trace is borrowed.
     let process = match selection {
         Selection::Process(p) => Some(p),
@@ -173,6 +203,7 @@ fn offers_now(store: Store, delay: Time, event_is_process: bool) -> Vec<Offer> {
             cursor,
             up: &up,
             cut_links: &cut_links,
+            omitting: &omitting,
             timers: &timers,
         };
         offers(&at, selection, delay, event_is_process)
@@ -245,6 +276,7 @@ mod tests {
             cursor,
             up,
             cut_links: &[],
+            omitting: &[],
             timers: &|_| vec!["rto".to_string()],
         }
     }
@@ -255,7 +287,7 @@ mod tests {
         let keys = |o: Vec<Offer>| o.iter().map(|o| o.key).collect::<Vec<_>>();
         let up = vec![true; t.processes.len()];
         let offered = offers(&at(&t, 0, &up), Selection::Process(1), 20, false);
-        assert_eq!(keys(offered.clone()), ["crash", "fire"]);
+        assert_eq!(keys(offered.clone()), ["crash", "omit", "fire"]);
         assert_eq!(offered[0].label, format!("Crash {}", t.processes[1]));
         let mut down = up.clone();
         down[1] = false;
@@ -268,9 +300,54 @@ mod tests {
         assert!(offers(&at(&t, 0, &up), Selection::Event(e), 20, false).is_empty());
         assert_eq!(
             keys(offers(&at(&t, 0, &up), Selection::Event(e), 20, true)),
-            ["crash", "fire"]
+            ["crash", "omit", "fire"]
         );
         assert!(offers(&at(&t, 0, &up), Selection::Process(99), 20, false).is_empty());
+    }
+
+    #[test]
+    fn a_process_up_omits_half_and_one_omitting_stops() {
+        let t = trace("clocks-three-events");
+        let up = vec![true; t.processes.len()];
+        let offered = offers(&at(&t, 0, &up), Selection::Process(1), 20, false);
+        let omit = offered.iter().find(|o| o.key == "omit").unwrap();
+        assert_eq!(omit.label, "Omit 50%");
+        assert_eq!(
+            omit.action,
+            Action::Omit {
+                process: ProcessRef::Index(1),
+                send: 0.5,
+                receive: 0.5
+            }
+        );
+        let mut omitting = vec![false; t.processes.len()];
+        omitting[1] = true;
+        let mut here = at(&t, 0, &up);
+        here.omitting = &omitting;
+        let offered = offers(&here, Selection::Process(1), 20, false);
+        assert_eq!(
+            offered.iter().map(|o| o.key).collect::<Vec<_>>(),
+            ["crash", "unomit", "fire"]
+        );
+        assert_eq!(
+            offered[1].action,
+            Action::Omit {
+                process: ProcessRef::Index(1),
+                send: 0.0,
+                receive: 0.0
+            }
+        );
+        // Another process omits nothing; one that is down only recovers.
+        let other = offers(&here, Selection::Process(0), 20, false);
+        assert!(other.iter().any(|o| o.key == "omit"));
+        let mut down = up.clone();
+        down[1] = false;
+        here.up = &down;
+        let keys: Vec<_> = offers(&here, Selection::Process(1), 20, false)
+            .iter()
+            .map(|o| o.key)
+            .collect();
+        assert_eq!(keys, ["recover"]);
     }
 
     #[test]

@@ -87,6 +87,26 @@ pub fn describe_action(action: &Action, trace: &Trace) -> String {
                 process_name(process, names)
             )
         }
+        Action::Omit {
+            process,
+            send,
+            receive,
+        } if *send == 0.0 && *receive == 0.0 => {
+            format!(
+                "make {} omit nothing any more",
+                process_name(process, names)
+            )
+        }
+        Action::Omit {
+            process,
+            send,
+            receive,
+        } => format!(
+            "make {} omit {:.0}% of what it sends, {:.0}% of what it receives",
+            process_name(process, names),
+            send * 100.0,
+            receive * 100.0
+        ),
     }
 }
 

@@ -7,6 +7,13 @@ use super::*;
 pub(super) fn ProcessDetails(process: ProcessId) -> impl IntoView {
     let store = Store::get();
     let up = Memo::new(move |_| store.up_at_cursor().get(process).copied().unwrap_or(true));
+    let omitting = Memo::new(move |_| {
+        store
+            .omitting_at_cursor()
+            .get(process)
+            .copied()
+            .unwrap_or(false)
+    });
     let state = Memo::new(move |_| {
         store
             .states_at_cursor()
@@ -88,6 +95,27 @@ pub(super) fn ProcessDetails(process: ProcessId) -> impl IntoView {
                             }
                         >
                             "Crash"
+                        </button>
+                        <button
+                            data-testid=move || if omitting.get() { "btn-unomit" } else { "btn-omit" }
+                            title=move || {
+                                if omitting.get() {
+                                    "Let it send and take every message again"
+                                } else {
+                                    "An omission fault: from now on it omits each message it sends, and each that arrives for it, with probability 1/2"
+                                }
+                            }
+                            on:click=move |_| {
+                                let rate = if omitting.get_untracked() { 0.0 } else { 0.5 };
+                                store
+                                    .intervene(Action::Omit {
+                                        process: ProcessRef::Index(process),
+                                        send: rate,
+                                        receive: rate,
+                                    })
+                            }
+                        >
+                            {move || if omitting.get() { "Stop omitting" } else { "Omit 50%" }}
                         </button>
                         <For
                             each=move || store.timers_running_at_cursor(process)

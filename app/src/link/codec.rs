@@ -245,6 +245,11 @@ pub fn intervention_text(i: &Intervention, processes: &[String]) -> String {
         Action::Request { process, request } => {
             format!("req:{}:{}", p(process), item_text(request))
         }
+        Action::Omit {
+            process,
+            send,
+            receive,
+        } => format!("omit:{}:{send}:{receive}", p(process)),
     };
     format!("{}:{what}", i.step)
 }
@@ -336,6 +341,20 @@ pub fn intervention_of(text: &str) -> Result<Intervention, String> {
                 between: pair(args[0])?,
             }
         }
+        "omit" => {
+            want(3, "omit:PROCESS:SEND:RECEIVE")?;
+            let rate = |s: &str| {
+                s.parse::<f64>()
+                    .ok()
+                    .filter(|r| (0.0..=1.0).contains(r))
+                    .ok_or_else(|| format!("\"{s}\" is not a rate from 0 to 1"))
+            };
+            Action::Omit {
+                process: process(args[0])?,
+                send: rate(args[1])?,
+                receive: rate(args[2])?,
+            }
+        }
         // The text is the rest of the item: it may hold colons.
         "fire" | "req" if args.len() < 2 || args[0].is_empty() || args[1..].join(":").is_empty() => {
             return Err(if kind == "fire" {
@@ -354,7 +373,7 @@ pub fn intervention_of(text: &str) -> Result<Intervention, String> {
         },
         other => {
             return Err(format!(
-                "\"{other}\" is not a kind of intervention; the kinds are drop, dup, delay, crash, recover, cut, heal, fire, req"
+                "\"{other}\" is not a kind of intervention; the kinds are drop, dup, delay, crash, recover, cut, heal, fire, req, omit"
             ))
         }
     };
@@ -696,6 +715,15 @@ pub(crate) fn normalised(list: &[Intervention], processes: &[String]) -> Vec<Int
                     process: fix(process),
                     request: request.clone(),
                 },
+                Action::Omit {
+                    process,
+                    send,
+                    receive,
+                } => Action::Omit {
+                    process: fix(process),
+                    send: *send,
+                    receive: *receive,
+                },
                 other => other.clone(),
             },
         })
@@ -840,6 +868,39 @@ mod tests {
         assert_eq!(percent_decode(&percent_encode(text)), text);
         assert_eq!(percent_decode("12%3Adrop%3A5"), "12:drop:5");
         assert_eq!(percent_decode("bad%zzescape%"), "bad%zzescape%");
+    }
+
+    #[test]
+    fn omissions_go_both_ways() {
+        let names: Vec<String> = vec!["P1".into(), "P2".into(), "P3".into()];
+        for (send, receive) in [(0.5, 0.5), (0.0, 0.0), (0.125, 1.0), (0.3, 0.0)] {
+            let iv = Intervention {
+                step: 7,
+                action: Action::Omit {
+                    process: ProcessRef::Index(1),
+                    send,
+                    receive,
+                },
+            };
+            let text = intervention_text(&iv, &names);
+            assert_eq!(text, format!("7:omit:P2:{send}:{receive}"));
+            let back = intervention_of(&text).unwrap();
+            assert_eq!(normalised(&[back], &names), vec![iv]);
+        }
+        assert_eq!(
+            intervention_of("3:omit:P2:0.5:0.25").unwrap().action,
+            Action::Omit {
+                process: ProcessRef::Name("P2".into()),
+                send: 0.5,
+                receive: 0.25
+            }
+        );
+        assert!(intervention_of("3:omit:P2:1.5:0")
+            .unwrap_err()
+            .contains("rate"));
+        assert!(intervention_of("3:omit:P2:0.5")
+            .unwrap_err()
+            .contains("omit:PROCESS:SEND:RECEIVE"));
     }
 
     #[test]

@@ -40,14 +40,16 @@ pub const TEXT: &[&str] = &[
     "Network models say what links may do. A fair-loss link may lose messages, but fairly: a \
      message sent infinitely often is delivered infinitely often (fair loss); one sent a \
      finite number of times is not delivered infinitely often (finite duplication); and \
-     nothing is delivered that was not sent (no creation). UDP behaves roughly like this.",
+     nothing is delivered that was not sent (no creation). UDP behaves roughly like this \
+     ([show me](s=channels-fair-loss&step=6)).",
     "A stubborn link is built on a fair-loss one: the sender retransmits every message it has \
      sent, forever. A message sent once to a correct process is then delivered again and \
-     again. A perfect (reliable) link adds one thing on the receiving side: it delivers each \
+     again ([show me](s=channels-stubborn&step=82)). A perfect (reliable) link adds one thing on the receiving side: it delivers each \
      message only the first time and drops later copies. Its properties are reliable delivery \
      (a message sent by a correct process to a correct process is delivered), no duplication \
-     and no creation. TCP gives roughly this, with acknowledgements and retransmission, until \
-     a connection breaks because the other side stays silent.",
+     and no creation ([show me](s=channels-perfect&step=86)). TCP gives roughly this, with \
+     acknowledgements and retransmission, until a connection breaks because the other side \
+     stays silent.",
     "Properties come in two kinds. A safety property says that something bad never happens: \
      the empty run is safe, and a counterexample is a finite prefix that ends where the bad \
      thing happens; nothing later can repair it. A liveness property says that something good \

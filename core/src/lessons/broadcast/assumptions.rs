@@ -103,6 +103,8 @@ impl<'a> Setting<'a> {
                     // A copy again, a timer run out early or a request no process reads loses
                     // nothing (and the engine withdraws liveness after the last two anyway).
                     Action::Duplicate { .. } | Action::Fire { .. } | Action::Request { .. } => {}
+                    // Omissions are weighed by the engine for every protocol, as lossy links.
+                    Action::Omit { .. } => {}
                     Action::Crash { process } => crashed.extend(resolve(process)),
                     Action::Recover { process } => recovered.extend(resolve(process)),
                 }

@@ -243,7 +243,11 @@ fn leader_accuracy(trace: &Trace) -> Verdict {
                         "{} turned to {} as leader at tick {}, but {}, which it trusted before, \
                          had not crashed",
                         trace.processes[t.by],
-                        trace.processes[t.leader],
+                        if t.leader == t.by {
+                            "itself"
+                        } else {
+                            trace.processes[t.leader].as_str()
+                        },
                         t.at,
                         trace.processes[old]
                     ),
