@@ -44,6 +44,9 @@ impl Point {
     }
 }
 
+/// The room a round's name needs, in pixels: closer rounds are named only every so often.
+pub const ROUND_LABEL_PX: f64 = 64.0;
+
 /// The most time marks drawn at once.
 pub const MAX_TIME_MARKS: usize = 60;
 
@@ -243,6 +246,9 @@ impl Layout {
                 let every = ((span / MAX_TIME_MARKS as f64).ceil() as u64).max(1);
                 let first = (from / round as f64).ceil() as u64;
                 let first = first.div_ceil(every) * every;
+                // Name only as many rounds as have room for their name.
+                let apart = (every * round) as f64 * self.options.px_per_tick;
+                let named = ((ROUND_LABEL_PX / apart).ceil() as u64).max(1) * every;
                 (first..)
                     .step_by(every as usize)
                     .map(|k| (k, k * round))
@@ -250,7 +256,11 @@ impl Layout {
                     .map(|(k, at)| TimeMark {
                         at,
                         x: self.time_x(at as f64),
-                        label: format!("round {}", k + 1),
+                        label: if k % named == 0 {
+                            format!("round {}", k + 1)
+                        } else {
+                            String::new()
+                        },
                         gst: false,
                     })
                     .collect()
@@ -462,6 +472,13 @@ mod tests {
             .time_marks(&gst, left, layout.time_x(49.0))
             .is_empty());
         assert!(layout.time_marks(&Timing::Plain, left, right).is_empty());
+        // Rounds too close for their names are all drawn, and named only every so often.
+        let close = layout.time_marks(&Timing::Synchronous { round: 5 }, left, right);
+        let named: Vec<&TimeMark> = close.iter().filter(|m| !m.label.is_empty()).collect();
+        assert!(named.len() < close.len() && !named.is_empty());
+        for pair in named.windows(2) {
+            assert!(pair[1].x - pair[0].x >= ROUND_LABEL_PX);
+        }
         // A far zoom out marks every k-th round, never more than the cap.
         let wide = layout.time_marks(&Timing::Synchronous { round: 1 }, 0.0, layout.time_x(1e6));
         assert!(wide.len() <= MAX_TIME_MARKS + 1 && wide.len() > MAX_TIME_MARKS / 2);
