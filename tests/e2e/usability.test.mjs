@@ -270,7 +270,7 @@ describe('keys do what the screen says', () => {
 });
 
 describe('nothing overflows sideways', () => {
-  const lessons = ['clocks', 'delivery', 'broadcast', 'gossip', 'paxos', 'mapreduce', 'raft'];
+  const lessons = ['clocks', 'delivery', 'models', 'broadcast', 'gossip', 'paxos', 'mapreduce', 'raft'];
   for (const size of SIZES) {
     test(`every lesson, with its text open, fits ${sizeName(size)}`, () =>
       app(async (page) => {
