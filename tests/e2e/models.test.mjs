@@ -35,7 +35,9 @@ for (const viewport of VIEWPORTS) {
       await toEnd(page);
       const rounds = await marks(page);
       assert.ok(rounds.length >= 2, `round marks: ${JSON.stringify(rounds)}`);
-      assert.ok(rounds.every((m) => /^round \d+$/.test(m.label) && !m.gst));
+      // Every round is drawn; where they stand close, only every few carry a name.
+      assert.ok(rounds.every((m) => /^(round \d+)?$/.test(m.label) && !m.gst), JSON.stringify(rounds));
+      assert.ok(rounds.some((m) => m.label !== ''), JSON.stringify(rounds));
       assert.equal(await badge(page, 'strong-accuracy'), 'ok');
       await screenshot(page, `models-sync-${size}`);
 
