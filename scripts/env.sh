@@ -37,5 +37,6 @@ lock_version() {
 # wasm-opt on the split modules (scripts/split.sh): the features rustc's wasm32 target emits,
 # and (measured, issue 3) no inlining of large single-caller functions, the low 1 KiB of memory
 # assumed unused, no producers or target_features sections.
-WASM_OPT_FEATURES="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue --one-caller-inline-max-function-size=20 --low-memory-unused --strip-producers --strip-target-features"
+WASM_FEATURES="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue"
+WASM_OPT_FEATURES="$WASM_FEATURES --one-caller-inline-max-function-size=20 --low-memory-unused --strip-producers --strip-target-features"
 

@@ -5,7 +5,9 @@
 # staged glue and wasm with split ones under the same names, so Trunk's loader needs no change.
 #
 #   1. wasm-split-cli (wasm_split_cli_support) on cargo's raw wasm: the main module, the chunks
-#      (split_*.wasm) and their loader (__wasm_split.js);
+#      (split_*.wasm) and their loader (__wasm_split.js); the code that several chunks share,
+#      which it puts in a module per set of chunks (hundreds), merged into one
+#      (scripts/merge-chunks.py);
 #   2. wasm-bindgen --keep-lld-exports on the main module (the chunks link to its exports);
 #   3. wasm-opt on every module (release only; Trunk's own wasm-opt is off for this reason);
 #   4. content hashes in the chunk and loader names, so that they can be cached for ever;
@@ -33,6 +35,8 @@ if grep -q "__wasm_split_placeholder__" "$raw" 2>/dev/null; then
     trap 'rm -rf "$work"' EXIT
     log "split $raw ($(wc -c <"$raw") bytes)"
     wasm-split-cli --target web --out-name "$stem" "$raw" "$work/split" >/dev/null
+    # shellcheck disable=SC2086
+    python3 "$ROOT/scripts/merge-chunks.py" "$work/split" workbench $WASM_FEATURES
     wasm-bindgen --target web --keep-lld-exports --no-demangle --no-typescript \
         --out-name "$stem" --out-dir "$work/bound" "$work/split/$stem.wasm"
     cp "$work/bound/$stem.js" "$staging/$stem.js"

@@ -17,6 +17,7 @@ pub mod help;
 pub mod inspector;
 pub mod lessons;
 pub mod link;
+pub mod opening;
 pub mod playback;
 pub mod plots;
 pub mod reader;
@@ -37,60 +38,15 @@ use topology::Topology;
 
 /// The whole application. A link with parameters opens straight on the view it describes (see
 /// [`link`]) once the lessons it needs have loaded; a visit without any shows the
-/// [`welcome::Welcome`] first.
+/// [`welcome::Welcome`] first (see [`opening`]).
 #[component]
 pub fn App() -> impl IntoView {
-    let (address, problems) = link::parse(&link::page_query());
-    // What to open once its lessons have loaded; why not, if they cannot.
-    let opened = RwSignal::new(None::<(link::Link, Vec<String>)>);
-    let failed = RwSignal::new(None::<String>);
-    // Only an address that says nothing shows the welcome: a garbled one opens the first
-    // lesson and says what it ignored.
-    let choosing = RwSignal::new(link::is_bare(&address) && problems.is_empty());
-    let open = move |address: link::Link, problems: Vec<String>| {
-        let needed = link::lessons_needed(&address);
-        leptos::task::spawn_local(async move {
-            match lessons::loader::load_each(&needed).await {
-                Ok(()) => opened.set(Some((address, problems))),
-                Err((id, e)) => {
-                    let title = lessons::entry(id).map_or(id, lessons::Entry::title);
-                    failed.set(Some(lessons::loader::failed(title, &e)));
-                }
-            }
-        });
-    };
-    if !choosing.get_untracked() {
-        open(address, problems);
-    }
-    let choose = move |address: link::Link| {
-        link::push_history_entry();
-        choosing.set(false);
-        open(address, Vec::new());
-    };
-    // Back and Forward reopen the view their entry describes, or the welcome.
-    link::on_history(move |query| {
-        let (address, problems) = link::parse(&query);
-        opened.set(None);
-        failed.set(None);
-        let bare = link::is_bare(&address) && problems.is_empty();
-        choosing.set(bare);
-        if !bare {
-            open(address, problems);
-        }
-    });
-    move || {
-        if let Some((address, problems)) = opened.get() {
-            view! { <Page address problems/> }.into_any()
-        } else if let Some(why) = failed.get() {
-            view! { <div class="load-failed" role="alert" data-testid="load-failed">{why}</div> }
-                .into_any()
-        } else if choosing.get() {
-            view! { <welcome::Welcome choose/> }.into_any()
-        } else {
-            view! { <div class="page-loading" data-testid="page-loading">"Loading…"</div> }
-                .into_any()
-        }
-    }
+    view! { <opening::Opened/> }
+}
+
+/// [`Page`] as a plain function, for the workbench split point.
+pub(crate) fn page_view(address: link::Link, problems: Vec<String>) -> AnyView {
+    view! { <Page address problems/> }.into_any()
 }
 
 /// The page for the view `address` describes, its lessons loaded.
