@@ -217,10 +217,11 @@ describe('exercises', () => {
       await page.waitForFunction(() => window.__spacetimeStarted === true);
       await page.locator(tid('activity-exercises')).click();
       await page.locator(tid('exercise-kind')).selectOption('lamport');
-      assert.match(await page.locator(tid('exercise-progress')).textContent(), /^score 1 of 2/);
+      const progress = () => page.locator(tid('exercise-progress')).textContent();
+      await until('the score is read back', progress, (t) => /^score 1 of 2/.test(t));
       await page.locator(tid('progress-reset')).click();
       await page.locator(tid('progress-reset')).click();
-      assert.match(await page.locator(tid('exercise-progress')).textContent(), /^score 0 of 0/);
+      await until('the score is reset', progress, (t) => /^score 0 of 0/.test(t));
     });
   });
 });

@@ -86,9 +86,16 @@ pub fn keep_address(store: Store) {
         )
     };
     let written = StoredValue::new(identity());
+    // The last address of the view whose entry is current: when another view comes within the
+    // quarter second, its entry gets that before the new one is pushed (else Back would return
+    // to an older state of it: an edit undone just before, say).
+    let last_of_written = StoredValue::new(None::<String>);
     let pending = StoredValue::new(false);
     Effect::new(move |_| {
-        query.track();
+        let latest = query.get();
+        if written.with_value(|w| *w == identity()) {
+            last_of_written.set_value(Some(latest));
+        }
         if pending.get_value() {
             return;
         }
@@ -103,8 +110,14 @@ pub fn keep_address(store: Store) {
             // Exercise after exercise is one view: Back leaves the exercises, not one of them.
             let exercising = store.activity.try_get_untracked() == Some(Activity::Exercises);
             let new_view = !exercising && written.try_with_value(|w| *w != now).unwrap_or(false);
+            if new_view {
+                if let Some(last) = last_of_written.try_get_value().flatten() {
+                    write_address(&last, false);
+                }
+            }
             write_address(&query, new_view);
             written.set_value(now);
+            last_of_written.set_value(Some(query));
         })
         .forget();
     });
