@@ -98,30 +98,52 @@ fn failed_view(why: String) -> AnyView {
 #[component]
 pub fn Opened() -> impl IntoView {
     let start = RwSignal::new(Opening::of_query(link::page_query()));
+    let workbench = RwSignal::new(None::<Result<Workbench, LoadError>>);
+    // Fetches the workbench; again after a failure (the loader forgets failed fetches), when
+    // the reader asks for another view.
+    let fetching = StoredValue::new(false);
+    let fetch = move || {
+        if fetching.get_value() || matches!(workbench.get_untracked(), Some(Ok(_))) {
+            return;
+        }
+        fetching.set_value(true);
+        workbench.set(None);
+        leptos::task::spawn_local(async move {
+            let loaded = load_workbench().await;
+            let _ = fetching.try_set_value(false);
+            let on_welcome = start.try_with_untracked(|s| *s == Opening::Welcome) == Some(true);
+            let _ = workbench.try_set(Some(loaded));
+            if on_welcome {
+                announce_ready();
+            }
+        });
+    };
     // Back and Forward reopen the view their entry describes, or the welcome.
-    link::on_history(move |query| start.set(Opening::of_query(query)));
+    link::on_history(move |query| {
+        start.set(Opening::of_query(query));
+        fetch();
+    });
     let choose = move |address: Link| {
         link::push_history_entry();
         start.set(Opening::Chosen(Box::new(address)));
+        fetch();
     };
     if let Opening::Query(query) = start.get_untracked() {
         prefetch_lessons(&query);
     }
-    let workbench = RwSignal::new(None::<Result<Workbench, LoadError>>);
-    leptos::task::spawn_local(async move {
-        let loaded = load_workbench().await;
-        let on_welcome = start.try_with_untracked(|s| *s == Opening::Welcome) == Some(true);
-        let _ = workbench.try_set(Some(loaded));
-        if on_welcome {
-            announce_ready();
-        }
-    });
+    fetch();
     move || match (start.get(), workbench.get()) {
         (Opening::Welcome, _) => view! { <crate::welcome::Welcome choose/> }.into_any(),
         (_, None) => loading_view(),
-        (_, Some(Err(e))) => failed_view(format!(
-            "Spacetime could not be loaded ({e}). Are you offline? Try again once connected."
-        )),
+        (_, Some(Err(e))) => view! {
+            <div class="load-failed" role="alert" data-testid="load-failed">
+                <p>{format!("Spacetime could not be loaded ({e}). Are you offline?")}</p>
+                <button class="primary" data-testid="load-retry" on:click=move |_| fetch()>
+                    "Try again"
+                </button>
+            </div>
+        }
+        .into_any(),
         (opening, Some(Ok(open))) => open(opening, start),
     }
 }

@@ -194,6 +194,38 @@ describe('offline', () => {
   });
 });
 
+describe('a page that cannot load', () => {
+  test('a link says so and can try again; from the welcome, a second choice tries again', async () => {
+    // No service worker: it would answer from its cache what the test cuts off.
+    const { context, page } = await openPage(browser, VIEWPORTS[0], { serviceWorkers: 'block' });
+    try {
+      await page.route('**/split_workbench-*.wasm', (route) => route.abort());
+      await gotoApp(page, '?lesson=clocks');
+      await until('the page says it could not load', () => page.locator(tid('load-failed')).textContent().catch(() => ''),
+        (t) => /could not be loaded.*offline/.test(t), { timeout: 10000 });
+      // Once the network is back, Try again loads it.
+      await page.unroute('**/split_workbench-*.wasm');
+      await page.locator(tid('load-retry')).click();
+      await page.locator(tid('diagram')).waitFor({ timeout: 10000 });
+      await page.route('**/split_workbench-*.wasm', (route) => route.abort());
+      await gotoApp(page, './');
+      await page.locator(tid('welcome')).waitFor();
+      await page.locator(tid('welcome-clocks')).click();
+      await page.locator(tid('load-failed')).waitFor();
+      await screenshot(page, 'page-load-failed');
+      // Back on the welcome once the network is back: choosing again loads the page.
+      await page.unroute('**/split_workbench-*.wasm');
+      await page.goBack();
+      await page.locator(tid('welcome')).waitFor();
+      await page.locator(tid('welcome-clocks')).click();
+      await page.locator(tid('diagram')).waitFor({ timeout: 10000 });
+      assert.ok(await page.locator('g.lane').count() > 0);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe('a lesson that cannot load', () => {
   for (const viewport of VIEWPORTS) {
     test(`says so, and the run on screen stays (${viewport.width}x${viewport.height})`, async () => {
