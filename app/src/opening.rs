@@ -86,7 +86,13 @@ fn open(opening: Opening, start: RwSignal<Opening>) -> AnyView {
 }
 
 fn loading_view() -> AnyView {
-    view! { <div class="page-loading" data-testid="page-loading">"Loading…"</div> }.into_any()
+    view! {
+        <div class="page-loading" data-testid="page-loading" role="status">
+            <span class="spinner" aria-hidden="true"></span>
+            "Loading…"
+        </div>
+    }
+    .into_any()
 }
 
 fn failed_view(why: String) -> AnyView {
