@@ -9,7 +9,8 @@
 // reports the median time until the page shows what it is for (the welcome's lessons, or a
 // diagram's events), and the bytes transferred. Then, from a link to the first lesson, it clicks
 // each other lesson's tab and times until that lesson's lanes are drawn (its chunks fetched over
-// the throttled network). Nothing asserts the numbers: they go in closing notes.
+// the throttled network); and from the welcome, the first lesson's card clicked at once or after
+// a few seconds of reading. Nothing asserts the numbers: they go in closing notes.
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -72,6 +73,24 @@ try {
       await context.close();
     }
     console.log(`${query.padEnd(34)} until ${selector.padEnd(16)} median ${median(times)} ms (runs: ${times.join(', ')}), ${kb} KB transferred`);
+  }
+  // A first-time student's path: the welcome, then the first lesson's card, clicked at once or
+  // after reading the welcome for a few seconds (while the workbench arrives in the background).
+  for (const wait of [0, 3000]) {
+    const times = [];
+    for (let i = 0; i < runs; i++) {
+      const { context, page } = await phone(browser);
+      await page.goto(base, { waitUntil: 'commit' });
+      await page.waitForSelector('.welcome-lesson', { timeout: 120000 });
+      await page.waitForTimeout(wait);
+      const t0 = Date.now();
+      await page.locator('.welcome-lesson').first().click();
+      // The lesson opens at step 0: its lanes, before any event.
+      await page.waitForSelector('g.lane', { timeout: 120000 });
+      times.push(Date.now() - t0);
+      await context.close();
+    }
+    console.log(`welcome, first card clicked after ${wait} ms: lanes drawn in median ${median(times)} ms (runs: ${times.join(', ')})`);
   }
   // Opening each other lesson for the first time, from a link to the first one.
   const { context, page } = await phone(browser);
