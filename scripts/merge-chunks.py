@@ -1,19 +1,20 @@
 #!/usr/bin/env python3
-"""Merges the splitter's shared chunks into one (run by scripts/split.sh).
+"""Merges the splitter's shared chunks into two (run by scripts/split.sh).
 
 wasm-split-cli puts every function that two or more split points reach into a chunk of its own
 for each set of split points that reach it: with a workbench and a dozen lessons that is hundreds
-of small modules, and a lesson's first opening waits for a hundred requests. But every lesson
-loads after the workbench, which reaches most of that code anyway; so one shared chunk, loaded
-with whichever split point comes first, costs a few kilobytes of code some lesson may never run
-and saves all those round trips.
+of small modules, and a lesson's first opening waits for fifty requests. But every lesson loads
+after the workbench (the ANCHOR), so the chunks become two: what the anchor shares with any other
+split point (chunk_common, loaded with the anchor), and what only the others share
+(chunk_shared, loaded with the first of them). The second holds code that a given lesson may
+never run (about 70 KB gzipped today); that costs less than the round trips it saves.
 
 The chunks do not call each other by import: each imports only the main module's memory, its
 function table and its stack pointer (from "__wasm_split"), and fills its own slots of the table
 and of memory with active segments. So merging is binaryen's wasm-merge, given a "hub" module
 that imports those once and exports them to every chunk (merged modules that imported the same
-memory separately would otherwise get a memory each). The loader script
-(__wasm_split.js) then lists the one chunk as every split point's dependency.
+memory separately would otherwise get a memory each). The loader script (__wasm_split.js) then
+lists, for each split point, the merged chunks that hold what it needs.
 
 usage: merge-chunks.py SPLIT_DIR ANCHOR [wasm-merge feature flags...]
 """

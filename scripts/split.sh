@@ -6,8 +6,8 @@
 #
 #   1. wasm-split-cli (wasm_split_cli_support) on cargo's raw wasm: the main module, the chunks
 #      (split_*.wasm) and their loader (__wasm_split.js); the code that several chunks share,
-#      which it puts in a module per set of chunks (hundreds), merged into one
-#      (scripts/merge-chunks.py);
+#      which it puts in a module per set of chunks (hundreds), merged into two
+#      (scripts/merge-chunks.py: what the workbench shares, and what only lessons share);
 #   2. wasm-bindgen --keep-lld-exports on the main module (the chunks link to its exports);
 #   3. wasm-opt on every module (release only; Trunk's own wasm-opt is off for this reason);
 #   4. content hashes in the chunk and loader names, so that they can be cached for ever;
