@@ -1,0 +1,340 @@
+//! Real logs in, real logs out: vector-clock logs as GoVector writes them and ShiViz reads them,
+//! redrawn as diagrams (by the lesson that draws logs, through [`crate::lessons::draw_log`]), and
+//! any trace written back out in GoVector's format.
+//!
+//! ## The two formats
+//!
+//! Both give each event three things: the **host** that logged it, its **vector clock** as a JSON
+//! object `{"host": counter, ...}`, and a line of **event text**.
+//!
+//! * **GoVector** writes two lines per event, the host and its clock first:
+//!
+//!   ```text
+//!   alice {"alice":1}
+//!   Initialization Complete
+//!   alice {"alice":2}
+//!   Sending ping
+//!   bob {"alice":2, "bob":2}
+//!   Received ping
+//!   ```
+//!
+//!   [`govector_records`] reads this without a regex engine: blank lines between events are
+//!   skipped, and every line that is not where an event should be becomes a [`Problem`].
+//!
+//! * **ShiViz** reads any log through a *parser regex* with the named groups `host`, `clock` and
+//!   `event`. Its default, [`SHIVIZ_DEFAULT_REGEX`], wants the event line first and then
+//!   `host {clock}`; [`GOVECTOR_REGEX`] reads GoVector's files. A log saved for ShiViz may carry
+//!   its regex on line 1 and a delimiter between executions on line 2 ([`shiviz_header`]). This
+//!   crate has no regex engine: [`import_govector`] understands the header when it names one of
+//!   those two regexes, and a caller with an engine (the CLI) matches any other regex itself and
+//!   hands the matches to [`records_from_matches`].
+//!
+//! ## How arrows are inferred from clocks
+//!
+//! A log says nothing of messages: only the clocks tell. GoVector keeps vector clocks as the
+//! course does: every event increments its own host's entry, and a receipt first takes the
+//! entry-wise maximum with the clock the message carried. So an event `e` of host `Q` is a
+//! **receipt** when some other host's entry went *up* since `Q`'s previous event: `Q` heard news.
+//! The news came from the host `P` whose event with counter `e.clock[P]` carries exactly the
+//! entries that went up: that event is the **send**. Everything else is a **local** event.
+//!
+//! [`from_records`] draws the receipts as arrows and the rest as dots, on one lane per host. It
+//! keeps the order of each host's events (their own counters must go up) and places every event
+//! after everything it heard of, so that the redrawn run has the same happens-before relation as
+//! the log. Counters may skip numbers; logs of several hosts may be concatenated in any order.
+//! Whatever cannot be drawn faithfully (a clock that is not JSON, a counter that goes back, a
+//! message received twice) is reported as a [`Problem`] with its line, and the rest is drawn.
+//!
+//! [`to_govector`] goes the other way: any trace, as a GoVector log that ShiViz can open.
+//!
+//! ```
+//! use spacetime_core::log::{import_govector, to_govector};
+//! use spacetime_core::{Relation, Run};
+//!
+//! let log = r#"alice {"alice":1}
+//! Initialization Complete
+//! bob {"bob":1}
+//! Initialization Complete
+//! alice {"alice":2}
+//! Sending ping
+//! bob {"alice":2, "bob":2}
+//! Received ping
+//! bob {"alice":2, "bob":3}
+//! Sending pong
+//! alice {"alice":3}
+//! Idle
+//! alice {"alice":4, "bob":3}
+//! Received pong
+//! "#;
+//! let imported = import_govector("ping-pong", log).unwrap();
+//! assert!(imported.problems.is_empty());
+//! assert_eq!((imported.events, imported.messages), (7, 2));
+//! assert_eq!(imported.scenario.processes, ["alice", "bob"]);
+//!
+//! // The scenario redraws the log: the ping's send happens before the pong's receipt, and
+//! // alice's idle moment is concurrent with bob's answer.
+//! let run = Run::complete(&imported.scenario).unwrap();
+//! let trace = run.trace();
+//! let find = |label: &str| trace.events.iter().find(|e| &*e.label == label).unwrap().id;
+//! assert_eq!(trace.relation(find("Sending ping"), find("Idle")), Relation::Before);
+//! assert_eq!(trace.relation(find("Idle"), find("Sending pong")), Relation::Concurrent);
+//!
+//! // And back out: GoVector's two lines per event.
+//! let out = to_govector(trace);
+//! assert!(out.starts_with("alice {\"alice\":1}\nInitialization Complete\n"));
+//! assert!(out.contains("bob {\"bob\":2, \"alice\":2}\nreceive Sending ping from alice\n"));
+//! ```
+
+use std::fmt::{self, Write as _};
+
+use crate::scenario::{ProcessRef, Scenario, MAX_PROCESSES};
+
+mod clock;
+mod export;
+mod infer;
+mod read;
+#[cfg(test)]
+mod tests;
+
+pub use export::to_govector;
+pub use infer::from_records;
+pub use read::{
+    first_execution, govector_records, line_of, missing_group, records_from_matches, shiviz_header,
+    RegexMatch, ShivizHeader,
+};
+use read::{read_govector, read_shiviz_default, split_line};
+
+/// ShiViz's default parser regex: the event line, then `host {clock}`.
+pub const SHIVIZ_DEFAULT_REGEX: &str = r"(?<event>.*)\n(?<host>\S*) (?<clock>{.*})";
+/// The parser regex for GoVector's files: `host {clock}`, then the event line.
+pub const GOVECTOR_REGEX: &str = r"(?<host>\S*) (?<clock>{.*})\n(?<event>.*)";
+
+/// Time between two events that follow one another in the redrawn diagram.
+const TICK: u64 = 10;
+/// How much of a line an error quotes.
+const QUOTE: usize = 60;
+
+/// One logged event as a reader found it: the 1-based line of its first line, the host, the clock
+/// text (a JSON object host -> counter), the event text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogRecord {
+    pub line: usize,
+    pub host: String,
+    pub clock: String,
+    pub event: String,
+}
+
+/// Something wrong with one place of the log; the import goes on without it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The 1-based line it is about.
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+impl Problem {
+    fn new(line: usize, message: impl Into<String>) -> Problem {
+        Problem {
+            line,
+            message: message.into(),
+        }
+    }
+}
+
+/// A log turned into a scenario that redraws it.
+#[derive(Clone, Debug)]
+pub struct Imported {
+    /// The scenario the lesson that draws logs made of the [`Drawing`], titled with the log's
+    /// name.
+    pub scenario: Scenario,
+    /// What could not be drawn as the log has it, in line order.
+    pub problems: Vec<Problem>,
+    /// The events drawn (sends, receipts and local events).
+    pub events: usize,
+    /// The arrows drawn.
+    pub messages: usize,
+}
+
+/// Why nothing could be imported at all. Anything less is a [`Problem`].
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum ImportError {
+    /// No event was found. `first_line` is line 1 of the text, shortened (empty for empty text).
+    #[error("{}", no_events_message(.expected, .first_line))]
+    NoEvents {
+        expected: String,
+        first_line: String,
+    },
+    /// Events were found, but each of them has a problem.
+    #[error("{}", nothing_drawable(*.records, .first, *.more))]
+    NothingDrawable {
+        records: usize,
+        first: Problem,
+        more: usize,
+    },
+    /// A parser regex lacks one of the named groups an event needs.
+    #[error(
+        "the parser regex has no named group `(?<{group}>...)`; it needs three: host, clock and \
+         event"
+    )]
+    MissingGroup { group: String },
+    /// More hosts than a diagram can have lanes.
+    #[error(
+        "the log has more than {MAX_PROCESSES} hosts: \"{host}\" at line {line} is host number \
+         {}, and Spacetime draws at most {MAX_PROCESSES} lanes",
+        MAX_PROCESSES + 1
+    )]
+    TooManyHosts { host: String, line: usize },
+    /// A ShiViz header names a parser regex that only a regex engine can apply.
+    #[error(
+        "line 1 gives the parser regex `{regex}`, which needs a regex engine: import the log with \
+         `spacetime import`, or give it GoVector's regex or ShiViz's default"
+    )]
+    NeedsRegex { regex: String },
+    /// No lesson draws logs (see [`crate::lessons::LessonInfo::draws_logs`]).
+    #[error("this build has no lesson that draws logs")]
+    NoDrawer,
+}
+
+/// A log as a diagram to draw: what [`from_records`] inferred, for the lesson that draws logs to
+/// turn into a scenario of its protocol.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Drawing {
+    /// The log's name.
+    pub title: String,
+    /// A sentence saying what was drawn: "7 events on 2 hosts, 2 messages, from a log".
+    pub description: String,
+    /// One lane per host, in order of first appearance.
+    pub hosts: Vec<String>,
+    /// The events drawn (a message counts its send and its receipt).
+    pub events: usize,
+    /// What happens, in time order.
+    pub lines: Vec<DrawnEvent>,
+}
+
+/// One thing a [`Drawing`] shows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DrawnEvent {
+    /// A dot on `process`'s lane at time `at`.
+    Local {
+        at: u64,
+        process: ProcessRef,
+        label: String,
+    },
+    /// A message sent by `process` at `at` that `to` receives at `arrive`; `receipt` is what the
+    /// receiver's log says of it.
+    Message {
+        at: u64,
+        process: ProcessRef,
+        label: String,
+        to: ProcessRef,
+        arrive: u64,
+        receipt: String,
+    },
+}
+
+impl ImportError {
+    /// No event found in `text`, which was expected to hold `expected` (a few words: "events
+    /// that match the parser regex ..."); quotes the text's first line, shortened.
+    pub fn no_events(expected: impl Into<String>, text: &str) -> ImportError {
+        ImportError::NoEvents {
+            expected: expected.into(),
+            first_line: shorten(split_line(strip_bom(text)).0),
+        }
+    }
+}
+
+fn no_events_message(expected: &str, first_line: &str) -> String {
+    if first_line.is_empty() {
+        format!("no events: the log is empty (expected {expected})")
+    } else {
+        format!("no events found: expected {expected}, but line 1 reads \"{first_line}\"")
+    }
+}
+
+fn nothing_drawable(records: usize, first: &Problem, more: usize) -> String {
+    let mut message = format!(
+        "none of the {records} logged events can be drawn; the first problem is at {first}"
+    );
+    if more > 0 {
+        let _ = write!(message, " ({more} more)");
+    }
+    message
+}
+
+/// What a GoVector log looks like, for error messages.
+const GOVECTOR_EXPECTED: &str =
+    "GoVector's two lines per event, `host {\"host\":1}` and then the event's text";
+
+/// `text` without a byte-order mark.
+fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{FEFF}').unwrap_or(text)
+}
+
+/// At most [`QUOTE`] characters of `text`, with an ellipsis when cut.
+fn shorten(text: &str) -> String {
+    let text = text.trim();
+    match text.char_indices().nth(QUOTE) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+/// Reads `text` in the format it is in: through its ShiViz header if line 1 has one (see
+/// [`shiviz_header`]), else as GoVector's two-line format ([`govector_records`]), and turns it
+/// into a scenario ([`from_records`]).
+///
+/// This crate has no regex engine, so a header is understood when its regex is
+/// [`GOVECTOR_REGEX`] or [`SHIVIZ_DEFAULT_REGEX`] (any other is [`ImportError::NeedsRegex`]: match
+/// it yourself and use [`records_from_matches`]), and a delimiter on line 2 is matched as plain
+/// text, one whole line.
+pub fn import_govector(name: &str, text: &str) -> Result<Imported, ImportError> {
+    let text = strip_bom(text);
+    let (records, mut problems, expected) = match shiviz_header(text) {
+        Some(header) => {
+            let delimiter = header.delimiter.trim();
+            let (body, first_line, left_out) = if delimiter.is_empty() {
+                (header.body, header.first_line, None)
+            } else {
+                first_execution(header.body, header.first_line, |line| {
+                    line.trim() == delimiter
+                })
+            };
+            let regex = header.regex.trim();
+            let (records, mut problems) = if regex == GOVECTOR_REGEX {
+                read_govector(body, first_line)
+            } else if regex == SHIVIZ_DEFAULT_REGEX {
+                read_shiviz_default(body, first_line)
+            } else {
+                if let Some(group) = missing_group(regex) {
+                    return Err(ImportError::MissingGroup {
+                        group: group.into(),
+                    });
+                }
+                return Err(ImportError::NeedsRegex {
+                    regex: header.regex.clone(),
+                });
+            };
+            problems.extend(left_out);
+            (
+                records,
+                problems,
+                "events that match the parser regex on line 1",
+            )
+        }
+        None => {
+            let (records, problems) = read_govector(text, 1);
+            (records, problems, GOVECTOR_EXPECTED)
+        }
+    };
+    if records.is_empty() {
+        return Err(ImportError::no_events(expected, text));
+    }
+    problems.sort_by_key(|p| p.line);
+    from_records(name, records, problems)
+}

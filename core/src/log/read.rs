@@ -1,0 +1,340 @@
+//! Finding the records in a log's text: GoVector's two lines per event, ShiViz's default
+//! format, a ShiViz file's header, executions, and the matches of a caller's regex.
+
+use std::fmt::Write as _;
+
+use super::clock::Entries;
+use super::{shorten, strip_bom, LogRecord, Problem};
+
+/// A ShiViz file's own header: its parser regex on line 1 and the delimiter between executions on
+/// line 2. The regex and delimiter are owned; `body` borrows the log that follows them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShivizHeader<'a> {
+    /// Line 1: the parser regex, as written (JavaScript syntax).
+    pub regex: String,
+    /// Line 2: the regex that separates executions; empty when the log holds one execution.
+    pub delimiter: String,
+    /// The 1-based line where the log starts (3, unless the file ends early).
+    pub first_line: usize,
+    /// The log, from `first_line` on.
+    pub body: &'a str,
+}
+
+/// One match of a parser regex in a log, as the caller's regex engine found it: the byte range of
+/// the whole match and its three named groups.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RegexMatch<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub host: &'a str,
+    pub clock: &'a str,
+    pub event: &'a str,
+}
+
+/// The lines of `text` with their 1-based numbers, counted from `first_line`, without `\r\n`.
+pub(super) fn numbered_lines(text: &str, first_line: usize) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .enumerate()
+        .map(move |(i, l)| (first_line + i, l))
+}
+
+/// `host {clock}`: the host (no whitespace) and the clock, from its `{` to the line's last `}`.
+pub(super) fn split_host_line(line: &str) -> Option<(&str, &str)> {
+    let (host, rest) = line.split_once(char::is_whitespace)?;
+    let rest = rest.trim_start();
+    let end = rest.rfind('}')?;
+    (!host.is_empty() && rest.starts_with('{')).then(|| (host, &rest[..=end]))
+}
+
+/// A host line whose clock parses and names its host: certainly not an event's text.
+pub(super) fn is_clearly_host_line(line: &str) -> bool {
+    split_host_line(line).is_some_and(|(host, clock)| {
+        serde_json::from_str::<Entries<'_>>(clock)
+            .is_ok_and(|Entries(entries)| entries.iter().any(|(name, _)| name == host))
+    })
+}
+
+/// Collects runs of lines that are not where an event should be into one problem per run.
+pub(super) struct Garbage {
+    run: Option<(usize, String, usize)>,
+    what: &'static str,
+}
+
+impl Garbage {
+    fn new(what: &'static str) -> Garbage {
+        Garbage { run: None, what }
+    }
+
+    fn line(&mut self, line: usize, text: &str) {
+        match &mut self.run {
+            Some((_, _, more)) => *more += 1,
+            None => self.run = Some((line, shorten(text), 0)),
+        }
+    }
+
+    fn end(&mut self, problems: &mut Vec<Problem>) {
+        if let Some((line, text, more)) = self.run.take() {
+            let mut message = format!("expected {}, found \"{text}\"", self.what);
+            match more {
+                0 => {}
+                1 => message.push_str(" (the line after it is skipped too)"),
+                n => {
+                    let _ = write!(message, " (the {n} lines after it are skipped too)");
+                }
+            }
+            problems.push(Problem::new(line, message));
+        }
+    }
+}
+
+/// GoVector's two-line format read without a regex engine (blank lines skipped; a `host {json}`
+/// line followed by its event line). Malformed lines become problems (with line numbers), not
+/// errors.
+///
+/// The line right after a host line is its event's text, even when blank (an event logged with no
+/// text), unless it is itself clearly a host line (its clock parses and names its host): then the
+/// event line is missing, which is reported, and the event is kept with no text.
+pub fn govector_records(text: &str) -> (Vec<LogRecord>, Vec<Problem>) {
+    read_govector(strip_bom(text), 1)
+}
+
+pub(super) fn read_govector(text: &str, first_line: usize) -> (Vec<LogRecord>, Vec<Problem>) {
+    let mut records = Vec::new();
+    let mut problems = Vec::new();
+    let mut garbage = Garbage::new("a line `host {clock}` (the first of GoVector's two lines)");
+    let mut pending: Option<(usize, &str, &str)> = None;
+    let missing = |line: usize| {
+        Problem::new(
+            line,
+            "this host line has no event line after it; the event is drawn with no text",
+        )
+    };
+    for (n, line) in numbered_lines(text, first_line) {
+        if let Some((at, host, clock)) = pending.take() {
+            if !is_clearly_host_line(line) {
+                records.push(LogRecord {
+                    line: at,
+                    host: host.to_string(),
+                    clock: clock.to_string(),
+                    event: line.trim_end().to_string(),
+                });
+                continue;
+            }
+            problems.push(missing(at));
+            records.push(LogRecord {
+                line: at,
+                host: host.to_string(),
+                clock: clock.to_string(),
+                event: String::new(),
+            });
+        }
+        if line.trim().is_empty() {
+            continue;
+        }
+        match split_host_line(line) {
+            Some((host, clock)) => {
+                garbage.end(&mut problems);
+                pending = Some((n, host, clock));
+            }
+            None => garbage.line(n, line),
+        }
+    }
+    garbage.end(&mut problems);
+    if let Some((at, host, clock)) = pending {
+        problems.push(missing(at));
+        records.push(LogRecord {
+            line: at,
+            host: host.to_string(),
+            clock: clock.to_string(),
+            event: String::new(),
+        });
+    }
+    problems.sort_by_key(|p| p.line);
+    (records, problems)
+}
+
+/// ShiViz's default format read without a regex engine: an event line, then `host {clock}`.
+pub(super) fn read_shiviz_default(text: &str, first_line: usize) -> (Vec<LogRecord>, Vec<Problem>) {
+    let lines: Vec<(usize, &str)> = numbered_lines(text, first_line).collect();
+    let mut records = Vec::new();
+    let mut problems = Vec::new();
+    let mut garbage = Garbage::new("an event line followed by a line `host {clock}`");
+    let mut i = 0;
+    while i < lines.len() {
+        let (n, line) = lines[i];
+        if let Some((host, clock)) = lines.get(i + 1).and_then(|(_, l)| split_host_line(l)) {
+            garbage.end(&mut problems);
+            records.push(LogRecord {
+                line: n,
+                host: host.to_string(),
+                clock: clock.to_string(),
+                event: line.trim_end().to_string(),
+            });
+            i += 2;
+            continue;
+        }
+        if !line.trim().is_empty() {
+            garbage.line(n, line);
+        }
+        i += 1;
+    }
+    garbage.end(&mut problems);
+    (records, problems)
+}
+
+/// A ShiViz file may start with its own parser regex on line 1 and the executions delimiter on
+/// line 2 (often blank). If line 1 looks like such a regex (it contains `(?<` and names the groups
+/// host, clock and event), returns it, the delimiter, the 1-based line where the log starts and
+/// the log text from there.
+pub fn shiviz_header(text: &str) -> Option<ShivizHeader<'_>> {
+    let text = strip_bom(text);
+    let (first, rest) = split_line(text);
+    let first = first.trim_end_matches('\r');
+    let names_all = ["host", "clock", "event"]
+        .iter()
+        .all(|g| names_group(first, g));
+    if !first.contains("(?<") || !names_all {
+        return None;
+    }
+    let (delimiter, body) = split_line(rest);
+    Some(ShivizHeader {
+        regex: first.to_string(),
+        delimiter: delimiter.trim_end_matches('\r').to_string(),
+        first_line: 3,
+        body,
+    })
+}
+
+/// The first line of `text` (without its `\n`) and everything after it.
+pub(super) fn split_line(text: &str) -> (&str, &str) {
+    match text.split_once('\n') {
+        Some((line, rest)) => (line, rest),
+        None => (text, ""),
+    }
+}
+
+/// Whether a regex has the named group `group`: `(?<group>` or `(?P<group>`.
+pub(super) fn names_group(regex: &str, group: &str) -> bool {
+    regex.contains(&format!("(?<{group}>")) || regex.contains(&format!("(?P<{group}>"))
+}
+
+/// The first of the three groups an event needs that `regex` lacks, if any.
+pub fn missing_group(regex: &str) -> Option<&'static str> {
+    ["host", "clock", "event"]
+        .into_iter()
+        .find(|g| !names_group(regex, g))
+}
+
+/// The first execution of a log that holds several, separated by lines for which `is_delimiter`
+/// is true (ShiViz's line 2). Returns that execution's text, the line it starts on (counted from
+/// `first_line`), and a problem saying what was left out, if anything was.
+pub fn first_execution(
+    body: &str,
+    first_line: usize,
+    mut is_delimiter: impl FnMut(&str) -> bool,
+) -> (&str, usize, Option<Problem>) {
+    // Byte ranges and first lines of the executions with something in them.
+    let mut executions: Vec<(usize, usize, usize)> = Vec::new();
+    let (mut start, mut start_line, mut offset) = (0, first_line, 0);
+    let mut has_text = false;
+    for (i, line) in body.split_inclusive('\n').enumerate() {
+        let n = first_line + i;
+        let end = offset + line.len();
+        if is_delimiter(line.trim_end_matches(['\n', '\r'])) {
+            if has_text {
+                executions.push((start, offset, start_line));
+            }
+            (start, start_line, has_text) = (end, n + 1, false);
+        } else if !line.trim().is_empty() {
+            has_text = true;
+        }
+        offset = end;
+    }
+    if has_text {
+        executions.push((start, body.len(), start_line));
+    }
+    match executions.as_slice() {
+        [] => (body, first_line, None),
+        [(from, to, line)] => (&body[*from..*to], *line, None),
+        [(from, to, line), rest @ ..] => {
+            let problem = Problem::new(
+                rest[0].2,
+                format!(
+                    "the log holds {} executions; Spacetime draws the first (from line {line}) \
+                     and leaves out the rest, from here on",
+                    rest.len() + 1
+                ),
+            );
+            (&body[*from..*to], *line, Some(problem))
+        }
+    }
+}
+
+/// Helper for callers that own a regex engine: the 1-based line of a byte offset in `text` (the
+/// count of `\n` before it, plus one).
+pub fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// Records from the matches of a parser regex over `text`, in order (JavaScript's `g` flag:
+/// each match starts where the last ended). `first_line` is the number of `text`'s first line in
+/// the file. Text between and after the matches that is not blank is reported: it matched no
+/// event. Counting lines as it goes, this is linear in the text.
+pub fn records_from_matches<'m>(
+    text: &str,
+    first_line: usize,
+    matches: impl IntoIterator<Item = RegexMatch<'m>>,
+) -> (Vec<LogRecord>, Vec<Problem>) {
+    let mut records = Vec::new();
+    let mut problems = Vec::new();
+    // The line of byte `at`, counted from where the last question left off.
+    let (mut counted_to, mut line) = (0usize, first_line);
+    let mut line_at = |at: usize| {
+        let at = at.clamp(counted_to, text.len());
+        line += text.as_bytes()[counted_to..at]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        counted_to = at;
+        line
+    };
+    let gap = |from: usize,
+               to: usize,
+               problems: &mut Vec<Problem>,
+               line_at: &mut dyn FnMut(usize) -> usize| {
+        let Some(between) = text.get(from..to) else {
+            return;
+        };
+        if let Some(skip) = between.find(|c: char| !c.is_whitespace()) {
+            let quoted = between[skip..].lines().next().unwrap_or_default();
+            problems.push(Problem::new(
+                line_at(from + skip),
+                format!(
+                    "this text matches no event of the parser regex: \"{}\"",
+                    shorten(quoted)
+                ),
+            ));
+        }
+    };
+    let mut last_end = 0;
+    for m in matches {
+        if m.start < last_end || m.end < m.start {
+            continue;
+        }
+        gap(last_end, m.start, &mut problems, &mut line_at);
+        records.push(LogRecord {
+            line: line_at(m.start),
+            host: m.host.to_string(),
+            clock: m.clock.to_string(),
+            event: m.event.trim_end_matches('\r').to_string(),
+        });
+        last_end = m.end;
+    }
+    gap(last_end, text.len(), &mut problems, &mut line_at);
+    (records, problems)
+}
