@@ -95,9 +95,12 @@ pub fn chain_messages(trace: &Trace, chain: &[usize]) -> Vec<MessageId> {
     chain
         .windows(2)
         .filter_map(|w| {
-            let e = &trace.events[w[1]];
-            let m = trace.messages.get(e.message?)?;
-            (e.kind == EventKind::Receive && m.send_event == w[0]).then_some(m.id)
+            // A replayed log's event may receive several messages: the one from w[0].
+            trace
+                .messages
+                .iter()
+                .find(|m| m.send_event == w[0] && m.receive_event == Some(w[1]))
+                .map(|m| m.id)
         })
         .collect()
 }

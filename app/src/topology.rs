@@ -390,6 +390,7 @@ mod tests {
             settled_step: settled,
             settled_at: settled.map(|_| 30),
             duplicate_of: None,
+            merged: false,
             content: Default::default(),
         }
     }

@@ -21,8 +21,8 @@ use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use spacetime_core::log::{
-    first_execution, from_records, import_govector, records_from_matches, shiviz_header,
-    to_govector, ImportError, Imported, RegexMatch,
+    execution, import_found, import_govector_with, records_from_matches, shiviz_header,
+    to_govector, Choice, Found, ImportError, Imported, LaneOrder, RegexMatch,
 };
 use spacetime_core::svg::{render_svg, Clocks, SvgOptions};
 use spacetime_core::{protocols, PropertyKind, Run, Scenario, ScenarioError, Trace, Verdict};
@@ -35,7 +35,8 @@ usage:
   spacetime check  (FILE | --example NAME) [--seed N] [--steps N] [--json]
   spacetime render (FILE | --example NAME) -o OUT.svg [--clocks lamport|vector|none]
                    [--steps N] [--seed N] [--title TEXT] [--no-message-labels]
-  spacetime import LOG [--regex R] [--compact]
+  spacetime import LOG [--regex R] [--execution N] [--hide H1,H2] [--order log|name|events]
+                   [--compact]
   spacetime export (FILE | --example NAME) [--seed N] [--steps N]
   spacetime help";
 
@@ -55,7 +56,11 @@ LOG is a vector-clock log, or - for standard input: GoVector's two lines per eve
 (`host {\"host\":1}` then the event's text), or a ShiViz file whose line 1 is its parser regex.
 `import` prints the trace of the redrawn run; each problem goes to standard error as LOG:LINE.
   --regex R        import: ShiViz's parser regex, with the named groups host, clock and event
-                   (ShiViz's default: (?<event>.*)\\n(?<host>\\S*) (?<clock>{.*}))
+                   (ShiViz's default: (?<event>.*)\\n(?<host>\\S*) (?<clock>{.*}));
+                   records are found anywhere in the text, and the text around them skipped
+  --execution N    import: of a file that holds several executions, draw the Nth (from 1)
+  --hide H1,H2     import: leave these hosts out (the arrows still say what they passed on)
+  --order HOW      import: the lanes by log (first named), name, or events (busiest first)
 `export` prints the run as a GoVector log, which ShiViz and `spacetime import` read.
 
 exit status: 0 success, 1 `check` found a promised property broken, 2 error.
@@ -147,7 +152,10 @@ fn dispatch(args: &[String]) -> Result<ExitCode, CliError> {
                 "--no-message-labels",
             ],
         )?),
-        "import" => cmd_import(Options::parse(rest, &["--regex", "--compact"])?),
+        "import" => cmd_import(Options::parse(
+            rest,
+            &["--regex", "--execution", "--hide", "--order", "--compact"],
+        )?),
         "export" => cmd_export(Options::parse(rest, &["--seed", "--steps"])?),
         "help" | "--help" | "-h" => {
             emit(&format!(
@@ -192,6 +200,8 @@ struct Options {
     clocks: Option<Clocks>,
     title: Option<String>,
     regex: Option<String>,
+    /// What of a log to draw: `--execution`, `--hide`, `--order`.
+    choice: Choice,
     compact: bool,
     json: bool,
     no_message_labels: bool,
@@ -283,6 +293,30 @@ impl Options {
                 "-o" => opts.output = Some(value),
                 "--title" => opts.title = Some(value),
                 "--regex" => opts.regex = Some(value),
+                "--execution" => {
+                    let n: u64 = number(&flag, &value)?;
+                    if n == 0 {
+                        return Err(usage("`--execution` counts from 1"));
+                    }
+                    opts.choice.execution = (n - 1) as usize;
+                }
+                "--hide" => opts
+                    .choice
+                    .lanes
+                    .hidden
+                    .extend(value.split(',').map(|h| h.trim().to_string())),
+                "--order" => {
+                    opts.choice.lanes.order = match value.as_str() {
+                        "log" => LaneOrder::Log,
+                        "name" => LaneOrder::Name,
+                        "events" => LaneOrder::Events,
+                        other => {
+                            return Err(usage(format!(
+                                "`--order` is log, name or events, not `{other}`"
+                            )))
+                        }
+                    }
+                }
                 "--clocks" => {
                     // not a lesson: the flag for clock labels
                     opts.clocks = Some(match value.as_str() {
@@ -722,13 +756,7 @@ fn match_log(
     what: &str,
     body: &str,
     first_line: usize,
-) -> Result<
-    (
-        Vec<spacetime_core::log::LogRecord>,
-        Vec<spacetime_core::log::Problem>,
-    ),
-    CliError,
-> {
+) -> Result<Found, CliError> {
     let names: Vec<&str> = regex.capture_names().flatten().collect();
     if let Some(group) = ["host", "clock", "event"]
         .into_iter()
@@ -788,27 +816,29 @@ fn import_log(opts: &Options, path: &str) -> Result<(String, Imported), CliError
         (None, None) => None,
     };
     let Some((re, what)) = regex else {
-        let imported = import_govector(&name, &text).map_err(fatal)?;
+        let imported = import_govector_with(&name, &text, &opts.choice).map_err(fatal)?;
         return Ok((source, imported));
     };
     let regex = compile_regex(&re, &what)?;
-    let (mut body, mut first_line, mut left_out) = (text.as_str(), 1, None);
+    let (mut body, mut first_line, mut count) = (text.as_str(), 1, 1);
     if let Some(h) = &header {
         (body, first_line) = (h.body, h.first_line);
         if !h.delimiter.trim().is_empty() {
             let delimiter = compile_regex(&h.delimiter, &format!("{source}:2"))?;
-            (body, first_line, left_out) =
-                first_execution(body, first_line, |line| delimiter.is_match(line));
+            let chosen;
+            (chosen, count) = execution(body, first_line, opts.choice.execution, |line| {
+                delimiter.is_match(line)
+            });
+            (body, first_line) = (chosen.text, chosen.first_line);
         }
     }
-    let (records, mut problems) = match_log(&regex, &what, body, first_line)?;
-    if records.is_empty() {
+    let found = match_log(&regex, &what, body, first_line)?;
+    if found.records.is_empty() {
         let expected = format!("events that match the parser regex `{re}`");
         return Err(fatal(ImportError::no_events(expected, body)));
     }
-    problems.extend(left_out);
-    problems.sort_by_key(|p| p.line);
-    let imported = from_records(&name, records, problems).map_err(fatal)?;
+    let mut imported = import_found(&name, found, &opts.choice.lanes).map_err(fatal)?;
+    imported.executions = count;
     Ok((source, imported))
 }
 
@@ -839,6 +869,21 @@ fn cmd_import(opts: Options) -> Result<ExitCode, CliError> {
         plural(imported.messages, "message"),
         plural(imported.problems.len(), "problem"),
     );
+    if imported.skipped > 0 {
+        let _ = writeln!(
+            err,
+            "skipped {} of text between the records",
+            plural(imported.skipped, "line")
+        );
+    }
+    if imported.executions > 1 {
+        let _ = writeln!(
+            err,
+            "drew execution {} of {} (`--execution N` draws another)",
+            opts.choice.execution.min(imported.executions - 1) + 1,
+            imported.executions
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -174,6 +174,18 @@ pub enum Effect<M> {
         message: M,
         latency: Option<Time>,
     },
+    /// Send `message` to `to`, arriving after exactly `latency`, as part of the event this
+    /// handler recorded last (a receipt that passes the news on, or a send to several at once),
+    /// so that one dot carries several arrows; with no event yet, it makes a send event that
+    /// the next ones join. With `merged`, its arrival is no event of its own: the receiver's
+    /// next event takes it in, as a logged event that heard from several hosts at once. Only
+    /// replays of logs need these: a protocol's sends are events of their own.
+    SendAlong {
+        to: ProcessId,
+        message: M,
+        latency: Time,
+        merged: bool,
+    },
     /// Set (or reset) the timer `name` to fire `after` ticks from now.
     SetTimer {
         name: String,
@@ -205,6 +217,17 @@ impl<M> Effect<M> {
                 to,
                 message: f(message),
                 latency,
+            },
+            Effect::SendAlong {
+                to,
+                message,
+                latency,
+                merged,
+            } => Effect::SendAlong {
+                to,
+                message: f(message),
+                latency,
+                merged,
             },
             Effect::SetTimer { name, after, shown } => Effect::SetTimer { name, after, shown },
             Effect::CancelTimer { name } => Effect::CancelTimer { name },
@@ -288,6 +311,18 @@ impl<'a, M> Context<'a, M> {
             to,
             message,
             latency: Some(latency),
+        });
+    }
+
+    /// Send `message` as part of the event this handler recorded last: see
+    /// [`Effect::SendAlong`]. Replays of logs use it to draw one logged event with several
+    /// arrows.
+    pub fn send_along(&mut self, to: ProcessId, message: M, latency: Time, merged: bool) {
+        self.effects.push(Effect::SendAlong {
+            to,
+            message,
+            latency,
+            merged,
         });
     }
 

@@ -185,6 +185,9 @@ struct State {
     /// Each process's vector clock, one after the other (`n` entries each).
     vector: Vec<u32>,
     lane_len: Vec<usize>,
+    /// Merged messages that arrived for each process and wait for its next event to take them
+    /// in ([`Effect::SendAlong`]).
+    merging: Vec<Vec<MessageId>>,
     /// Each process's running timers: their generation (a timer set again makes a new one, and
     /// the old queue item goes stale) and their span in the trace.
     timers: Vec<BTreeMap<String, (u64, Option<usize>)>>,
@@ -335,6 +338,7 @@ impl Simulation {
             lamport: vec![0; n],
             vector: vec![0; n * n],
             lane_len: vec![0; n],
+            merging: vec![Vec::new(); n],
             timers: vec![BTreeMap::new(); n],
             timer_generation: 0,
             cut: BTreeSet::new(),
@@ -695,12 +699,18 @@ impl Simulation {
                     return Some(None);
                 }
                 let carried = self.trace.events[sent].lamport;
+                let merged = self.trace.messages[id].merged;
                 let state = &mut self.state;
-                state.lamport[to] = state.lamport[to].max(carried) + 1;
+                state.lamport[to] = state.lamport[to].max(carried) + u64::from(!merged);
                 let n = self.names.len();
                 let mine = &mut state.vector[to * n..(to + 1) * n];
                 for (mine, theirs) in mine.iter_mut().zip(self.trace.vector(sent)) {
                     *mine = (*mine).max(*theirs);
+                }
+                if merged {
+                    // Heard now, drawn as part of the receiver's next event: no step of its own.
+                    state.merging[to].push(id);
+                    return None;
                 }
                 mine[to] += 1;
                 let label = self.trace.events[sent].label.clone();
@@ -1056,6 +1066,11 @@ impl Simulation {
         };
         self.trace
             .push_event(event, &self.state.vector[process * n..(process + 1) * n]);
+        if !self.state.merging[process].is_empty() {
+            for m in std::mem::take(&mut self.state.merging[process]) {
+                self.settle(m, Fate::Delivered, Some(id));
+            }
+        }
         id
     }
 
@@ -1123,6 +1138,7 @@ impl Simulation {
             settled_step: None,
             settled_at: None,
             duplicate_of,
+            merged: false,
             content: Typed::new(content.clone()),
         });
         id
@@ -1197,6 +1213,43 @@ impl Simulation {
                         self.record_event(p, EventKind::Send, shared, Some(id), state.clone());
                     last_event = Some(event);
                     self.send(p, to, event, label, message, latency);
+                }
+                Effect::SendAlong {
+                    to,
+                    message,
+                    latency,
+                    merged,
+                } => {
+                    if to >= n {
+                        self.trace.warnings.push(format!(
+                            "{} tried to send to process {to}, which does not exist",
+                            self.names[p]
+                        ));
+                        continue;
+                    }
+                    let label = self.shown(message.label());
+                    let event = match last_event {
+                        Some(e) => e,
+                        None => {
+                            self.tick(p);
+                            let id = self.trace.messages.len();
+                            let shared = self.text(&label);
+                            let e = self.record_event(
+                                p,
+                                EventKind::Send,
+                                shared,
+                                Some(id),
+                                state.clone(),
+                            );
+                            last_event = Some(e);
+                            e
+                        }
+                    };
+                    let id = self.trace.messages.len();
+                    self.send(p, to, event, label, message, Some(latency));
+                    if let Some(m) = self.trace.messages.get_mut(id) {
+                        m.merged = merged;
+                    }
                 }
                 Effect::SetTimer { name, after, shown } => {
                     self.state.timer_generation += 1;

@@ -333,6 +333,10 @@ pub struct Message {
     pub settled_at: Option<Time>,
     /// Set on a copy the network or the learner made of another message.
     pub duplicate_of: Option<MessageId>,
+    /// Whether its arrival made no event of its own but joined the receiver's next one (a
+    /// logged event that heard from several hosts: [`crate::Effect::SendAlong`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub merged: bool,
     /// The message itself, as the protocol sent it (the same value the receiver's handler
     /// gets): read it with [`Message::content`]. Not in the JSON.
     #[serde(skip)]
@@ -356,6 +360,7 @@ impl Clone for Message {
             settled_step: self.settled_step,
             settled_at: self.settled_at,
             duplicate_of: self.duplicate_of,
+            merged: self.merged,
             content: self.content.clone(),
         }
     }
@@ -975,8 +980,8 @@ impl Trace {
             .collect()
     }
 
-    /// The events directly after `e` in happens-before: the next event on its lane and, for a send,
-    /// the receipt of its message (and of any duplicate of it).
+    /// The events directly after `e` in happens-before: the next event on its lane and the
+    /// receipts of the messages it sent (and of any duplicate of them).
     pub fn successors(&self, e: EventId) -> Vec<EventId> {
         let event = &self.events[e];
         let mut next = Vec::new();
@@ -986,12 +991,11 @@ impl Trace {
         {
             next.push(after.id);
         }
-        if event.kind == EventKind::Send {
-            for m in &self.messages {
-                if m.send_event == e {
-                    if let Some(r) = m.receive_event {
-                        next.push(r);
-                    }
+        // Any event may send: a replayed log's receipt can pass the news on.
+        for m in &self.messages {
+            if m.send_event == e {
+                if let Some(r) = m.receive_event {
+                    next.push(r);
                 }
             }
         }

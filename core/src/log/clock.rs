@@ -149,13 +149,18 @@ pub(super) fn parse_clock<'t>(
             }
         }
     };
-    if scan_clock(&record.clock, plain) {
-        for &(host, counter) in plain.iter() {
-            set(host, counter);
+    let unquoted = quoted_clock(&record.clock);
+    let text = match &unquoted {
+        Some(inner) => inner.as_str(),
+        None if scan_clock(&record.clock, plain) => {
+            for &(host, counter) in plain.iter() {
+                set(host, counter);
+            }
+            return true;
         }
-        return true;
-    }
-    let entries = match serde_json::from_str::<Entries<'_>>(&record.clock) {
+        None => record.clock.as_str(),
+    };
+    let entries = match serde_json::from_str::<Entries<'_>>(text) {
         Ok(Entries(entries)) => entries,
         Err(e) => {
             problems.push(Problem::new(
@@ -183,6 +188,19 @@ pub(super) fn parse_clock<'t>(
         set(host, value.as_u64().unwrap_or_default());
     }
     true
+}
+
+/// A clock written as JSON inside a JSON string, as TLC prints one (`"{\"n1\":1}"`, or the
+/// same without its outer quotes): the object inside, unescaped.
+pub(super) fn quoted_clock(clock: &str) -> Option<String> {
+    let clock = clock.trim();
+    if clock.starts_with('"') {
+        return serde_json::from_str::<String>(clock).ok();
+    }
+    if clock.starts_with('{') && clock.contains("\\\"") {
+        return serde_json::from_str::<String>(&format!("\"{clock}\"")).ok();
+    }
+    None
 }
 
 /// FNV-1a: host names are short, and SipHash's protection is not needed for a log one reads.

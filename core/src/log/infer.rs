@@ -1,22 +1,40 @@
 //! From records to a drawing: which events are kept, and the arrows their clocks imply.
 
+use std::fmt::Write as _;
+
+use super::arrows::{arrows, depths, Clocks};
 use super::clock::{parse_clock, HostIndex};
 use super::*;
 
-/// Turn records into a scenario titled `name` that redraws (drawn by the lesson that draws logs)
-/// them; `problems` (a reader's) are kept and joined by those found here. See the [module
-/// docs](self) for how arrows are inferred.
-///
-/// An event is kept when its clock is a JSON object of counters that gives its own host a
-/// positive counter, larger than that of the host's previous kept event. A receipt whose send
-/// cannot be found, or whose send was already received (a multicast), or whose send is itself a
-/// receipt, or whose clock contradicts another's (a cycle), is drawn as a local event, with a
-/// problem.
+/// Turn records into a scenario titled `name` that redraws them (drawn by the lesson that draws
+/// logs), every host shown in the log's order; `problems` (a reader's) are kept and joined by
+/// those found here. See [`import_found`].
 pub fn from_records(
     name: &str,
     records: Vec<LogRecord>,
-    mut problems: Vec<Problem>,
+    problems: Vec<Problem>,
 ) -> Result<Imported, ImportError> {
+    let found = Found {
+        records,
+        problems,
+        skipped: 0,
+    };
+    import_found(name, found, &Lanes::default())
+}
+
+/// Turn what a reader found into a scenario titled `name` that redraws it, with the hosts and
+/// lane order `lanes` chooses. See the [module docs](super) for how arrows are inferred.
+///
+/// An event is kept when its clock is a JSON object of counters that gives its own host a
+/// positive counter, larger than that of the host's previous kept event. A clock that forgets
+/// what the host's previous one knew is drawn as if it remembered, with a problem: a lane is a
+/// chain, and what comes after an event knows what it knew.
+pub fn import_found(name: &str, found: Found, lanes: &Lanes) -> Result<Imported, ImportError> {
+    let Found {
+        records,
+        mut problems,
+        skipped,
+    } = found;
     // The hosts, in order of first appearance.
     let mut hosts: Vec<&str> = Vec::new();
     let mut index = HostIndex::default();
@@ -28,28 +46,18 @@ pub fn from_records(
             record_host.push(None);
             continue;
         }
-        let h = match index.get(host) {
-            Some(&h) => h,
-            None => {
-                if hosts.len() == MAX_PROCESSES {
-                    return Err(ImportError::TooManyHosts {
-                        host: host.to_string(),
-                        line: r.line,
-                    });
-                }
-                index.insert(host, hosts.len());
-                hosts.push(host);
-                hosts.len() - 1
-            }
-        };
+        let h = *index.entry(host).or_insert_with(|| {
+            hosts.push(host);
+            hosts.len() - 1
+        });
         record_host.push(Some(h));
     }
     let width = hosts.len();
 
-    // The events kept: their record, host and dense clock (`clocks[e * width..][..width]`).
+    // The events kept: their record, host and dense clock (`rows[e * width..][..width]`).
     let mut kept: Vec<(usize, usize)> = Vec::new();
-    let mut clocks: Vec<u64> = Vec::new();
-    let mut last_own: Vec<u64> = vec![0; width];
+    let mut rows: Vec<u64> = Vec::new();
+    let mut last: Vec<Option<usize>> = vec![None; width];
     let mut unknown: Vec<String> = Vec::new();
     let mut row = vec![0u64; width];
     let mut plain = Vec::with_capacity(width);
@@ -71,251 +79,153 @@ pub fn from_records(
             ));
             continue;
         }
-        if own <= last_own[h] {
-            let how = if own == last_own[h] {
-                format!("repeats {own}")
-            } else {
-                format!("goes back from {} to {own}", last_own[h])
-            };
-            problems.push(Problem::new(
-                r.line,
-                format!("host {}'s clock {how}; the event is left out", r.host),
-            ));
-            continue;
-        }
-        last_own[h] = own;
-        kept.push((i, h));
-        clocks.extend_from_slice(&row);
-    }
-    let n = kept.len();
-    if n == 0 {
-        problems.sort_by_key(|p| p.line);
-        let mut problems = problems.into_iter();
-        return Err(match problems.next() {
-            Some(first) => ImportError::NothingDrawable {
-                records: records.len(),
-                first,
-                more: problems.len(),
-            },
-            None => ImportError::NoEvents {
-                expected: "at least one logged event".into(),
-                first_line: String::new(),
-            },
-        });
-    }
-    let clock = |e: usize| &clocks[e * width..(e + 1) * width];
-    let line = |e: usize| records[kept[e].0].line;
-
-    // Lanes, and each event's previous one on its lane.
-    let mut lanes: Vec<Vec<usize>> = vec![Vec::new(); width];
-    let mut prev: Vec<Option<usize>> = vec![None; n];
-    for (e, &(_, h)) in kept.iter().enumerate() {
-        prev[e] = lanes[h].last().copied();
-        lanes[h].push(e);
-    }
-    // The event of host `p` whose own counter is `c`.
-    let event_with = |p: usize, c: u64| {
-        lanes[p]
-            .binary_search_by_key(&c, |&e| clock(e)[p])
-            .ok()
-            .map(|i| lanes[p][i])
-    };
-
-    // Which send each event seems to receive, from its clock alone.
-    let zero = vec![0u64; width];
-    let mut candidate: Vec<Option<usize>> = vec![None; n];
-    let mut increased: Vec<usize> = Vec::with_capacity(width);
-    for e in 0..n {
-        let q = kept[e].1;
-        let before = prev[e].map_or(zero.as_slice(), clock);
-        let now = clock(e);
-        increased.clear();
-        increased.extend((0..width).filter(|&k| k != q && now[k] > before[k]));
-        if increased.is_empty() {
-            continue;
-        }
-        let mut best: Option<(usize, usize)> = None;
-        let mut full = false;
-        for &p in &increased {
-            let Some(s) = event_with(p, now[p]) else {
-                continue;
-            };
-            let matching = increased.iter().filter(|&&k| clock(s)[k] == now[k]).count();
-            if matching == increased.len() {
-                best = Some((s, matching));
-                full = true;
-                break;
-            }
-            if best.is_none_or(|(_, m)| matching > m) {
-                best = Some((s, matching));
-            }
-        }
-        match best {
-            Some((s, _)) => {
-                if !full {
-                    problems.push(Problem::new(
-                        line(e),
-                        format!(
-                            "no single message explains this clock; drawn as a receipt from {}",
-                            hosts[kept[s].1]
-                        ),
-                    ));
-                }
-                candidate[e] = Some(s);
-            }
-            None => {
-                let p = increased[0];
+        if let Some(before) = last[h] {
+            let before = &rows[before * width..(before + 1) * width];
+            if own <= before[h] {
+                let how = if own == before[h] {
+                    format!("repeats {own}")
+                } else {
+                    format!("goes back from {} to {own}", before[h])
+                };
                 problems.push(Problem::new(
-                    line(e),
+                    r.line,
+                    format!("host {}'s clock {how}; the event is left out", r.host),
+                ));
+                continue;
+            }
+            if let Some(k) = (0..width).find(|&k| row[k] < before[k]) {
+                problems.push(Problem::new(
+                    r.line,
                     format!(
-                        "this clock has heard of {}'s event {}, but {} logs no event with that \
-                         counter; drawn as a local event",
-                        hosts[p], now[p], hosts[p]
+                        "this clock forgets what {}'s previous event knew ({} {}, now {}); it is \
+                         drawn as if it remembered",
+                        r.host, hosts[k], before[k], row[k]
                     ),
                 ));
-            }
-        }
-    }
-
-    // One receipt per send, and sends that are not receipts.
-    let mut sender: Vec<Option<usize>> = vec![None; n];
-    let mut receipt: Vec<Option<usize>> = vec![None; n];
-    for e in 0..n {
-        let Some(s) = candidate[e] else { continue };
-        if candidate[s].is_some() {
-            problems.push(Problem::new(
-                line(e),
-                format!(
-                    "this clock points at {}'s event at line {}, which is itself a receipt; \
-                     Spacetime draws messages from send events, so this is drawn as a local event",
-                    hosts[kept[s].1],
-                    line(s)
-                ),
-            ));
-        } else if let Some(first) = receipt[s] {
-            problems.push(Problem::new(
-                line(e),
-                format!(
-                    "the message {} sent at line {} was already received at line {}; Spacetime \
-                     draws one receipt per message, so this is drawn as a local event",
-                    hosts[kept[s].1],
-                    line(s),
-                    line(first)
-                ),
-            ));
-        } else {
-            receipt[s] = Some(e);
-            sender[e] = Some(s);
-        }
-    }
-
-    // Depths, in a topological order of lane and message edges (Kahn); a cycle, which only
-    // contradictory clocks make, is broken by drawing one of its receipts as a local event.
-    let mut next: Vec<Option<usize>> = vec![None; n];
-    for lane in &lanes {
-        for pair in lane.windows(2) {
-            next[pair[0]] = Some(pair[1]);
-        }
-    }
-    let mut waiting: Vec<u8> = (0..n)
-        .map(|e| u8::from(prev[e].is_some()) + u8::from(sender[e].is_some()))
-        .collect();
-    let mut ready: Vec<usize> = (0..n).rev().filter(|&e| waiting[e] == 0).collect();
-    let mut depth: Vec<u64> = vec![0; n];
-    let mut done_on_lane: Vec<usize> = vec![0; width];
-    let mut done = 0;
-    loop {
-        while let Some(e) = ready.pop() {
-            let after = |x: Option<usize>| x.map_or(0, |x| depth[x]);
-            depth[e] = after(prev[e]).max(after(sender[e])) + 1;
-            done += 1;
-            done_on_lane[kept[e].1] += 1;
-            for succ in [next[e], receipt[e]].into_iter().flatten() {
-                waiting[succ] -= 1;
-                if waiting[succ] == 0 {
-                    ready.push(succ);
+                for (now, then) in row.iter_mut().zip(before) {
+                    *now = (*now).max(*then);
                 }
             }
         }
-        if done == n {
-            break;
-        }
-        // Every lane's first waiting event waits only for its sender: free the earliest.
-        let e = (0..width)
-            .filter_map(|h| lanes[h].get(done_on_lane[h]).copied())
-            .min()
-            .expect("some event waits");
-        let s = sender[e].expect("a lane's first waiting event waits for its sender");
-        problems.push(Problem::new(
-            line(e),
-            format!(
-                "this clock and {}'s at line {} each say they came first (a cycle); drawn as a \
-                 local event",
-                hosts[kept[s].1],
-                line(s)
-            ),
-        ));
-        sender[e] = None;
-        receipt[s] = None;
-        waiting[e] = 0;
-        ready.push(e);
+        last[h] = Some(kept.len());
+        kept.push((i, h));
+        rows.extend_from_slice(&row);
     }
 
-    // The script: local events and sends at their times; receipts follow from the arrivals.
-    let mut seen_on_lane = vec![0usize; width];
-    let labels: Vec<String> = kept
+    // The hosts shown, in the order chosen.
+    let mut counts = vec![0usize; width];
+    for &(_, h) in &kept {
+        counts[h] += 1;
+    }
+    let summaries: Vec<HostSummary> = hosts
         .iter()
-        .map(|&(i, h)| {
-            seen_on_lane[h] += 1;
+        .enumerate()
+        .map(|(h, name)| HostSummary {
+            name: name.to_string(),
+            events: counts[h],
+            hidden: lanes.hidden.iter().any(|x| x == name),
+        })
+        .collect();
+    let mut shown: Vec<usize> = (0..width)
+        .filter(|&h| !summaries[h].hidden && counts[h] > 0)
+        .collect();
+    match lanes.order {
+        LaneOrder::Log => {}
+        LaneOrder::Name => shown.sort_by(|&a, &b| natural_order(hosts[a], hosts[b])),
+        LaneOrder::Events => shown.sort_by_key(|&h| std::cmp::Reverse(counts[h])),
+    }
+    if let Some(&h) = shown.get(MAX_PROCESSES) {
+        let line = records[kept.iter().find(|&&(_, x)| x == h).map_or(0, |&(i, _)| i)].line;
+        return Err(ImportError::TooManyHosts {
+            host: hosts[h].to_string(),
+            line,
+        });
+    }
+    let mut lane_of = vec![usize::MAX; width];
+    for (l, &h) in shown.iter().enumerate() {
+        lane_of[h] = l;
+    }
+    // The events drawn, in log order: those of shown hosts.
+    let drawn: Vec<usize> = (0..kept.len())
+        .filter(|&e| lane_of[kept[e].1] != usize::MAX)
+        .collect();
+    let n = drawn.len();
+    if n == 0 {
+        problems.sort_by_key(|p| p.line);
+        if kept.is_empty() {
+            let mut problems = problems.into_iter();
+            return Err(match problems.next() {
+                Some(first) => ImportError::NothingDrawable {
+                    records: records.len(),
+                    first,
+                    more: problems.len(),
+                },
+                None => ImportError::NoEvents {
+                    expected: "at least one logged event".into(),
+                    first_line: String::new(),
+                },
+            });
+        }
+        return Err(ImportError::AllHidden { hosts: width });
+    }
+    let mut drawn_rows = Vec::with_capacity(n * width);
+    for &e in &drawn {
+        drawn_rows.extend_from_slice(&rows[e * width..(e + 1) * width]);
+    }
+    let clocks = Clocks {
+        rows: &drawn_rows,
+        width,
+    };
+    let mut lane_events: Vec<Vec<usize>> = vec![Vec::new(); shown.len()];
+    let mut prev: Vec<Option<usize>> = vec![None; n];
+    for (d, &e) in drawn.iter().enumerate() {
+        let lane = &mut lane_events[lane_of[kept[e].1]];
+        prev[d] = lane.last().copied();
+        lane.push(d);
+    }
+    let arrows = arrows(&clocks, &lane_events, &shown);
+    let depth = depths(&clocks, &prev, &arrows);
+
+    // Each event's text: the log's, or `host n` when it has none.
+    let mut seen = vec![0usize; width];
+    let events: Vec<DrawnEvent> = drawn
+        .iter()
+        .enumerate()
+        .map(|(d, &e)| {
+            let (i, h) = kept[e];
+            seen[h] += 1;
             let text = records[i].event.trim();
-            if text.is_empty() {
-                format!("{} {}", hosts[h], seen_on_lane[h])
-            } else {
-                text.to_string()
+            DrawnEvent {
+                lane: lane_of[h],
+                at: depth[d] * TICK,
+                label: if text.is_empty() {
+                    format!("{} {}", hosts[h], seen[h])
+                } else {
+                    text.to_string()
+                },
             }
         })
         .collect();
-    let mut lines = Vec::with_capacity(n);
-    let mut messages = 0;
-    for e in 0..n {
-        if sender[e].is_some() {
-            continue;
-        }
-        let process = ProcessRef::Name(hosts[kept[e].1].to_string());
-        let at = depth[e] * TICK;
-        lines.push(match receipt[e] {
-            Some(r) => {
-                messages += 1;
-                DrawnEvent::Message {
-                    at,
-                    process,
-                    label: labels[e].clone(),
-                    to: ProcessRef::Name(hosts[kept[r].1].to_string()),
-                    arrive: depth[r] * TICK,
-                    receipt: labels[r].clone(),
-                }
-            }
-            None => DrawnEvent::Local {
-                at,
-                process,
-                label: labels[e].clone(),
-            },
-        });
-    }
 
     problems.sort_by_key(|p| p.line);
     let plural = |k: usize, word: &str| format!("{k} {word}{}", if k == 1 { "" } else { "s" });
+    let hidden = width - shown.len();
+    let mut description = format!(
+        "{} on {}, {}, from a log",
+        plural(n, "event"),
+        plural(shown.len(), "host"),
+        plural(arrows.len(), "message")
+    );
+    if hidden > 0 {
+        let _ = write!(description, " ({} hidden)", plural(hidden, "host"));
+    }
+    let messages = arrows.len();
     let drawing = Drawing {
         title: name.to_string(),
-        description: format!(
-            "{} on {}, {}, from a log",
-            plural(n, "event"),
-            plural(width, "host"),
-            plural(messages, "message")
-        ),
-        hosts: hosts.iter().map(|h| h.to_string()).collect(),
-        events: n,
-        lines,
+        description,
+        hosts: shown.iter().map(|&h| hosts[h].to_string()).collect(),
+        events,
+        arrows,
     };
     let scenario = crate::lessons::draw_log(drawing).ok_or(ImportError::NoDrawer)?;
     debug_assert!(scenario.validate().is_ok());
@@ -324,5 +234,58 @@ pub fn from_records(
         problems,
         events: n,
         messages,
+        hosts: summaries,
+        skipped,
+        executions: 1,
     })
+}
+
+/// Names compared with their numbers as numbers: `n2` before `n10`.
+fn natural_order(a: &str, b: &str) -> std::cmp::Ordering {
+    fn parts(s: &str) -> impl Iterator<Item = (bool, &str)> {
+        let mut rest = s;
+        std::iter::from_fn(move || {
+            let first = rest.chars().next()?;
+            let digit = first.is_ascii_digit();
+            let end = rest
+                .find(|c: char| c.is_ascii_digit() != digit)
+                .unwrap_or(rest.len());
+            let (part, tail) = rest.split_at(end);
+            rest = tail;
+            Some((digit, part))
+        })
+    }
+    let mut a_parts = parts(a);
+    let mut b_parts = parts(b);
+    loop {
+        match (a_parts.next(), b_parts.next()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return std::cmp::Ordering::Less,
+            (Some(_), None) => return std::cmp::Ordering::Greater,
+            (Some((true, x)), Some((true, y))) => {
+                let (x, y) = (x.trim_start_matches('0'), y.trim_start_matches('0'));
+                let order = x.len().cmp(&y.len()).then_with(|| x.cmp(y));
+                if order.is_ne() {
+                    return order;
+                }
+            }
+            (Some((_, x)), Some((_, y))) => {
+                if x != y {
+                    return x.cmp(y);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::natural_order;
+
+    #[test]
+    fn numbers_in_names_compare_as_numbers() {
+        let mut names = vec!["n10", "n2", "b", "n1", "a10", "a9"];
+        names.sort_by(|a, b| natural_order(a, b));
+        assert_eq!(names, ["a9", "a10", "b", "n1", "n2", "n10"]);
+    }
 }

@@ -87,8 +87,9 @@
 
 use std::fmt::{self, Write as _};
 
-use crate::scenario::{ProcessRef, Scenario, MAX_PROCESSES};
+use crate::scenario::{Scenario, MAX_PROCESSES};
 
+mod arrows;
 mod clock;
 mod export;
 mod infer;
@@ -97,10 +98,10 @@ mod read;
 mod tests;
 
 pub use export::to_govector;
-pub use infer::from_records;
+pub use infer::{from_records, import_found};
 pub use read::{
-    first_execution, govector_records, line_of, missing_group, records_from_matches, shiviz_header,
-    RegexMatch, ShivizHeader,
+    execution, executions, govector_records, line_of, missing_group, records_from_matches,
+    shiviz_header, Execution, RegexMatch, ShivizHeader,
 };
 use read::{read_govector, read_shiviz_default, split_line};
 
@@ -159,6 +160,12 @@ pub struct Imported {
     pub events: usize,
     /// The arrows drawn.
     pub messages: usize,
+    /// Every host of the log, in the order the log names them, with its events.
+    pub hosts: Vec<HostSummary>,
+    /// Lines of text between the records that are no part of any (see [`Found`]).
+    pub skipped: usize,
+    /// How many executions the file holds (ShiViz's delimiter); one was drawn.
+    pub executions: usize,
 }
 
 /// Why nothing could be imported at all. Anything less is a [`Problem`].
@@ -196,6 +203,9 @@ pub enum ImportError {
          `spacetime import`, or give it GoVector's regex or ShiViz's default"
     )]
     NeedsRegex { regex: String },
+    /// Every host with events is hidden.
+    #[error("all {hosts} hosts are hidden: show at least one to draw the log")]
+    AllHidden { hosts: usize },
     /// No lesson draws logs (see [`crate::lessons::LessonInfo::draws_logs`]).
     #[error("this build has no lesson that draws logs")]
     NoDrawer,
@@ -209,33 +219,65 @@ pub struct Drawing {
     pub title: String,
     /// A sentence saying what was drawn: "7 events on 2 hosts, 2 messages, from a log".
     pub description: String,
-    /// One lane per host, in order of first appearance.
+    /// One lane per host shown, in the order chosen ([`Lanes`]).
     pub hosts: Vec<String>,
-    /// The events drawn (a message counts its send and its receipt).
-    pub events: usize,
-    /// What happens, in time order.
-    pub lines: Vec<DrawnEvent>,
+    /// The events, each on a lane at a time; the events of a lane come in time order.
+    pub events: Vec<DrawnEvent>,
+    /// The arrows between lanes, `(from, to)` as indices into `events`: the dependencies that
+    /// neither the lanes nor other arrows imply, grouped by the event they point at.
+    pub arrows: Vec<(usize, usize)>,
 }
 
-/// One thing a [`Drawing`] shows.
+/// One dot of a [`Drawing`]: what a host logged.
 #[derive(Clone, Debug, PartialEq)]
-pub enum DrawnEvent {
-    /// A dot on `process`'s lane at time `at`.
-    Local {
-        at: u64,
-        process: ProcessRef,
-        label: String,
-    },
-    /// A message sent by `process` at `at` that `to` receives at `arrive`; `receipt` is what the
-    /// receiver's log says of it.
-    Message {
-        at: u64,
-        process: ProcessRef,
-        label: String,
-        to: ProcessRef,
-        arrive: u64,
-        receipt: String,
-    },
+pub struct DrawnEvent {
+    /// Its lane: an index into [`Drawing::hosts`].
+    pub lane: usize,
+    /// Its time: later than every event it depends on.
+    pub at: u64,
+    /// The log's text for it (or `host n` when the log gives none).
+    pub label: String,
+}
+
+/// Which hosts an imported log shows, and in what order: ShiViz lets its users hide hosts, and a
+/// long log is easier to read with its busiest lanes together.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lanes {
+    pub order: LaneOrder,
+    /// Hosts left out of the drawing. The happens-before relation among the events shown is
+    /// still the log's: an arrow stands for a dependency that went through a hidden host.
+    pub hidden: Vec<String>,
+}
+
+/// The order of the lanes of an imported log.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LaneOrder {
+    /// As the log first names them.
+    #[default]
+    Log,
+    /// By name, numbers in names compared as numbers (`n2` before `n10`).
+    Name,
+    /// The hosts with the most events first.
+    Events,
+}
+
+/// One host of an imported log, shown or not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostSummary {
+    pub name: String,
+    /// Its events that could be drawn.
+    pub events: usize,
+    pub hidden: bool,
+}
+
+/// What a reader found in a log's text: the records, the problems of lines that are truly
+/// malformed, and how many lines of other text it skipped (a TLC trace has text before,
+/// between and after its records).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Found {
+    pub records: Vec<LogRecord>,
+    pub problems: Vec<Problem>,
+    pub skipped: usize,
 }
 
 impl ImportError {
@@ -287,29 +329,43 @@ fn shorten(text: &str) -> String {
 
 /// Reads `text` in the format it is in: through its ShiViz header if line 1 has one (see
 /// [`shiviz_header`]), else as GoVector's two-line format ([`govector_records`]), and turns it
-/// into a scenario ([`from_records`]).
+/// into a scenario ([`from_records`]). A file of several executions draws its first.
 ///
 /// This crate has no regex engine, so a header is understood when its regex is
 /// [`GOVECTOR_REGEX`] or [`SHIVIZ_DEFAULT_REGEX`] (any other is [`ImportError::NeedsRegex`]: match
 /// it yourself and use [`records_from_matches`]), and a delimiter on line 2 is matched as plain
 /// text, one whole line.
 pub fn import_govector(name: &str, text: &str) -> Result<Imported, ImportError> {
+    import_govector_with(name, text, &Choice::default())
+}
+
+/// What to draw of a log: which execution (from 0) of a file that holds several, and which
+/// hosts in which order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Choice {
+    pub execution: usize,
+    pub lanes: Lanes,
+}
+
+/// [`import_govector`], drawing what `choice` says.
+pub fn import_govector_with(
+    name: &str,
+    text: &str,
+    choice: &Choice,
+) -> Result<Imported, ImportError> {
     let text = strip_bom(text);
-    let (records, mut problems, expected) = match shiviz_header(text) {
+    let (found, expected, count) = match shiviz_header(text) {
         Some(header) => {
             let delimiter = header.delimiter.trim();
-            let (body, first_line, left_out) = if delimiter.is_empty() {
-                (header.body, header.first_line, None)
-            } else {
-                first_execution(header.body, header.first_line, |line| {
-                    line.trim() == delimiter
-                })
-            };
+            let (execution, count) =
+                execution(header.body, header.first_line, choice.execution, |line| {
+                    !delimiter.is_empty() && line.trim() == delimiter
+                });
             let regex = header.regex.trim();
-            let (records, mut problems) = if regex == GOVECTOR_REGEX {
-                read_govector(body, first_line)
+            let (records, problems) = if regex == GOVECTOR_REGEX {
+                read_govector(execution.text, execution.first_line)
             } else if regex == SHIVIZ_DEFAULT_REGEX {
-                read_shiviz_default(body, first_line)
+                read_shiviz_default(execution.text, execution.first_line)
             } else {
                 if let Some(group) = missing_group(regex) {
                     return Err(ImportError::MissingGroup {
@@ -320,21 +376,27 @@ pub fn import_govector(name: &str, text: &str) -> Result<Imported, ImportError> 
                     regex: header.regex.clone(),
                 });
             };
-            problems.extend(left_out);
-            (
+            let found = Found {
                 records,
                 problems,
-                "events that match the parser regex on line 1",
-            )
+                skipped: 0,
+            };
+            (found, "events that match the parser regex on line 1", count)
         }
         None => {
             let (records, problems) = read_govector(text, 1);
-            (records, problems, GOVECTOR_EXPECTED)
+            let found = Found {
+                records,
+                problems,
+                skipped: 0,
+            };
+            (found, GOVECTOR_EXPECTED, 1)
         }
     };
-    if records.is_empty() {
+    if found.records.is_empty() {
         return Err(ImportError::no_events(expected, text));
     }
-    problems.sort_by_key(|p| p.line);
-    from_records(name, records, problems)
+    let mut imported = import_found(name, found, &choice.lanes)?;
+    imported.executions = count;
+    Ok(imported)
 }

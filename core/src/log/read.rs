@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::clock::Entries;
-use super::{shorten, strip_bom, LogRecord, Problem};
+use super::{shorten, strip_bom, Found, LogRecord, Problem};
 
 /// A ShiViz file's own header: its parser regex on line 1 and the delimiter between executions on
 /// line 2. The regex and delimiter are owned; `body` borrows the log that follows them.
@@ -225,16 +225,23 @@ pub fn missing_group(regex: &str) -> Option<&'static str> {
         .find(|g| !names_group(regex, g))
 }
 
-/// The first execution of a log that holds several, separated by lines for which `is_delimiter`
-/// is true (ShiViz's line 2). Returns that execution's text, the line it starts on (counted from
-/// `first_line`), and a problem saying what was left out, if anything was.
-pub fn first_execution(
+/// One execution of a log that holds several (ShiViz's delimiter): its text and the 1-based
+/// line it starts on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Execution<'a> {
+    pub text: &'a str,
+    pub first_line: usize,
+}
+
+/// The executions of a log, separated by lines for which `is_delimiter` is true (ShiViz's line
+/// 2); `first_line` is the number of `body`'s first line. Executions with nothing in them are
+/// left out; a body with no delimiter is one execution.
+pub fn executions(
     body: &str,
     first_line: usize,
     mut is_delimiter: impl FnMut(&str) -> bool,
-) -> (&str, usize, Option<Problem>) {
-    // Byte ranges and first lines of the executions with something in them.
-    let mut executions: Vec<(usize, usize, usize)> = Vec::new();
+) -> Vec<Execution<'_>> {
+    let mut found = Vec::new();
     let (mut start, mut start_line, mut offset) = (0, first_line, 0);
     let mut has_text = false;
     for (i, line) in body.split_inclusive('\n').enumerate() {
@@ -242,7 +249,10 @@ pub fn first_execution(
         let end = offset + line.len();
         if is_delimiter(line.trim_end_matches(['\n', '\r'])) {
             if has_text {
-                executions.push((start, offset, start_line));
+                found.push(Execution {
+                    text: &body[start..offset],
+                    first_line: start_line,
+                });
             }
             (start, start_line, has_text) = (end, n + 1, false);
         } else if !line.trim().is_empty() {
@@ -251,23 +261,31 @@ pub fn first_execution(
         offset = end;
     }
     if has_text {
-        executions.push((start, body.len(), start_line));
+        found.push(Execution {
+            text: &body[start..],
+            first_line: start_line,
+        });
     }
-    match executions.as_slice() {
-        [] => (body, first_line, None),
-        [(from, to, line)] => (&body[*from..*to], *line, None),
-        [(from, to, line), rest @ ..] => {
-            let problem = Problem::new(
-                rest[0].2,
-                format!(
-                    "the log holds {} executions; Spacetime draws the first (from line {line}) \
-                     and leaves out the rest, from here on",
-                    rest.len() + 1
-                ),
-            );
-            (&body[*from..*to], *line, Some(problem))
-        }
+    if found.is_empty() {
+        found.push(Execution {
+            text: body,
+            first_line,
+        });
     }
+    found
+}
+
+/// Execution `which` (from 0) of `body` and how many there are; the last one if `which` is past
+/// it.
+pub fn execution(
+    body: &str,
+    first_line: usize,
+    which: usize,
+    is_delimiter: impl FnMut(&str) -> bool,
+) -> (Execution<'_>, usize) {
+    let all = executions(body, first_line, is_delimiter);
+    let count = all.len();
+    (all[which.min(count - 1)], count)
 }
 
 /// Helper for callers that own a regex engine: the 1-based line of a byte offset in `text` (the
@@ -282,16 +300,16 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 }
 
 /// Records from the matches of a parser regex over `text`, in order (JavaScript's `g` flag:
-/// each match starts where the last ended). `first_line` is the number of `text`'s first line in
-/// the file. Text between and after the matches that is not blank is reported: it matched no
-/// event. Counting lines as it goes, this is linear in the text.
+/// each match starts where the last ended), found where they are, as ShiViz finds them: text
+/// before, between and after the matches is skipped, and [`Found::skipped`] counts its lines
+/// that are not blank. `first_line` is the number of `text`'s first line in the file. Counting
+/// lines as it goes, this is linear in the text.
 pub fn records_from_matches<'m>(
     text: &str,
     first_line: usize,
     matches: impl IntoIterator<Item = RegexMatch<'m>>,
-) -> (Vec<LogRecord>, Vec<Problem>) {
+) -> Found {
     let mut records = Vec::new();
-    let mut problems = Vec::new();
     // The line of byte `at`, counted from where the last question left off.
     let (mut counted_to, mut line) = (0usize, first_line);
     let mut line_at = |at: usize| {
@@ -303,30 +321,18 @@ pub fn records_from_matches<'m>(
         counted_to = at;
         line
     };
-    let gap = |from: usize,
-               to: usize,
-               problems: &mut Vec<Problem>,
-               line_at: &mut dyn FnMut(usize) -> usize| {
-        let Some(between) = text.get(from..to) else {
-            return;
-        };
-        if let Some(skip) = between.find(|c: char| !c.is_whitespace()) {
-            let quoted = between[skip..].lines().next().unwrap_or_default();
-            problems.push(Problem::new(
-                line_at(from + skip),
-                format!(
-                    "this text matches no event of the parser regex: \"{}\"",
-                    shorten(quoted)
-                ),
-            ));
-        }
+    let gap = |from: usize, to: usize| {
+        text.get(from..to).map_or(0, |between| {
+            between.lines().filter(|l| !l.trim().is_empty()).count()
+        })
     };
+    let mut skipped = 0;
     let mut last_end = 0;
     for m in matches {
         if m.start < last_end || m.end < m.start {
             continue;
         }
-        gap(last_end, m.start, &mut problems, &mut line_at);
+        skipped += gap(last_end, m.start);
         records.push(LogRecord {
             line: line_at(m.start),
             host: m.host.to_string(),
@@ -335,6 +341,10 @@ pub fn records_from_matches<'m>(
         });
         last_end = m.end;
     }
-    gap(last_end, text.len(), &mut problems, &mut line_at);
-    (records, problems)
+    skipped += gap(last_end, text.len());
+    Found {
+        records,
+        problems: Vec::new(),
+        skipped,
+    }
 }

@@ -49,7 +49,7 @@ fn the_header_needs_all_three_groups() {
 }
 
 #[test]
-fn matches_become_records_and_the_gaps_problems() {
+fn matches_become_records_and_the_gaps_are_skipped() {
     let text = "junk\na {\"a\":1}\nhello\n\nmore junk\n";
     let m = RegexMatch {
         start: 5,
@@ -58,19 +58,34 @@ fn matches_become_records_and_the_gaps_problems() {
         clock: "{\"a\":1}",
         event: "hello",
     };
-    let (records, problems) = records_from_matches(text, 10, [m]);
-    assert_eq!(records, [record(11, "a", "{\"a\":1}", "hello")]);
-    let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
-    assert_eq!(lines, [10, 14]);
-    assert!(problems[1].message.contains("more junk"));
+    let found = records_from_matches(text, 10, [m]);
+    assert_eq!(found.records, [record(11, "a", "{\"a\":1}", "hello")]);
+    // The text before and after the record is skipped and counted, not a problem.
+    assert!(found.problems.is_empty());
+    assert_eq!(found.skipped, 2);
 }
 
 #[test]
 fn executions_split_at_the_delimiter() {
     let body = "=== one\na\nb\n=== two\nc\n";
-    let (first, line, problem) = first_execution(body, 3, |l| l.starts_with("==="));
-    assert_eq!((first, line), ("a\nb\n", 4));
-    assert_eq!(problem.unwrap().line, 7);
+    let all = executions(body, 3, |l| l.starts_with("==="));
+    let texts: Vec<(&str, usize)> = all.iter().map(|e| (e.text, e.first_line)).collect();
+    assert_eq!(texts, [("a\nb\n", 4), ("c\n", 7)]);
+    assert_eq!(
+        execution(body, 3, 1, |l| l.starts_with("===")).0.text,
+        "c\n"
+    );
+    // Past the last: the last; no delimiter at all: one execution, the whole body.
+    assert_eq!(execution(body, 3, 9, |l| l.starts_with("===")), (all[1], 2));
+    assert_eq!(executions("x\n", 1, |_| false).len(), 1);
+}
+
+#[test]
+fn a_clock_may_be_json_inside_a_string() {
+    let expected = Some(r#"{"n1":1,"n2":0}"#.to_string());
+    assert_eq!(quoted_clock(r#""{\"n1\":1,\"n2\":0}""#), expected);
+    assert_eq!(quoted_clock(r#"{\"n1\":1,\"n2\":0}"#), expected);
+    assert_eq!(quoted_clock(r#"{"n1":1}"#), None);
 }
 
 #[test]

@@ -165,6 +165,7 @@ pub fn scripted_scenario(max_n: usize, max_lines: usize) -> impl Strategy<Value 
                         to: Some(ProcessRef::Index(to)),
                         arrive: after.map(|d| at + d),
                         receive: (i % 3 == 0).then(|| format!("got m{i}")),
+                        ..Default::default()
                     },
                 })
                 .collect();

@@ -132,17 +132,15 @@ pub fn read_log(name: &str, text: &str, regex: &str) -> Result<log::Imported, St
     let regex = regex.trim();
     if regex.is_empty() {
         if let Some(header) = log::shiviz_header(text) {
-            let mut problems = Vec::new();
+            let problems = Vec::new();
             let (body, first_line) = if header.delimiter.trim().is_empty() {
                 (header.body, header.first_line)
             } else {
                 let delimiter = browser_regexp(&header.delimiter, "")?;
-                let (body, first_line, left_out) =
-                    log::first_execution(header.body, header.first_line, |line| {
-                        delimiter.test(line)
-                    });
-                problems.extend(left_out);
-                (body, first_line)
+                let (chosen, _) = log::execution(header.body, header.first_line, 0, |line| {
+                    delimiter.test(line)
+                });
+                (chosen.text, chosen.first_line)
             };
             let records = records_by_regex(body, &header.regex, first_line)?;
             return log::from_records(name, records, problems).map_err(|e| e.to_string());

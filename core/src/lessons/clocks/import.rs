@@ -2,44 +2,71 @@
 //! infers its arrows from the clocks; here that [`Drawing`] becomes a scripted scenario, one line
 //! of script per event or message, so that it plays like any other diagram of the lesson.
 
-use super::scripted::{ScriptLine, ScriptParams, Scripted};
-use crate::log::{Drawing, DrawnEvent};
+use super::scripted::{ScriptLine, ScriptParams, Scripted, Target};
+use crate::log::Drawing;
 use crate::protocol::Protocol;
-use crate::scenario::{Limits, NetworkModel, Scenario};
+use crate::scenario::{Limits, NetworkModel, ProcessRef, Scenario};
 
 /// The name every imported scenario has.
 pub const IMPORTED: &str = "clocks-imported";
 
 /// A scripted scenario named [`IMPORTED`] that redraws `drawing`.
+///
+/// Each event with no arrow into it is a line of its own: a local event, or a send to every
+/// receiver of its arrows. An event with arrows into it is a receipt: the first of them (from
+/// the latest sender) arrives exactly then and makes the receipt; the others are merged, arriving
+/// just before, so that the receipt takes them in; if the event also sends, a line on the receipt
+/// sends its arrows along.
 pub fn draw(drawing: Drawing) -> Scenario {
-    let script = drawing
-        .lines
-        .into_iter()
-        .map(|line| match line {
-            DrawnEvent::Local { at, process, label } => ScriptLine {
-                at,
-                process,
-                local: Some(label),
-                ..ScriptLine::default()
+    let events = &drawing.events;
+    let process = |e: usize| ProcessRef::Name(drawing.hosts[events[e].lane].clone());
+    // The arrows out of each event, and the one into each event that makes its receipt.
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); events.len()];
+    let mut primary: Vec<Option<usize>> = vec![None; events.len()];
+    for &(from, to) in &drawing.arrows {
+        out[from].push(to);
+        if primary[to].is_none_or(|p| events[from].at > events[p].at) {
+            primary[to] = Some(from);
+        }
+    }
+    let target = |from: usize, to: usize| {
+        let merged = primary[to] != Some(from);
+        Target {
+            to: process(to),
+            // A merged arrow arrives a tick before its receipt (events are TICK apart).
+            arrive: events[to].at - u64::from(merged),
+            receive: (!merged).then(|| events[to].label.clone()),
+            merged,
+        }
+    };
+    let mut script = Vec::with_capacity(events.len());
+    for (e, event) in events.iter().enumerate() {
+        let receipt = primary[e].is_some();
+        let line = ScriptLine {
+            at: event.at,
+            process: process(e),
+            ..ScriptLine::default()
+        };
+        let mut targets = out[e].iter().map(|&to| target(e, to));
+        script.push(match targets.next() {
+            None if receipt => continue,
+            None => ScriptLine {
+                local: Some(event.label.clone()),
+                ..line
             },
-            DrawnEvent::Message {
-                at,
-                process,
-                label,
-                to,
-                arrive,
-                receipt,
-            } => ScriptLine {
-                at,
-                process,
-                send: Some(label),
-                to: Some(to),
-                arrive: Some(arrive),
-                receive: Some(receipt),
-                ..ScriptLine::default()
+            Some(first) => ScriptLine {
+                send: Some(event.label.clone()),
+                to: Some(first.to),
+                arrive: Some(first.arrive),
+                receive: first.receive,
+                merged: first.merged,
+                also: targets.collect(),
+                on_receipt: receipt,
+                ..line
             },
-        })
-        .collect();
+        });
+    }
+    let steps = events.len() + drawing.arrows.len();
     Scenario {
         name: IMPORTED.into(),
         title: drawing.title,
@@ -53,7 +80,7 @@ pub fn draw(drawing: Drawing) -> Scenario {
         seed: 0,
         interventions: Vec::new(),
         limits: Limits {
-            max_steps: 2 * drawing.events as u64 + 100,
+            max_steps: 2 * steps as u64 + 100,
             max_time: None,
         },
     }

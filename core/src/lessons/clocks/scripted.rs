@@ -5,6 +5,8 @@
 //! uses these to draw the diagrams of its examples and exercises, and the engine computes the
 //! Lamport and vector clocks as for any other protocol.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::process::{Context, Payload, Process, ProcessId, Time};
@@ -36,6 +38,30 @@ pub struct ScriptLine {
     /// narration shows it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receive: Option<String>,
+    /// Whether the message to `to` makes no receipt of its own: the receiver's next event takes
+    /// it in (a logged event that heard from several hosts at once).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub merged: bool,
+    /// More receivers of the same send, each with its own arrival: one dot, several arrows (a
+    /// logged multicast).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<Target>,
+    /// Whether the send is part of the receipt that reaches this process at `at` (a receipt
+    /// that passes the news on) instead of an event of its own.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub on_receipt: bool,
+}
+
+/// One more receiver of a send ([`ScriptLine::also`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    pub to: ProcessRef,
+    pub arrive: Time,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receive: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub merged: bool,
 }
 
 impl Default for ScriptLine {
@@ -49,6 +75,9 @@ impl Default for ScriptLine {
             to: None,
             arrive: None,
             receive: None,
+            merged: false,
+            also: Vec::new(),
+            on_receipt: false,
         }
     }
 }
@@ -79,34 +108,27 @@ enum Act {
         latency: Option<Time>,
         receipt: Option<String>,
     },
+    /// A send with several arrows, or merged ones, or one made as part of a receipt: every
+    /// arrow with its latency, its receipt's text and whether it is merged.
+    Along {
+        label: String,
+        arrows: Vec<(ProcessId, Time, Option<String>, bool)>,
+    },
 }
 
 /// A process that does what its lines of the script say, when they say it.
 #[derive(Clone, Debug)]
 pub struct ScriptedNode {
     acts: Vec<(Time, Act)>,
+    /// The acts made as part of a receipt, by the time of that receipt.
+    on_receipt: BTreeMap<Time, usize>,
     done: usize,
     received: usize,
 }
 
-impl Process for ScriptedNode {
-    type Message = Note;
-
-    fn on_start(&mut self, ctx: &mut Context<'_, Note>) {
-        for (i, (at, _)) in self.acts.iter().enumerate() {
-            ctx.set_pacing_timer(i.to_string(), *at);
-        }
-    }
-
-    fn on_message(&mut self, ctx: &mut Context<'_, Note>, _from: ProcessId, message: Note) {
-        self.received += 1;
-        if let Some(text) = message.1 {
-            ctx.note(text);
-        }
-    }
-
-    fn on_timer(&mut self, ctx: &mut Context<'_, Note>, timer: &str) {
-        let Some((_, act)) = timer.parse::<usize>().ok().and_then(|i| self.acts.get(i)) else {
+impl ScriptedNode {
+    fn act(&mut self, ctx: &mut Context<'_, Note>, i: usize) {
+        let Some((_, act)) = self.acts.get(i) else {
             return;
         };
         match act {
@@ -123,8 +145,42 @@ impl Process for ScriptedNode {
                     None => ctx.send(*to, note),
                 }
             }
+            Act::Along { label, arrows } => {
+                for (to, latency, receipt, merged) in arrows {
+                    let note = Note(label.clone(), receipt.clone());
+                    ctx.send_along(*to, note, *latency, *merged);
+                }
+            }
         }
         self.done += 1;
+    }
+}
+
+impl Process for ScriptedNode {
+    type Message = Note;
+
+    fn on_start(&mut self, ctx: &mut Context<'_, Note>) {
+        for (i, (at, _)) in self.acts.iter().enumerate() {
+            if self.on_receipt.get(at) != Some(&i) {
+                ctx.set_pacing_timer(i.to_string(), *at);
+            }
+        }
+    }
+
+    fn on_message(&mut self, ctx: &mut Context<'_, Note>, _from: ProcessId, message: Note) {
+        self.received += 1;
+        if let Some(text) = message.1 {
+            ctx.note(text);
+        }
+        if let Some(&i) = self.on_receipt.get(&ctx.now()) {
+            self.act(ctx, i);
+        }
+    }
+
+    fn on_timer(&mut self, ctx: &mut Context<'_, Note>, timer: &str) {
+        if let Ok(i) = timer.parse::<usize>() {
+            self.act(ctx, i);
+        }
     }
 
     fn summary(&self) -> String {
@@ -145,6 +201,7 @@ fn nodes(scenario: &Scenario) -> Result<Vec<ScriptedNode>, ScenarioError> {
     let mut nodes = vec![
         ScriptedNode {
             acts: Vec::new(),
+            on_receipt: BTreeMap::new(),
             done: 0,
             received: 0,
         };
@@ -155,51 +212,97 @@ fn nodes(scenario: &Scenario) -> Result<Vec<ScriptedNode>, ScenarioError> {
         let p = line
             .process
             .resolve(&scenario.processes, &format!("{field}.process"))?;
-        let act = match (&line.local, &line.send) {
-            (Some(label), None) => {
-                if line.to.is_some() || line.arrive.is_some() || line.receive.is_some() {
-                    return Err(ScenarioError::invalid(
-                        field,
-                        "a local event has no \"to\", \"arrive\" or \"receive\"",
-                    ));
-                }
-                Act::Local(label.clone())
-            }
-            (None, Some(label)) => {
-                let to = line.to.as_ref().ok_or_else(|| {
-                    ScenarioError::invalid(&field, "a send needs \"to\": the receiving process")
-                })?;
-                let to = to.resolve(&scenario.processes, &format!("{field}.to"))?;
-                let latency = match line.arrive {
-                    Some(arrive) if arrive <= line.at => {
-                        return Err(ScenarioError::invalid(
-                            format!("{field}.arrive"),
-                            format!(
-                                "the message must arrive after it is sent (at {}), not at {arrive}",
-                                line.at
-                            ),
-                        ))
-                    }
-                    Some(arrive) => Some(arrive - line.at),
-                    None => None,
-                };
-                Act::Send {
-                    label: label.clone(),
-                    to,
-                    latency,
-                    receipt: line.receive.clone(),
-                }
-            }
-            _ => {
-                return Err(ScenarioError::invalid(
-                    field,
-                    "each line is either a \"local\" event or a \"send\"",
-                ))
-            }
-        };
-        nodes[p].acts.push((line.at, act));
+        let act = act(scenario, line, &field)?;
+        let node = &mut nodes[p];
+        if line.on_receipt && node.on_receipt.insert(line.at, node.acts.len()).is_some() {
+            return Err(ScenarioError::invalid(
+                format!("{field}.at"),
+                format!(
+                    "another line already sends on the receipt at {} of this process",
+                    line.at
+                ),
+            ));
+        }
+        node.acts.push((line.at, act));
     }
     Ok(nodes)
+}
+
+/// What one line of the script has its process do.
+fn act(scenario: &Scenario, line: &ScriptLine, field: &str) -> Result<Act, ScenarioError> {
+    let label = match (&line.local, &line.send) {
+        (Some(label), None) => {
+            if line.to.is_some()
+                || line.arrive.is_some()
+                || line.receive.is_some()
+                || line.merged
+                || line.on_receipt
+                || !line.also.is_empty()
+            {
+                return Err(ScenarioError::invalid(
+                    field,
+                    "a local event has no \"to\", \"arrive\", \"receive\", \"merged\", \"also\" \
+                     or \"on_receipt\"",
+                ));
+            }
+            return Ok(Act::Local(label.clone()));
+        }
+        (None, Some(label)) => label,
+        _ => {
+            return Err(ScenarioError::invalid(
+                field,
+                "each line is either a \"local\" event or a \"send\"",
+            ))
+        }
+    };
+    let to = line.to.as_ref().ok_or_else(|| {
+        ScenarioError::invalid(field, "a send needs \"to\": the receiving process")
+    })?;
+    let to = to.resolve(&scenario.processes, &format!("{field}.to"))?;
+    let latency = |arrive: Time, at_field: String| {
+        if arrive <= line.at {
+            Err(ScenarioError::invalid(
+                at_field,
+                format!(
+                    "the message must arrive after it is sent (at {}), not at {arrive}",
+                    line.at
+                ),
+            ))
+        } else {
+            Ok(arrive - line.at)
+        }
+    };
+    let first = match line.arrive {
+        Some(arrive) => Some(latency(arrive, format!("{field}.arrive"))?),
+        None => None,
+    };
+    if !line.merged && !line.on_receipt && line.also.is_empty() {
+        return Ok(Act::Send {
+            label: label.clone(),
+            to,
+            latency: first,
+            receipt: line.receive.clone(),
+        });
+    }
+    let first = first.ok_or_else(|| {
+        ScenarioError::invalid(
+            format!("{field}.arrive"),
+            "a send with \"merged\", \"also\" or \"on_receipt\" needs \"arrive\"",
+        )
+    })?;
+    let mut arrows = vec![(to, first, line.receive.clone(), line.merged)];
+    for (j, target) in line.also.iter().enumerate() {
+        let at = format!("{field}.also[{j}]");
+        let to = target
+            .to
+            .resolve(&scenario.processes, &format!("{at}.to"))?;
+        let latency = latency(target.arrive, format!("{at}.arrive"))?;
+        arrows.push((to, latency, target.receive.clone(), target.merged));
+    }
+    Ok(Act::Along {
+        label: label.clone(),
+        arrows,
+    })
 }
 
 /// The clock condition: a -> b implies L(a) < L(b).
@@ -209,29 +312,26 @@ fn nodes(scenario: &Scenario) -> Result<Vec<ScriptedNode>, ScenarioError> {
 /// check is linear in the trace, which matters for a 10,000-event log.
 pub fn clock_condition(trace: &Trace) -> Verdict {
     let mut last: Vec<Option<usize>> = vec![None; trace.processes.len()];
-    for b in &trace.events {
-        let mut before = Vec::with_capacity(2);
-        if let Some(a) = last[b.process] {
-            before.push(a);
+    let lane_steps = trace.events.iter().filter_map(|b| {
+        let a = last[b.process].replace(b.id);
+        a.map(|a| (a, b.id))
+    });
+    // Every delivered message, merged ones too: a replayed log's event may receive several.
+    let arrows = trace
+        .messages
+        .iter()
+        .filter_map(|m| Some((m.send_event, m.receive_event?)));
+    for (a, b) in lane_steps.collect::<Vec<_>>().into_iter().chain(arrows) {
+        let (a, b) = (&trace.events[a], &trace.events[b]);
+        if a.lamport >= b.lamport {
+            return Verdict::violated(
+                vec![a.id, b.id],
+                format!(
+                    "{} happens before {} but their Lamport clocks are {} and {}",
+                    a.label, b.label, a.lamport, b.lamport
+                ),
+            );
         }
-        if b.kind == crate::trace::EventKind::Receive {
-            if let Some(m) = b.message.and_then(|m| trace.messages.get(m)) {
-                before.push(m.send_event);
-            }
-        }
-        for a in before {
-            let a = &trace.events[a];
-            if a.lamport >= b.lamport {
-                return Verdict::violated(
-                    vec![a.id, b.id],
-                    format!(
-                        "{} happens before {} but their Lamport clocks are {} and {}",
-                        a.label, b.label, a.lamport, b.lamport
-                    ),
-                );
-            }
-        }
-        last[b.process] = Some(b.id);
     }
     Verdict::Holds
 }
