@@ -861,14 +861,6 @@ fn cmd_import(opts: Options) -> Result<ExitCode, CliError> {
         let _ = writeln!(err, "{source}:{}: {}", p.line, p.message);
     }
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let _ = writeln!(
-        err,
-        "imported {} on {}, {} ({})",
-        plural(imported.events, "event"),
-        plural(imported.scenario.processes.len(), "host"),
-        plural(imported.messages, "message"),
-        plural(imported.problems.len(), "problem"),
-    );
     if imported.skipped > 0 {
         let _ = writeln!(
             err,
@@ -884,6 +876,14 @@ fn cmd_import(opts: Options) -> Result<ExitCode, CliError> {
             imported.executions
         );
     }
+    let _ = writeln!(
+        err,
+        "imported {} on {}, {} ({})",
+        plural(imported.events, "event"),
+        plural(imported.scenario.processes.len(), "host"),
+        plural(imported.messages, "message"),
+        plural(imported.problems.len(), "problem"),
+    );
     Ok(ExitCode::SUCCESS)
 }
 
