@@ -117,13 +117,11 @@ fn clock_json(event: &Logged, names: &[String]) -> String {
     format!("{{{}}}", entries.join(", "))
 }
 
-/// The log's text and where each record is in it (host, clock, event, whole match).
-fn write(
-    log: &[Logged],
-    hosts: usize,
-    shape: Shape,
-    rng: &mut Rng,
-) -> (String, Vec<[(usize, usize); 4]>, Vec<usize>) {
+/// Where a record is in the text: its host, clock, event and the whole match, as byte ranges.
+type Spans = [(usize, usize); 4];
+
+/// The log's text and where each record is in it.
+fn write(log: &[Logged], hosts: usize, shape: Shape, rng: &mut Rng) -> (String, Vec<Spans>) {
     let names = names(hosts);
     let mut order: Vec<usize> = (0..log.len()).collect();
     if let Shape::Concatenated = shape {
@@ -178,7 +176,7 @@ fn write(
     if let Shape::Tlc = shape {
         text.push_str("The depth of the complete state graph search is 9.\nFinished in 00s\n");
     }
-    (text, spans, order)
+    (text, spans)
 }
 
 /// The relation of two clocks.
@@ -252,7 +250,7 @@ fn check(
 ) -> Result<(), TestCaseError> {
     let mut rng = Rng(seed | 1);
     let log = execution(hosts, steps, &mut rng);
-    let (text, spans, _) = write(&log, hosts, shape, &mut rng);
+    let (text, spans) = write(&log, hosts, shape, &mut rng);
     let matches = spans.iter().map(|[host, clock, event, whole]| RegexMatch {
         start: whole.0,
         end: whole.1,
