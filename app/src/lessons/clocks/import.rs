@@ -2,121 +2,29 @@
 //!
 //! The core turns log records into a scripted scenario and reports what was wrong where; this
 //! panel reads the text (pasted, picked or dropped), and, for a ShiViz-style regular expression,
-//! matches it with the browser's own `RegExp`, so that no regex engine has to ship in the wasm
-//! bundle.
+//! matches it with the browser's own `RegExp` (`find`), so that no regex engine has to ship in
+//! the wasm bundle; `choice` picks what of the log to draw.
 
-use js_sys::{Array, Function, JsString, Reflect, RegExp};
+use js_sys::Array;
 use leptos::prelude::*;
-use spacetime_core::log::{self, LogRecord, Problem, SHIVIZ_DEFAULT_REGEX};
+use spacetime_core::log::{
+    self, Choice, HostSummary, ImportError, LaneOrder, Lanes, Problem, SHIVIZ_DEFAULT_REGEX,
+};
 use spacetime_core::words::count_of;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::store::{ClockMode, Store};
 
-/// Python-style named groups `(?P<name>...)` (as ShiViz's docs sometimes write them) in the
-/// browser's spelling `(?<name>...)`; anything else is left as the learner wrote it.
-pub fn browser_regex(pattern: &str) -> String {
-    pattern.replace("(?P<", "(?<")
-}
+mod choice;
+mod find;
 
-/// Line numbers of UTF-16 offsets (what the browser's regex reports), visited in increasing
-/// order: one walk over the text in all.
-pub struct LineCounter<'a> {
-    chars: std::str::Chars<'a>,
-    utf16: usize,
-    line: usize,
-}
-
-impl<'a> LineCounter<'a> {
-    pub fn new(text: &'a str, first_line: usize) -> Self {
-        LineCounter {
-            chars: text.chars(),
-            utf16: 0,
-            line: first_line,
-        }
-    }
-
-    /// The line of UTF-16 offset `offset` (not before the last one asked).
-    pub fn line_at(&mut self, offset: usize) -> usize {
-        while self.utf16 < offset {
-            match self.chars.next() {
-                Some(c) => {
-                    self.utf16 += c.len_utf16();
-                    if c == '\n' {
-                        self.line += 1;
-                    }
-                }
-                None => break,
-            }
-        }
-        self.line
-    }
-}
-
-/// Match `pattern` over `text` with the browser's `RegExp` (flag `g`, as ShiViz does), one record
-/// per match. `first_line` is the line number of the text's first line in the file.
-pub fn records_by_regex(
-    text: &str,
-    pattern: &str,
-    first_line: usize,
-) -> Result<Vec<LogRecord>, String> {
-    let pattern = browser_regex(pattern);
-    if let Some(group) = log::missing_group(&pattern) {
-        return Err(format!(
-            "The regular expression needs a named group (?<{group}>...): it must capture host, clock and event."
-        ));
-    }
-    let regex = browser_regexp(&pattern, "g")?;
-    let mut lines = LineCounter::new(text, first_line);
-    let mut records = Vec::new();
-    let get = |obj: &JsValue, key: &str| {
-        Reflect::get(obj, &JsValue::from_str(key))
-            .ok()
-            .and_then(|v| v.as_string())
-    };
-    while let Some(m) = regex.exec(text) {
-        let whole: JsString = m.get(0).unchecked_into();
-        if whole.length() == 0 {
-            // An empty match would match again at the same place forever.
-            regex.set_last_index(regex.last_index() + 1);
-            continue;
-        }
-        let index = Reflect::get(&m, &JsValue::from_str("index"))
-            .ok()
-            .and_then(|v| v.as_f64())
-            .unwrap_or(0.0) as usize;
-        let groups = Reflect::get(&m, &JsValue::from_str("groups")).unwrap_or(JsValue::UNDEFINED);
-        records.push(LogRecord {
-            line: lines.line_at(index),
-            host: get(&groups, "host").unwrap_or_default(),
-            clock: get(&groups, "clock").unwrap_or_default(),
-            event: get(&groups, "event").unwrap_or_default(),
-        });
-    }
-    Ok(records)
-}
-
-/// A browser `RegExp` from `pattern` with `flags`, or why it does not compile.
-fn browser_regexp(pattern: &str, flags: &str) -> Result<RegExp, String> {
-    let ctor: Function = Reflect::get(&js_sys::global(), &JsValue::from_str("RegExp"))
-        .map_err(|_| "This browser has no regular expressions.".to_string())?
-        .unchecked_into();
-    let args = Array::of2(&JsValue::from_str(pattern), &JsValue::from_str(flags));
-    Reflect::construct(&ctor, &args)
-        .map(JsCast::unchecked_into)
-        .map_err(|e| {
-            let why = Reflect::get(&e, &JsValue::from_str("message"))
-                .ok()
-                .and_then(|m| m.as_string())
-                .unwrap_or_else(|| "it does not compile".into());
-            format!("The regular expression {pattern:?} does not work: {why}")
-        })
-}
+use find::browser_regexp;
+pub use find::{browser_regex, records_by_regex, ByteOffsets};
 
 /// A dropped file that is neither a scenario nor a tour, read as a log and shown to its end
 /// with vector clocks; or why it cannot be read.
 pub fn open_file(store: Store, name: &str, text: &str) -> Result<(), String> {
-    let imported = read_log(name, text, "")?;
+    let imported = read_log(name, text, "", &Choice::default())?;
     crate::tour::leave(store);
     if store.load(imported.scenario) {
         store.seek(u64::MAX);
@@ -125,30 +33,45 @@ pub fn open_file(store: Store, name: &str, text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Read a log: with the learner's regex, the regex on a ShiViz file's first line, or GoVector's
-/// own two-line format. A ShiViz file may hold several executions, split by the delimiter regex
-/// on its second line; the first is drawn and a problem says the rest were left out.
-pub fn read_log(name: &str, text: &str, regex: &str) -> Result<log::Imported, String> {
-    let regex = regex.trim();
-    if regex.is_empty() {
-        if let Some(header) = log::shiviz_header(text) {
-            let problems = Vec::new();
-            let (body, first_line) = if header.delimiter.trim().is_empty() {
-                (header.body, header.first_line)
-            } else {
-                let delimiter = browser_regexp(&header.delimiter, "")?;
-                let (chosen, _) = log::execution(header.body, header.first_line, 0, |line| {
-                    delimiter.test(line)
-                });
-                (chosen.text, chosen.first_line)
-            };
-            let records = records_by_regex(body, &header.regex, first_line)?;
-            return log::from_records(name, records, problems).map_err(|e| e.to_string());
+/// Read a log as the CLI does: with the learner's regex or the regex on a ShiViz file's first
+/// line, else as GoVector's own two-line format; drawing what `choice` says. A ShiViz file may
+/// hold several executions, split by the delimiter regex on its second line: the chosen one is
+/// drawn, and [`log::Imported::executions`] says how many there are.
+pub fn read_log(
+    name: &str,
+    text: &str,
+    regex: &str,
+    choice: &Choice,
+) -> Result<log::Imported, String> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let header = log::shiviz_header(text);
+    let pattern = match (regex.trim(), &header) {
+        ("", Some(header)) => header.regex.clone(),
+        ("", None) => {
+            return log::import_govector_with(name, text, choice).map_err(|e| e.to_string())
         }
-        return log::import_govector(name, text).map_err(|e| e.to_string());
+        (regex, _) => regex.to_string(),
+    };
+    let (mut body, mut first_line, mut count) = (text, 1, 1);
+    if let Some(header) = &header {
+        (body, first_line) = (header.body, header.first_line);
+        if !header.delimiter.trim().is_empty() {
+            let delimiter = browser_regexp(&browser_regex(&header.delimiter), "")?;
+            let chosen;
+            (chosen, count) = log::execution(body, first_line, choice.execution, |line| {
+                delimiter.test(line)
+            });
+            (body, first_line) = (chosen.text, chosen.first_line);
+        }
     }
-    let records = records_by_regex(text, regex, 1)?;
-    log::from_records(name, records, Vec::new()).map_err(|e| e.to_string())
+    let found = records_by_regex(body, &pattern, first_line)?;
+    if found.records.is_empty() {
+        let expected = format!("events that match the parser regex `{pattern}`");
+        return Err(ImportError::no_events(expected, body).to_string());
+    }
+    let mut imported = log::import_found(name, found, &choice.lanes).map_err(|e| e.to_string())?;
+    imported.executions = count;
+    Ok(imported)
 }
 
 /// Offer `text` to the learner as a file download.
@@ -178,12 +101,18 @@ async fn file_text(file: web_sys::File) -> Result<String, String> {
         .ok_or_else(|| format!("Could not read the file {}.", file.name()))
 }
 
-/// The log text and regex of the import panel, kept while the learner does something else: the
-/// page provides them above the panel, so that closing it loses neither.
+/// The log text and regex of the import panel, and what to draw of the log, kept while the
+/// learner does something else: the page provides them above the panel, so that closing it loses
+/// none of them. A new text resets the choice.
 #[derive(Clone, Copy)]
 pub struct LogDraft {
     pub text: RwSignal<String>,
     pub regex: RwSignal<String>,
+    /// The execution drawn (from 0), of a ShiViz file that holds several.
+    pub execution: RwSignal<usize>,
+    /// The hosts left out of the drawing.
+    pub hidden: RwSignal<Vec<String>>,
+    pub order: RwSignal<LaneOrder>,
 }
 
 impl LogDraft {
@@ -192,6 +121,9 @@ impl LogDraft {
         let draft = LogDraft {
             text: RwSignal::new(String::new()),
             regex: RwSignal::new(String::new()),
+            execution: RwSignal::new(0),
+            hidden: RwSignal::new(Vec::new()),
+            order: RwSignal::new(LaneOrder::Log),
         };
         provide_context(draft);
         draft
@@ -201,50 +133,114 @@ impl LogDraft {
     pub fn get() -> LogDraft {
         use_context().unwrap_or_else(LogDraft::provide)
     }
+
+    /// What to draw of the log, as last chosen.
+    pub fn choice(&self) -> Choice {
+        Choice {
+            execution: self.execution.get_untracked(),
+            lanes: Lanes {
+                order: self.order.get_untracked(),
+                hidden: self.hidden.get_untracked(),
+            },
+        }
+    }
+
+    /// Remember `choice` for the next import.
+    pub fn keep(&self, choice: Choice) {
+        self.execution.set(choice.execution);
+        self.order.set(choice.lanes.order);
+        self.hidden.set(choice.lanes.hidden);
+    }
+
+    /// A new log text: the choice made for the last one does not apply to it.
+    pub fn set_text(&self, text: String) {
+        self.text.set(text);
+        self.keep(Choice::default());
+    }
 }
 
-/// Paste, pick or drop a log; export the run on screen.
+/// What the panel shows of the log it last imported.
+#[derive(Clone, Debug)]
+pub struct Shown {
+    pub summary: String,
+    pub problems: Vec<Problem>,
+    /// Every host of the log (of the execution drawn), in the log's order.
+    pub hosts: Vec<HostSummary>,
+    pub executions: usize,
+    pub skipped: usize,
+    /// What was drawn of the log.
+    pub choice: Choice,
+}
+
+impl Shown {
+    fn of(imported: &log::Imported, choice: Choice) -> Shown {
+        let shown = imported.scenario.processes.len();
+        let hidden = imported.hosts.len().saturating_sub(shown);
+        Shown {
+            summary: format!(
+                "Imported {} on {}{}, {}{}.",
+                count_of(imported.events, "event"),
+                count_of(shown, "host"),
+                if hidden > 0 {
+                    format!(" ({hidden} hidden)")
+                } else {
+                    String::new()
+                },
+                count_of(imported.messages, "message"),
+                match imported.problems.len() {
+                    0 => String::new(),
+                    1 => ", with 1 problem".into(),
+                    n => format!(", with {n} problems"),
+                }
+            ),
+            problems: imported.problems.clone(),
+            hosts: imported.hosts.clone(),
+            executions: imported.executions,
+            skipped: imported.skipped,
+            choice,
+        }
+    }
+}
+
+/// Paste, pick or drop a log; choose what of it to draw; export the run on screen.
 #[component]
 pub fn ImportPanel() -> impl IntoView {
     let store = Store::get();
-    let LogDraft { text, regex } = LogDraft::get();
+    let draft = LogDraft::get();
+    let LogDraft { text, regex, .. } = draft;
     let name = RwSignal::new("pasted log".to_string());
-    let summary = RwSignal::new(None::<String>);
-    let problems = RwSignal::new(Vec::<Problem>::new());
+    let shown = RwSignal::new(None::<Shown>);
     let dragging = RwSignal::new(false);
 
-    let run_import = move || {
-        let result =
-            text.with_untracked(|t| read_log(&name.get_untracked(), t, &regex.get_untracked()));
+    // Import the draft's text drawing `choice`, which is kept for the next import if it works.
+    // On an error the run on screen stays, the banner says what is wrong, and this says false.
+    let import = move |choice: Choice| -> bool {
+        let result = text.with_untracked(|t| {
+            read_log(&name.get_untracked(), t, &regex.get_untracked(), &choice)
+        });
         match result {
             Ok(imported) => {
-                let hosts = imported.scenario.processes.len();
+                let seen = Shown::of(&imported, choice.clone());
                 if store.load(imported.scenario) {
                     store.seek(u64::MAX);
                     store.clocks.set(ClockMode::Vector);
-                    summary.set(Some(format!(
-                        "Imported {} on {}, {}{}.",
-                        count_of(imported.events, "event"),
-                        count_of(hosts, "host"),
-                        count_of(imported.messages, "message"),
-                        match imported.problems.len() {
-                            0 => String::new(),
-                            1 => ", with 1 problem".into(),
-                            n => format!(", with {n} problems"),
-                        }
-                    )));
-                    problems.set(imported.problems);
+                    shown.set(Some(seen));
+                    draft.keep(choice);
                 }
+                true
             }
-            // The run on screen stays; the banner says what is wrong.
             Err(why) => {
-                summary.set(None);
-                problems.set(Vec::new());
                 store.error.set(Some(format!(
                     "Could not import {}: {why}",
                     name.get_untracked()
                 )));
+                false
             }
+        }
+    };
+    let run_import = move || {
+        if !import(draft.choice()) {
+            shown.set(None);
         }
     };
     let take_file = move |file: web_sys::File| {
@@ -253,7 +249,7 @@ pub fn ImportPanel() -> impl IntoView {
             match file_text(file).await {
                 Ok(t) => {
                     name.set(file_name);
-                    text.set(t);
+                    draft.set_text(t);
                     run_import();
                 }
                 Err(why) => store.error.set(Some(why)),
@@ -293,7 +289,7 @@ pub fn ImportPanel() -> impl IntoView {
             <textarea data-testid="import-text" rows="6" spellcheck="false" aria-label="Log text"
                 placeholder="alice {\"alice\":1}\nInitialization Complete\nalice {\"alice\":2}\nsend ping"
                 prop:value=move || text.get()
-                on:input=move |ev| { text.set(event_target_value(&ev)); name.set("pasted log".into()); }></textarea>
+                on:input=move |ev| { draft.set_text(event_target_value(&ev)); name.set("pasted log".into()); }></textarea>
             <label class="regex-field">
                 <span>"ShiViz regex (empty: GoVector, or the file's own first line)"</span>
                 <input type="text" data-testid="import-regex" spellcheck="false" placeholder=SHIVIZ_DEFAULT_REGEX
@@ -316,12 +312,20 @@ pub fn ImportPanel() -> impl IntoView {
                         }/>
                 </label>
             </div>
-            {move || summary.get().map(|s| view! { <p class="panel-status" data-testid="import-summary">{s}</p> })}
-            <Show when=move || problems.with(|p| !p.is_empty())>
+            {move || shown.with(|s| s.as_ref().map(|s| s.summary.clone()))
+                .map(|s| view! { <p class="panel-status" data-testid="import-summary">{s}</p> })}
+            {move || shown.with(|s| s.as_ref().map(|s| s.skipped).filter(|&n| n > 0)).map(|n| view! {
+                <p class="panel-hint" data-testid="import-skipped">
+                    {format!("Skipped {} of other text between the records.", count_of(n, "line"))}
+                </p>
+            })}
+            <Show when=move || shown.with(|s| s.as_ref().is_some_and(|s| !s.problems.is_empty()))>
                 <ul class="problems" data-testid="import-problems">
-                    {move || problems.get().into_iter().map(|p| view! { <li>{p.to_string()}</li> }).collect_view()}
+                    {move || shown.with(|s| s.as_ref().map(|s| s.problems.clone()).unwrap_or_default())
+                        .into_iter().map(|p| view! { <li>{p.to_string()}</li> }).collect_view()}
                 </ul>
             </Show>
+            {choice::controls(shown, import)}
             <h2 class="panel-title">"Export this run"</h2>
             <p class="panel-hint">
                 "Any run, simulated or imported, as a GoVector log. To open it in ShiViz, give ShiViz GoVector's regex: "
@@ -331,7 +335,7 @@ pub fn ImportPanel() -> impl IntoView {
                 <button data-testid="export-govector" on:click=move |_| export()>"Download log"</button>
                 <button data-testid="export-to-text" title="Show the log in the box above"
                     on:click=move |_| {
-                        text.set(store.trace.with_untracked(|t| log::to_govector(t)));
+                        draft.set_text(store.trace.with_untracked(|t| log::to_govector(t)));
                         regex.set(String::new());
                     }>"Show as text"</button>
             </div>
@@ -344,20 +348,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn python_style_groups_read_as_the_browser_writes_them() {
-        let pattern = browser_regex(r"(?P<host>\S*) (?P<clock>{.*})\n(?P<event>.*)");
-        assert_eq!(pattern, log::GOVECTOR_REGEX);
-        assert_eq!(log::missing_group(&pattern), None);
-    }
-
-    #[test]
-    fn utf16_offsets_map_to_lines() {
-        let text = "é1\nline two 😀\nthree";
-        let mut lines = LineCounter::new(text, 3);
-        assert_eq!(lines.line_at(0), 3);
-        // "é1\n" is 3 UTF-16 units; "line two 😀\n" is 12 more (the emoji takes two).
-        assert_eq!(lines.line_at(3), 4);
-        assert_eq!(lines.line_at(15), 5);
-        assert_eq!(lines.line_at(1000), 5);
+    fn a_govector_log_reads_the_execution_and_lanes_chosen() {
+        let text = "b {\"b\":1}\nhi\na {\"a\":1}\nho\n";
+        let choice = Choice {
+            execution: 0,
+            lanes: Lanes {
+                order: LaneOrder::Name,
+                hidden: vec!["b".into()],
+            },
+        };
+        let imported = read_log("t", text, "  ", &choice).unwrap();
+        assert_eq!(imported.executions, 1);
+        assert_eq!(imported.events, 1);
+        let hidden: Vec<_> = imported
+            .hosts
+            .iter()
+            .map(|h| (h.name.as_str(), h.hidden))
+            .collect();
+        assert_eq!(hidden, [("b", true), ("a", false)]);
+        let all = Choice {
+            lanes: Lanes {
+                hidden: vec!["a".into(), "b".into()],
+                ..Lanes::default()
+            },
+            ..Choice::default()
+        };
+        assert!(read_log("t", text, "", &all)
+            .unwrap_err()
+            .contains("hidden"));
     }
 }
