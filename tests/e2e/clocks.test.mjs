@@ -242,6 +242,37 @@ carol {"alice":2, "bob":3, "carol":2}
 Received pong from bob
 `;
 
+/** A ShiViz file: its parser regex, a delimiter regex, and two executions. */
+const TWO_EXECUTIONS = `(?<host>\\S*) (?<clock>{.*})\\n(?<event>.*)
+^=== run \\d+ ===$
+=== run 1 ===
+${GOVECTOR_LOG}=== run 2 ===
+server {"server":1}
+start
+client10 {"client10":1}
+send request
+server {"client10":1, "server":2}
+got request
+client2 {"client2":1}
+start
+server {"client10":1, "server":3}
+send reply
+client2 {"client10":1, "client2":2, "server":3}
+got reply
+`;
+
+/** Records among other text, one with characters the browser counts in two UTF-16 units. */
+const WITH_NOISE = `Trace of a run — café ☕ 😀
+alice {"alice":1} start 😀
+  the network delayed this one
+bob {"bob":1} start
+alice {"alice":2} send ☕
+
+bob {"alice":2, "bob":2} receive
+The end.
+12 states found.
+`;
+
 describe('importing logs', () => {
   test('GoVector and ShiViz logs draw their hosts; problems name their lines; bad input keeps the run', async () => {
     await app(async (page) => {
@@ -291,5 +322,84 @@ describe('importing logs', () => {
       await until('the export reads back the same', () => page.locator(tid('import-summary')).textContent(),
         (t) => t === 'Imported 7 events on 3 hosts, 2 messages.');
     });
+  });
+
+  test('a ShiViz file of two executions: pick one, hide and order hosts; text between records is skipped', async () => {
+    for (const viewport of VIEWPORTS) {
+      await app(async (page) => {
+        await openLesson(page, 'clocks');
+        await page.locator(tid('activity-import')).click();
+        await page.locator(tid('import-panel')).waitFor();
+        await page.locator(tid('import-text')).fill(TWO_EXECUTIONS);
+        await page.locator(tid('import-run')).click();
+        const lanes = () => page.locator('.lane-name').allTextContents();
+        const lanesAre = (what, names) => until(what, lanes, (n) => n.join() === names.join());
+        const summary = () => page.locator(tid('import-summary')).textContent();
+        await lanesAre('execution 1 is drawn', ['alice', 'bob', 'carol']);
+        assert.equal(await summary(), 'Imported 7 events on 3 hosts, 2 messages.');
+        const execution = page.locator(tid('import-execution'));
+        assert.deepEqual(await execution.locator('option').allTextContents(), ['Execution 1 of 2', 'Execution 2 of 2']);
+        assert.equal(await page.locator(tid('import-skipped')).count(), 0);
+
+        // Execution 2: other hosts, other events.
+        await execution.selectOption({ label: 'Execution 2 of 2' });
+        await lanesAre('execution 2 is drawn', ['server', 'client10', 'client2']);
+        await waitForEvents(page, 6);
+        assert.equal((await diagramState(page)).messages.length, 2);
+        const hosts = page.locator(tid('import-host'));
+        const hostLabels = async () => (await page.locator(`${tid('import-hosts')} label:has(${tid('import-host')})`).allTextContents()).map((t) => t.trim());
+        assert.deepEqual(await hostLabels(), ['server (3 events)', 'client10 (1 event)', 'client2 (2 events)']);
+        const order = page.locator(tid('import-order'));
+        await order.selectOption('name');
+        await lanesAre('lanes by name, numbers as numbers', ['client2', 'client10', 'server']);
+        await order.selectOption('events');
+        await lanesAre('the busiest lane first', ['server', 'client2', 'client10']);
+        await order.selectOption('log');
+        await lanesAre('the log\'s order again', ['server', 'client10', 'client2']);
+
+        // Back to execution 1; hide bob: his lane goes, the chain alice -> carol through him stays an arrow.
+        await execution.selectOption({ label: 'Execution 1 of 2' });
+        await lanesAre('execution 1 again', ['alice', 'bob', 'carol']);
+        await hosts.nth(1).uncheck();
+        await lanesAre('bob is hidden', ['alice', 'carol']);
+        await waitForEvents(page, 4);
+        assert.equal((await diagramState(page)).messages.length, 1, 'alice\'s ping still reaches carol, through bob');
+        assert.equal(await summary(), 'Imported 4 events on 2 hosts (1 hidden), 1 message.');
+        assert.equal(await hosts.nth(1).isChecked(), false);
+        await page.locator(tid('import-hosts')).scrollIntoViewIfNeeded();
+        await screenshot(page, 'import-hosts');
+
+        // Hiding every host: the banner says why, and the run and the boxes stay as they were.
+        await hosts.nth(0).uncheck();
+        await lanesAre('only carol', ['carol']);
+        await hosts.nth(2).click(); // not uncheck(): it checks itself again
+        const banner = await until('the banner', () => page.locator(tid('error-banner')).textContent(), Boolean);
+        assert.match(banner, /hidden/);
+        assert.deepEqual(await lanes(), ['carol']);
+        assert.equal(await hosts.nth(2).isChecked(), true);
+        await page.locator(tid('error-dismiss')).click();
+
+        // Closing the panel keeps the choice: importing again draws carol alone.
+        await page.locator(tid('activity-build')).click();
+        await page.locator(tid('activity-import')).click();
+        await page.locator(tid('import-run')).click();
+        await until('imported with the choice kept', summary, (t) => t === 'Imported 2 events on 1 host (2 hidden), 0 messages.');
+        assert.deepEqual(await lanes(), ['carol']);
+        // A new text resets it.
+        await page.locator(tid('import-text')).fill(TWO_EXECUTIONS.replaceAll('carol', 'dave'));
+        await page.locator(tid('import-run')).click();
+        await lanesAre('everything shown', ['alice', 'bob', 'dave']);
+
+        // A log with other text before, between and after its records, read with a custom regex.
+        await page.locator(tid('import-text')).fill(WITH_NOISE);
+        await page.locator(tid('import-regex')).fill('(?<host>\\w+) (?<clock>{[^}]*}) (?<event>.*)');
+        await page.locator(tid('import-run')).click();
+        await until('the noisy log is imported', summary, (t) => t === 'Imported 4 events on 2 hosts, 1 message.');
+        assert.equal(await page.locator(tid('import-skipped')).textContent(), 'Skipped 4 lines of other text between the records.');
+        assert.equal(await page.locator(tid('import-execution')).count(), 0);
+        assert.deepEqual(await lanes(), ['alice', 'bob']);
+        assert.equal(await page.locator(tid('import-problems')).count(), 0);
+      }, viewport);
+    }
   });
 });
