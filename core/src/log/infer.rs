@@ -30,6 +30,37 @@ pub fn from_records(
 /// what the host's previous one knew is drawn as if it remembered, with a problem: a lane is a
 /// chain, and what comes after an event knows what it knew.
 pub fn import_found(name: &str, found: Found, lanes: &Lanes) -> Result<Imported, ImportError> {
+    infer(name, found, lanes)?.draw()
+}
+
+/// A log read and its arrows inferred, not yet a scenario.
+pub(super) struct Inferred {
+    pub drawing: Drawing,
+    pub problems: Vec<Problem>,
+    pub hosts: Vec<HostSummary>,
+    pub skipped: usize,
+}
+
+impl Inferred {
+    /// The scenario that redraws it, by the lesson that draws logs.
+    pub fn draw(self) -> Result<Imported, ImportError> {
+        let (events, messages) = (self.drawing.events.len(), self.drawing.arrows.len());
+        let scenario = crate::lessons::draw_log(self.drawing).ok_or(ImportError::NoDrawer)?;
+        debug_assert!(scenario.validate().is_ok());
+        Ok(Imported {
+            scenario,
+            problems: self.problems,
+            events,
+            messages,
+            hosts: self.hosts,
+            skipped: self.skipped,
+            executions: 1,
+        })
+    }
+}
+
+/// What [`import_found`] does, short of making the scenario.
+pub(super) fn infer(name: &str, found: Found, lanes: &Lanes) -> Result<Inferred, ImportError> {
     let Found {
         records,
         mut problems,
@@ -219,24 +250,20 @@ pub fn import_found(name: &str, found: Found, lanes: &Lanes) -> Result<Imported,
     if hidden > 0 {
         let _ = write!(description, " ({} hidden)", plural(hidden, "host"));
     }
-    let messages = arrows.len();
     let drawing = Drawing {
         title: name.to_string(),
         description,
         hosts: shown.iter().map(|&h| hosts[h].to_string()).collect(),
         events,
         arrows,
+        marked: Vec::new(),
+        marked_arrows: Vec::new(),
     };
-    let scenario = crate::lessons::draw_log(drawing).ok_or(ImportError::NoDrawer)?;
-    debug_assert!(scenario.validate().is_ok());
-    Ok(Imported {
-        scenario,
+    Ok(Inferred {
+        drawing,
         problems,
-        events: n,
-        messages,
         hosts: summaries,
         skipped,
-        executions: 1,
     })
 }
 

@@ -91,12 +91,14 @@ use crate::scenario::{Scenario, MAX_PROCESSES};
 
 mod arrows;
 mod clock;
+mod compare;
 mod export;
 mod infer;
 mod read;
 #[cfg(test)]
 mod tests;
 
+pub use compare::compare;
 pub use export::to_govector;
 pub use infer::{from_records, import_found};
 pub use read::{
@@ -226,6 +228,10 @@ pub struct Drawing {
     /// The arrows between lanes, `(from, to)` as indices into `events`: the dependencies that
     /// neither the lanes nor other arrows imply, grouped by the event they point at.
     pub arrows: Vec<(usize, usize)>,
+    /// Events to draw marked, with why (where two executions differ): indices into `events`.
+    pub marked: Vec<(usize, String)>,
+    /// Arrows to draw marked: indices into `arrows`.
+    pub marked_arrows: Vec<usize>,
 }
 
 /// One dot of a [`Drawing`]: what a host logged.
@@ -353,14 +359,37 @@ pub fn import_govector_with(
     text: &str,
     choice: &Choice,
 ) -> Result<Imported, ImportError> {
+    let (found, count) = read_execution(text, choice.execution)?;
+    let mut imported = import_found(name, found, &choice.lanes)?;
+    imported.executions = count;
+    Ok(imported)
+}
+
+/// Executions `which` of a GoVector or ShiViz file (see [`import_govector`]), side by side, with
+/// what differs marked: see [`compare()`].
+pub fn compare_govector(
+    name: &str,
+    text: &str,
+    which: [usize; 2],
+    lanes: &Lanes,
+) -> Result<Imported, ImportError> {
+    let (a, count) = read_execution(text, which[0])?;
+    let (b, _) = read_execution(text, which[1])?;
+    let which = which.map(|w| w.min(count - 1));
+    let mut imported = compare(name, [a, b], which, lanes)?;
+    imported.executions = count;
+    Ok(imported)
+}
+
+/// The records of execution `which` of a GoVector or ShiViz file, and how many it holds.
+fn read_execution(text: &str, which: usize) -> Result<(Found, usize), ImportError> {
     let text = strip_bom(text);
     let (found, expected, count) = match shiviz_header(text) {
         Some(header) => {
             let delimiter = header.delimiter.trim();
-            let (execution, count) =
-                execution(header.body, header.first_line, choice.execution, |line| {
-                    !delimiter.is_empty() && line.trim() == delimiter
-                });
+            let (execution, count) = execution(header.body, header.first_line, which, |line| {
+                !delimiter.is_empty() && line.trim() == delimiter
+            });
             let regex = header.regex.trim();
             let (records, problems) = if regex == GOVECTOR_REGEX {
                 read_govector(execution.text, execution.first_line)
@@ -396,7 +425,5 @@ pub fn import_govector_with(
     if found.records.is_empty() {
         return Err(ImportError::no_events(expected, text));
     }
-    let mut imported = import_found(name, found, &choice.lanes)?;
-    imported.executions = count;
-    Ok(imported)
+    Ok((found, count))
 }

@@ -29,6 +29,15 @@ pub fn draw(drawing: Drawing) -> Scenario {
             primary[to] = Some(from);
         }
     }
+    let mut mark: Vec<Option<String>> = vec![None; events.len()];
+    for (e, why) in &drawing.marked {
+        mark[*e] = Some(why.clone());
+    }
+    let marked_arrows: std::collections::BTreeSet<(usize, usize)> = drawing
+        .marked_arrows
+        .iter()
+        .map(|&i| drawing.arrows[i])
+        .collect();
     let target = |from: usize, to: usize| {
         let merged = primary[to] != Some(from);
         Target {
@@ -37,6 +46,8 @@ pub fn draw(drawing: Drawing) -> Scenario {
             arrive: events[to].at - u64::from(merged),
             receive: (!merged).then(|| events[to].label.clone()),
             merged,
+            marked: marked_arrows.contains(&(from, to)),
+            receipt_mark: if merged { None } else { mark[to].clone() },
         }
     };
     let mut script = Vec::with_capacity(events.len());
@@ -45,6 +56,8 @@ pub fn draw(drawing: Drawing) -> Scenario {
         let line = ScriptLine {
             at: event.at,
             process: process(e),
+            // A receipt's mark comes with the arrow that makes it.
+            mark: if receipt { None } else { mark[e].clone() },
             ..ScriptLine::default()
         };
         let mut targets = out[e].iter().map(|&to| target(e, to));
@@ -60,6 +73,8 @@ pub fn draw(drawing: Drawing) -> Scenario {
                 arrive: Some(first.arrive),
                 receive: first.receive,
                 merged: first.merged,
+                marked: first.marked,
+                receipt_mark: first.receipt_mark,
                 also: targets.collect(),
                 on_receipt: receipt,
                 ..line

@@ -50,6 +50,15 @@ pub struct ScriptLine {
     /// that passes the news on) instead of an event of its own.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub on_receipt: bool,
+    /// Why this line's event is drawn marked (where two executions of a log differ).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mark: Option<String>,
+    /// Whether the arrow to `to` is drawn marked.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub marked: bool,
+    /// Why the receipt the arrow to `to` makes is drawn marked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt_mark: Option<String>,
 }
 
 /// One more receiver of a send ([`ScriptLine::also`]).
@@ -62,6 +71,10 @@ pub struct Target {
     pub receive: Option<String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub merged: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub marked: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt_mark: Option<String>,
 }
 
 impl Default for ScriptLine {
@@ -78,6 +91,9 @@ impl Default for ScriptLine {
             merged: false,
             also: Vec::new(),
             on_receipt: false,
+            mark: None,
+            marked: false,
+            receipt_mark: None,
         }
     }
 }
@@ -89,13 +105,33 @@ pub struct ScriptParams {
     pub script: Vec<ScriptLine>,
 }
 
-/// A message of a script: its label, and what the receiver's log says of its receipt.
+/// A message of a script: its label, what the receiver's log says of its receipt, and whether
+/// it (and its receipt, with why) is drawn marked.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Note(pub String, pub Option<String>);
+pub struct Note {
+    pub label: String,
+    pub receipt: Option<String>,
+    pub marked: bool,
+    pub receipt_mark: Option<String>,
+}
+
+/// Why an event is drawn marked: where two executions of a log differ. The scripted process
+/// reports it as an output of kind [`DIFFERS`] on the event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Difference(pub String);
+
+/// The output kind of a [`Difference`].
+pub const DIFFERS: &str = "differs";
+
+impl Payload for Difference {
+    fn label(&self) -> String {
+        self.0.clone()
+    }
+}
 
 impl Payload for Note {
     fn label(&self) -> String {
-        self.0.clone()
+        self.label.clone()
     }
 }
 
@@ -108,18 +144,31 @@ enum Act {
         latency: Option<Time>,
         receipt: Option<String>,
     },
-    /// A send with several arrows, or merged ones, or one made as part of a receipt: every
-    /// arrow with its latency, its receipt's text and whether it is merged.
+    /// A send with several arrows, or merged ones, or marked ones, or one made as part of a
+    /// receipt.
     Along {
         label: String,
-        arrows: Vec<(ProcessId, Time, Option<String>, bool)>,
+        arrows: Vec<Arrow>,
     },
+}
+
+/// One arrow of an [`Act::Along`].
+#[derive(Clone, Debug, PartialEq)]
+struct Arrow {
+    to: ProcessId,
+    latency: Time,
+    receipt: Option<String>,
+    merged: bool,
+    marked: bool,
+    receipt_mark: Option<String>,
 }
 
 /// A process that does what its lines of the script say, when they say it.
 #[derive(Clone, Debug)]
 pub struct ScriptedNode {
     acts: Vec<(Time, Act)>,
+    /// Why each act's event is drawn marked, if it is.
+    marks: Vec<Option<String>>,
     /// The acts made as part of a receipt, by the time of that receipt.
     on_receipt: BTreeMap<Time, usize>,
     done: usize,
@@ -131,6 +180,12 @@ impl ScriptedNode {
         let Some((_, act)) = self.acts.get(i) else {
             return;
         };
+        let note = |label: &String, receipt: &Option<String>| Note {
+            label: label.clone(),
+            receipt: receipt.clone(),
+            marked: false,
+            receipt_mark: None,
+        };
         match act {
             Act::Local(label) => ctx.local(label.clone()),
             Act::Send {
@@ -138,19 +193,23 @@ impl ScriptedNode {
                 to,
                 latency,
                 receipt,
-            } => {
-                let note = Note(label.clone(), receipt.clone());
-                match latency {
-                    Some(l) => ctx.send_with_latency(*to, note, *l),
-                    None => ctx.send(*to, note),
-                }
-            }
+            } => match latency {
+                Some(l) => ctx.send_with_latency(*to, note(label, receipt), *l),
+                None => ctx.send(*to, note(label, receipt)),
+            },
             Act::Along { label, arrows } => {
-                for (to, latency, receipt, merged) in arrows {
-                    let note = Note(label.clone(), receipt.clone());
-                    ctx.send_along(*to, note, *latency, *merged);
+                for a in arrows {
+                    let note = Note {
+                        marked: a.marked,
+                        receipt_mark: a.receipt_mark.clone(),
+                        ..note(label, &a.receipt)
+                    };
+                    ctx.send_along(a.to, note, a.latency, a.merged);
                 }
             }
+        }
+        if let Some(why) = &self.marks[i] {
+            ctx.output_fact(DIFFERS, Difference(why.clone()));
         }
         self.done += 1;
     }
@@ -169,8 +228,11 @@ impl Process for ScriptedNode {
 
     fn on_message(&mut self, ctx: &mut Context<'_, Note>, _from: ProcessId, message: Note) {
         self.received += 1;
-        if let Some(text) = message.1 {
+        if let Some(text) = message.receipt {
             ctx.note(text);
+        }
+        if let Some(why) = message.receipt_mark {
+            ctx.output_fact(DIFFERS, Difference(why));
         }
         if let Some(&i) = self.on_receipt.get(&ctx.now()) {
             self.act(ctx, i);
@@ -201,6 +263,7 @@ fn nodes(scenario: &Scenario) -> Result<Vec<ScriptedNode>, ScenarioError> {
     let mut nodes = vec![
         ScriptedNode {
             acts: Vec::new(),
+            marks: Vec::new(),
             on_receipt: BTreeMap::new(),
             done: 0,
             received: 0,
@@ -224,6 +287,7 @@ fn nodes(scenario: &Scenario) -> Result<Vec<ScriptedNode>, ScenarioError> {
             ));
         }
         node.acts.push((line.at, act));
+        node.marks.push(line.mark.clone());
     }
     Ok(nodes)
 }
@@ -237,6 +301,8 @@ fn act(scenario: &Scenario, line: &ScriptLine, field: &str) -> Result<Act, Scena
                 || line.receive.is_some()
                 || line.merged
                 || line.on_receipt
+                || line.marked
+                || line.receipt_mark.is_some()
                 || !line.also.is_empty()
             {
                 return Err(ScenarioError::invalid(
@@ -276,7 +342,8 @@ fn act(scenario: &Scenario, line: &ScriptLine, field: &str) -> Result<Act, Scena
         Some(arrive) => Some(latency(arrive, format!("{field}.arrive"))?),
         None => None,
     };
-    if !line.merged && !line.on_receipt && line.also.is_empty() {
+    let plain = !line.merged && !line.marked && line.receipt_mark.is_none();
+    if plain && !line.on_receipt && line.also.is_empty() {
         return Ok(Act::Send {
             label: label.clone(),
             to,
@@ -290,14 +357,27 @@ fn act(scenario: &Scenario, line: &ScriptLine, field: &str) -> Result<Act, Scena
             "a send with \"merged\", \"also\" or \"on_receipt\" needs \"arrive\"",
         )
     })?;
-    let mut arrows = vec![(to, first, line.receive.clone(), line.merged)];
+    let mut arrows = vec![Arrow {
+        to,
+        latency: first,
+        receipt: line.receive.clone(),
+        merged: line.merged,
+        marked: line.marked,
+        receipt_mark: line.receipt_mark.clone(),
+    }];
     for (j, target) in line.also.iter().enumerate() {
         let at = format!("{field}.also[{j}]");
         let to = target
             .to
             .resolve(&scenario.processes, &format!("{at}.to"))?;
-        let latency = latency(target.arrive, format!("{at}.arrive"))?;
-        arrows.push((to, latency, target.receive.clone(), target.merged));
+        arrows.push(Arrow {
+            to,
+            latency: latency(target.arrive, format!("{at}.arrive"))?,
+            receipt: target.receive.clone(),
+            merged: target.merged,
+            marked: target.marked,
+            receipt_mark: target.receipt_mark.clone(),
+        });
     }
     Ok(Act::Along {
         label: label.clone(),
