@@ -46,6 +46,8 @@ pub struct EventShape {
     pub colour: &'static str,
     pub highlight: Highlight,
     pub clock: String,
+    /// Pointed at by a lesson's view (`Store::marked`): drawn ringed.
+    pub marked: bool,
 }
 
 /// An arrow to draw.
@@ -154,6 +156,7 @@ pub fn event_shapes(
                 colour: layout.lanes[e.process].colour,
                 highlight,
                 clock: clock_label(trace, id, clocks),
+                marked: false,
             }
         })
         .collect()
@@ -263,7 +266,8 @@ fn event_class(shape: &EventShape) -> String {
         Highlight::Concurrent => " concurrent",
         Highlight::Chain => " chain",
     };
-    format!("event-dot kind-{kind}{highlight}")
+    let marked = if shape.marked { " marked" } else { "" };
+    format!("event-dot kind-{kind}{highlight}{marked}")
 }
 
 fn arrow_class(shape: &ArrowShape) -> &'static str {
@@ -550,7 +554,7 @@ pub fn Diagram() -> impl IntoView {
     let events = Memo::new(move |_| {
         let trace = store.trace.get();
         let layout = layout.get();
-        event_shapes(
+        let mut shapes = event_shapes(
             &trace,
             &layout,
             store.cursor.get(),
@@ -558,7 +562,15 @@ pub fn Diagram() -> impl IntoView {
             store.selection.get(),
             store.clocks.get(),
             &store.hidden.read(),
-        )
+        );
+        store.marked.with(|marked| {
+            if !marked.is_empty() {
+                for s in &mut shapes {
+                    s.marked = marked.binary_search(&s.id).is_ok();
+                }
+            }
+        });
+        shapes
     });
     let arrows = Memo::new(move |_| {
         let trace = store.trace.get();

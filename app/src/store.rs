@@ -111,6 +111,9 @@ pub struct ViewStore {
     pub hidden: RwSignal<Vec<MessageId>>,
     /// Arrows a lesson's view points at (the quorum that chose a value), drawn like a selection.
     pub emphasis: RwSignal<Vec<MessageId>>,
+    /// Events a lesson's view points at (where two executions of a log differ), drawn ringed; in
+    /// increasing order.
+    pub marked: RwSignal<Vec<EventId>>,
     /// The diagram spans at least this much virtual time, so that a diagram being built by hand
     /// has room to grow without rescaling at every click.
     pub horizon: RwSignal<Time>,
@@ -156,6 +159,7 @@ pub struct Store {
     pub activity: RwSignal<Activity>,
     pub hidden: RwSignal<Vec<MessageId>>,
     pub emphasis: RwSignal<Vec<MessageId>>,
+    pub marked: RwSignal<Vec<EventId>>,
     pub horizon: RwSignal<Time>,
     pub presenting: RwSignal<bool>,
     pub embed: RwSignal<bool>,
@@ -223,6 +227,7 @@ impl Store {
             activity: RwSignal::new(Activity::Explore),
             hidden: RwSignal::new(Vec::new()),
             emphasis: RwSignal::new(Vec::new()),
+            marked: RwSignal::new(Vec::new()),
             horizon: RwSignal::new(0),
             presenting: RwSignal::new(false),
             embed: RwSignal::new(false),
@@ -255,6 +260,7 @@ impl Store {
             activity: view.activity,
             hidden: view.hidden,
             emphasis: view.emphasis,
+            marked: view.marked,
             horizon: view.horizon,
             presenting: view.presenting,
             embed: view.embed,
@@ -295,6 +301,7 @@ impl Store {
                 self.comparing.set(false);
                 self.hidden.set(Vec::new());
                 self.emphasis.set(Vec::new());
+                self.marked.set(Vec::new());
                 self.run.initial_states.set(initial_states(&scenario));
                 self.run.initial_fields.set(initial_fields(&scenario));
                 self.error.set(None);

@@ -21,7 +21,7 @@ use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use spacetime_core::log::{
-    execution, import_found, import_govector_with, records_from_matches, shiviz_header,
+    compare, execution, import_found, import_govector_with, records_from_matches, shiviz_header,
     to_govector, Choice, Found, ImportError, Imported, LaneOrder, RegexMatch,
 };
 use spacetime_core::svg::{render_svg, Clocks, SvgOptions};
@@ -35,8 +35,8 @@ usage:
   spacetime check  (FILE | --example NAME) [--seed N] [--steps N] [--json]
   spacetime render (FILE | --example NAME) -o OUT.svg [--clocks lamport|vector|none]
                    [--steps N] [--seed N] [--title TEXT] [--no-message-labels]
-  spacetime import LOG [--regex R] [--execution N] [--hide H1,H2] [--order log|name|events]
-                   [--compact]
+  spacetime import LOG [--regex R] [--execution N] [--compare M] [--hide H1,H2]
+                   [--order log|name|events] [--compact]
   spacetime export (FILE | --example NAME) [--seed N] [--steps N]
   spacetime help";
 
@@ -59,6 +59,8 @@ LOG is a vector-clock log, or - for standard input: GoVector's two lines per eve
                    (ShiViz's default: (?<event>.*)\\n(?<host>\\S*) (?<clock>{.*}));
                    records are found anywhere in the text, and the text around them skipped
   --execution N    import: of a file that holds several executions, draw the Nth (from 1)
+  --compare M      import: draw execution M beside it, with the events and arrows that differ
+                   marked (an output of kind differs on each such event)
   --hide H1,H2     import: leave these hosts out (the arrows still say what they passed on)
   --order HOW      import: the lanes by log (first named), name, or events (busiest first)
 `export` prints the run as a GoVector log, which ShiViz and `spacetime import` read.
@@ -154,7 +156,14 @@ fn dispatch(args: &[String]) -> Result<ExitCode, CliError> {
         )?),
         "import" => cmd_import(Options::parse(
             rest,
-            &["--regex", "--execution", "--hide", "--order", "--compact"],
+            &[
+                "--regex",
+                "--execution",
+                "--compare",
+                "--hide",
+                "--order",
+                "--compact",
+            ],
         )?),
         "export" => cmd_export(Options::parse(rest, &["--seed", "--steps"])?),
         "help" | "--help" | "-h" => {
@@ -299,6 +308,13 @@ impl Options {
                         return Err(usage("`--execution` counts from 1"));
                     }
                     opts.choice.execution = (n - 1) as usize;
+                }
+                "--compare" => {
+                    let n: u64 = number(&flag, &value)?;
+                    if n == 0 {
+                        return Err(usage("`--compare` counts from 1"));
+                    }
+                    opts.choice.compare = Some((n - 1) as usize);
                 }
                 "--hide" => opts
                     .choice
@@ -825,10 +841,19 @@ fn import_log(opts: &Options, path: &str) -> Result<(String, Imported), CliError
         (body, first_line) = (h.body, h.first_line);
         if !h.delimiter.trim().is_empty() {
             let delimiter = compile_regex(&h.delimiter, &format!("{source}:2"))?;
+            let is_delimiter = |line: &str| delimiter.is_match(line);
             let chosen;
-            (chosen, count) = execution(body, first_line, opts.choice.execution, |line| {
-                delimiter.is_match(line)
-            });
+            (chosen, count) = execution(body, first_line, opts.choice.execution, is_delimiter);
+            if let Some(other) = opts.choice.compare {
+                let (beside, _) = execution(body, first_line, other, is_delimiter);
+                let runs = [chosen, beside].map(|e| match_log(&regex, &what, e.text, e.first_line));
+                let [a, b] = runs;
+                let which = [opts.choice.execution, other].map(|w| w.min(count - 1));
+                let mut imported =
+                    compare(&name, [a?, b?], which, &opts.choice.lanes).map_err(fatal)?;
+                imported.executions = count;
+                return Ok((source, imported));
+            }
             (body, first_line) = (chosen.text, chosen.first_line);
         }
     }

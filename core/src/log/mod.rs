@@ -345,11 +345,12 @@ pub fn import_govector(name: &str, text: &str) -> Result<Imported, ImportError> 
     import_govector_with(name, text, &Choice::default())
 }
 
-/// What to draw of a log: which execution (from 0) of a file that holds several, and which
-/// hosts in which order.
+/// What to draw of a log: which execution (from 0) of a file that holds several, another to
+/// draw beside it with what differs marked ([`compare()`]), and which hosts in which order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Choice {
     pub execution: usize,
+    pub compare: Option<usize>,
     pub lanes: Lanes,
 }
 
@@ -359,6 +360,9 @@ pub fn import_govector_with(
     text: &str,
     choice: &Choice,
 ) -> Result<Imported, ImportError> {
+    if let Some(other) = choice.compare {
+        return compare_govector(name, text, [choice.execution, other], &choice.lanes);
+    }
     let (found, count) = read_execution(text, choice.execution)?;
     let mut imported = import_found(name, found, &choice.lanes)?;
     imported.executions = count;

@@ -53,23 +53,40 @@ pub fn read_log(
         (regex, _) => regex.to_string(),
     };
     let (mut body, mut first_line, mut count) = (text, 1, 1);
+    let mut beside = None;
     if let Some(header) = &header {
         (body, first_line) = (header.body, header.first_line);
         if !header.delimiter.trim().is_empty() {
             let delimiter = browser_regexp(&browser_regex(&header.delimiter), "")?;
+            let is_delimiter = |line: &str| delimiter.test(line);
             let chosen;
-            (chosen, count) = log::execution(body, first_line, choice.execution, |line| {
-                delimiter.test(line)
-            });
+            (chosen, count) = log::execution(body, first_line, choice.execution, is_delimiter);
+            beside = choice
+                .compare
+                .map(|other| log::execution(body, first_line, other, is_delimiter).0);
             (body, first_line) = (chosen.text, chosen.first_line);
         }
     }
-    let found = records_by_regex(body, &pattern, first_line)?;
-    if found.records.is_empty() {
-        let expected = format!("events that match the parser regex `{pattern}`");
-        return Err(ImportError::no_events(expected, body).to_string());
+    let found = |body: &str, first_line: usize| -> Result<log::Found, String> {
+        let found = records_by_regex(body, &pattern, first_line)?;
+        if found.records.is_empty() {
+            let expected = format!("events that match the parser regex `{pattern}`");
+            return Err(ImportError::no_events(expected, body).to_string());
+        }
+        Ok(found)
+    };
+    let mut imported = match (beside, choice.compare) {
+        (Some(other), Some(which)) => {
+            let runs = [
+                found(body, first_line)?,
+                found(other.text, other.first_line)?,
+            ];
+            let which = [choice.execution, which].map(|w| w.min(count - 1));
+            log::compare(name, runs, which, &choice.lanes)
+        }
+        _ => log::import_found(name, found(body, first_line)?, &choice.lanes),
     }
-    let mut imported = log::import_found(name, found, &choice.lanes).map_err(|e| e.to_string())?;
+    .map_err(|e| e.to_string())?;
     imported.executions = count;
     Ok(imported)
 }
@@ -110,6 +127,8 @@ pub struct LogDraft {
     pub regex: RwSignal<String>,
     /// The execution drawn (from 0), of a ShiViz file that holds several.
     pub execution: RwSignal<usize>,
+    /// Another execution drawn beside it, with what differs marked.
+    pub compare: RwSignal<Option<usize>>,
     /// The hosts left out of the drawing.
     pub hidden: RwSignal<Vec<String>>,
     pub order: RwSignal<LaneOrder>,
@@ -122,6 +141,7 @@ impl LogDraft {
             text: RwSignal::new(String::new()),
             regex: RwSignal::new(String::new()),
             execution: RwSignal::new(0),
+            compare: RwSignal::new(None),
             hidden: RwSignal::new(Vec::new()),
             order: RwSignal::new(LaneOrder::Log),
         };
@@ -138,6 +158,7 @@ impl LogDraft {
     pub fn choice(&self) -> Choice {
         Choice {
             execution: self.execution.get_untracked(),
+            compare: self.compare.get_untracked(),
             lanes: Lanes {
                 order: self.order.get_untracked(),
                 hidden: self.hidden.get_untracked(),
@@ -148,6 +169,7 @@ impl LogDraft {
     /// Remember `choice` for the next import.
     pub fn keep(&self, choice: Choice) {
         self.execution.set(choice.execution);
+        self.compare.set(choice.compare);
         self.order.set(choice.lanes.order);
         self.hidden.set(choice.lanes.hidden);
     }
@@ -352,6 +374,7 @@ mod tests {
         let text = "b {\"b\":1}\nhi\na {\"a\":1}\nho\n";
         let choice = Choice {
             execution: 0,
+            compare: None,
             lanes: Lanes {
                 order: LaneOrder::Name,
                 hidden: vec!["b".into()],

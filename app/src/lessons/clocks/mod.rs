@@ -2,9 +2,10 @@
 
 use leptos::prelude::*;
 
-use super::{ActivityTab, DiagramDrawing, Entry, Lesson, LessonActivity};
+use super::{ActivityTab, DiagramDrawing, Entry, Lesson, LessonActivity, LessonPanel};
 use crate::store::{Activity, Store};
 
+pub mod differences;
 pub mod import;
 pub mod playground;
 
@@ -28,7 +29,9 @@ pub fn lesson() -> Lesson {
         core: spacetime_core::lessons::clocks::lesson(),
         actions: &[],
         tour: include_str!("tour.json"),
-        panel: None,
+        panel: Some(LessonPanel(|| {
+            view! { <differences::DifferencesPanel/> }.into_any()
+        })),
         plots: None,
         activities: &[BUILD, IMPORT],
         open_file: Some(import::open_file),

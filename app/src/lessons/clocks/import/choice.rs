@@ -1,6 +1,7 @@
-//! What of an imported log to draw: which execution of a ShiViz file that holds several, which
-//! hosts, and the order of their lanes. Each change imports the same text again; a change that
-//! cannot be drawn (every host hidden) leaves the run, and the controls, as they were.
+//! What of an imported log to draw: which execution of a ShiViz file that holds several (and
+//! another beside it, with what differs marked), which hosts, and the order of their lanes. Each
+//! change imports the same text again; a change that cannot be drawn (every host hidden) leaves
+//! the run, and the controls, as they were.
 
 use leptos::prelude::*;
 use spacetime_core::log::{Choice, LaneOrder};
@@ -38,6 +39,7 @@ pub fn controls(
                 .map_or(0, |s| s.choice.execution.min(s.executions.max(1) - 1))
         })
     };
+    let compare = move || shown.with(|s| s.as_ref().and_then(|s| s.choice.compare));
     let order = move || shown.with(|s| s.as_ref().map(|s| s.choice.lanes.order));
     let host_names = move || {
         shown.with(|s| {
@@ -62,7 +64,13 @@ pub fn controls(
                 <select data-testid="import-execution" aria-label="Execution"
                     on:change=move |ev| {
                         let Ok(which) = event_target_value(&ev).parse::<usize>() else { return };
-                        if !change(&|c| c.execution = which) {
+                        if !change(&|c| {
+                            c.execution = which;
+                            // Not beside itself.
+                            if c.compare == Some(which) {
+                                c.compare = None;
+                            }
+                        }) {
                             let select: web_sys::HtmlSelectElement = event_target(&ev);
                             select.set_value(&execution().to_string());
                         }
@@ -72,6 +80,27 @@ pub fn controls(
                         (0..n).map(|i| view! {
                             <option value=i.to_string() prop:selected=move || execution() == i>
                                 {format!("Execution {} of {n}", i + 1)}
+                            </option>
+                        }).collect_view()
+                    }}
+                </select>
+            </label>
+            <label class="regex-field">
+                <span>"Beside it, with the events and arrows that differ marked"</span>
+                <select data-testid="import-compare" aria-label="Compare with another execution"
+                    on:change=move |ev| {
+                        let which = event_target_value(&ev).parse::<usize>().ok();
+                        if !change(&|c| c.compare = which) {
+                            let select: web_sys::HtmlSelectElement = event_target(&ev);
+                            select.set_value(&compare().map_or(String::new(), |c| c.to_string()));
+                        }
+                    }>
+                    <option value="" prop:selected=move || compare().is_none()>"no other execution"</option>
+                    {move || {
+                        let n = executions();
+                        (0..n).filter(|&i| i != execution()).map(|i| view! {
+                            <option value=i.to_string() prop:selected=move || compare() == Some(i)>
+                                {format!("Execution {}", i + 1)}
                             </option>
                         }).collect_view()
                     }}
