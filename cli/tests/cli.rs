@@ -748,6 +748,15 @@ fn import_reads_a_shiviz_file_by_its_own_regex() {
         "{}",
         second.stderr
     );
+    // Both side by side: six lanes, and nothing differs between two copies of one log.
+    let both = spacetime(&["import", &path, "--compare", "2"]);
+    let trace = imported(&both, 20, 6, 6, 0);
+    assert_eq!(trace["processes"][0], "alice #1");
+    assert_eq!(trace["processes"][3], "alice #2");
+    assert!(
+        !both.stdout.contains("\"differs\""),
+        "no output says they differ"
+    );
     // Hosts hidden and ordered.
     let path = file("gv2.log", GOVECTOR_LOG);
     let hidden = spacetime(&["import", &path, "--hide", "bob", "--order", "name"]);

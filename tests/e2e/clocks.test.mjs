@@ -2,6 +2,11 @@
 // update live, undo / redo, delete), comparing two events, doing exercises right and wrong with
 // progress kept across a reload, and importing logs (GoVector, ShiViz, a file, a broken one).
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import {
   VIEWPORTS,
@@ -273,6 +278,58 @@ The end.
 12 states found.
 `;
 
+/** Two executions of one exchange that differ: bob logs his receipt in other words, alice's third
+ * event is only in the first, and carol hears from alice in the first but from bob in the second. */
+const DIFFERING = `(?<host>\\S*) (?<clock>{.*})\\n(?<event>.*)
+^=== run \\d+ ===$
+=== run 1 ===
+alice {"alice":1}
+ping
+bob {"alice":1, "bob":1}
+got ping
+bob {"alice":1, "bob":2}
+pong
+alice {"alice":2, "bob":2}
+got pong
+alice {"alice":3, "bob":2}
+tell carol
+carol {"alice":3, "bob":2, "carol":1}
+told
+=== run 2 ===
+alice {"alice":1}
+ping
+bob {"alice":1, "bob":1}
+received ping
+bob {"alice":1, "bob":2}
+pong
+alice {"alice":2, "bob":2}
+got pong
+bob {"alice":1, "bob":3}
+tell carol
+carol {"alice":1, "bob":3, "carol":1}
+told
+`;
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The trace `spacetime import` prints for `text` with these extra arguments (the CLI is built if
+ * it is not yet). */
+function cliImport(text, args) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'spacetime-'));
+  const file = path.join(dir, 'log.txt');
+  writeFileSync(file, text);
+  const out = execFileSync('cargo', ['run', '-q', '-p', 'spacetime-cli', '--', 'import', file, ...args],
+    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 });
+  return JSON.parse(out);
+}
+
+/** The page's trace, as its export menu saves it. */
+async function pageTrace(page) {
+  await page.locator(tid('export-button')).click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator(tid('export-trace')).click()]);
+  return JSON.parse(readFileSync(await download.path(), 'utf8'));
+}
+
 describe('importing logs', () => {
   test('GoVector and ShiViz logs draw their hosts; problems name their lines; bad input keeps the run', async () => {
     await app(async (page) => {
@@ -399,6 +456,48 @@ describe('importing logs', () => {
         assert.equal(await page.locator(tid('import-execution')).count(), 0);
         assert.deepEqual(await lanes(), ['alice', 'bob']);
         assert.equal(await page.locator(tid('import-problems')).count(), 0);
+      }, viewport);
+    }
+  });
+  test('two executions side by side with their differences marked; the CLI draws the same traces', async () => {
+    for (const viewport of VIEWPORTS) {
+      await app(async (page) => {
+        await openLesson(page, 'clocks');
+        await page.locator(tid('activity-import')).click();
+        await page.locator(tid('import-panel')).waitFor();
+        await page.locator(tid('import-text')).fill(DIFFERING);
+        await page.locator(tid('import-run')).click();
+        const lanes = () => page.locator('.lane-name').allTextContents();
+        await until('execution 1 is drawn', lanes, (n) => n.join() === 'alice,bob,carol');
+        await page.locator(tid('import-compare')).selectOption({ label: 'Execution 2' });
+        await until('both are drawn', lanes,
+          (n) => n.join() === 'alice #1,bob #1,carol #1,alice #2,bob #2,carol #2');
+        await waitForEvents(page, 12);
+        const items = await until('the differences are listed',
+          () => page.locator(tid('difference')).allTextContents(), (d) => d.length === 4);
+        assert.ok(items.includes('bob #1: execution 2 has "received ping" here'), items.join(' | '));
+        assert.ok(items.includes('alice #1: alice\'s event 3 is only in execution 1'), items.join(' | '));
+        assert.match(await page.locator(tid('differences-summary')).textContent(), /^4 events and 2 arrows differ/);
+        await until('the differing events are ringed', () => page.locator('.event-dot.marked').count(), (n) => n === 4);
+        assert.equal(await page.locator('.arrow.selected').count(), 2, 'the two arrows to carol are bold');
+        // A difference selects its event.
+        await page.locator(tid('difference')).first().click();
+        await until('an event is selected', () => page.locator('.event-dot.selected').count(), (n) => n === 1);
+        await screenshot(page, 'import-compare');
+        if (viewport !== VIEWPORTS[0]) return;
+
+        // The CLI reads the same file into the same trace, side by side and one at a time.
+        assert.deepEqual(await pageTrace(page), cliImport(DIFFERING, ['--compare', '2']));
+        await page.locator(tid('import-compare')).selectOption({ label: 'no other execution' });
+        await until('one execution again', lanes, (n) => n.join() === 'alice,bob,carol');
+        assert.equal(await page.locator(tid('differences-panel')).count(), 0);
+        assert.equal(await page.locator('.event-dot.marked').count(), 0);
+        await page.locator(tid('import-text')).fill(WITH_NOISE);
+        const regex = '(?<host>\\w+) (?<clock>{[^}]*}) (?<event>.*)';
+        await page.locator(tid('import-regex')).fill(regex);
+        await page.locator(tid('import-run')).click();
+        await until('the noisy log is drawn', lanes, (n) => n.join() === 'alice,bob');
+        assert.deepEqual(await pageTrace(page), cliImport(WITH_NOISE, ['--regex', regex]));
       }, viewport);
     }
   });

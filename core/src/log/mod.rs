@@ -31,19 +31,18 @@
 //!
 //! ## How arrows are inferred from clocks
 //!
-//! A log says nothing of messages: only the clocks tell. GoVector keeps vector clocks as the
-//! course does: every event increments its own host's entry, and a receipt first takes the
-//! entry-wise maximum with the clock the message carried. So an event `e` of host `Q` is a
-//! **receipt** when some other host's entry went *up* since `Q`'s previous event: `Q` heard news.
-//! The news came from the host `P` whose event with counter `e.clock[P]` carries exactly the
-//! entries that went up: that event is the **send**. Everything else is a **local** event.
+//! A log says nothing of messages: only the clocks tell. The diagram must order two events
+//! exactly as their clocks do: `a` before `b` when `VC(a) < VC(b)`. [`from_records`] puts each
+//! host's events on a lane, in log order (their own counters must go up; they may skip numbers,
+//! and logs of several hosts may be concatenated in any order), and draws, as ShiViz does, only
+//! the arrows that neither the lanes nor other arrows imply: the transitive reduction of the
+//! clocks' order (see `arrows.rs`). So a receipt may also send, a send may reach several hosts,
+//! and an event may hear from several at once, each drawn as the log has it. Hosts may be hidden
+//! and lanes ordered ([`Lanes`]) without changing the relation among the events shown, and two
+//! executions of one file may be drawn side by side ([`compare()`]).
 //!
-//! [`from_records`] draws the receipts as arrows and the rest as dots, on one lane per host. It
-//! keeps the order of each host's events (their own counters must go up) and places every event
-//! after everything it heard of, so that the redrawn run has the same happens-before relation as
-//! the log. Counters may skip numbers; logs of several hosts may be concatenated in any order.
-//! Whatever cannot be drawn faithfully (a clock that is not JSON, a counter that goes back, a
-//! message received twice) is reported as a [`Problem`] with its line, and the rest is drawn.
+//! Whatever cannot be drawn faithfully (a clock that is not JSON, a counter that goes back) is
+//! reported as a [`Problem`] with its line, and the rest is drawn.
 //!
 //! [`to_govector`] goes the other way: any trace, as a GoVector log that ShiViz can open.
 //!
