@@ -203,12 +203,13 @@ impl Store {
             ),
         };
         let trace = Arc::new(run.trace().clone());
+        let (states, fields) = initial_view(run.scenario());
         let run = RunStore {
             scenario: RwSignal::new(run.scenario().clone()),
             trace: RwSignal::new(trace),
             error: RwSignal::new(error),
-            initial_states: RwSignal::new(initial_states(run.scenario())),
-            initial_fields: RwSignal::new(initial_fields(run.scenario())),
+            initial_states: RwSignal::new(states),
+            initial_fields: RwSignal::new(fields),
             sim: StoredValue::new_local(run),
             prefix: StoredValue::new(None),
         };
@@ -302,8 +303,11 @@ impl Store {
                 self.hidden.set(Vec::new());
                 self.emphasis.set(Vec::new());
                 self.marked.set(Vec::new());
-                self.run.initial_states.set(initial_states(&scenario));
-                self.run.initial_fields.set(initial_fields(&scenario));
+                // One set-up run for both: a 10,000-event replay's script is read once more, not
+                // twice.
+                let (states, fields) = initial_view(&scenario);
+                self.run.initial_states.set(states);
+                self.run.initial_fields.set(fields);
                 self.error.set(None);
                 true
             }
@@ -658,16 +662,12 @@ impl Store {
     }
 }
 
-/// Each process's state summary before its first step, from a run set up but not started.
-pub fn initial_states(scenario: &Scenario) -> Vec<String> {
+/// Each process's state before its first step, as a summary and as named fields, from a run
+/// set up but not started.
+pub fn initial_view(scenario: &Scenario) -> (Vec<String>, Vec<Vec<Field>>) {
     Run::new(scenario)
-        .map(|r| r.summaries())
+        .map(|r| (r.summaries(), r.fields()))
         .unwrap_or_default()
-}
-
-/// Each process's state before its first step as named fields, from a run set up but not started.
-pub fn initial_fields(scenario: &Scenario) -> Vec<Vec<Field>> {
-    Run::new(scenario).map(|r| r.fields()).unwrap_or_default()
 }
 
 /// Each process's fields after its last event before step `steps` (`initial` before its first).

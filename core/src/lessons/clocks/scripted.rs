@@ -6,6 +6,7 @@
 //! Lamport and vector clocks as for any other protocol.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -107,12 +108,28 @@ pub struct ScriptParams {
 
 /// A message of a script: its label, what the receiver's log says of its receipt, and whether
 /// it (and its receipt, with why) is drawn marked.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Note {
     pub label: String,
     pub receipt: Option<String>,
     pub marked: bool,
     pub receipt_mark: Option<String>,
+}
+
+/// The inspector shows a payload as its `Debug` text: `Note("m1", None)`, the marks only when
+/// there are any.
+impl std::fmt::Debug for Note {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut note = f.debug_tuple("Note");
+        note.field(&self.label).field(&self.receipt);
+        if self.marked {
+            note.field(&"marked");
+        }
+        if let Some(why) = &self.receipt_mark {
+            note.field(why);
+        }
+        note.finish()
+    }
 }
 
 /// Why an event is drawn marked: where two executions of a log differ. The scripted process
@@ -166,18 +183,37 @@ struct Arrow {
 /// A process that does what its lines of the script say, when they say it.
 #[derive(Clone, Debug)]
 pub struct ScriptedNode {
+    /// Its lines, shared: a checkpoint of a 10,000-event replay copies none of them.
+    script: Arc<NodeScript>,
+    done: usize,
+    received: usize,
+}
+
+/// What one process's lines of the script have it do.
+#[derive(Debug, Default)]
+struct NodeScript {
     acts: Vec<(Time, Act)>,
     /// Why each act's event is drawn marked, if it is.
     marks: Vec<Option<String>>,
     /// The acts made as part of a receipt, by the time of that receipt.
     on_receipt: BTreeMap<Time, usize>,
-    done: usize,
-    received: usize,
 }
 
 impl ScriptedNode {
+    /// Set the timer of the next act from `from` on (in time order) that is not made on a
+    /// receipt: one pending timer at a time, so that a checkpoint of a long replay copies one.
+    fn pace(&self, ctx: &mut Context<'_, Note>, from: usize) {
+        let script = &self.script;
+        let next = (from..script.acts.len())
+            .find(|&i| script.on_receipt.get(&script.acts[i].0) != Some(&i));
+        if let Some(i) = next {
+            ctx.set_pacing_timer(i.to_string(), script.acts[i].0.saturating_sub(ctx.now()));
+        }
+    }
+
     fn act(&mut self, ctx: &mut Context<'_, Note>, i: usize) {
-        let Some((_, act)) = self.acts.get(i) else {
+        let script = Arc::clone(&self.script);
+        let Some((_, act)) = script.acts.get(i) else {
             return;
         };
         let note = |label: &String, receipt: &Option<String>| Note {
@@ -208,7 +244,7 @@ impl ScriptedNode {
                 }
             }
         }
-        if let Some(why) = &self.marks[i] {
+        if let Some(why) = &script.marks[i] {
             ctx.output_fact(DIFFERS, Difference(why.clone()));
         }
         self.done += 1;
@@ -219,11 +255,7 @@ impl Process for ScriptedNode {
     type Message = Note;
 
     fn on_start(&mut self, ctx: &mut Context<'_, Note>) {
-        for (i, (at, _)) in self.acts.iter().enumerate() {
-            if self.on_receipt.get(at) != Some(&i) {
-                ctx.set_pacing_timer(i.to_string(), *at);
-            }
-        }
+        self.pace(ctx, 0);
     }
 
     fn on_message(&mut self, ctx: &mut Context<'_, Note>, _from: ProcessId, message: Note) {
@@ -234,7 +266,7 @@ impl Process for ScriptedNode {
         if let Some(why) = message.receipt_mark {
             ctx.output_fact(DIFFERS, Difference(why));
         }
-        if let Some(&i) = self.on_receipt.get(&ctx.now()) {
+        if let Some(&i) = self.script.on_receipt.get(&ctx.now()) {
             self.act(ctx, i);
         }
     }
@@ -242,6 +274,7 @@ impl Process for ScriptedNode {
     fn on_timer(&mut self, ctx: &mut Context<'_, Note>, timer: &str) {
         if let Ok(i) = timer.parse::<usize>() {
             self.act(ctx, i);
+            self.pace(ctx, i + 1);
         }
     }
 
@@ -249,7 +282,7 @@ impl Process for ScriptedNode {
         format!(
             "{} of {} scripted events done, {} received",
             self.done,
-            self.acts.len(),
+            self.script.acts.len(),
             self.received
         )
     }
@@ -260,16 +293,9 @@ pub struct Scripted;
 
 fn nodes(scenario: &Scenario) -> Result<Vec<ScriptedNode>, ScenarioError> {
     let params: ScriptParams = scenario.params()?;
-    let mut nodes = vec![
-        ScriptedNode {
-            acts: Vec::new(),
-            marks: Vec::new(),
-            on_receipt: BTreeMap::new(),
-            done: 0,
-            received: 0,
-        };
-        scenario.processes.len()
-    ];
+    let mut nodes: Vec<NodeScript> = std::iter::repeat_with(NodeScript::default)
+        .take(scenario.processes.len())
+        .collect();
     for (i, line) in params.script.iter().enumerate() {
         let field = format!("params.script[{i}]");
         let p = line
@@ -289,7 +315,39 @@ fn nodes(scenario: &Scenario) -> Result<Vec<ScriptedNode>, ScenarioError> {
         node.acts.push((line.at, act));
         node.marks.push(line.mark.clone());
     }
-    Ok(nodes)
+    Ok(nodes
+        .into_iter()
+        .map(|script| ScriptedNode {
+            script: Arc::new(script.in_time_order()),
+            done: 0,
+            received: 0,
+        })
+        .collect())
+}
+
+impl NodeScript {
+    /// The acts sorted by time (those of one time in script order), as the timers take them.
+    fn in_time_order(self) -> NodeScript {
+        let mut order: Vec<usize> = (0..self.acts.len()).collect();
+        order.sort_by_key(|&i| self.acts[i].0);
+        let mut acts: Vec<Option<(Time, Act)>> = self.acts.into_iter().map(Some).collect();
+        let mut marks: Vec<Option<Option<String>>> = self.marks.into_iter().map(Some).collect();
+        let mut position = vec![0; order.len()];
+        let mut sorted = NodeScript::default();
+        for (new, &old) in order.iter().enumerate() {
+            position[old] = new;
+            sorted.acts.push(acts[old].take().expect("each act once"));
+            sorted
+                .marks
+                .push(marks[old].take().expect("each mark once"));
+        }
+        sorted.on_receipt = self
+            .on_receipt
+            .into_iter()
+            .map(|(at, i)| (at, position[i]))
+            .collect();
+        sorted
+    }
 }
 
 /// What one line of the script has its process do.
