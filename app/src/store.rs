@@ -290,8 +290,12 @@ impl Store {
     /// Replace the scenario and run it from the start. On error the banner says why and the
     /// current run stays.
     pub fn load(&self, scenario: Scenario) -> bool {
-        match Run::complete(&scenario) {
-            Ok(run) => {
+        match Run::new(&scenario) {
+            Ok(mut run) => {
+                // The states before the first step, read off the run before it runs: setting up
+                // another (a 10,000-event replay's script read again) would cost as much.
+                let (states, fields) = (run.summaries(), run.fields());
+                run.run();
                 self.trace.set(Arc::new(run.trace().clone()));
                 self.scenario.set(run.scenario().clone());
                 self.run.sim.set_value(run);
@@ -303,9 +307,6 @@ impl Store {
                 self.hidden.set(Vec::new());
                 self.emphasis.set(Vec::new());
                 self.marked.set(Vec::new());
-                // One set-up run for both: a 10,000-event replay's script is read once more, not
-                // twice.
-                let (states, fields) = initial_view(&scenario);
                 self.run.initial_states.set(states);
                 self.run.initial_fields.set(fields);
                 self.error.set(None);

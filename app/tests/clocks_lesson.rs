@@ -8,7 +8,7 @@ use spacetime_app::lessons::clocks::import::{read_log, records_by_regex};
 use spacetime_app::lessons::clocks::playground::{self, Gesture};
 use spacetime_app::store::{Activity, ClockMode, Selection};
 use spacetime_core::exercise::{self, Answer, Level, Question};
-use spacetime_core::log::{GOVECTOR_REGEX, SHIVIZ_DEFAULT_REGEX};
+use spacetime_core::log::{Choice, GOVECTOR_REGEX, SHIVIZ_DEFAULT_REGEX};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -128,13 +128,15 @@ const GOVECTOR: &str = "a {\"a\":1}\nstart\na {\"a\":2}\nsend\nb {\"a\":2, \"b\"
 
 #[wasm_bindgen_test]
 fn the_browser_regex_reads_both_orders_and_reports_lines() {
-    let records = records_by_regex(GOVECTOR, GOVECTOR_REGEX, 1).unwrap();
+    let found = records_by_regex(GOVECTOR, GOVECTOR_REGEX, 1).unwrap();
+    assert_eq!(found.skipped, 0);
+    let records = found.records;
     let lines: Vec<usize> = records.iter().map(|r| r.line).collect();
     assert_eq!(lines, vec![1, 3, 5]);
     assert_eq!(records[2].host, "b");
     assert_eq!(records[2].event, "receive");
     let shiviz = "start\na {\"a\":1}\nsend\na {\"a\":2}\nreceive\nb {\"a\":2, \"b\":1}\n";
-    let imported = read_log("log", shiviz, SHIVIZ_DEFAULT_REGEX).unwrap();
+    let imported = read_log("log", shiviz, SHIVIZ_DEFAULT_REGEX, &Choice::default()).unwrap();
     assert_eq!(imported.scenario.processes, vec!["a", "b"]);
     assert_eq!((imported.events, imported.messages), (3, 1));
     // Bad patterns say what is wrong instead of failing.
@@ -143,7 +145,13 @@ fn the_browser_regex_reads_both_orders_and_reports_lines() {
     let err = records_by_regex(GOVECTOR, r"(?<host>\S*) (?<clock>{.*})", 1).unwrap_err();
     assert!(err.contains("(?<event>"), "{err}");
     // A regex that can match nothing moves on instead of looping.
-    assert!(read_log("log", GOVECTOR, "(?<host>)(?<clock>)(?<event>)").is_err());
+    assert!(read_log(
+        "log",
+        GOVECTOR,
+        "(?<host>)(?<clock>)(?<event>)",
+        &Choice::default()
+    )
+    .is_err());
 }
 
 #[wasm_bindgen_test]

@@ -548,8 +548,8 @@ impl Scenario {
         if self.params.is_null() {
             return Ok(T::default());
         }
-        serde_json::from_value(self.params.clone())
-            .map_err(|e| ScenarioError::invalid("params", e.to_string()))
+        // Read from the value in place: a replayed log's script is large, and a copy costs.
+        T::deserialize(&self.params).map_err(|e| ScenarioError::invalid("params", e.to_string()))
     }
 }
 

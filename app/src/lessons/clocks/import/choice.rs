@@ -95,7 +95,7 @@ pub fn controls(
                             select.set_value(&compare().map_or(String::new(), |c| c.to_string()));
                         }
                     }>
-                    <option value="" prop:selected=move || compare().is_none()>"no other execution"</option>
+                    <option value="" prop:selected=move || compare().is_none()>"none"</option>
                     {move || {
                         let n = executions();
                         (0..n).filter(|&i| i != execution()).map(|i| view! {
