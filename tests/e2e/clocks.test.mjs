@@ -488,7 +488,7 @@ describe('importing logs', () => {
 
         // The CLI reads the same file into the same trace, side by side and one at a time.
         assert.deepEqual(await pageTrace(page), cliImport(DIFFERING, ['--compare', '2']));
-        await page.locator(tid('import-compare')).selectOption({ label: 'no other execution' });
+        await page.locator(tid('import-compare')).selectOption({ label: 'none' });
         await until('one execution again', lanes, (n) => n.join() === 'alice,bob,carol');
         assert.equal(await page.locator(tid('differences-panel')).count(), 0);
         assert.equal(await page.locator('.event-dot.marked').count(), 0);
