@@ -21,8 +21,8 @@ use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use spacetime_core::log::{
-    compare, execution, import_found, import_govector_with, records_from_matches, shiviz_header,
-    to_govector, Choice, Found, ImportError, Imported, LaneOrder, RegexMatch,
+    import_executions, import_govector_with, records_from_matches, shiviz_header, to_govector,
+    Choice, Found, ImportError, Imported, LaneOrder, RegexMatch,
 };
 use spacetime_core::svg::{render_svg, Clocks, SvgOptions};
 use spacetime_core::{protocols, PropertyKind, Run, Scenario, ScenarioError, Trace, Verdict};
@@ -836,34 +836,24 @@ fn import_log(opts: &Options, path: &str) -> Result<(String, Imported), CliError
         return Ok((source, imported));
     };
     let regex = compile_regex(&re, &what)?;
-    let (mut body, mut first_line, mut count) = (text.as_str(), 1, 1);
-    if let Some(h) = &header {
-        (body, first_line) = (h.body, h.first_line);
-        if !h.delimiter.trim().is_empty() {
-            let delimiter = compile_regex(&h.delimiter, &format!("{source}:2"))?;
-            let is_delimiter = |line: &str| delimiter.is_match(line);
-            let chosen;
-            (chosen, count) = execution(body, first_line, opts.choice.execution, is_delimiter);
-            if let Some(other) = opts.choice.compare {
-                let (beside, _) = execution(body, first_line, other, is_delimiter);
-                let runs = [chosen, beside].map(|e| match_log(&regex, &what, e.text, e.first_line));
-                let [a, b] = runs;
-                let which = [opts.choice.execution, other].map(|w| w.min(count - 1));
-                let mut imported =
-                    compare(&name, [a?, b?], which, &opts.choice.lanes).map_err(fatal)?;
-                imported.executions = count;
-                return Ok((source, imported));
-            }
-            (body, first_line) = (chosen.text, chosen.first_line);
+    let (body, first_line) = header
+        .as_ref()
+        .map_or((text.as_str(), 1), |h| (h.body, h.first_line));
+    let delimiter = match header.as_ref().map(|h| h.delimiter.trim()) {
+        Some(d) if !d.is_empty() => Some(compile_regex(d, &format!("{source}:2"))?),
+        _ => None,
+    };
+    let is_delimiter = |line: &str| delimiter.as_ref().is_some_and(|d| d.is_match(line));
+    let split: Option<&dyn Fn(&str) -> bool> = delimiter.as_ref().map(|_| &is_delimiter as _);
+    let find = |body: &str, first_line: usize| {
+        let found = match_log(&regex, &what, body, first_line)?;
+        if found.records.is_empty() {
+            let expected = format!("events that match the parser regex `{re}`");
+            return Err(fatal(ImportError::no_events(expected, body)));
         }
-    }
-    let found = match_log(&regex, &what, body, first_line)?;
-    if found.records.is_empty() {
-        let expected = format!("events that match the parser regex `{re}`");
-        return Err(fatal(ImportError::no_events(expected, body)));
-    }
-    let mut imported = import_found(&name, found, &opts.choice.lanes).map_err(fatal)?;
-    imported.executions = count;
+        Ok(found)
+    };
+    let imported = import_executions(&name, body, first_line, &opts.choice, split, find, fatal)?;
     Ok((source, imported))
 }
 

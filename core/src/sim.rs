@@ -1197,59 +1197,23 @@ impl Simulation {
                     to,
                     message,
                     latency,
-                } => {
-                    if to >= n {
-                        self.trace.warnings.push(format!(
-                            "{} tried to send to process {to}, which does not exist",
-                            self.names[p]
-                        ));
-                        continue;
-                    }
-                    self.tick(p);
-                    let label = self.shown(message.label());
-                    let id = self.trace.messages.len();
-                    let shared = self.text(&label);
-                    let event =
-                        self.record_event(p, EventKind::Send, shared, Some(id), state.clone());
-                    last_event = Some(event);
-                    self.send(p, to, event, label, message, latency);
-                }
+                } => self.carry_send(p, to, message, latency, None, &mut last_event, &state),
                 Effect::SendAlong {
                     to,
                     message,
                     latency,
                     merged,
                 } => {
-                    if to >= n {
-                        self.trace.warnings.push(format!(
-                            "{} tried to send to process {to}, which does not exist",
-                            self.names[p]
-                        ));
-                        continue;
-                    }
-                    let label = self.shown(message.label());
-                    let event = match last_event {
-                        Some(e) => e,
-                        None => {
-                            self.tick(p);
-                            let id = self.trace.messages.len();
-                            let shared = self.text(&label);
-                            let e = self.record_event(
-                                p,
-                                EventKind::Send,
-                                shared,
-                                Some(id),
-                                state.clone(),
-                            );
-                            last_event = Some(e);
-                            e
-                        }
-                    };
-                    let id = self.trace.messages.len();
-                    self.send(p, to, event, label, message, Some(latency));
-                    if let Some(m) = self.trace.messages.get_mut(id) {
-                        m.merged = merged;
-                    }
+                    let along = Some(merged);
+                    self.carry_send(
+                        p,
+                        to,
+                        message,
+                        Some(latency),
+                        along,
+                        &mut last_event,
+                        &state,
+                    )
                 }
                 Effect::SetTimer { name, after, shown } => {
                     self.state.timer_generation += 1;
@@ -1337,6 +1301,44 @@ impl Simulation {
                 skip_first: output_event,
             };
             self.narration.insert(sentence_at, acts);
+        }
+    }
+
+    /// Carry out a send of process `p`: a send event of its own, or, for an
+    /// [`Effect::SendAlong`] (`along` is `Some(merged)`), part of the handler's `last_event` if it
+    /// has one.
+    #[allow(clippy::too_many_arguments)]
+    fn carry_send(
+        &mut self,
+        p: ProcessId,
+        to: ProcessId,
+        message: Content,
+        latency: Option<Time>,
+        along: Option<bool>,
+        last_event: &mut Option<EventId>,
+        state: &Snapshot,
+    ) {
+        if to >= self.names.len() {
+            self.trace.warnings.push(format!(
+                "{} tried to send to process {to}, which does not exist",
+                self.names[p]
+            ));
+            return;
+        }
+        let label = self.shown(message.label());
+        let id = self.trace.messages.len();
+        let event = match (along, *last_event) {
+            (Some(_), Some(e)) => e,
+            _ => {
+                self.tick(p);
+                let shared = self.text(&label);
+                self.record_event(p, EventKind::Send, shared, Some(id), state.clone())
+            }
+        };
+        *last_event = Some(event);
+        self.send(p, to, event, label, message, latency);
+        if let Some(m) = self.trace.messages.get_mut(id) {
+            m.merged = along == Some(true);
         }
     }
 

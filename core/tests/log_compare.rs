@@ -5,7 +5,7 @@ mod common;
 
 use common::run;
 use spacetime_core::lessons::clocks::scripted::{Difference, Note, DIFFERS};
-use spacetime_core::log::{compare_govector, Lanes, GOVECTOR_REGEX};
+use spacetime_core::log::{import_govector_with, Choice, GOVECTOR_REGEX};
 use spacetime_core::Trace;
 
 /// A ping and its pong; in the second execution bob logs its receipt differently, and carol
@@ -38,6 +38,15 @@ carol {"alice":1, "bob":3, "carol":1}
 told
 "#;
     format!("{GOVECTOR_REGEX}\n=== run ===\n=== run ===\n{first}=== run ===\n{second}")
+}
+
+/// Execution `a` with execution `b` beside it.
+fn beside(a: usize, b: usize) -> Choice {
+    Choice {
+        execution: a,
+        compare: Some(b),
+        ..Choice::default()
+    }
 }
 
 /// Two names.
@@ -75,7 +84,7 @@ fn marks(trace: &Trace) -> (Vec<Pair>, Vec<Pair>) {
 
 #[test]
 fn two_executions_are_drawn_side_by_side_with_their_differences_marked() {
-    let imported = compare_govector("two", &file(), [0, 1], &Lanes::default()).unwrap();
+    let imported = import_govector_with("two", &file(), &beside(0, 1)).unwrap();
     assert!(imported.problems.is_empty(), "{:?}", imported.problems);
     assert_eq!(imported.executions, 2);
     let trace = run(&imported.scenario);
@@ -119,7 +128,7 @@ fn two_executions_are_drawn_side_by_side_with_their_differences_marked() {
 
 #[test]
 fn an_execution_compared_with_itself_has_no_differences() {
-    let imported = compare_govector("same", &file(), [1, 1], &Lanes::default()).unwrap();
+    let imported = import_govector_with("same", &file(), &beside(1, 1)).unwrap();
     let trace = run(&imported.scenario);
     assert_eq!(marks(&trace), (Vec::new(), Vec::new()));
     assert!(imported

@@ -359,74 +359,105 @@ pub fn import_govector_with(
     text: &str,
     choice: &Choice,
 ) -> Result<Imported, ImportError> {
-    if let Some(other) = choice.compare {
-        return compare_govector(name, text, [choice.execution, other], &choice.lanes);
-    }
-    let (found, count) = read_execution(text, choice.execution)?;
-    let mut imported = import_found(name, found, &choice.lanes)?;
-    imported.executions = count;
-    Ok(imported)
-}
-
-/// Executions `which` of a GoVector or ShiViz file (see [`import_govector`]), side by side, with
-/// what differs marked: see [`compare()`].
-pub fn compare_govector(
-    name: &str,
-    text: &str,
-    which: [usize; 2],
-    lanes: &Lanes,
-) -> Result<Imported, ImportError> {
-    let (a, count) = read_execution(text, which[0])?;
-    let (b, _) = read_execution(text, which[1])?;
-    let which = which.map(|w| w.min(count - 1));
-    let mut imported = compare(name, [a, b], which, lanes)?;
-    imported.executions = count;
-    Ok(imported)
-}
-
-/// The records of execution `which` of a GoVector or ShiViz file, and how many it holds.
-fn read_execution(text: &str, which: usize) -> Result<(Found, usize), ImportError> {
     let text = strip_bom(text);
-    let (found, expected, count) = match shiviz_header(text) {
-        Some(header) => {
-            let delimiter = header.delimiter.trim();
-            let (execution, count) = execution(header.body, header.first_line, which, |line| {
-                !delimiter.is_empty() && line.trim() == delimiter
-            });
-            let regex = header.regex.trim();
-            let (records, problems) = if regex == GOVECTOR_REGEX {
-                read_govector(execution.text, execution.first_line)
-            } else if regex == SHIVIZ_DEFAULT_REGEX {
-                read_shiviz_default(execution.text, execution.first_line)
-            } else {
-                if let Some(group) = missing_group(regex) {
-                    return Err(ImportError::MissingGroup {
-                        group: group.into(),
-                    });
-                }
-                return Err(ImportError::NeedsRegex {
-                    regex: header.regex.clone(),
-                });
-            };
-            let found = Found {
-                records,
-                problems,
-                skipped: 0,
-            };
-            (found, "events that match the parser regex on line 1", count)
-        }
-        None => {
-            let (records, problems) = read_govector(text, 1);
-            let found = Found {
-                records,
-                problems,
-                skipped: 0,
-            };
-            (found, GOVECTOR_EXPECTED, 1)
-        }
+    let Some(header) = shiviz_header(text) else {
+        let find = |body: &str, first_line: usize| {
+            let (records, problems) = read_govector(body, first_line);
+            found_or_none(records, problems, GOVECTOR_EXPECTED, body)
+        };
+        return import_executions(name, text, 1, choice, None, find, |e| e);
     };
-    if found.records.is_empty() {
-        return Err(ImportError::no_events(expected, text));
+    let regex = header.regex.trim();
+    let read = if regex == GOVECTOR_REGEX {
+        read_govector
+    } else if regex == SHIVIZ_DEFAULT_REGEX {
+        read_shiviz_default
+    } else if let Some(group) = missing_group(regex) {
+        return Err(ImportError::MissingGroup {
+            group: group.into(),
+        });
+    } else {
+        return Err(ImportError::NeedsRegex {
+            regex: header.regex.clone(),
+        });
+    };
+    let find = |body: &str, first_line: usize| {
+        let (records, problems) = read(body, first_line);
+        let expected = "events that match the parser regex on line 1";
+        found_or_none(records, problems, expected, body)
+    };
+    let delimiter = header.delimiter.trim();
+    let is_delimiter = |line: &str| line.trim() == delimiter;
+    let split: Option<&dyn Fn(&str) -> bool> = (!delimiter.is_empty()).then_some(&is_delimiter);
+    import_executions(
+        name,
+        header.body,
+        header.first_line,
+        choice,
+        split,
+        find,
+        |e| e,
+    )
+}
+
+/// What a reader found, or [`ImportError::NoEvents`] if it found no record in `body`.
+fn found_or_none(
+    records: Vec<LogRecord>,
+    problems: Vec<Problem>,
+    expected: &str,
+    body: &str,
+) -> Result<Found, ImportError> {
+    if records.is_empty() {
+        return Err(ImportError::no_events(expected, body));
     }
-    Ok((found, count))
+    Ok(Found {
+        records,
+        problems,
+        skipped: 0,
+    })
+}
+
+/// Draw what `choice` says of a log `body` (whose first line is `first_line`) that holds one
+/// execution, or several separated by lines for which `split` is true: the chosen one, or two side
+/// by side ([`compare()`]). `find` reads one execution's records with whatever regex engine the
+/// caller has; `fail` turns an import error into the caller's. The CLI and the page both read
+/// logs through this, so that they draw the same trace.
+pub fn import_executions<E>(
+    name: &str,
+    body: &str,
+    first_line: usize,
+    choice: &Choice,
+    split: Option<&dyn Fn(&str) -> bool>,
+    find: impl Fn(&str, usize) -> Result<Found, E>,
+    fail: impl Fn(ImportError) -> E,
+) -> Result<Imported, E> {
+    let (chosen, beside, count) = match split {
+        Some(is_delimiter) => {
+            let (chosen, count) = execution(body, first_line, choice.execution, is_delimiter);
+            let beside = choice
+                .compare
+                .map(|other| execution(body, first_line, other, is_delimiter).0);
+            (chosen, beside, count)
+        }
+        None => (
+            Execution {
+                text: body,
+                first_line,
+            },
+            None,
+            1,
+        ),
+    };
+    let found = find(chosen.text, chosen.first_line)?;
+    let imported = match (beside, choice.compare) {
+        (Some(other), Some(which)) => {
+            let runs = [found, find(other.text, other.first_line)?];
+            let which = [choice.execution, which].map(|w| w.min(count - 1));
+            compare(name, runs, which, &choice.lanes)
+        }
+        _ => import_found(name, found, &choice.lanes),
+    };
+    let mut imported = imported.map_err(fail)?;
+    imported.executions = count;
+    Ok(imported)
 }

@@ -52,22 +52,16 @@ pub fn read_log(
         }
         (regex, _) => regex.to_string(),
     };
-    let (mut body, mut first_line, mut count) = (text, 1, 1);
-    let mut beside = None;
-    if let Some(header) = &header {
-        (body, first_line) = (header.body, header.first_line);
-        if !header.delimiter.trim().is_empty() {
-            let delimiter = browser_regexp(&browser_regex(&header.delimiter), "")?;
-            let is_delimiter = |line: &str| delimiter.test(line);
-            let chosen;
-            (chosen, count) = log::execution(body, first_line, choice.execution, is_delimiter);
-            beside = choice
-                .compare
-                .map(|other| log::execution(body, first_line, other, is_delimiter).0);
-            (body, first_line) = (chosen.text, chosen.first_line);
-        }
-    }
-    let found = |body: &str, first_line: usize| -> Result<log::Found, String> {
+    let (body, first_line) = header
+        .as_ref()
+        .map_or((text, 1), |h| (h.body, h.first_line));
+    let delimiter = match header.as_ref().map(|h| h.delimiter.trim()) {
+        Some(d) if !d.is_empty() => Some(browser_regexp(&browser_regex(d), "")?),
+        _ => None,
+    };
+    let is_delimiter = |line: &str| delimiter.as_ref().is_some_and(|d| d.test(line));
+    let split: Option<&dyn Fn(&str) -> bool> = delimiter.as_ref().map(|_| &is_delimiter as _);
+    let find = |body: &str, first_line: usize| -> Result<log::Found, String> {
         let found = records_by_regex(body, &pattern, first_line)?;
         if found.records.is_empty() {
             let expected = format!("events that match the parser regex `{pattern}`");
@@ -75,20 +69,9 @@ pub fn read_log(
         }
         Ok(found)
     };
-    let mut imported = match (beside, choice.compare) {
-        (Some(other), Some(which)) => {
-            let runs = [
-                found(body, first_line)?,
-                found(other.text, other.first_line)?,
-            ];
-            let which = [choice.execution, which].map(|w| w.min(count - 1));
-            log::compare(name, runs, which, &choice.lanes)
-        }
-        _ => log::import_found(name, found(body, first_line)?, &choice.lanes),
-    }
-    .map_err(|e| e.to_string())?;
-    imported.executions = count;
-    Ok(imported)
+    log::import_executions(name, body, first_line, choice, split, find, |e| {
+        e.to_string()
+    })
 }
 
 /// Offer `text` to the learner as a file download.
