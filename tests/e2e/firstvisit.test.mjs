@@ -186,8 +186,9 @@ describe('offline', () => {
         assert.ok(await offline.locator('g.lane').count() > 0, `${id} draws lanes offline`);
         await offline.close();
       }
-      // Offline, every request was answered from the cache: nothing failed.
-      assert.deepEqual(problems, []);
+      // Offline, every request was answered from the cache: nothing failed. A request the
+      // browser cancels itself (a favicon still loading when the page navigates) is not a miss.
+      assert.deepEqual(problems.filter((p) => !p.endsWith('(net::ERR_ABORTED)')), []);
     } finally {
       await context.close();
     }
