@@ -81,6 +81,20 @@ if m:
     open(path, "w", encoding="utf-8").write(html)
 PY
 
+# Release only: a picture of every built-in run, for a link's first seconds (assets/preview.js,
+# cli/src/previews.rs), in a folder named by its content so that a new build never shows an old
+# picture. Not in the service worker's list: offline, the app itself is there at once.
+if [ "$profile" = release ]; then
+    pictures="$(mktemp -d)"
+    cargo run --quiet -p spacetime-cli -- previews "$pictures" >&2
+    folder="pictures-$(cd "$pictures" && find . -type f -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-16)"
+    rm -rf "$staging"/pictures-*
+    mv "$pictures" "$staging/$folder"
+    chmod -R a+rX "$staging/$folder"
+    # Before the first script, so that it is read before preview.js (async) runs.
+    sed -i "0,/<script/s||<meta name=\"spacetime-preview\" content=\"./$folder/\"><script|" "$staging/index.html"
+fi
+
 # The service worker's list of the build's files, and a cache name of its own.
 files=$(cd "$staging" && find . -maxdepth 1 -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.svg' \) \
     ! -name sw.js -printf '"./%P",' | sed 's/,$//')

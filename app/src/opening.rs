@@ -65,11 +65,12 @@ fn open(opening: Opening, start: RwSignal<Opening>) -> AnyView {
         match lessons::loader::load_each(&needed).await {
             Ok(()) => {
                 let _ = opened.try_set(Some((address, problems)));
-                announce_ready();
+                announce(READY);
             }
             Err((id, e)) => {
                 let title = lessons::entry(id).map_or(id, lessons::Entry::title);
                 let _ = failed.try_set(Some(lessons::loader::failed(title, &e)));
+                announce(FAILED);
             }
         }
     });
@@ -118,9 +119,12 @@ pub fn Opened() -> impl IntoView {
             let loaded = load_workbench().await;
             let _ = fetching.try_set_value(false);
             let on_welcome = start.try_with_untracked(|s| *s == Opening::Welcome) == Some(true);
+            let arrived = loaded.is_ok();
             let _ = workbench.try_set(Some(loaded));
-            if on_welcome {
-                announce_ready();
+            if !arrived {
+                announce(FAILED);
+            } else if on_welcome {
+                announce(READY);
             }
         });
     };
@@ -175,9 +179,15 @@ fn prefetch_lessons(query: &str) {
 
 /// Tells the page's scripts that what it opened has arrived: only then does the service worker
 /// (assets/register-sw.js) start caching every other file, which on a slow connection would
-/// otherwise share it with the view being opened.
-fn announce_ready() {
-    if let (Some(window), Ok(event)) = (web_sys::window(), web_sys::Event::new("spacetime-ready")) {
+/// otherwise share it with the view being opened; and the picture shown meanwhile
+/// (assets/preview.js) gives way to the live view.
+const READY: &str = "spacetime-ready";
+/// Tells the page's scripts that what it opened cannot arrive: the picture gives way to the
+/// message that says so.
+const FAILED: &str = "spacetime-failed";
+
+fn announce(name: &str) {
+    if let (Some(window), Ok(event)) = (web_sys::window(), web_sys::Event::new(name)) {
         let _ = window.dispatch_event(&event);
     }
 }

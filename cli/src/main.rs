@@ -8,6 +8,7 @@
 //! spacetime render FILE -o OUT.svg [--clocks lamport|vector|none] [--steps N] [--seed N]
 //! spacetime import LOG [--regex R]          a GoVector or ShiViz log, redrawn: the trace
 //! spacetime export FILE [--seed N] [--steps N]   the run as a GoVector log
+//! spacetime previews DIR                   every built-in run's picture, for the page (previews.rs)
 //! ```
 //!
 //! FILE is a scenario JSON file, `-` for standard input, or `--example NAME` instead of a file.
@@ -15,6 +16,8 @@
 //! Exit status: 0 on success, 1 when `check` finds a promised property broken, 2 on any error.
 
 #![forbid(unsafe_code)]
+
+mod previews;
 
 use std::fmt;
 use std::io::{self, Read, Write};
@@ -38,6 +41,7 @@ usage:
   spacetime import LOG [--regex R] [--execution N] [--compare M] [--hide H1,H2]
                    [--order log|name|events] [--compact]
   spacetime export (FILE | --example NAME) [--seed N] [--steps N]
+  spacetime previews DIR
   spacetime help";
 
 const OPTIONS: &str = "\
@@ -166,6 +170,13 @@ fn dispatch(args: &[String]) -> Result<ExitCode, CliError> {
             ],
         )?),
         "export" => cmd_export(Options::parse(rest, &["--seed", "--steps"])?),
+        "previews" => {
+            let opts = Options::parse(rest, &[])?;
+            let Some(Source::File(dir)) = opts.source else {
+                return Err(usage("`previews` needs the DIR to write the pictures in"));
+            };
+            cmd_previews(&dir)
+        }
         "help" | "--help" | "-h" => {
             emit(&format!(
                 "spacetime: space-time diagrams of distributed algorithms\n\n{SYNOPSIS}\n\n{OPTIONS}\n"
@@ -178,8 +189,8 @@ fn dispatch(args: &[String]) -> Result<ExitCode, CliError> {
         }
         other => {
             let known = [
-                "examples", "example", "run", "check", "render", "import", "export", "help",
-                "version",
+                "examples", "example", "run", "check", "render", "import", "export", "previews",
+                "help", "version",
             ];
             let mut message = format!("unknown command `{other}`");
             if let Some(close) = closest(other, known.iter().copied()).first() {
@@ -534,6 +545,21 @@ fn cmd_examples() -> Result<ExitCode, CliError> {
         } else {
             text.push_str(&format!("{:width$}  {}\n", s.name, s.title));
         }
+    }
+    emit(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_previews(dir: &str) -> Result<ExitCode, CliError> {
+    let written = previews::write_all(std::path::Path::new(dir), previews::MAX_BYTES)
+        .map_err(|e| CliError::Other(format!("cannot write the previews in {dir}: {e}")))?;
+    let mut text = format!("{} pictures in {dir}\n", written.pictures);
+    if !written.too_big.is_empty() {
+        text.push_str(&format!(
+            "none for {} (larger than {} KB)\n",
+            written.too_big.join(", "),
+            previews::MAX_BYTES / 1024
+        ));
     }
     emit(&text)?;
     Ok(ExitCode::SUCCESS)

@@ -149,6 +149,9 @@ pub struct DownSpan {
     pub process: ProcessId,
     pub from_x: f64,
     pub to_x: f64,
+    /// The step of the crash that began it, and of the recovery that ended it, if any.
+    pub from_step: u64,
+    pub until_step: Option<u64>,
 }
 
 /// The diagram's geometry for one trace.
@@ -368,16 +371,18 @@ impl Layout {
     pub fn down_spans(&self, trace: &Trace, steps: u64) -> Vec<DownSpan> {
         let now_x = self.time_x(trace.time_at_step(steps) as f64);
         let mut spans = Vec::new();
-        let mut down_since: Vec<Option<f64>> = vec![None; trace.processes.len()];
+        let mut down_since: Vec<Option<(f64, u64)>> = vec![None; trace.processes.len()];
         for e in trace.events.iter().take_while(|e| e.step < steps) {
             match e.kind {
-                EventKind::Crash => down_since[e.process] = Some(self.events[e.id].x),
+                EventKind::Crash => down_since[e.process] = Some((self.events[e.id].x, e.step)),
                 EventKind::Recover => {
-                    if let Some(from_x) = down_since[e.process].take() {
+                    if let Some((from_x, from_step)) = down_since[e.process].take() {
                         spans.push(DownSpan {
                             process: e.process,
                             from_x,
                             to_x: self.events[e.id].x,
+                            from_step,
+                            until_step: Some(e.step),
                         });
                     }
                 }
@@ -385,11 +390,13 @@ impl Layout {
             }
         }
         for (process, since) in down_since.into_iter().enumerate() {
-            if let Some(from_x) = since {
+            if let Some((from_x, from_step)) = since {
                 spans.push(DownSpan {
                     process,
                     from_x,
                     to_x: now_x.max(from_x),
+                    from_step,
+                    until_step: None,
                 });
             }
         }

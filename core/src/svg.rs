@@ -48,6 +48,23 @@ pub struct SvgOptions {
     pub max_width: f64,
     /// The network's timing model, whose round boundaries or GST are marked across the lanes.
     pub timing: Timing,
+    /// Mark every element with the steps it belongs to, so that a script can show the whole
+    /// run's picture as it stood after any step `N` (the page's preview). Off for slides: it adds
+    /// bytes and no ink. It writes:
+    ///
+    /// * on the root `<svg>`: `data-times`, the virtual time after each step (space-separated),
+    ///   and `data-x0`, `data-ppt`, with which a time becomes an x (`x0 + time * ppt`);
+    /// * on each event: `data-step`: shown once `step < N`;
+    /// * on each message: `data-sent` (shown once `sent < N`), `data-settled` (drawn whole once
+    ///   `settled < N`; empty if never) and `data-flight`, `"fx fy dx dy sent_at arrives_at"`:
+    ///   its send point, its due point and times, from which the part travelled by time `t` is
+    ///   `from + (due - from) * clamp((t - sent_at) / max(1, arrives_at - sent_at))`;
+    /// * on each down span: `data-from` (its crash's step) and `data-until` (its recovery's, or
+    ///   empty), drawn up to the time after step `N` while the process is still down then.
+    ///
+    /// The whole run is drawn; the legend, the "after step" mark and the tooltips are left out
+    /// (a preview is looked at, not pointed at).
+    pub step_data: bool,
 }
 
 impl Default for SvgOptions {
@@ -61,6 +78,7 @@ impl Default for SvgOptions {
             width: 1000.0,
             max_width: 1800.0,
             timing: Timing::Plain,
+            step_data: false,
         }
     }
 }
@@ -112,7 +130,7 @@ pub fn render_svg(trace: &Trace, options: &SvgOptions) -> String {
         y = axis_y + 32.0;
     }
     let legend_y = y + 6.0;
-    let legend = !down.is_empty() || in_flight || died;
+    let legend = !options.step_data && (!down.is_empty() || in_flight || died);
     if legend {
         y = legend_y + 24.0;
     }
@@ -120,9 +138,20 @@ pub fn render_svg(trace: &Trace, options: &SvgOptions) -> String {
     let height = y.max(layout.height);
 
     let mut s = String::with_capacity(4096 + trace.events.len() * 400);
+    let step_data = if options.step_data {
+        let times: Vec<String> = trace.steps.iter().map(|st| st.time.to_string()).collect();
+        format!(
+            r#" data-times="{}" data-x0="{}" data-ppt="{}""#,
+            times.join(" "),
+            num(o.margin_left),
+            o.px_per_tick
+        )
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{FONT}" font-size="{CAPTION_SIZE}" fill="{INK}">"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{FONT}" font-size="{CAPTION_SIZE}" fill="{INK}"{step_data}>"#,
         w = num(width),
         h = num(height),
     );
@@ -156,8 +185,17 @@ pub fn render_svg(trace: &Trace, options: &SvgOptions) -> String {
         let y = layout.lane_y(d.process);
         let _ = writeln!(
             s,
-            r##"<g class="down" data-process="{p}"><rect x="{x}" y="{y}" width="{w}" height="36" rx="4" fill="#000000" fill-opacity="0.09"/><text x="{tx}" y="{ty}" font-size="{SMALL_SIZE}" font-style="italic" fill="{MUTED}">down</text></g>"##,
+            r##"<g class="down" data-process="{p}"{data}><rect x="{x}" y="{y}" width="{w}" height="36" rx="4" fill="#000000" fill-opacity="0.09"/><text x="{tx}" y="{ty}" font-size="{SMALL_SIZE}" font-style="italic" fill="{MUTED}">down</text></g>"##,
             p = d.process,
+            data = if options.step_data {
+                format!(
+                    r#" data-from="{}" data-until="{}""#,
+                    d.from_step,
+                    d.until_step.map(|u| u.to_string()).unwrap_or_default()
+                )
+            } else {
+                String::new()
+            },
             x = num(d.from_x),
             y = num(y - 18.0),
             w = num((d.to_x - d.from_x).max(2.0)),
@@ -210,7 +248,7 @@ pub fn render_svg(trace: &Trace, options: &SvgOptions) -> String {
     s.push_str("</g>\n");
 
     // The moment the run is shown at, when something is still travelling.
-    if in_flight {
+    if in_flight && !options.step_data {
         let x = layout.time_x(trace.time_at_step(steps) as f64);
         let _ = writeln!(
             s,
@@ -240,14 +278,22 @@ pub fn render_svg(trace: &Trace, options: &SvgOptions) -> String {
         };
         let _ = write!(
             s,
-            r#"<g class="message {class}" data-message="{id}"><title>{tip}</title>"#,
+            r#"<g class="message {class}" data-message="{id}"{data}>{tip}"#,
             id = m.id,
-            tip = esc(&format!(
-                "{} from {} to {}: {fate}",
-                m.label,
-                trace.processes.get(m.from).map_or("?", String::as_str),
-                trace.processes.get(m.to).map_or("?", String::as_str),
-            )),
+            data = if options.step_data {
+                flight_data(&layout, m)
+            } else {
+                String::new()
+            },
+            tip = tooltip(
+                options,
+                &format!(
+                    "{} from {} to {}: {fate}",
+                    m.label,
+                    trace.processes.get(m.from).map_or("?", String::as_str),
+                    trace.processes.get(m.to).map_or("?", String::as_str),
+                )
+            ),
         );
         let (from, to) = (arrow.from, arrow.to);
         let length = ((to.x - from.x).powi(2) + (to.y - from.y).powi(2)).sqrt();
@@ -352,11 +398,16 @@ pub fn render_svg(trace: &Trace, options: &SvgOptions) -> String {
         let colour = layout.lanes.get(e.process).map_or(INK, |l| l.colour);
         let _ = write!(
             s,
-            r#"<g class="event {kind}" data-event="{id}" data-process="{p}"><title>{tip}</title>"#,
+            r#"<g class="event {kind}" data-event="{id}" data-process="{p}"{data}>{tip}"#,
             kind = e.kind.name(),
             id = e.id,
+            data = if options.step_data {
+                format!(r#" data-step="{}""#, e.step)
+            } else {
+                String::new()
+            },
             p = e.process,
-            tip = esc(&event_tip(trace, e)),
+            tip = tooltip(options, &event_tip(trace, e)),
         );
         match e.kind {
             EventKind::Crash => {
@@ -622,6 +673,35 @@ fn event_tip(trace: &Trace, e: &Event) -> String {
 }
 
 /// Text centred at `x` on baseline `y`, over a white box so that lines under it do not cut it.
+/// An element's tooltip, unless the picture is a preview.
+fn tooltip(options: &SvgOptions, text: &str) -> String {
+    if options.step_data {
+        String::new()
+    } else {
+        format!("<title>{}</title>", esc(text))
+    }
+}
+
+/// A message's step data (see [`SvgOptions::step_data`]): when it leaves and settles, and where it travels.
+fn flight_data(layout: &Layout, m: &crate::trace::Message) -> String {
+    let from = layout.events.get(m.send_event).copied().unwrap_or(Point { x: 0.0, y: 0.0 });
+    let due = Point {
+        x: layout.time_x(m.arrives_at as f64),
+        y: layout.lane_y(m.to),
+    };
+    format!(
+        r#" data-sent="{}" data-settled="{}" data-flight="{} {} {} {} {} {}""#,
+        m.created_step,
+        m.settled_step.map(|s| s.to_string()).unwrap_or_default(),
+        num(from.x),
+        num(from.y),
+        num(due.x),
+        num(due.y),
+        m.sent_at,
+        m.arrives_at,
+    )
+}
+
 fn boxed_text(class: &str, x: f64, y: f64, text: &str, size: f64, colour: &str) -> String {
     let w = text_width(text, size) + 6.0;
     let h = size + 4.0;

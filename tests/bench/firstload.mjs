@@ -7,7 +7,9 @@
 //
 // For each page below it opens a fresh context (empty cache, no service worker), navigates and
 // reports the median time until the page shows what it is for (the welcome's lessons, or a
-// diagram's events), and the bytes transferred. Then, from a link to the first lesson, it clicks
+// diagram's events), and the bytes transferred. For a link, the first diagram is the picture of
+// its run drawn at build time (assets/preview.js), if the link has one, and then the live
+// diagram: both times are reported. Then, from a link to the first lesson, it clicks
 // each other lesson's tab and times until that lesson's lanes are drawn (its chunks fetched over
 // the throttled network); and from the welcome, the first lesson's card clicked at once or after
 // a few seconds of reading. Nothing asserts the numbers: they go in closing notes.
@@ -23,11 +25,14 @@ const dist = process.env.BENCH_DIST || path.join(root, 'dist');
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1] || 3) || 3;
 
+const LIVE = '[data-testid="diagram"] g.event';
+const FIRST = `[data-testid="preview"] g.event, ${LIVE}`;
 const PAGES = [
   ['./', '.welcome-lesson'],
-  ['?s=clocks-busy-four&step=12', 'g.event'],
-  ['?lesson=paxos&step=8', 'g.event'],
-  ['?s=mapreduce-word-count&step=20', 'g.event'],
+  ['?s=clocks-busy-four&step=12', FIRST, LIVE],
+  ['?lesson=paxos&step=8', FIRST, LIVE],
+  ['?s=mapreduce-word-count&step=20', FIRST, LIVE],
+  ['?lesson=raft&step=30', FIRST, LIVE],
 ];
 
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.json': 'application/json' };
@@ -60,8 +65,9 @@ async function phone(browser) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const browser = await launchBrowser();
 try {
-  for (const [query, selector] of PAGES) {
+  for (const [query, selector, live] of PAGES) {
     const times = [];
+    const lives = [];
     let kb = 0;
     for (let i = 0; i < runs; i++) {
       const { context, page, bytes } = await phone(browser);
@@ -69,10 +75,16 @@ try {
       await page.goto(base + query, { waitUntil: 'commit' });
       await page.waitForSelector(selector, { timeout: 120000 });
       times.push(Date.now() - t0);
+      if (live) {
+        await page.waitForSelector(live, { timeout: 120000 });
+        lives.push(Date.now() - t0);
+      }
       kb = Math.round(bytes() / 1024);
       await context.close();
     }
-    console.log(`${query.padEnd(34)} until ${selector.padEnd(16)} median ${median(times)} ms (runs: ${times.join(', ')}), ${kb} KB transferred`);
+    const what = live ? 'first diagram' : selector;
+    console.log(`${query.padEnd(34)} ${what.padEnd(16)} median ${median(times)} ms (runs: ${times.join(', ')}), ${kb} KB transferred`);
+    if (live) console.log(`${''.padEnd(34)} live diagram     median ${median(lives)} ms (runs: ${lives.join(', ')})`);
   }
   // A first-time student's path: the welcome, then the first lesson's card, clicked at once or
   // after reading the welcome for a few seconds (while the workbench arrives in the background).
