@@ -14,14 +14,15 @@
 // inline script.
 (() => {
   const meta = document.querySelector('meta[name="spacetime-preview"]');
-  if (!meta || !window.fetch || !window.DOMParser) return;
+  if (!meta || !window.fetch || !window.DOMParser || !navigator.onLine) return;
   const params = new URLSearchParams(location.search);
   const shown = new Set(['s', 'scenario', 'lesson', 'step', 'labels', 'sel', 'embed', 'present']);
   for (const key of params.keys()) if (!shown.has(key)) return;
   const name = (params.get('s') ?? params.get('scenario') ?? '').trim();
   const lesson = (params.get('lesson') ?? '').trim();
-  const file = name ? `s/${name}.svg` : lesson ? `lesson/${lesson}.svg` : '';
-  if (!/^(s|lesson)\/[a-z0-9-]+\.svg$/.test(file)) return;
+  const picture = name ? `s/${name}` : lesson ? `lesson/${lesson}` : '';
+  // Only a picture the build drew (a run too big for one has none, and a misspelt name none).
+  if (!picture || !(meta.dataset.drawn ?? '').split(' ').includes(picture)) return;
   const stepText = params.get('step') ?? '0';
   if (!/^\d+$/.test(stepText)) return;
   const step = Number(stepText);
@@ -36,7 +37,7 @@
   addEventListener('spacetime-ready', end, { once: true });
   addEventListener('spacetime-failed', end, { once: true });
 
-  fetch(meta.content + file)
+  fetch(`${meta.content}${picture}.svg`)
     .then((r) => (r.ok ? r.text() : null))
     .then((text) => {
       if (!text || over) return;

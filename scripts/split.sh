@@ -91,8 +91,10 @@ if [ "$profile" = release ]; then
     rm -rf "$staging"/pictures-*
     mv "$pictures" "$staging/$folder"
     chmod -R a+rX "$staging/$folder"
-    # Before the first script, so that it is read before preview.js (async) runs.
-    sed -i "0,/<script/s||<meta name=\"spacetime-preview\" content=\"./$folder/\"><script|" "$staging/index.html"
+    # Which pictures there are (a run too big for one has none: no request that fails), before
+    # the first script, so that it is read before preview.js (async) runs.
+    drawn="$(cd "$staging/$folder" && find . -name '*.svg' | sed 's|^\./||; s|\.svg$||' | sort | tr '\n' ' ' | sed 's/ $//')"
+    sed -i "0,/<script/s||<meta name=\"spacetime-preview\" content=\"./$folder/\" data-drawn=\"$drawn\"><script|" "$staging/index.html"
 fi
 
 # The service worker's list of the build's files, and a cache name of its own.

@@ -976,3 +976,41 @@ fn export_then_import_redraws_the_same_order() {
     );
     assert!(help.stdout.contains("spacetime export"), "{}", help.stdout);
 }
+
+#[test]
+fn previews_draws_every_lesson_and_every_run_small_enough() {
+    let dir = scratch("pictures");
+    std::fs::remove_file(&dir).unwrap();
+    let ran = spacetime(&["previews", &dir]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let dir = PathBuf::from(dir);
+    // Every lesson's first run has a picture for `?lesson=ID`, the same as its `?s=` picture.
+    for lesson in spacetime_core::lessons::course() {
+        let first = &lesson.scenarios()[0].name;
+        let picture = std::fs::read_to_string(dir.join(format!("lesson/{}.svg", lesson.id)))
+            .unwrap_or_else(|e| panic!("no picture for lesson {}: {e}", lesson.id));
+        assert_eq!(
+            picture,
+            std::fs::read_to_string(dir.join(format!("s/{first}.svg"))).unwrap()
+        );
+        assert!(picture.contains("data-times="));
+    }
+    // Every built-in run has one, or is named as too big for one.
+    let drawn = std::fs::read_dir(dir.join("s")).unwrap().count();
+    let too_big = ran
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("none for "))
+        .map_or(0, |l| l.split(", ").count());
+    assert_eq!(
+        drawn + too_big,
+        protocols::examples().len(),
+        "{}",
+        ran.stdout
+    );
+    assert!(ran.stdout.starts_with(&format!("{drawn} pictures in ")));
+    // Without a folder it says what it needs.
+    let ran = spacetime(&["previews"]);
+    assert_eq!(ran.code, 2);
+    assert!(ran.stderr.contains("needs the DIR"), "{}", ran.stderr);
+}

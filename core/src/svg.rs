@@ -684,7 +684,11 @@ fn tooltip(options: &SvgOptions, text: &str) -> String {
 
 /// A message's step data (see [`SvgOptions::step_data`]): when it leaves and settles, and where it travels.
 fn flight_data(layout: &Layout, m: &crate::trace::Message) -> String {
-    let from = layout.events.get(m.send_event).copied().unwrap_or(Point { x: 0.0, y: 0.0 });
+    let from = layout
+        .events
+        .get(m.send_event)
+        .copied()
+        .unwrap_or(Point { x: 0.0, y: 0.0 });
     let due = Point {
         x: layout.time_x(m.arrives_at as f64),
         y: layout.lane_y(m.to),
@@ -1109,5 +1113,53 @@ mod tests {
         assert_eq!(nice_step(7.0), 10.0);
         assert_eq!(nice_step(130.0), 200.0);
         assert_eq!(nice_step(0.2), 1.0);
+    }
+
+    #[test]
+    fn step_data_marks_every_element_with_its_steps() {
+        let t = trace("paxos-minority-crash");
+        let plain = render_svg(&t, &SvgOptions::default());
+        assert_eq!(count(&plain, "data-step="), 0);
+        assert_eq!(count(&plain, "data-times="), 0);
+        let svg = render_svg(
+            &t,
+            &SvgOptions {
+                step_data: true,
+                ..SvgOptions::default()
+            },
+        );
+        assert!(balanced(&svg));
+        // The time after every step, in order.
+        let times: Vec<String> = t.steps.iter().map(|s| s.time.to_string()).collect();
+        assert!(svg.contains(&format!(r#"data-times="{}""#, times.join(" "))));
+        for e in &t.events {
+            assert!(svg.contains(&format!(
+                r#"data-event="{}" data-process="{}" data-step="{}""#,
+                e.id, e.process, e.step
+            )));
+        }
+        for m in &t.messages {
+            let settled = m.settled_step.map(|s| s.to_string()).unwrap_or_default();
+            assert!(svg.contains(&format!(
+                r#"data-message="{}" data-sent="{}" data-settled="{settled}""#,
+                m.id, m.created_step
+            )));
+        }
+        // Two acceptors crash for good: their spans run from their crash to no recovery.
+        let crashes: Vec<_> = t
+            .events
+            .iter()
+            .filter(|e| e.kind == EventKind::Crash)
+            .collect();
+        assert!(!crashes.is_empty());
+        for c in crashes {
+            assert!(svg.contains(&format!(
+                r#"data-process="{}" data-from="{}" data-until="""#,
+                c.process, c.step
+            )));
+        }
+        // A picture to cut, not a slide: no legend, no tooltips.
+        assert_eq!(count(&svg, "<title>"), 1);
+        assert_eq!(count(&svg, r#"class="legend""#), 0);
     }
 }
