@@ -200,6 +200,10 @@ fn Header() -> impl IntoView {
                     view! {
                         <button data-testid=format!("lesson-{id}")
                             class:active=move || current_lesson.get() == id
+                            on:pointerenter=move |_| lessons::loader::hover(id)
+                            on:pointerleave=move |_| lessons::loader::unhover()
+                            on:pointerdown=move |_| lessons::loader::warm(id)
+                            on:focus=move |_| lessons::loader::warm(id)
                             on:click=move |_| open_lesson(store, id)>
                             {entry.title()}
                         </button>

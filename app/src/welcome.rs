@@ -42,6 +42,9 @@ pub fn Welcome(choose: impl Fn(Link) + Copy + Send + Sync + 'static) -> impl Int
                     view! {
                         <li>
                             <button class="welcome-lesson" data-testid=format!("welcome-{id}")
+                                on:pointerenter=move |_| crate::lessons::loader::hover(id)
+                                on:pointerleave=move |_| crate::lessons::loader::unhover()
+                                on:pointerdown=move |_| crate::lessons::loader::warm(id)
                                 on:click=move |_| choose(Link { lesson: Some(id.to_string()), ..Link::default() })>
                                 {sketch.map(|s| view! { <SketchView sketch=s/> })}
                                 <span class="welcome-title">{entry.title()}</span>

@@ -94,6 +94,46 @@ pub async fn load(id: &str) -> Result<(), LoadError> {
     Ok(())
 }
 
+/// Start fetching lesson `id`'s code without opening it. A finger or a button pressed on its tab
+/// or card, the keyboard's focus on it or a pointer resting on it ([`hover`]) says that a click is
+/// likely, and on a slow connection the fetch is most of the wait. The chunk loader keeps one
+/// fetch per chunk (and forgets a failed one, so the click tries again).
+pub fn warm(id: &'static str) {
+    if is_loaded(id) {
+        return;
+    }
+    if let Some(entry) = entry(id) {
+        leptos::task::spawn_local(async move {
+            let _ = (entry.load)().await;
+        });
+    }
+}
+
+/// How long a pointer rests on a lesson's tab or card before its code is fetched: a pointer
+/// crossing the row of tabs on its way to another must not start a fetch for each it crosses,
+/// which on a slow connection would delay the one wanted.
+const HOVER_MS: u32 = 90;
+
+thread_local! {
+    static HOVERED: std::cell::Cell<Option<&'static str>> = const { std::cell::Cell::new(None) };
+}
+
+/// A pointer has come onto lesson `id`'s tab or card: fetch its code if it stays there.
+pub fn hover(id: &'static str) {
+    HOVERED.with(|h| h.set(Some(id)));
+    gloo_timers::callback::Timeout::new(HOVER_MS, move || {
+        if HOVERED.with(|h| h.get()) == Some(id) {
+            warm(id);
+        }
+    })
+    .forget();
+}
+
+/// The pointer has left the tab or card it was on.
+pub fn unhover() {
+    HOVERED.with(|h| h.set(None));
+}
+
 /// Load every lesson in `ids` (in order), stopping at the first that fails.
 pub async fn load_each(ids: &[&'static str]) -> Result<(), (&'static str, LoadError)> {
     for id in ids {
