@@ -25,7 +25,10 @@ async function precache() {
     .then((r) => (r.ok ? r.json() : []))
     .catch(() => []);
   for (const f of listed) files.add(f);
-  await Promise.all([...files].map((f) => cache.add(f).catch(() => {})));
+  // One file at a time: the page may be fetching a lesson the student just opened, over the
+  // same slow connection, and a browser opens at most six connections to a host; all of them
+  // busy with this would queue the page's own request behind them.
+  for (const f of files) await cache.add(f).catch(() => {});
 }
 
 self.addEventListener('install', (event) => {

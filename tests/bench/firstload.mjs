@@ -3,7 +3,7 @@
 // 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up, CPU 4x slower, set through the DevTools
 // protocol), the built site served gzipped as a static host would, over HTTP/1.1.
 //
-//   node tests/bench/firstload.mjs [--runs 3]     # after a release build (make bench does it)
+//   node tests/bench/firstload.mjs [--runs 3] [--lessons]   # after a release build (make bench does it)
 //
 // For each page below it opens a fresh context (empty cache, no service worker), navigates and
 // reports the median time until the page shows what it is for (the welcome's lessons, or a
@@ -25,6 +25,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const dist = process.env.BENCH_DIST || path.join(root, 'dist');
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1] || 3) || 3;
+// `--lessons`: only the openings of other lessons.
+const onlyLessons = args.includes('--lessons');
 
 const LIVE = '[data-testid="diagram"] g.event';
 const FIRST = `[data-testid="preview"] g.event, ${LIVE}`;
@@ -66,7 +68,7 @@ async function phone(browser) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const browser = await launchBrowser();
 try {
-  for (const [query, selector, live] of PAGES) {
+  for (const [query, selector, live] of onlyLessons ? [] : PAGES) {
     const times = [];
     const lives = [];
     let kb = 0;
@@ -89,7 +91,7 @@ try {
   }
   // A first-time student's path: the welcome, then the first lesson's card, clicked at once or
   // after reading the welcome for a few seconds (while the workbench arrives in the background).
-  for (const wait of [0, 3000]) {
+  for (const wait of onlyLessons ? [] : [0, 3000]) {
     const times = [];
     for (let i = 0; i < runs; i++) {
       const { context, page } = await phone(browser);
@@ -106,7 +108,9 @@ try {
     console.log(`welcome, first card clicked after ${wait} ms: lanes drawn in median ${median(times)} ms (runs: ${times.join(', ')})`);
   }
   // Opening each other lesson for the first time, from a link to the first one: each time in a
-  // fresh page, the median per lesson.
+  // fresh page, the median per lesson. Without a service worker: the DevTools protocol slows
+  // only the page's own requests, so a service worker's background caching would arrive at full
+  // speed and answer the page from its cache.
   const openings = {};
   for (let i = 0; i < runs; i++) {
     const { context, page } = await phone(browser);
