@@ -20,7 +20,7 @@ use spacetime_core::{Run, Scenario};
 
 /// The largest picture written, in bytes before compression (about a tenth of it gzipped): a
 /// preview that takes longer to arrive than the code it stands in for is no use.
-pub const MAX_BYTES: usize = 400 * 1024;
+pub const MAX_BYTES: usize = 640 * 1024;
 
 /// What was written: pictures, and the runs too big for one.
 #[derive(Debug, Default, PartialEq, Eq)]
