@@ -15,6 +15,10 @@ use wasm_bindgen::JsCast;
 
 use crate::store::{ClockMode, Selection, Store};
 
+mod labels;
+
+pub use labels::CaptionSpot;
+
 /// Pixel coordinates are kept in tenths of a pixel so shapes can be compared and hashed.
 fn px(v: f64) -> i32 {
     (v * 10.0).round() as i32
@@ -48,6 +52,8 @@ pub struct EventShape {
     pub clock: String,
     /// Pointed at by a lesson's view (`Store::marked`): drawn ringed.
     pub marked: bool,
+    /// Where its timestamp goes ([`labels::place_captions`]).
+    pub caption: CaptionSpot,
 }
 
 /// An arrow to draw.
@@ -63,6 +69,9 @@ pub struct ArrowShape {
     pub selected: bool,
     /// Sent again by the protocol (a retransmission): drawn dashed.
     pub again: bool,
+    /// Where its label's centre goes, in tenths of a pixel; `None` where there is no room
+    /// ([`labels::place_labels`]).
+    pub label_at: Option<(i32, i32)>,
 }
 
 /// The horizontal window the pane shows, in diagram pixels.
@@ -157,6 +166,7 @@ pub fn event_shapes(
                 highlight,
                 clock: clock_label(trace, id, clocks),
                 marked: false,
+                caption: CaptionSpot::Crowded,
             }
         })
         .collect()
@@ -199,6 +209,7 @@ pub fn arrow_shapes(
             label: trace.messages[a.message].label.clone(),
             selected: selection == Selection::Message(a.message) || chain.contains(&a.message),
             again: trace.messages[a.message].sent_again(),
+            label_at: None,
         })
         .collect()
 }
@@ -301,11 +312,17 @@ pub fn events_markup(shapes: &[EventShape], labelled: bool) -> String {
             fill = e.colour,
         );
         if (labelled || e.highlight == Highlight::Selected) && !e.clock.is_empty() {
+            // The text's baseline sits 4 px below the centre its place was found for.
+            let (dy, crowded) = match e.caption {
+                CaptionSpot::Above => (labels::CAPTION_ABOVE, ""),
+                CaptionSpot::Below => (labels::CAPTION_BELOW, ""),
+                CaptionSpot::Crowded => (labels::CAPTION_ABOVE, " crowded"),
+            };
             let _ = write!(
                 out,
-                r#"<text class="clock-label" x="{x}" y="{ly}" text-anchor="middle" data-testid="clock-{id}">{clock}</text>"#,
+                r#"<text class="clock-label{crowded}" x="{x}" y="{ly}" text-anchor="middle" data-testid="clock-{id}">{clock}</text>"#,
                 id = e.id,
-                ly = unpx(e.y - 120),
+                ly = unpx(e.y + px(dy + 4.0)),
                 clock = escape(&e.clock),
             );
         }
@@ -424,15 +441,21 @@ pub fn arrows_markup(shapes: &[ArrowShape], labelled: bool) -> String {
             r#"<line class="arrow-line" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"{head}></line>"#
         );
         if labelled || a.selected {
-            // Messages sent close together would put their labels on one spot at mid-height:
-            // consecutive ones sit a quarter, a half and three quarters of the way along.
-            let (num, den) = [(1, 4), (2, 4), (3, 4)][a.id % 3];
-            let along = |from: i32, to: i32| from + (to - from) * num / den;
+            // Where no room was found, the label is written at its natural spot but hidden
+            // until the pointer is on the arrow.
+            let ((mx, my), crowded) = match a.label_at {
+                Some(at) => (at, ""),
+                None => {
+                    let t = labels::natural_spot(a.id);
+                    let along = |from: i32, to: i32| from + (f64::from(to - from) * t) as i32;
+                    ((along(a.x1, a.x2), along(a.y1, a.y2)), " crowded")
+                }
+            };
             let _ = write!(
                 out,
-                r#"<text class="msg-label" x="{mx}" y="{my}" text-anchor="middle">{label}</text>"#,
-                mx = unpx(along(a.x1, a.x2)),
-                my = unpx(along(a.y1, a.y2) - 40),
+                r#"<text class="msg-label{crowded}" x="{mx}" y="{my}" text-anchor="middle">{label}</text>"#,
+                mx = unpx(mx),
+                my = unpx(my + 40),
                 label = escape(&a.label),
             );
         }
@@ -570,12 +593,13 @@ pub fn Diagram() -> impl IntoView {
                 }
             }
         });
+        labels::place_captions(&mut shapes);
         shapes
     });
     let arrows = Memo::new(move |_| {
         let trace = store.trace.get();
         let layout = layout.get();
-        arrow_shapes(
+        let mut shapes = arrow_shapes(
             &trace,
             &layout,
             store.cursor.get(),
@@ -584,7 +608,9 @@ pub fn Diagram() -> impl IntoView {
             store.selection.get(),
             &store.hidden.read(),
             &store.emphasis.read(),
-        )
+        );
+        events.with(|events| labels::place_labels(&mut shapes, events));
+        shapes
     });
     let down = Memo::new(move |_| {
         let trace = store.trace.get();

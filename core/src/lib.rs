@@ -120,6 +120,7 @@
 
 pub mod exercise;
 mod faults;
+pub mod labels;
 pub mod layout;
 pub mod lessons;
 pub mod log;

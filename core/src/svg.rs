@@ -13,6 +13,7 @@
 
 use std::fmt::Write as _;
 
+use crate::labels::{along, text_width, Placer, Rect};
 use crate::layout::{end_time, ArrowEnd, Layout, LayoutOptions, Point};
 use crate::scenario::Timing;
 use crate::trace::{Event, EventKind, Fate, Trace};
@@ -262,7 +263,7 @@ pub fn render_svg(trace: &Trace, options: &SvgOptions) -> String {
 
     // Arrows.
     s.push_str("<g class=\"messages\">\n");
-    let mut labels: Vec<[f64; 4]> = Vec::new();
+    let mut labels = Placer::default();
     for arrow in &arrows {
         let m = &trace.messages[arrow.message];
         let colour = layout.lanes.get(m.from).map_or(INK, |l| l.colour);
@@ -373,8 +374,14 @@ pub fn render_svg(trace: &Trace, options: &SvgOptions) -> String {
             }
             let t = label_t(&layout, m.to, from, to);
             let size = (text_width(&text, LABEL_SIZE) + 8.0, LABEL_SIZE + 4.0);
-            let (at, taken) = free_spot(&labels, from, to, t, size);
-            labels.push(taken);
+            // Where no spot is free, the label goes where it would: a slide shows every label.
+            let at = labels
+                .place(along(from, to, t, size.1), size.0, size.1)
+                .unwrap_or_else(|| {
+                    let at = from.lerp(to, t);
+                    labels.reserve(Rect::centred(at, size.0, size.1));
+                    at
+                });
             s.push_str(&boxed_text(
                 "label",
                 at.x,
@@ -563,39 +570,6 @@ fn label_t(layout: &Layout, to_lane: usize, from: Point, to: Point) -> f64 {
         y_to + gap
     };
     ((y - from.y) / (to.y - from.y)).clamp(0.0, 1.0)
-}
-
-/// The first place along the arrow near `t` where a label of `size` does not cover one already
-/// placed; `t` itself if there is none.
-fn free_spot(
-    placed: &[[f64; 4]],
-    from: Point,
-    to: Point,
-    t: f64,
-    size: (f64, f64),
-) -> (Point, [f64; 4]) {
-    let length = ((to.x - from.x).powi(2) + (to.y - from.y).powi(2))
-        .sqrt()
-        .max(1.0);
-    let boxed = |p: Point| [p.x - size.0 / 2.0, p.y - size.1 / 2.0, size.0, size.1];
-    let overlaps = |b: &[f64; 4]| {
-        placed.iter().any(|o| {
-            b[0] < o[0] + o[2] && o[0] < b[0] + b[2] && b[1] < o[1] + o[3] && o[1] < b[1] + b[3]
-        })
-    };
-    for k in [0.0, -1.0, 1.0, -2.0, 2.0, -3.0, 3.0] {
-        let tk = t + k * (size.1 + 4.0) / length;
-        if !(0.12..=0.88).contains(&tk) && k != 0.0 {
-            continue;
-        }
-        let p = from.lerp(to, tk);
-        let b = boxed(p);
-        if !overlaps(&b) {
-            return (p, b);
-        }
-    }
-    let p = from.lerp(to, t);
-    (p, boxed(p))
 }
 
 /// The text under or over an event's dot: its name if it is a local event, its timestamp.
@@ -823,23 +797,6 @@ fn text_colour(colour: &str) -> &str {
         "#F0E442" => "#8F8500",
         other => other,
     }
-}
-
-/// A rough width of `text` in a sans-serif face at `size` pixels: enough to place boxes and
-/// avoid collisions, without font metrics.
-fn text_width(text: &str, size: f64) -> f64 {
-    let units: f64 = text
-        .chars()
-        .map(|c| match c {
-            'i' | 'l' | 'j' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' | '[' | ']' | '(' | ')'
-            | ' ' => 0.3,
-            'm' | 'w' | 'M' | 'W' => 0.85,
-            c if c.is_ascii_uppercase() || c.is_ascii_digit() => 0.62,
-            c if c.is_ascii() => 0.54,
-            _ => 0.9,
-        })
-        .sum();
-    units * size
 }
 
 /// A label cut to [`MAX_LABEL_CHARS`] characters.

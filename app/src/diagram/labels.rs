@@ -1,0 +1,242 @@
+//! Where the diagram's text goes. Every timestamp and message label on screen is placed with the
+//! core's [`Placer`] so that none covers another or a dot: a timestamp above its dot, or else
+//! below it; a message label on its arrow near its natural spot, or a little along it. Text that
+//! finds no room is still written, marked `crowded`: the stylesheet hides it until the pointer
+//! is on its event or arrow (or the reader zooms in, which makes room).
+//!
+//! Placement is by priority, then id: the selected event's timestamp and the selected arrows'
+//! labels first (they are always shown), then the rest in the run's order, so that while a run
+//! plays the text already placed stays where it is.
+
+use spacetime_core::labels::{along, text_width, Placer, Rect};
+use spacetime_core::layout::Point;
+
+use super::{ArrowShape, EventShape, Highlight, MAX_LABELLED_ARROWS, MAX_LABELLED_EVENTS};
+
+/// Where a timestamp sits: above its dot, below it, or nowhere free.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CaptionSpot {
+    Above,
+    Below,
+    Crowded,
+}
+
+/// A dot's box, with a little room around it.
+const DOT: f64 = 16.0;
+/// The timestamps' font (`.clock-label`: 11 px monospace, bold): a character's width, the height.
+const CAPTION_CHAR: f64 = 6.8;
+const CAPTION_HIGH: f64 = 13.0;
+/// From a dot's centre to its timestamp's centre, above and below (the text's baseline is 4 px
+/// below its centre).
+pub const CAPTION_ABOVE: f64 = -16.0;
+pub const CAPTION_BELOW: f64 = 17.0;
+/// The message labels' font (`.msg-label`: 11 px, medium weight), whose text the browsers we
+/// measured draw about a fifth wider than [`text_width`]'s estimate for a plain sans-serif.
+const LABEL_SIZE: f64 = 11.0;
+const LABEL_WIDER: f64 = 1.2;
+const LABEL_HIGH: f64 = 14.0;
+
+fn label_width(text: &str) -> f64 {
+    text_width(text, LABEL_SIZE) * LABEL_WIDER + 4.0
+}
+
+fn point(x: i32, y: i32) -> Point {
+    Point {
+        x: f64::from(x) / 10.0,
+        y: f64::from(y) / 10.0,
+    }
+}
+
+fn caption_width(text: &str) -> f64 {
+    text.chars().count() as f64 * CAPTION_CHAR + 2.0
+}
+
+/// The placer with every dot taken, and every timestamp where [`place_captions`] put it.
+fn with_dots_and_captions(events: &[EventShape]) -> Placer {
+    let mut placer = Placer::default();
+    for e in events {
+        placer.reserve(Rect::centred(point(e.x, e.y), DOT, DOT));
+    }
+    for e in events {
+        let dy = match e.caption {
+            CaptionSpot::Above => CAPTION_ABOVE,
+            CaptionSpot::Below => CAPTION_BELOW,
+            CaptionSpot::Crowded => continue,
+        };
+        let at = point(e.x, e.y);
+        placer.reserve(Rect::centred(
+            Point {
+                x: at.x,
+                y: at.y + dy,
+            },
+            caption_width(&e.clock),
+            CAPTION_HIGH,
+        ));
+    }
+    placer
+}
+
+/// Places the timestamps of `events` (the dots on screen). Beyond [`MAX_LABELLED_EVENTS`] dots
+/// only the selected event's is drawn: it goes above its dot.
+pub fn place_captions(events: &mut [EventShape]) {
+    let crowded = events.len() > MAX_LABELLED_EVENTS;
+    let mut placer = Placer::default();
+    for e in events.iter() {
+        placer.reserve(Rect::centred(point(e.x, e.y), DOT, DOT));
+    }
+    let mut order: Vec<usize> = (0..events.len()).collect();
+    order.sort_by_key(|&i| (events[i].highlight != Highlight::Selected, events[i].id));
+    for i in order {
+        let e = &mut events[i];
+        let selected = e.highlight == Highlight::Selected;
+        e.caption = if e.clock.is_empty() || (crowded && !selected) {
+            CaptionSpot::Crowded
+        } else {
+            let at = point(e.x, e.y);
+            let w = caption_width(&e.clock);
+            let spots = [CAPTION_ABOVE, CAPTION_BELOW].map(|dy| Point {
+                x: at.x,
+                y: at.y + dy,
+            });
+            match placer.place(spots, w, CAPTION_HIGH) {
+                Some(p) if p.y < at.y => CaptionSpot::Above,
+                Some(_) => CaptionSpot::Below,
+                None if selected => {
+                    placer.reserve(Rect::centred(spots[0], w, CAPTION_HIGH));
+                    CaptionSpot::Above
+                }
+                None => CaptionSpot::Crowded,
+            }
+        };
+    }
+}
+
+/// Places the labels of `arrows` clear of the dots and timestamps of `events` (already placed)
+/// and of each other. Beyond [`MAX_LABELLED_ARROWS`] arrows only the selected ones are labelled.
+pub fn place_labels(arrows: &mut [ArrowShape], events: &[EventShape]) {
+    let crowded = arrows.len() > MAX_LABELLED_ARROWS;
+    let mut placer = with_dots_and_captions(events);
+    let mut order: Vec<usize> = (0..arrows.len()).collect();
+    order.sort_by_key(|&i| (!arrows[i].selected, arrows[i].id));
+    for i in order {
+        let a = &mut arrows[i];
+        a.label_at = None;
+        if a.label.is_empty() || (crowded && !a.selected) {
+            continue;
+        }
+        let (from, to) = (point(a.x1, a.y1), point(a.x2, a.y2));
+        let w = label_width(&a.label);
+        let t = natural_spot(a.id);
+        a.label_at = placer
+            .place(along(from, to, t, LABEL_HIGH), w, LABEL_HIGH)
+            .or_else(|| {
+                a.selected.then(|| {
+                    let at = from.lerp(to, t);
+                    placer.reserve(Rect::centred(at, w, LABEL_HIGH));
+                    at
+                })
+            })
+            .map(|p| (super::px(p.x), super::px(p.y)));
+    }
+}
+
+/// Where along its arrow a message's label would go: messages sent close together would all put
+/// theirs at mid-height, so consecutive ones start a quarter, a half and three quarters along.
+pub fn natural_spot(id: usize) -> f64 {
+    [0.25, 0.5, 0.75][id % 3]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use spacetime_core::layout::ArrowEnd;
+    use spacetime_core::EventKind;
+
+    fn dot(id: usize, x: i32, clock: &str) -> EventShape {
+        EventShape {
+            id,
+            x: x * 10,
+            y: 1000,
+            kind: EventKind::Local,
+            colour: "#000",
+            highlight: Highlight::None,
+            clock: clock.into(),
+            marked: false,
+            caption: CaptionSpot::Crowded,
+        }
+    }
+
+    fn caption_box(e: &EventShape) -> Option<Rect> {
+        let dy = match e.caption {
+            CaptionSpot::Above => CAPTION_ABOVE,
+            CaptionSpot::Below => CAPTION_BELOW,
+            CaptionSpot::Crowded => return None,
+        };
+        let at = point(e.x, e.y);
+        Some(Rect::centred(
+            Point {
+                x: at.x,
+                y: at.y + dy,
+            },
+            caption_width(&e.clock),
+            CAPTION_HIGH,
+        ))
+    }
+
+    #[test]
+    fn close_timestamps_go_above_then_below_then_wait_for_the_pointer() {
+        // Three events a few pixels apart on one lane, as a busy tick spreads them.
+        let mut events = vec![dot(0, 100, "12"), dot(1, 106, "13"), dot(2, 112, "14")];
+        place_captions(&mut events);
+        let spots: Vec<_> = events.iter().map(|e| e.caption).collect();
+        assert_eq!(
+            spots,
+            vec![CaptionSpot::Above, CaptionSpot::Below, CaptionSpot::Crowded]
+        );
+        // Selecting the last one shows its timestamp first; another gives way.
+        events[2].highlight = Highlight::Selected;
+        place_captions(&mut events);
+        assert_eq!(events[2].caption, CaptionSpot::Above);
+        assert_eq!(
+            events
+                .iter()
+                .filter(|e| e.caption == CaptionSpot::Crowded)
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn no_two_pieces_of_text_overlap() {
+        let mut events: Vec<_> = (0..60)
+            .map(|i| dot(i, 40 + (i as i32) * 9, &format!("[{i},{i},2]")))
+            .collect();
+        place_captions(&mut events);
+        let mut arrows: Vec<_> = (0..40)
+            .map(|i| ArrowShape {
+                id: i,
+                x1: (40 + i as i32 * 9) * 10,
+                y1: 1000,
+                x2: (90 + i as i32 * 9) * 10,
+                y2: 2000,
+                end: ArrowEnd::Received,
+                label: format!("message {i}"),
+                selected: false,
+                again: false,
+                label_at: None,
+            })
+            .collect();
+        place_labels(&mut arrows, &events);
+        let mut boxes: Vec<Rect> = events.iter().filter_map(caption_box).collect();
+        boxes.extend(arrows.iter().filter_map(|a| {
+            a.label_at
+                .map(|(x, y)| Rect::centred(point(x, y), label_width(&a.label), LABEL_HIGH))
+        }));
+        assert!(boxes.len() > 20, "text finds room: {}", boxes.len());
+        for (i, a) in boxes.iter().enumerate() {
+            for b in &boxes[i + 1..] {
+                assert!(!a.overlaps(b), "{a:?} covers {b:?}");
+            }
+        }
+    }
+}
