@@ -21,6 +21,8 @@
 //! assert!(!placer.is_free(&Rect::centred(Point { x: 4.0, y: -10.0 }, 4.0, 4.0)));
 //! ```
 
+use std::collections::BTreeMap;
+
 use crate::layout::Point;
 
 /// An axis-aligned box: its top-left corner and size.
@@ -53,20 +55,38 @@ impl Rect {
 }
 
 /// The boxes taken so far, and where the next piece of text may go.
+///
+/// Boxes are kept by the columns of the diagram they cross, [`COLUMN`] pixels wide, so that a
+/// question looks only at its neighbours: placing the text of a screenful of events stays a
+/// fraction of a frame however many there are.
 #[derive(Clone, Debug, Default)]
 pub struct Placer {
-    taken: Vec<Rect>,
+    columns: BTreeMap<i64, Vec<Rect>>,
+}
+
+/// The width of a [`Placer`]'s columns, in pixels.
+pub const COLUMN: f64 = 64.0;
+
+fn columns(r: &Rect) -> std::ops::RangeInclusive<i64> {
+    let first = (r.x / COLUMN).floor() as i64;
+    let last = ((r.x + r.w) / COLUMN).floor() as i64;
+    first..=last.max(first)
 }
 
 impl Placer {
     /// Marks `r` as taken (a dot, or text that must be drawn where it is).
     pub fn reserve(&mut self, r: Rect) {
-        self.taken.push(r);
+        for c in columns(&r) {
+            self.columns.entry(c).or_default().push(r);
+        }
     }
 
     /// Whether nothing taken covers any of `r`.
     pub fn is_free(&self, r: &Rect) -> bool {
-        !self.taken.iter().any(|t| t.overlaps(r))
+        !self
+            .columns
+            .range(columns(r))
+            .any(|(_, taken)| taken.iter().any(|t| t.overlaps(r)))
     }
 
     /// The first of `spots` where a `w` by `h` box centred there is free, now taken; `None` if
