@@ -10,7 +10,7 @@
 
 use crate::process::{ProcessId, Time};
 use crate::scenario::Timing;
-use crate::trace::{EventKind, Fate, MessageId, Trace};
+use crate::trace::{EventKind, Fate, Message, MessageId, Trace};
 
 /// The Okabe-Ito palette, which stays distinguishable for colour-blind viewers, in the order lanes
 /// take it (yellow, the faintest on white, last).
@@ -305,10 +305,7 @@ impl Layout {
             return None;
         }
         let from = self.events[m.send_event];
-        let due = Point {
-            x: self.time_x(m.arrives_at as f64),
-            y: self.lane_y(m.to),
-        };
+        let due = self.due_point(m);
         let settled = m.settled_step.is_some_and(|s| s < steps);
         let part_way = |at: f64| {
             let span = (m.arrives_at as f64 - m.sent_at as f64).max(1.0);
@@ -358,6 +355,15 @@ impl Layout {
             to,
             end,
         })
+    }
+
+    /// Where message `m` would arrive: its receiver's lane at the time it is due. A message on
+    /// its way is drawn along the line from its send event to here.
+    pub fn due_point(&self, m: &Message) -> Point {
+        Point {
+            x: self.time_x(m.arrives_at as f64),
+            y: self.lane_y(m.to),
+        }
     }
 
     /// Every arrow as it stands after `steps` steps.

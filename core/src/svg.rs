@@ -663,10 +663,7 @@ fn flight_data(layout: &Layout, m: &crate::trace::Message) -> String {
         .get(m.send_event)
         .copied()
         .unwrap_or(Point { x: 0.0, y: 0.0 });
-    let due = Point {
-        x: layout.time_x(m.arrives_at as f64),
-        y: layout.lane_y(m.to),
-    };
+    let due = layout.due_point(m);
     format!(
         r#" data-sent="{}" data-settled="{}" data-flight="{} {} {} {} {} {}""#,
         m.created_step,

@@ -51,63 +51,65 @@ fn caption_width(text: &str) -> f64 {
     text.chars().count() as f64 * CAPTION_CHAR + 2.0
 }
 
-/// The placer with every dot taken, and every timestamp where [`place_captions`] put it.
-fn with_dots_and_captions(events: &[EventShape]) -> Placer {
+/// The box of `e`'s timestamp were it at `spot`.
+fn caption_box(e: &EventShape, spot: CaptionSpot) -> Option<Rect> {
+    let dy = match spot {
+        CaptionSpot::Above => CAPTION_ABOVE,
+        CaptionSpot::Below => CAPTION_BELOW,
+        CaptionSpot::Crowded => return None,
+    };
+    let at = point(e.x, e.y);
+    let centre = Point {
+        x: at.x,
+        y: at.y + dy,
+    };
+    Some(Rect::centred(centre, caption_width(&e.clock), CAPTION_HIGH))
+}
+
+/// The placer with every dot taken.
+fn with_dots(events: &[EventShape]) -> Placer {
     let mut placer = Placer::default();
     for e in events {
         placer.reserve(Rect::centred(point(e.x, e.y), DOT, DOT));
-    }
-    for e in events {
-        let dy = match e.caption {
-            CaptionSpot::Above => CAPTION_ABOVE,
-            CaptionSpot::Below => CAPTION_BELOW,
-            CaptionSpot::Crowded => continue,
-        };
-        let at = point(e.x, e.y);
-        placer.reserve(Rect::centred(
-            Point {
-                x: at.x,
-                y: at.y + dy,
-            },
-            caption_width(&e.clock),
-            CAPTION_HIGH,
-        ));
     }
     placer
 }
 
 /// Places the timestamps of `events` (the dots on screen). Beyond [`MAX_LABELLED_EVENTS`] dots
-/// only the selected event's is drawn: it goes above its dot.
+/// only the selected event's is drawn: above its dot, and nothing is placed (a dense view costs
+/// no placing).
 pub fn place_captions(events: &mut [EventShape]) {
-    let crowded = events.len() > MAX_LABELLED_EVENTS;
-    let mut placer = Placer::default();
-    for e in events.iter() {
-        placer.reserve(Rect::centred(point(e.x, e.y), DOT, DOT));
+    if events.len() > MAX_LABELLED_EVENTS {
+        for e in events.iter_mut() {
+            e.caption = if e.highlight == Highlight::Selected {
+                CaptionSpot::Above
+            } else {
+                CaptionSpot::Crowded
+            };
+        }
+        return;
     }
+    let mut placer = with_dots(events);
     let mut order: Vec<usize> = (0..events.len()).collect();
     order.sort_by_key(|&i| (events[i].highlight != Highlight::Selected, events[i].id));
     for i in order {
         let e = &mut events[i];
         let selected = e.highlight == Highlight::Selected;
-        e.caption = if e.clock.is_empty() || (crowded && !selected) {
+        e.caption = if e.clock.is_empty() {
             CaptionSpot::Crowded
         } else {
-            let at = point(e.x, e.y);
-            let w = caption_width(&e.clock);
-            let spots = [CAPTION_ABOVE, CAPTION_BELOW].map(|dy| Point {
-                x: at.x,
-                y: at.y + dy,
-            });
-            match placer.place(spots, w, CAPTION_HIGH) {
-                Some(p) if p.y < at.y => CaptionSpot::Above,
-                Some(_) => CaptionSpot::Below,
-                None if selected => {
-                    placer.reserve(Rect::centred(spots[0], w, CAPTION_HIGH));
-                    CaptionSpot::Above
-                }
+            let free = [CaptionSpot::Above, CaptionSpot::Below]
+                .into_iter()
+                .find(|&spot| caption_box(e, spot).is_some_and(|b| placer.is_free(&b)));
+            match free {
+                Some(spot) => spot,
+                None if selected => CaptionSpot::Above,
                 None => CaptionSpot::Crowded,
             }
         };
+        if let Some(b) = caption_box(e, e.caption) {
+            placer.reserve(b);
+        }
     }
 }
 
@@ -115,7 +117,15 @@ pub fn place_captions(events: &mut [EventShape]) {
 /// and of each other. Beyond [`MAX_LABELLED_ARROWS`] arrows only the selected ones are labelled.
 pub fn place_labels(arrows: &mut [ArrowShape], events: &[EventShape]) {
     let crowded = arrows.len() > MAX_LABELLED_ARROWS;
-    let mut placer = with_dots_and_captions(events);
+    if crowded && !arrows.iter().any(|a| a.selected) {
+        // A dense view labels nothing: nothing to place.
+        arrows.iter_mut().for_each(|a| a.label_at = None);
+        return;
+    }
+    let mut placer = with_dots(events);
+    for b in events.iter().filter_map(|e| caption_box(e, e.caption)) {
+        placer.reserve(b);
+    }
     let mut order: Vec<usize> = (0..arrows.len()).collect();
     order.sort_by_key(|&i| (!arrows[i].selected, arrows[i].id));
     for i in order {
@@ -166,23 +176,6 @@ mod tests {
         }
     }
 
-    fn caption_box(e: &EventShape) -> Option<Rect> {
-        let dy = match e.caption {
-            CaptionSpot::Above => CAPTION_ABOVE,
-            CaptionSpot::Below => CAPTION_BELOW,
-            CaptionSpot::Crowded => return None,
-        };
-        let at = point(e.x, e.y);
-        Some(Rect::centred(
-            Point {
-                x: at.x,
-                y: at.y + dy,
-            },
-            caption_width(&e.clock),
-            CAPTION_HIGH,
-        ))
-    }
-
     #[test]
     fn close_timestamps_go_above_then_below_then_wait_for_the_pointer() {
         // Three events a few pixels apart on one lane, as a busy tick spreads them.
@@ -227,7 +220,10 @@ mod tests {
             })
             .collect();
         place_labels(&mut arrows, &events);
-        let mut boxes: Vec<Rect> = events.iter().filter_map(caption_box).collect();
+        let mut boxes: Vec<Rect> = events
+            .iter()
+            .filter_map(|e| caption_box(e, e.caption))
+            .collect();
         boxes.extend(arrows.iter().filter_map(|a| {
             a.label_at
                 .map(|(x, y)| Rect::centred(point(x, y), label_width(&a.label), LABEL_HIGH))
