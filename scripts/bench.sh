@@ -15,5 +15,8 @@ else
     log "no browser benchmark ($browser_bench): skipped"
 fi
 
+# Big runs: a 120,000-event link and a 100,000-event import (a few minutes).
+step node "$ROOT/tests/bench/big.mjs"
+
 # The first visit and the first opening of each lesson on a phone-like profile.
 step node "$ROOT/tests/bench/firstload.mjs"
