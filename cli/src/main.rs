@@ -571,8 +571,8 @@ fn cmd_example(name: &str) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Set up the run (reporting a scenario that does not make sense against `source`) and run it to
-/// its end, or to `--steps`.
+/// Set up the run (reporting a scenario that does not make sense against `source`, or a run
+/// larger than the page holds) and run it to its end, or to `--steps`.
 fn execute(source: &str, scenario: &Scenario, steps: Option<u64>) -> Result<Run, CliError> {
     let mut run = Run::new(scenario).map_err(|error| CliError::Scenario {
         source: source.to_string(),
@@ -583,6 +583,13 @@ fn execute(source: &str, scenario: &Scenario, steps: Option<u64>) -> Result<Run,
         None => {
             run.run();
         }
+    }
+    // A run past what the page holds stopped there: it is refused here as it is there.
+    if let Some(too_big) = run.too_big() {
+        return Err(CliError::Scenario {
+            source: source.to_string(),
+            error: too_big.into(),
+        });
     }
     Ok(run)
 }

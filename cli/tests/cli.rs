@@ -1014,3 +1014,29 @@ fn previews_draws_every_lesson_and_every_run_small_enough() {
     assert_eq!(ran.code, 2);
     assert!(ran.stderr.contains("needs the DIR"), "{}", ran.stderr);
 }
+
+#[test]
+fn a_run_larger_than_the_page_holds_is_refused_with_no_trace() {
+    let mut s = protocols::example("gossip-busy-sixteen").unwrap();
+    s.processes = (1..=64).map(|i| format!("P{i}")).collect();
+    s.params["fanout"] = 4.into();
+    s.params["rumours"] = 2000.into();
+    s.limits.max_steps = 300_000;
+    let path = file("big.json", &s.to_json());
+    let ran = spacetime(&["run", &path]);
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert!(ran.stdout.is_empty(), "no trace is printed");
+    assert!(
+        ran.stderr.contains(&format!(
+            "big.json: limits.max_steps: this run passes {} events",
+            spacetime_core::words::thousands(spacetime_core::MAX_EVENTS as u64 + 1)
+        )),
+        "{}",
+        ran.stderr
+    );
+    assert!(
+        ran.stderr.contains("the page holds at most"),
+        "{}",
+        ran.stderr
+    );
+}

@@ -150,9 +150,9 @@ pub use protocol::{
 };
 pub use scenario::{
     Action, Fault, Intervention, Latency, Limits, LinkModel, NetworkModel, ProcessRef, Scenario,
-    ScenarioError, Timing,
+    ScenarioError, Timing, MAX_EVENTS,
 };
-pub use sim::{Simulation, DEFAULT_CHECKPOINT_EVERY};
+pub use sim::{Simulation, TooManyEvents, DEFAULT_CHECKPOINT_EVERY};
 pub use trace::{
     Event, EventId, EventKind, Fate, Message, MessageId, Output, Relation, Step, TimerEnd,
     TimerSpan, TimerStop, Trace, Typed,

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::process::{Field, Process, ProcessId};
 use crate::scenario::{Action, Intervention, Scenario, ScenarioError};
-use crate::sim::Simulation;
+use crate::sim::{Simulation, TooManyEvents};
 use crate::trace::{EventId, Trace};
 
 /// Safety: nothing bad ever happens (a violation is a finite prefix). Liveness: something good
@@ -413,11 +413,38 @@ impl Run {
         })
     }
 
-    /// Set up a scenario and run it to its end.
+    /// Set up a scenario and run it to its end; a run that grows past [`MAX_EVENTS`] is refused
+    /// ([`Run::finish`]).
+    ///
+    /// [`MAX_EVENTS`]: crate::MAX_EVENTS
     pub fn complete(scenario: &Scenario) -> Result<Run, ScenarioError> {
         let mut run = Run::new(scenario)?;
-        run.run();
+        run.finish()?;
         Ok(run)
+    }
+
+    /// Stop once the run has made more than `cap` events (at most [`MAX_EVENTS`]): see
+    /// [`Simulation::with_max_events`]. Call it before running.
+    ///
+    /// [`MAX_EVENTS`]: crate::MAX_EVENTS
+    pub fn with_max_events(mut self, cap: usize) -> Run {
+        self.engine = self.engine.with_max_events(cap);
+        self
+    }
+
+    /// Run to the end, or say why the run is no run to show: it grew past the events it may
+    /// make, and stopped there ([`Simulation::too_big`]).
+    pub fn finish(&mut self) -> Result<&Trace, TooManyEvents> {
+        self.engine.run();
+        match self.engine.too_big() {
+            Some(e) => Err(e),
+            None => Ok(self.engine.trace()),
+        }
+    }
+
+    /// Whether the run stopped because it grew too big ([`Simulation::too_big`]).
+    pub fn too_big(&self) -> Option<TooManyEvents> {
+        self.engine.too_big()
     }
 
     pub fn scenario(&self) -> &Scenario {

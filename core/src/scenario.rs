@@ -13,6 +13,21 @@ use crate::trace::MessageId;
 pub const MAX_PROCESSES: usize = 64;
 /// The most steps a scenario may ask for.
 pub const MAX_STEPS: u64 = 10_000_000;
+/// The most events a run may make, or an imported log hold: the page holds runs up to this size
+/// and refuses larger ones, saying so, with the run it shows kept.
+///
+/// What decides it is memory. An event costs its record, its vector clock (4 bytes per process:
+/// 256 bytes on 64 lanes) and its share of messages and steps, and the page holds two copies of
+/// the trace (the run's, and the one its views share) besides the run's checkpoints. Measured in
+/// WebAssembly (`core/examples/trace_memory.rs`, built for `wasm32-unknown-unknown`) on the
+/// busiest shape of run, a 64-process gossip with fanout 4: the run holds 510 bytes per event
+/// and a copy of its trace 445, and the module's memory reaches 1.01 GB at 1,000,000 events,
+/// 508 MB at 500,000, 124 MB at 120,000 (560 MB at 1,000,000 on 16 lanes). A million events on 64
+/// lanes would take a gigabyte before the diagram draws anything: a quarter of wasm32's 4 GB
+/// cap, and more than a phone can be counted on to give one page. Half a million stays near
+/// half a gigabyte at worst, and is four times the 120,000-event runs the page is benchmarked
+/// on.
+pub const MAX_EVENTS: usize = 500_000;
 
 /// What went wrong with a scenario, in words a student can act on.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]

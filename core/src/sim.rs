@@ -27,16 +27,43 @@ use rand::Rng as _;
 use crate::node::{node, Node};
 use crate::process::{seeded_rng, Content, Context, Effect, Field, Process, ProcessId, Rng, Time};
 use crate::scenario::{
-    Intervention, Latency, Limits, ResolvedAction, Scenario, ScenarioError, Timing,
+    Intervention, Latency, Limits, ResolvedAction, Scenario, ScenarioError, Timing, MAX_EVENTS,
 };
 use crate::testing::{scramble, scrambling};
 use crate::trace::{
     Event, EventId, EventKind, Fate, LinkChange, Message, MessageId, Output, PayloadText, Said,
     Step, TimerEnd, TimerSpan, TimerStop, Trace, Typed,
 };
+use crate::words::thousands;
 
 /// How many steps lie between two checkpoints, unless a simulation is told otherwise.
 pub const DEFAULT_CHECKPOINT_EVERY: u64 = 1024;
+
+/// A run that grew past the events it may make ([`MAX_EVENTS`], or the smaller cap it was given:
+/// [`Simulation::with_max_events`]). It stopped at the end of the step that crossed the line, so
+/// its trace holds at most one step's events more than `limit`; it is no run to show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "this run passes {} events at step {} (of the {} it may take), and the page holds at most \
+     {} events: ask for fewer steps, fewer processes or less traffic",
+    thousands(*.events as u64), thousands(*.step), thousands(*.max_steps), thousands(*.limit as u64)
+)]
+pub struct TooManyEvents {
+    /// The events the run had made when it stopped.
+    pub events: usize,
+    /// The step it stopped after (counted from 1).
+    pub step: u64,
+    /// The steps the scenario asked for at most.
+    pub max_steps: u64,
+    /// The cap it passed.
+    pub limit: usize,
+}
+
+impl From<TooManyEvents> for ScenarioError {
+    fn from(e: TooManyEvents) -> Self {
+        ScenarioError::invalid("limits.max_steps", e.to_string())
+    }
+}
 
 /// The network model with process names resolved to indices.
 #[derive(Clone, Debug)]
@@ -294,6 +321,8 @@ pub struct Simulation {
     no_state: Snapshot,
     /// Whether display texts are scrambled ([`crate::testing::scramble_display`]).
     scramble: bool,
+    /// The run stops once its trace holds more events than this: [`Simulation::too_big`].
+    max_events: usize,
 }
 
 impl Simulation {
@@ -375,6 +404,7 @@ impl Simulation {
                 fields: Arc::from(Vec::new()),
             },
             scramble: scrambling(),
+            max_events: MAX_EVENTS,
         };
         sim.states = vec![sim.no_state.clone(); n];
         sim.interventions = sim.plan(&scenario.interventions)?;
@@ -386,6 +416,28 @@ impl Simulation {
     pub fn with_checkpoint_every(mut self, k: u64) -> Self {
         self.checkpoint_every = k.max(1);
         self
+    }
+
+    /// Stop the run once it has made more than `cap` events, instead of more than
+    /// [`MAX_EVENTS`] (a larger cap is [`MAX_EVENTS`]): a test's small limit. Call it before
+    /// running.
+    pub fn with_max_events(mut self, cap: usize) -> Self {
+        self.max_events = cap.min(MAX_EVENTS);
+        self
+    }
+
+    /// Whether the run stopped because it grew past the events it may make, and where: then
+    /// its trace is cut short, and no run to show. `None` for a run within bounds, finished or
+    /// not. It reads the trace, so a rewind to before the crossing (other interventions) clears
+    /// it.
+    pub fn too_big(&self) -> Option<TooManyEvents> {
+        let events = self.trace.events.len();
+        (events > self.max_events).then_some(TooManyEvents {
+            events,
+            step: self.state.step,
+            max_steps: self.limits.max_steps,
+            limit: self.max_events,
+        })
     }
 
     /// The trace so far.
@@ -443,9 +495,10 @@ impl Simulation {
         self.state.step
     }
 
-    /// Whether the step limit is reached, or nothing is left to happen.
+    /// Whether the step limit is reached, the run grew past the events it may make
+    /// ([`Simulation::too_big`]), or nothing is left to happen.
     pub fn is_finished(&self) -> bool {
-        if self.state.step >= self.limits.max_steps {
+        if self.state.step >= self.limits.max_steps || self.trace.events.len() > self.max_events {
             return true;
         }
         let pending_intervention = self.state.interventions_applied < self.interventions.len();
