@@ -1272,6 +1272,13 @@ impl<'de> Deserialize<'de> for Trace {
             timers: Vec<TimerSpan>,
         }
         let t = TraceIn::deserialize(deserializer)?;
+        if t.events.len() > crate::MAX_EVENTS {
+            return Err(D::Error::custom(format!(
+                "this trace has {} events; the page holds at most {}",
+                crate::words::thousands(t.events.len() as u64),
+                crate::words::thousands(crate::MAX_EVENTS as u64)
+            )));
+        }
         let n = t.processes.len();
         let mut trace = Trace {
             processes: t.processes,

@@ -24,6 +24,10 @@ pub fn compare(
     lanes: &Lanes,
 ) -> Result<Imported, ImportError> {
     let [a, b] = runs;
+    let events = a.records.len() + b.records.len();
+    if events > MAX_EVENTS {
+        return Err(ImportError::TooManyEvents { events, both: true });
+    }
     let a = infer(name, a, lanes)?;
     let b = infer(name, b, lanes)?;
     let (la, lb) = (a.drawing.hosts.len(), b.drawing.hosts.len());

@@ -66,6 +66,12 @@ pub(super) fn infer(name: &str, found: Found, lanes: &Lanes) -> Result<Inferred,
         mut problems,
         skipped,
     } = found;
+    if records.len() > MAX_EVENTS {
+        return Err(ImportError::TooManyEvents {
+            events: records.len(),
+            both: false,
+        });
+    }
     // The hosts, in order of first appearance.
     let mut hosts: Vec<&str> = Vec::new();
     let mut index = HostIndex::default();

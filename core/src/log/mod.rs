@@ -86,7 +86,8 @@
 
 use std::fmt::{self, Write as _};
 
-use crate::scenario::{Scenario, MAX_PROCESSES};
+use crate::scenario::{Scenario, MAX_EVENTS, MAX_PROCESSES};
+use crate::words::thousands;
 
 mod arrows;
 mod clock;
@@ -204,6 +205,10 @@ pub enum ImportError {
          `spacetime import`, or give it GoVector's regex or ShiViz's default"
     )]
     NeedsRegex { regex: String },
+    /// More events than the page holds ([`MAX_EVENTS`]): refused before anything is drawn.
+    /// `both` when they are those of two executions drawn side by side.
+    #[error("{}", too_many_events(*.events, *.both))]
+    TooManyEvents { events: usize, both: bool },
     /// Every host with events is hidden.
     #[error("all {hosts} hosts are hidden: show at least one to draw the log")]
     AllHidden { hosts: usize },
@@ -302,6 +307,19 @@ fn no_events_message(expected: &str, first_line: &str) -> String {
     } else {
         format!("no events found: expected {expected}, but line 1 reads \"{first_line}\"")
     }
+}
+
+fn too_many_events(events: usize, both: bool) -> String {
+    let what = if both {
+        "the two executions have"
+    } else {
+        "this log has"
+    };
+    format!(
+        "{what} {} events; the page holds at most {}",
+        thousands(events as u64),
+        thousands(MAX_EVENTS as u64)
+    )
 }
 
 fn nothing_drawable(records: usize, first: &Problem, more: usize) -> String {

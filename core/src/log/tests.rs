@@ -158,3 +158,67 @@ fn host_names_are_one_word_and_distinct() {
     let names = host_names(&["a b".into(), "a_b".into(), "c".into()]);
     assert_eq!(names, ["a_b", "a_b_", "c"]);
 }
+
+/// `n` events on two hosts taking turns, each hearing from the other: GoVector's text.
+fn ping_pong_log(n: usize) -> String {
+    let mut text = String::with_capacity(n * 40);
+    let (mut a, mut b) = (0u64, 0u64);
+    for i in 0..n {
+        if i % 2 == 0 {
+            a += 1;
+            text.push_str(&format!("a {{\"a\":{a}, \"b\":{b}}}\nping\n"));
+        } else {
+            b += 1;
+            text.push_str(&format!("b {{\"a\":{a}, \"b\":{b}}}\npong\n"));
+        }
+    }
+    text
+}
+
+#[test]
+fn a_log_larger_than_the_page_holds_is_refused_with_its_size() {
+    let text = ping_pong_log(crate::MAX_EVENTS + 1);
+    let error = import_govector("huge", &text).unwrap_err();
+    assert_eq!(
+        error,
+        ImportError::TooManyEvents {
+            events: crate::MAX_EVENTS + 1,
+            both: false
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "this log has {} events; the page holds at most {}",
+            crate::words::thousands(crate::MAX_EVENTS as u64 + 1),
+            crate::words::thousands(crate::MAX_EVENTS as u64)
+        )
+    );
+    // A small one of the same shape draws.
+    let imported = import_govector("small", &ping_pong_log(40)).unwrap();
+    assert_eq!(imported.events, 40);
+}
+
+#[test]
+fn two_executions_side_by_side_count_together() {
+    let half = crate::MAX_EVENTS / 2 + 1;
+    let records = |host: &str| {
+        (1..=half)
+            .map(|i| record(i, host, &format!("{{\"{host}\":{i}}}"), "e"))
+            .collect::<Vec<_>>()
+    };
+    let found = |host: &str| Found {
+        records: records(host),
+        problems: Vec::new(),
+        skipped: 0,
+    };
+    let error = compare("two", [found("a"), found("b")], [0, 1], &Lanes::default()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "the two executions have {} events; the page holds at most {}",
+            crate::words::thousands(2 * half as u64),
+            crate::words::thousands(crate::MAX_EVENTS as u64)
+        )
+    );
+}
