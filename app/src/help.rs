@@ -2,7 +2,20 @@
 
 use leptos::prelude::*;
 
+use spacetime_core::scenario::MAX_PROCESSES;
+use spacetime_core::words::thousands;
+use spacetime_core::MAX_EVENTS;
+
 use crate::store::Store;
+
+/// How big a run or a log the page holds, in words, from the core's limits.
+pub fn size_limits() -> String {
+    format!(
+        "The page holds a run or a log of up to {} events on up to {MAX_PROCESSES} lanes; it \
+         refuses a larger one, saying why, and keeps the run on screen.",
+        thousands(MAX_EVENTS as u64)
+    )
+}
 
 /// Every keyboard shortcut, as (keys, what it does). The overlay lists them in this order.
 pub const SHORTCUTS: &[(&[&str], &str)] = &[
@@ -132,6 +145,7 @@ pub fn HelpOverlay() -> impl IntoView {
                         "The address bar always holds a link to what you see: Copy link shares it, "
                         "and a scenario, tour or log file dropped anywhere on the page opens."
                     </p>
+                    <p class="help-foot" data-testid="help-limits">{size_limits()}</p>
                 </div>
             </div>
         </Show>
@@ -153,6 +167,16 @@ mod tests {
         ] {
             assert!(keys.contains(&k), "{k} missing");
         }
+    }
+
+    #[test]
+    fn the_limits_stated_are_the_core_s() {
+        let said = size_limits();
+        assert!(
+            said.contains(&format!("{} events", thousands(MAX_EVENTS as u64))),
+            "{said}"
+        );
+        assert!(said.contains(&format!("{MAX_PROCESSES} lanes")), "{said}");
     }
 
     #[test]

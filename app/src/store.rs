@@ -78,6 +78,9 @@ pub struct RunStore {
     /// The same states as named fields ([`spacetime_core::Process::fields`]).
     pub initial_fields: RwSignal<Vec<Vec<Field>>>,
     sim: StoredValue<Run, LocalStorage>,
+    /// The most events a run loaded here may make: [`spacetime_core::MAX_EVENTS`] (a test sets
+    /// less: [`Store::set_max_events`]).
+    max_events: StoredValue<usize>,
     /// The trace as far as the cursor, moved step by step for the property verdicts.
     prefix: StoredValue<Option<TracePrefix>>,
 }
@@ -211,6 +214,7 @@ impl Store {
             initial_states: RwSignal::new(states),
             initial_fields: RwSignal::new(fields),
             sim: StoredValue::new_local(run),
+            max_events: StoredValue::new(spacetime_core::MAX_EVENTS),
             prefix: StoredValue::new(None),
         };
         let playback = PlaybackStore {
@@ -287,15 +291,21 @@ impl Store {
         expect_context::<Store>()
     }
 
-    /// Replace the scenario and run it from the start. On error the banner says why and the
-    /// current run stays.
+    /// Replace the scenario and run it from the start. On error (a scenario that does not make
+    /// sense, or a run larger than the page holds: [`spacetime_core::MAX_EVENTS`]) the banner
+    /// says why and the current run stays.
     pub fn load(&self, scenario: Scenario) -> bool {
-        match Run::new(&scenario) {
+        let cap = self.run.max_events.get_value();
+        match Run::new(&scenario).map(|run| run.with_max_events(cap)) {
             Ok(mut run) => {
                 // The states before the first step, read off the run before it runs: setting up
                 // another (a 10,000-event replay's script read again) would cost as much.
                 let (states, fields) = (run.summaries(), run.fields());
-                run.run();
+                if let Err(e) = run.finish() {
+                    self.error
+                        .set(Some(format!("Could not load \"{}\": {e}", scenario.name)));
+                    return false;
+                }
                 self.trace.set(Arc::new(run.trace().clone()));
                 self.scenario.set(run.scenario().clone());
                 self.run.sim.set_value(run);
@@ -318,6 +328,12 @@ impl Store {
                 false
             }
         }
+    }
+
+    /// Refuse runs of more than `cap` events from the next [`Store::load`] on, instead of more
+    /// than [`spacetime_core::MAX_EVENTS`] (which a larger cap is): a test's small limit.
+    pub fn set_max_events(&self, cap: usize) {
+        self.run.max_events.set_value(cap);
     }
 
     /// Change the scenario but keep the cursor where it is (a new seed or network).
@@ -417,12 +433,16 @@ impl Store {
 
     fn apply_interventions(&self, interventions: Vec<Intervention>) -> bool {
         let result = self.run.sim.try_update_value(|run| {
-            run.set_interventions(interventions)?;
-            run.run();
-            Ok::<_, spacetime_core::ScenarioError>((
-                Arc::new(run.trace().clone()),
-                run.scenario().clone(),
-            ))
+            let before = run.scenario().interventions.clone();
+            run.set_interventions(interventions)
+                .map_err(|e| e.to_string())?;
+            if let Err(e) = run.finish() {
+                // Back to the run on screen: the interventions it had replay it exactly.
+                let _ = run.set_interventions(before);
+                run.run();
+                return Err(e.to_string());
+            }
+            Ok((Arc::new(run.trace().clone()), run.scenario().clone()))
         });
         match result {
             Some(Ok((trace, scenario))) => {
@@ -718,6 +738,98 @@ mod tests {
         assert_eq!(speed_label(SPEED_MAX), "whole run");
         assert_eq!(speed_label(0), "1 step/s");
         assert_eq!(speed_label(1), "2 steps/s");
+    }
+
+    /// A 64-process gossip that runs past [`spacetime_core::MAX_EVENTS`] events.
+    fn too_big() -> Scenario {
+        let mut s = spacetime_core::protocols::example("gossip-busy-sixteen").unwrap();
+        s.name = "gossip-too-big".into();
+        s.processes = (1..=64).map(|i| format!("P{i}")).collect();
+        s.params["fanout"] = 4.into();
+        s.params["rumours"] = 2000.into();
+        s.limits.max_steps = 300_000;
+        s
+    }
+
+    #[test]
+    fn a_run_larger_than_the_page_holds_is_refused_and_the_run_on_screen_stays() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let store = Store::new(spacetime_core::protocols::example("clocks-busy-four").unwrap());
+            store.seek(5);
+            store.selection.set(Selection::Event(2));
+            let (trace, scenario) = (store.trace.get_untracked(), store.scenario.get_untracked());
+            assert!(!store.load(too_big()));
+            assert!(Arc::ptr_eq(&store.trace.get_untracked(), &trace));
+            assert_eq!(store.scenario.get_untracked(), scenario);
+            assert_eq!(store.cursor.get_untracked(), 5);
+            assert_eq!(store.selection.get_untracked(), Selection::Event(2));
+            let error = store.error.get_untracked().expect("a banner");
+            let limit = spacetime_core::words::thousands(spacetime_core::MAX_EVENTS as u64);
+            assert!(
+                error.starts_with("Could not load \"gossip-too-big\": this run passes"),
+                "{error}"
+            );
+            assert!(
+                error.contains(&format!("the page holds at most {limit} events")),
+                "{error}"
+            );
+            // Opened first, from a link, it gives way to a run that loads, with the same words.
+            let opened = Store::new(too_big());
+            assert_ne!(opened.scenario.get_untracked().name, "gossip-too-big");
+            let error = opened.error.get_untracked().expect("a banner");
+            assert!(
+                error.contains(&format!("at most {limit} events")),
+                "{error}"
+            );
+        });
+    }
+
+    #[test]
+    fn an_intervention_that_makes_the_run_too_big_is_refused_and_the_run_stays() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let scenario = spacetime_core::protocols::example("clocks-busy-four").unwrap();
+            let store = Store::new(scenario.clone());
+            // The run exactly fills the cap: it loads.
+            let full = store.trace.get_untracked();
+            store.set_max_events(full.events.len());
+            assert!(store.load(scenario.clone()));
+            let before = store.trace.get_untracked();
+            assert_eq!(before.events, full.events);
+            // Delivering a message twice makes one receipt more: past the cap.
+            let m = before
+                .messages
+                .iter()
+                .find(|m| m.settled_step.is_some_and(|s| s > m.created_step + 1))
+                .expect("a message that travels for a while");
+            let (id, at) = (m.id, m.created_step + 1);
+            store.seek(at);
+            store.intervene(Action::Duplicate { message: id });
+            let error = store.error.get_untracked().expect("a banner");
+            assert!(error.contains("this run passes"), "{error}");
+            assert!(Arc::ptr_eq(&store.trace.get_untracked(), &before));
+            assert!(store
+                .scenario
+                .with_untracked(|s| s.interventions.is_empty()));
+            assert_eq!(store.cursor.get_untracked(), at);
+            // Nor does the simulation behind it keep the refused run (and its memory).
+            store.run.sim.with_value(|run| {
+                assert_eq!(run.trace().events, before.events);
+                assert!(run.scenario().interventions.is_empty());
+                assert_eq!(run.too_big(), None);
+            });
+            // The run kept is the run that was: the next intervention forks it as it would have.
+            store.intervene(Action::Drop { message: id });
+            assert_eq!(store.error.get_untracked(), None);
+            let mut dropped = scenario.clone();
+            dropped.interventions = vec![Intervention {
+                step: at,
+                action: Action::Drop { message: id },
+            }];
+            let want = Run::complete(&dropped).unwrap();
+            assert_eq!(*store.trace.get_untracked(), *want.trace());
+        });
     }
 
     #[test]

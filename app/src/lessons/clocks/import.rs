@@ -10,7 +10,8 @@ use leptos::prelude::*;
 use spacetime_core::log::{
     self, Choice, HostSummary, ImportError, LaneOrder, Lanes, Problem, SHIVIZ_DEFAULT_REGEX,
 };
-use spacetime_core::words::count_of;
+use spacetime_core::words::{count_of, thousands};
+use spacetime_core::MAX_EVENTS;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::store::{ClockMode, Store};
@@ -289,7 +290,12 @@ pub fn ImportPanel() -> impl IntoView {
             <p class="panel-hint">
                 "Paste a log, or drop or pick a file: GoVector's format (a line "
                 <code>"host {\"host\":1}"</code>
-                " then the event's line) or any format a ShiViz regular expression reads."
+                " then the event's line) or any format a ShiViz regular expression reads. "
+                <span data-testid="import-limits">{format!(
+                    "Up to {} events from up to {} hosts.",
+                    thousands(MAX_EVENTS as u64),
+                    spacetime_core::scenario::MAX_PROCESSES
+                )}</span>
             </p>
             <textarea data-testid="import-text" rows="6" spellcheck="false" aria-label="Log text"
                 placeholder="alice {\"alice\":1}\nInitialization Complete\nalice {\"alice\":2}\nsend ping"
