@@ -15,8 +15,15 @@ use wasm_bindgen::JsCast;
 
 use crate::store::{ClockMode, Selection, Store};
 
+mod canvas;
+pub mod dense;
+mod gestures;
+mod index;
 mod labels;
+pub mod overview;
+pub mod zoom;
 
+pub use index::RunIndex;
 pub use labels::CaptionSpot;
 
 /// Pixel coordinates are kept in tenths of a pixel so shapes can be compared and hashed.
@@ -130,6 +137,46 @@ pub fn event_shapes(
 ) -> Vec<EventShape> {
     let shown = Layout::visible_event_count(trace, steps);
     let range = layout.events_between(window.left, window.left + window.width);
+    let ids = range.start.min(shown)..range.end.min(shown);
+    event_shapes_of(trace, layout, shown, ids, selection, clocks, hidden)
+}
+
+/// The events a dense view still draws as SVG over its canvas: the selected event, a selected
+/// pair and the chain between them, and the events a lesson marks. Each keeps its ring, its
+/// label and its click however many dots surround it.
+pub fn on_top_events(
+    trace: &Trace,
+    steps: u64,
+    selection: Selection,
+    marked: &[usize],
+) -> Vec<usize> {
+    let shown = Layout::visible_event_count(trace, steps);
+    let mut ids: Vec<usize> = match selection {
+        Selection::Event(e) => vec![e],
+        Selection::Pair(a, b) => {
+            let mut ids = pair_chain(trace, a, b).unwrap_or_default();
+            ids.extend([a, b]);
+            ids
+        }
+        _ => Vec::new(),
+    };
+    ids.extend_from_slice(marked);
+    ids.retain(|&id| id < shown);
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// The dots of events `ids` (in id order, all among the first `shown`).
+pub fn event_shapes_of(
+    trace: &Trace,
+    layout: &Layout,
+    shown: usize,
+    ids: impl Iterator<Item = usize>,
+    selection: Selection,
+    clocks: ClockMode,
+    hidden: &[MessageId],
+) -> Vec<EventShape> {
     let selected = match selection {
         Selection::Event(e) if e < shown => Some(e),
         _ => None,
@@ -138,46 +185,46 @@ pub fn event_shapes(
         Selection::Pair(a, b) => (Some((a, b)), pair_chain(trace, a, b).unwrap_or_default()),
         _ => (None, Vec::new()),
     };
-    (range.start.min(shown)..range.end.min(shown))
-        .map(|id| {
-            let p = layout.events[id];
-            let e = &trace.events[id];
-            let highlight = match (selected, pair) {
-                (_, Some((a, b))) if id == a || id == b => Highlight::Selected,
-                (_, Some(_)) if chain.contains(&id) => Highlight::Chain,
-                (_, Some(_)) | (None, None) => Highlight::None,
-                (Some(s), None) => match trace.relation(id, s) {
-                    Relation::Same => Highlight::Selected,
-                    Relation::Before => Highlight::Past,
-                    Relation::After => Highlight::Future,
-                    Relation::Concurrent => Highlight::Concurrent,
-                },
-            };
-            let kind = match e.message {
-                Some(m) if hidden.contains(&m) => EventKind::Local,
-                _ => e.kind,
-            };
-            EventShape {
-                id,
-                x: px(p.x),
-                y: px(p.y),
-                kind,
-                colour: layout.lanes[e.process].colour,
-                highlight,
-                clock: clock_label(trace, id, clocks),
-                marked: false,
-                caption: CaptionSpot::Crowded,
-            }
-        })
-        .collect()
+    ids.map(|id| {
+        let p = layout.events[id];
+        let e = &trace.events[id];
+        let highlight = match (selected, pair) {
+            (_, Some((a, b))) if id == a || id == b => Highlight::Selected,
+            (_, Some(_)) if chain.contains(&id) => Highlight::Chain,
+            (_, Some(_)) | (None, None) => Highlight::None,
+            (Some(s), None) => match trace.relation(id, s) {
+                Relation::Same => Highlight::Selected,
+                Relation::Before => Highlight::Past,
+                Relation::After => Highlight::Future,
+                Relation::Concurrent => Highlight::Concurrent,
+            },
+        };
+        let kind = match e.message {
+            Some(m) if hidden.contains(&m) => EventKind::Local,
+            _ => e.kind,
+        };
+        EventShape {
+            id,
+            x: px(p.x),
+            y: px(p.y),
+            kind,
+            colour: layout.lanes[e.process].colour,
+            highlight,
+            clock: clock_label(trace, id, clocks),
+            marked: false,
+            caption: CaptionSpot::Crowded,
+        }
+    })
+    .collect()
 }
 
 /// The arrows visible after `steps` steps at virtual time `now`, within `window`, less the
-/// `hidden` ones.
+/// `hidden` ones. With no `index` the view is dense: only the arrows drawn over its canvas.
 #[allow(clippy::too_many_arguments)]
 pub fn arrow_shapes(
     trace: &Trace,
     layout: &Layout,
+    index: Option<&RunIndex>,
     steps: u64,
     now: f64,
     window: Window,
@@ -193,11 +240,19 @@ pub fn arrow_shapes(
         _ => Vec::new(),
     };
     chain.extend_from_slice(emphasis);
-    trace
-        .messages
-        .iter()
-        .filter(|m| m.created_step < steps && !hidden.contains(&m.id))
-        .filter_map(|m| layout.arrow_at_time(trace, m.id, steps, now))
+    let dense = index.is_none();
+    let candidates: Box<dyn Iterator<Item = MessageId>> = match index {
+        Some(index) => Box::new(index.messages_between(layout.x_time(left), layout.x_time(right))),
+        // A dense view's canvas draws the rest.
+        None => Box::new(
+            on_top_messages(selection, &chain)
+                .into_iter()
+                .filter(|&m| m < trace.messages.len()),
+        ),
+    };
+    let mut shapes: Vec<ArrowShape> = candidates
+        .filter(|&m| trace.messages[m].created_step < steps && !hidden.contains(&m))
+        .filter_map(|m| layout.arrow_at_time(trace, m, steps, now))
         .filter(|a| a.from.x.max(a.to.x) >= left && a.from.x.min(a.to.x) <= right)
         .map(|a| ArrowShape {
             id: a.message,
@@ -211,7 +266,24 @@ pub fn arrow_shapes(
             again: trace.messages[a.message].sent_again(),
             label_at: None,
         })
-        .collect()
+        .collect();
+    if !dense {
+        // The index lists messages by send time; shapes go by id (see `chunks`).
+        shapes.sort_unstable_by_key(|a| a.id);
+    }
+    shapes
+}
+
+/// The messages a dense view draws as SVG over its canvas: the selected one and those on a
+/// selected pair's chain or emphasised by a lesson (`chain`).
+pub fn on_top_messages(selection: Selection, chain: &[MessageId]) -> Vec<MessageId> {
+    let mut ids = chain.to_vec();
+    if let Selection::Message(m) = selection {
+        ids.push(m);
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }
 
 /// A timer on its lane: running (a countdown) or, once it went off, the span it ran.
@@ -496,8 +568,8 @@ pub fn selection_of_testid(testid: &str) -> Option<Selection> {
 pub const ZOOM_BUTTONS_BOTTOM: f64 = 40.0;
 
 /// Layout options that fit a run into a pane of `width` x `height` pixels at zoom 1: lanes
-/// spread over the height (within readable bounds), time over the width (but never so dense that
-/// dots merge: long runs scroll instead).
+/// spread over the height (within readable bounds), the whole run over the width. Where its dots
+/// would merge, the view is dense and a canvas draws them as density bands ([`dense`]).
 pub fn fitting_options(
     trace: &Trace,
     width: f64,
@@ -519,7 +591,7 @@ pub fn fitting_options(
     // reach almost to the pane's right edge: a little room for the last labels.
     let mut options = LayoutOptions::fit_width_from(trace, width - 36.0 - extra, min_time);
     options.margin_left = margin_left;
-    options.px_per_tick = (options.px_per_tick.clamp(0.5, 40.0) * zoom).clamp(0.02, 200.0);
+    options.px_per_tick = (options.px_per_tick.clamp(0.002, 40.0) * zoom).clamp(0.002, 200.0);
     // The first lane starts below the zoom buttons, not under them.
     options.margin_top = options.margin_top.max(ZOOM_BUTTONS_BOTTOM + 16.0);
     let lanes = trace.processes.len().saturating_sub(1).max(1) as f64;
@@ -574,18 +646,46 @@ pub fn Diagram() -> impl IntoView {
         let Window { left, width } = window.get();
         layout.get().time_marks(&timing, left, left + width)
     });
+    let run_index = Memo::new(move |_| Arc::new(RunIndex::new(&store.trace.get())));
+    // Whether the window holds more dots than can be read: then a canvas draws them
+    // ([`dense`]), and the SVG keeps only what is selected or marked.
+    let dense = Memo::new(move |_| {
+        let trace = store.trace.get();
+        let layout = layout.get();
+        let Window { left, width } = window.get();
+        let shown = Layout::visible_event_count(&trace, store.cursor.get());
+        let range = layout.events_between(left, left + width);
+        range.end.min(shown).saturating_sub(range.start.min(shown)) > MAX_LABELLED_EVENTS
+    });
     let events = Memo::new(move |_| {
         let trace = store.trace.get();
         let layout = layout.get();
-        let mut shapes = event_shapes(
-            &trace,
-            &layout,
-            store.cursor.get(),
-            window.get(),
-            store.selection.get(),
-            store.clocks.get(),
-            &store.hidden.read(),
-        );
+        let steps = store.cursor.get();
+        let mut shapes = if dense.get() {
+            let ids = store
+                .marked
+                .with(|m| on_top_events(&trace, steps, store.selection.get(), m));
+            let shown = Layout::visible_event_count(&trace, steps);
+            event_shapes_of(
+                &trace,
+                &layout,
+                shown,
+                ids.into_iter(),
+                store.selection.get(),
+                store.clocks.get(),
+                &store.hidden.read(),
+            )
+        } else {
+            event_shapes(
+                &trace,
+                &layout,
+                steps,
+                window.get(),
+                store.selection.get(),
+                store.clocks.get(),
+                &store.hidden.read(),
+            )
+        };
         store.marked.with(|marked| {
             if !marked.is_empty() {
                 for s in &mut shapes {
@@ -599,9 +699,11 @@ pub fn Diagram() -> impl IntoView {
     let arrows = Memo::new(move |_| {
         let trace = store.trace.get();
         let layout = layout.get();
+        let index = run_index.get();
         let mut shapes = arrow_shapes(
             &trace,
             &layout,
+            (!dense.get()).then_some(&*index),
             store.cursor.get(),
             store.view_time(),
             window.get(),
@@ -633,6 +735,78 @@ pub fn Diagram() -> impl IntoView {
         let trace = store.trace.get();
         timer_shapes(&trace, &layout.get(), store.cursor.get(), store.view_time())
     });
+    // The dense view's canvas: the part of the pane in view (its vertical half; `window` is the
+    // horizontal one), the event under the pointer, and what the frame left undrawn.
+    let vertical = RwSignal::new((0.0f64, 600.0f64));
+    let hovered = RwSignal::new(None::<usize>);
+    let undrawn = RwSignal::new(0usize);
+    let canvas_el = NodeRef::<leptos::html::Canvas>::new();
+    let palette = StoredValue::new(None::<(bool, canvas::Palette)>);
+    Effect::new(move |_| {
+        let Some(el) = canvas_el.get() else { return };
+        let Window { left, width } = window.get();
+        let (top, height) = vertical.get();
+        let Some(ctx) = canvas::prepare(&el, width, height) else {
+            return;
+        };
+        if !dense.get() {
+            undrawn.set(0);
+            return;
+        }
+        let trace = store.trace.get();
+        let layout = layout.get();
+        let index = run_index.get();
+        let steps = store.cursor.get();
+        let selection = store.selection.get();
+        let mut on_top = match selection {
+            Selection::Pair(a, b) => pair_chain(&trace, a, b)
+                .map(|c| chain_messages(&trace, &c))
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        on_top.extend_from_slice(&store.emphasis.read());
+        let on_top = on_top_messages(selection, &on_top);
+        let hidden = store.hidden.read();
+        let frame = dense::frame(&dense::Scene {
+            trace: &trace,
+            layout: &layout,
+            index: &index,
+            steps,
+            now: store.view_time(),
+            view: dense::View {
+                left,
+                top,
+                width,
+                height,
+            },
+            selected: match selection {
+                Selection::Event(e) => Some(e),
+                _ => None,
+            },
+            hidden: &hidden,
+            on_top: &on_top,
+        });
+        undrawn.set(frame.undrawn_messages);
+        let presenting = store.presenting.get();
+        let colours = match palette.get_value() {
+            Some((p, colours)) if p == presenting => colours,
+            _ => {
+                let colours = canvas::Palette::of(&el);
+                palette.set_value(Some((presenting, colours.clone())));
+                colours
+            }
+        };
+        let shown = Layout::visible_event_count(&trace, steps);
+        let caption = hovered
+            .get()
+            .filter(|&id| id < shown)
+            .map(|id| (id, hover_caption(&trace, id, store.clocks.get())));
+        let hover = caption.as_ref().map(|(id, text)| {
+            let p = layout.events[*id];
+            ((p.x - left, p.y - top), text.as_str())
+        });
+        canvas::paint(&ctx, &frame, &colours, hover);
+    });
     let event_cache = StoredValue::new(MarkupCache::<EventShape>::default());
     let arrow_cache = StoredValue::new(MarkupCache::<ArrowShape>::default());
 
@@ -644,6 +818,13 @@ pub fn Diagram() -> impl IntoView {
             };
             if window.get_untracked() != w {
                 window.set(w);
+            }
+            let v = (
+                f64::from(el.scroll_top()),
+                f64::from(el.client_height()).max(60.0),
+            );
+            if vertical.get_untracked() != v {
+                vertical.set(v);
             }
             let size = (w.width, f64::from(el.client_height()).max(120.0));
             let old = pane_size.get_untracked();
@@ -657,9 +838,28 @@ pub fn Diagram() -> impl IntoView {
     // Keep the "now" line in view while playing or stepping. The pane's scroll position is read
     // from the signal the scroll listener keeps, not from the DOM: reading it would force the
     // browser to lay the page out again on every frame.
+    //
+    // After a zoom, the pane scrolls instead so that the moment under the pointer stays there.
+    // The sheet is given its new width first, or the browser would clamp the scroll to the old.
+    let pending_scroll = StoredValue::new(None::<f64>);
+    let sheet = NodeRef::<Div>::new();
     Effect::new(move |_| {
         let x = f64::from(now_x.get()) / 10.0;
+        let run_width = layout.get().width;
         let Window { left, width } = window.get_untracked();
+        if let Some(target) = pending_scroll.get_value() {
+            pending_scroll.set_value(None);
+            if let (Some(el), Some(sheet)) = (pane.get_untracked(), sheet.get_untracked()) {
+                let _ = web_sys::HtmlElement::style(&sheet)
+                    .set_property("width", &format!("{run_width:.0}px"));
+                el.set_scroll_left(target.round() as i32);
+                window.set(Window {
+                    left: f64::from(el.scroll_left()),
+                    width,
+                });
+            }
+            return;
+        }
         if x > left + width - 60.0 || x < left + 40.0 {
             if let Some(el) = pane.get_untracked() {
                 let left = (x - width / 2.0).max(0.0);
@@ -694,32 +894,128 @@ pub fn Diagram() -> impl IntoView {
             .is_some()
     };
 
+    // Zoom by `factor` about the point `at` pixels from the pane's left edge (by default the
+    // "now" line if it is in view, else the pane's centre).
+    let zoom_about = move |factor: f64, at: Option<f64>| {
+        let layout = layout.get_untracked();
+        let old = zoom.get_untracked();
+        let ppt = layout.options.px_per_tick;
+        let next = zoom::next_zoom(old, factor, ppt / old);
+        if next == old {
+            return;
+        }
+        let Window { left, width } = window.get_untracked();
+        let now = f64::from(now_x.get_untracked()) / 10.0 - left;
+        let at = at.unwrap_or(if now > 0.0 && now < width {
+            now
+        } else {
+            width / 2.0
+        });
+        let new_ppt = (ppt / old * next).clamp(0.002, zoom::MAX_PX_PER_TICK);
+        pending_scroll.set_value(Some(zoom::anchored_scroll(
+            left,
+            at,
+            layout.options.margin_left,
+            ppt,
+            new_ppt,
+        )));
+        zoom.set(next);
+    };
+    // Ctrl + wheel (a trackpad's pinch) and a two-finger pinch zoom about the pointer. Plain
+    // wheel turns still scroll. The listeners are the pane's own and not passive, so that the
+    // page itself is not zoomed.
+    Effect::new(move |_| {
+        let Some(el) = pane.get() else { return };
+        gestures::listen(&el, move |factor, at| zoom_about(factor, Some(at)));
+    });
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.default_prevented() || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        let typing = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|t| {
+                matches!(
+                    t.tag_name().to_lowercase().as_str(),
+                    "input" | "select" | "textarea"
+                )
+            });
+        if typing {
+            return;
+        }
+        match ev.key().as_str() {
+            "]" => zoom_about(zoom::STEP, None),
+            "[" => zoom_about(1.0 / zoom::STEP, None),
+            "0" => zoom.set(1.0),
+            _ => return,
+        }
+        ev.prevent_default();
+    });
+    on_cleanup(move || keys.remove());
+
+    // In a dense view the dots are pixels on the canvas: the event under the pointer is found
+    // from its coordinates, within a dot's reach.
+    let dense_pick = move |ev: &web_sys::MouseEvent| -> Option<usize> {
+        if !dense.get_untracked() {
+            return None;
+        }
+        let svg = ev.current_target()?.dyn_into::<web_sys::Element>().ok()?;
+        let rect = svg.get_bounding_client_rect();
+        let at = (
+            f64::from(ev.client_x()) - rect.left(),
+            f64::from(ev.client_y()) - rect.top(),
+        );
+        let shown = store
+            .trace
+            .with_untracked(|t| Layout::visible_event_count(t, store.cursor.get_untracked()));
+        run_index
+            .get_untracked()
+            .nearest_event(&layout.get_untracked(), shown, at, 8.0)
+    };
+
     view! {
         <div class="diagram-toolbar">
             <button data-testid="zoom-out" title="Zoom out" aria-label="Zoom out"
-                on:click=move |_| zoom.update(|z| *z = (*z / 1.5).max(0.05))>"−"</button>
+                on:click=move |_| zoom_about(1.0 / zoom::STEP, None)>"−"</button>
             <button data-testid="zoom-fit" title="Fit the run" aria-label="Fit the run"
                 on:click=move |_| zoom.set(1.0)>"fit"</button>
             <button data-testid="zoom-in" title="Zoom in" aria-label="Zoom in"
-                on:click=move |_| zoom.update(|z| *z = (*z * 1.5).min(40.0))>"+"</button>
+                on:click=move |_| zoom_about(zoom::STEP, None)>"+"</button>
         </div>
         <div class="diagram-scroll" node_ref=pane on:scroll=move |_| measure() data-testid="diagram-pane">
+            <div class="diagram-sheet" node_ref=sheet
+                style:width=move || format!("{:.0}px", layout.get().width)
+                style:height=move || format!("{:.0}px", layout.get().height)>
+            // The canvas stays over the pane's visible part (sticky) while the sheet scrolls
+            // under it; a dense view's dots and lines are drawn there.
+            <div class="dense-layer" class:on=move || dense.get()>
+                <canvas node_ref=canvas_el data-testid="dense-canvas" aria-hidden="true"></canvas>
+            </div>
+            <div class="dense-layer note">
+                {move || (undrawn.get() > 0).then(|| view! {
+                    <p class="dense-note" data-testid="dense-note">
+                        {format!("{} messages in view: zoom in to draw them", spacetime_core::words::thousands(undrawn.get() as u64))}
+                    </p>
+                })}
+            </div>
             <svg
                 data-testid="diagram"
                 class="diagram"
-                class:dense=move || events.with(|e| e.len() > MAX_LABELLED_EVENTS)
+                class:dense=move || dense.get()
                 role="img"
                 aria-label="Space-time diagram"
                 width=move || format!("{:.0}", layout.get().width)
                 height=move || format!("{:.0}", layout.get().height)
                 class:building=building
                 on:click=move |ev| {
-                    let picked = ev
+                    let near = dense_pick(&ev);
+                    let picked = near.map(Selection::Event).or_else(|| ev
                         .target()
                         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
                         .and_then(|el| el.closest("[data-testid]").ok().flatten())
                         .and_then(|el| el.get_attribute("data-testid"))
-                        .and_then(|id| selection_of_testid(&id))
+                        .and_then(|id| selection_of_testid(&id)))
                         // While building, a click on a lane draws on it rather than selecting it.
                         .filter(|s| !(building() && matches!(s, Selection::Process(_))));
                     match picked {
@@ -753,6 +1049,10 @@ pub fn Diagram() -> impl IntoView {
                     }
                 }
                 on:pointermove=move |ev| {
+                    let near = dense_pick(&ev);
+                    if hovered.get_untracked() != near {
+                        hovered.set(near);
+                    }
                     if drag.with_untracked(Option::is_some) {
                         if let Some(p) = diagram_point(&ev) {
                             drag.update(|d| if let Some(d) = d { d.1 = p });
@@ -769,6 +1069,8 @@ pub fn Diagram() -> impl IntoView {
                     }
                 }
                 on:pointercancel=move |_| drag.set(None)
+                on:pointerleave=move |_| hovered.set(None)
+                class:over-event=move || hovered.get().is_some()
             >
                 <defs>
                     <marker id="arrowhead" viewBox="0 0 10 10" refX="9" refY="5"
@@ -857,7 +1159,24 @@ pub fn Diagram() -> impl IntoView {
                         .unwrap_or_default()
                 })/>
             </svg>
+            </div>
         </div>
+        <overview::Overview layout=layout window=window pane=pane/>
+    }
+}
+
+/// What the pointer over a dense view's dot shows: the event's clock (as the labels would), its
+/// process and what it did.
+pub fn hover_caption(trace: &Trace, id: usize, clocks: ClockMode) -> String {
+    let e = &trace.events[id];
+    let clock = clock_label(trace, id, clocks);
+    let text = format!("{clock} {}: {}", trace.processes[e.process], e.label);
+    let text = text.trim();
+    if text.chars().count() > 72 {
+        let cut: String = text.chars().take(71).collect();
+        format!("{cut}…")
+    } else {
+        text.to_string()
     }
 }
 
@@ -974,6 +1293,7 @@ mod tests {
         let arrows = arrow_shapes(
             &t,
             &layout,
+            Some(&RunIndex::new(&t)),
             t.step_count(),
             1e9,
             ALL,
@@ -1014,12 +1334,32 @@ mod tests {
             assert!(events.contains(&format!(r#"data-testid="event-{}""#, e.id)));
         }
         let arrows = arrows_markup(
-            &arrow_shapes(&t, &layout, steps, 1e9, ALL, Selection::Nothing, &[], &[]),
+            &arrow_shapes(
+                &t,
+                &layout,
+                Some(&RunIndex::new(&t)),
+                steps,
+                1e9,
+                ALL,
+                Selection::Nothing,
+                &[],
+                &[],
+            ),
             true,
         );
         assert!(arrows.contains("msg-label"));
         assert!(!arrows_markup(
-            &arrow_shapes(&t, &layout, steps, 1e9, ALL, Selection::Nothing, &[], &[]),
+            &arrow_shapes(
+                &t,
+                &layout,
+                Some(&RunIndex::new(&t)),
+                steps,
+                1e9,
+                ALL,
+                Selection::Nothing,
+                &[],
+                &[]
+            ),
             false
         )
         .contains("msg-label"));
@@ -1038,6 +1378,7 @@ mod tests {
         let shapes = arrow_shapes(
             &t,
             &layout,
+            Some(&RunIndex::new(&t)),
             t.step_count(),
             1e9,
             ALL,
@@ -1137,8 +1478,10 @@ mod tests {
         assert!(o.lane_gap >= 44.0 && o.lane_gap <= 220.0);
         // The first lane runs below the zoom buttons.
         assert!(layout.lane_y(0) > ZOOM_BUTTONS_BOTTOM + 8.0);
+        // A long run fits too: its dots are then drawn dense.
         let long = run("gossip-many-rumours", vec![]);
-        assert!(fitting_options(&long, 300.0, 400.0, 1.0, 0).px_per_tick >= 0.5);
+        let fitted = Layout::new(&long, fitting_options(&long, 300.0, 400.0, 1.0, 0));
+        assert!(fitted.width <= 300.0, "{}", fitted.width);
         assert!(fitting_options(&t, 1600.0, 700.0, 2.0, 0).px_per_tick > o.px_per_tick);
     }
 
@@ -1154,6 +1497,7 @@ mod tests {
         let some = arrow_shapes(
             &t,
             &layout,
+            Some(&RunIndex::new(&t)),
             t.step_count(),
             now,
             window,
@@ -1164,6 +1508,7 @@ mod tests {
         let all = arrow_shapes(
             &t,
             &layout,
+            Some(&RunIndex::new(&t)),
             t.step_count(),
             now,
             ALL,

@@ -30,6 +30,10 @@ pub const SHORTCUTS: &[(&[&str], &str)] = &[
     (&["+", "-"], "faster / slower"),
     (&["l"], "cycle event labels: none, names, Lamport, vector"),
     (
+        &["]", "[", "0"],
+        "zoom the diagram in / out / to fit (Ctrl + wheel or a pinch zooms about the pointer)",
+    ),
+    (
         &["Shift+click"],
         "compare a second event with the selected one",
     ),
@@ -59,6 +63,7 @@ pub fn shortcut_id(keys: &[&str]) -> String {
     match first {
         "←" => "arrows".into(),
         "+" => "speed".into(),
+        "]" => "zoom".into(),
         "?" => "help".into(),
         "Shift+click" => "compare".into(),
         "Ctrl+Z" => "ctrlz".into(),

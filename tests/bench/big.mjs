@@ -129,7 +129,8 @@ function instrument(watchMin) {
     const diagram = document.querySelector('[data-testid=diagram]');
     const count = document.querySelector('[data-testid=step-count]')?.textContent ?? '';
     if (!diagram || !(total() >= min)) return false;
-    return count.startsWith('step 0 ') || !!diagram.querySelector('[data-testid^=event-]');
+    // Dots in the SVG, or (a dense view) on the canvas.
+    return count.startsWith('step 0 ') || !!diagram.querySelector('[data-testid^=event-]') || !!document.querySelector('.dense-layer.on');
   };
   /** Resolves to the end of the first frame at whose start the diagram shows such a run (null on timeout). */
   window.__drawn = (min, timeout) => new Promise((done) => {
@@ -248,6 +249,7 @@ async function newPage(browser, watchMin) {
   const page = await context.newPage();
   page.setDefaultTimeout(LOAD_TIMEOUT_MS);
   page.on('pageerror', (err) => console.error(`  page error: ${err.message}`));
+  page.on('crash', () => console.error('  the page crashed'));
   return { context, page };
 }
 

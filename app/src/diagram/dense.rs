@@ -1,0 +1,399 @@
+//! What a dense view draws: the plain math behind the canvas layer, tested natively.
+//!
+//! Beyond a few hundred dots on screen no label can be read and a dot is a few pixels wide, yet
+//! SVG still pays for every element, in the page and in the browser's paint. A dense view
+//! therefore draws onto one canvas the size of the pane, and what it draws is bounded by the
+//! pane's pixels, not by the run:
+//! - up to [`DOT_BUDGET`] events are drawn as dots, coloured and ringed as the SVG would;
+//! - beyond that, each lane becomes a *density band*: a row of [`BIN_PX`]-wide cells that count
+//!   the events falling in them, so 100,000 events cost at most a few thousand cells;
+//! - up to [`ARROW_BUDGET`] messages are drawn as plain lines; beyond that none are, and the
+//!   frame says how many there are, to be seen by zooming in.
+//!
+//! The selected event, a selected pair and its chain, marked events and selected messages stay
+//! in the SVG over the canvas, so they keep their rings, labels and clicks at every zoom.
+
+use spacetime_core::layout::{ArrowEnd, Layout};
+use spacetime_core::{EventKind, MessageId, Trace};
+
+use super::index::RunIndex;
+use super::Highlight;
+
+/// At most this many dots are drawn one by one; more become density bands.
+pub const DOT_BUDGET: usize = 6_000;
+/// At most this many messages are drawn; more are counted instead.
+pub const ARROW_BUDGET: usize = 5_000;
+/// The width of a density band's cell, in CSS pixels.
+pub const BIN_PX: f64 = 2.0;
+
+/// The part of the diagram the pane shows, in diagram pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct View {
+    pub left: f64,
+    pub top: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+impl View {
+    fn holds_y(&self, y: f64, slack: f64) -> bool {
+        y >= self.top - slack && y <= self.top + self.height + slack
+    }
+}
+
+/// One dot, in pane pixels (relative to the view's top left).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dot {
+    pub id: usize,
+    pub x: f64,
+    pub y: f64,
+    pub process: usize,
+    pub kind: EventKind,
+    pub highlight: Highlight,
+}
+
+/// A lane's density band: cells of [`BIN_PX`] from the view's left edge.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Band {
+    pub process: usize,
+    /// The lane's y in pane pixels.
+    pub y: f64,
+    pub cells: Vec<Cell>,
+}
+
+/// How many events fall in one cell, and how many of them are in the selected event's causal
+/// past or future.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cell {
+    pub events: u16,
+    pub past: u16,
+    pub future: u16,
+}
+
+/// One message's line, in pane pixels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    pub from: (f64, f64),
+    pub to: (f64, f64),
+    pub end: ArrowEnd,
+}
+
+/// Everything the canvas draws for one frame.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Frame {
+    pub dots: Vec<Dot>,
+    pub bands: Vec<Band>,
+    pub lines: Vec<Line>,
+    /// Messages in view that are not drawn (over [`ARROW_BUDGET`]).
+    pub undrawn_messages: usize,
+    /// Whether a selection shades the view (past, future and concurrent).
+    pub shaded: bool,
+}
+
+/// The question a frame answers: which run, how far, what is selected, which part is seen.
+pub struct Scene<'a> {
+    pub trace: &'a Trace,
+    pub layout: &'a Layout,
+    pub index: &'a RunIndex,
+    pub steps: u64,
+    /// Virtual time, for messages part of the way.
+    pub now: f64,
+    pub view: View,
+    /// The selected event, whose causal past and future are shaded.
+    pub selected: Option<usize>,
+    /// Messages drawn as sends and receipts no more (a lesson hides them).
+    pub hidden: &'a [MessageId],
+    /// Messages the SVG draws over the canvas (selected, on a chain): not drawn twice.
+    pub on_top: &'a [MessageId],
+}
+
+/// How event `id` stands to the selected event `s`, from their vector clocks in constant time:
+/// `e -> s` exactly when `s` has seen `e`'s own entry.
+pub fn highlight_of(trace: &Trace, id: usize, s: Option<usize>) -> Highlight {
+    let Some(s) = s else {
+        return Highlight::None;
+    };
+    if id == s {
+        return Highlight::Selected;
+    }
+    let (pe, ps) = (trace.events[id].process, trace.events[s].process);
+    let (ve, vs) = (trace.vector(id), trace.vector(s));
+    if vs[pe] >= ve[pe] {
+        Highlight::Past
+    } else if ve[ps] >= vs[ps] {
+        Highlight::Future
+    } else {
+        Highlight::Concurrent
+    }
+}
+
+/// The frame of a dense view.
+pub fn frame(scene: &Scene) -> Frame {
+    let Scene {
+        trace,
+        layout,
+        view,
+        ..
+    } = *scene;
+    let shown = Layout::visible_event_count(trace, scene.steps);
+    let range = layout.events_between(view.left, view.left + view.width);
+    let ids = range.start.min(shown)..range.end.min(shown);
+    let band_slack = 8.0;
+    let mut out = Frame {
+        shaded: scene.selected.is_some_and(|s| s < shown),
+        ..Frame::default()
+    };
+    let selected = scene.selected.filter(|&s| s < shown);
+    if ids.len() <= DOT_BUDGET {
+        for id in ids {
+            let p = layout.events[id];
+            if !view.holds_y(p.y, band_slack) {
+                continue;
+            }
+            let e = &trace.events[id];
+            let kind = match e.message {
+                Some(m) if scene.hidden.contains(&m) => EventKind::Local,
+                _ => e.kind,
+            };
+            out.dots.push(Dot {
+                id,
+                x: p.x - view.left,
+                y: p.y - view.top,
+                process: e.process,
+                kind,
+                highlight: highlight_of(trace, id, selected),
+            });
+        }
+    } else {
+        out.bands = bands(scene, ids, selected, band_slack);
+    }
+    lines(scene, &mut out);
+    out
+}
+
+fn bands(
+    scene: &Scene,
+    ids: std::ops::Range<usize>,
+    selected: Option<usize>,
+    slack: f64,
+) -> Vec<Band> {
+    let Scene {
+        trace,
+        layout,
+        view,
+        ..
+    } = *scene;
+    let cells = (view.width / BIN_PX).ceil() as usize + 1;
+    // Bands only for lanes in view, found by lane number.
+    let mut row_of = vec![usize::MAX; layout.lanes.len()];
+    let mut bands = Vec::new();
+    for lane in &layout.lanes {
+        if view.holds_y(lane.y, slack) {
+            row_of[lane.process] = bands.len();
+            bands.push(Band {
+                process: lane.process,
+                y: lane.y - view.top,
+                cells: vec![Cell::default(); cells],
+            });
+        }
+    }
+    for id in ids {
+        let row = row_of[trace.events[id].process];
+        if row == usize::MAX {
+            continue;
+        }
+        let x = layout.events[id].x - view.left;
+        if x < 0.0 {
+            continue;
+        }
+        let Some(cell) = bands[row].cells.get_mut((x / BIN_PX) as usize) else {
+            continue;
+        };
+        cell.events = cell.events.saturating_add(1);
+        match highlight_of(trace, id, selected) {
+            Highlight::Past => cell.past = cell.past.saturating_add(1),
+            Highlight::Future => cell.future = cell.future.saturating_add(1),
+            _ => {}
+        }
+    }
+    bands
+}
+
+fn lines(scene: &Scene, out: &mut Frame) {
+    let Scene {
+        trace,
+        layout,
+        index,
+        view,
+        ..
+    } = *scene;
+    let slack = 24.0;
+    let (from, to) = (
+        layout.x_time(view.left - slack),
+        layout.x_time(view.left + view.width + slack),
+    );
+    let candidates = index.count_between(from, to);
+    if candidates > ARROW_BUDGET {
+        out.undrawn_messages = index
+            .messages_between(from, to)
+            .filter(|&m| trace.messages[m].created_step < scene.steps)
+            .count();
+        if out.undrawn_messages > ARROW_BUDGET {
+            return;
+        }
+        out.undrawn_messages = 0;
+    }
+    let (top, bottom) = (view.top, view.top + view.height);
+    for m in index.messages_between(from, to) {
+        if scene.hidden.contains(&m) || scene.on_top.contains(&m) {
+            continue;
+        }
+        let Some(a) = layout.arrow_at_time(trace, m, scene.steps, scene.now) else {
+            continue;
+        };
+        let (x_lo, x_hi) = (a.from.x.min(a.to.x), a.from.x.max(a.to.x));
+        let (y_lo, y_hi) = (a.from.y.min(a.to.y), a.from.y.max(a.to.y));
+        if x_hi < view.left - slack || x_lo > view.left + view.width + slack {
+            continue;
+        }
+        if y_hi < top || y_lo > bottom {
+            continue;
+        }
+        out.lines.push(Line {
+            from: (a.from.x - view.left, a.from.y - view.top),
+            to: (a.to.x - view.left, a.to.y - view.top),
+            end: a.end,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use spacetime_core::layout::LayoutOptions;
+    use spacetime_core::{protocols::example, Relation, Run};
+
+    fn trace(name: &str) -> Trace {
+        Run::complete(&example(name).unwrap())
+            .unwrap()
+            .trace()
+            .clone()
+    }
+
+    fn scene<'a>(
+        t: &'a Trace,
+        layout: &'a Layout,
+        index: &'a RunIndex,
+        view: View,
+        selected: Option<usize>,
+    ) -> Scene<'a> {
+        Scene {
+            trace: t,
+            layout,
+            index,
+            steps: t.step_count(),
+            now: t.events.last().unwrap().time as f64,
+            view,
+            selected,
+            hidden: &[],
+            on_top: &[],
+        }
+    }
+
+    fn whole(layout: &Layout) -> View {
+        View {
+            left: 0.0,
+            top: 0.0,
+            width: layout.width,
+            height: layout.height,
+        }
+    }
+
+    #[test]
+    fn the_constant_time_highlight_agrees_with_the_relation() {
+        let t = trace("gossip-busy-sixteen");
+        for s in [0, 40, t.events.len() / 2, t.events.len() - 1] {
+            for id in (0..t.events.len()).step_by(7) {
+                let want = match t.relation(id, s) {
+                    Relation::Same => Highlight::Selected,
+                    Relation::Before => Highlight::Past,
+                    Relation::After => Highlight::Future,
+                    Relation::Concurrent => Highlight::Concurrent,
+                };
+                assert_eq!(highlight_of(&t, id, Some(s)), want, "{id} against {s}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_view_of_few_events_draws_each_dot_and_each_message() {
+        let t = trace("gossip-busy-sixteen");
+        let layout = Layout::new(&t, LayoutOptions::default());
+        let index = RunIndex::new(&t);
+        let view = View {
+            left: layout.time_x(100.0),
+            top: 0.0,
+            width: 600.0,
+            height: layout.height,
+        };
+        let f = frame(&scene(&t, &layout, &index, view, None));
+        let range = layout.events_between(view.left, view.left + view.width);
+        assert_eq!(f.dots.len(), range.len());
+        assert!(f.bands.is_empty());
+        assert!(!f.lines.is_empty() && f.undrawn_messages == 0);
+        // Every line touches the view.
+        for l in &f.lines {
+            assert!(l.from.0.max(l.to.0) >= -24.0 && l.from.0.min(l.to.0) <= 624.0);
+        }
+    }
+
+    #[test]
+    fn a_view_of_many_events_counts_them_in_bands_that_add_up() {
+        let t = trace("gossip-busy-sixteen");
+        let options = LayoutOptions {
+            px_per_tick: 0.05,
+            ..LayoutOptions::default()
+        };
+        let layout = Layout::new(&t, options);
+        let index = RunIndex::new(&t);
+        // Pretend the budget is small by asking for a view of all of them twice over.
+        let view = whole(&layout);
+        let mut s = scene(&t, &layout, &index, view, Some(t.events.len() / 2));
+        s.steps = t.step_count();
+        let ids = 0..t.events.len();
+        let bands = bands(&s, ids, s.selected, 8.0);
+        assert_eq!(bands.len(), t.processes.len());
+        let counted: usize = bands
+            .iter()
+            .flat_map(|b| b.cells.iter())
+            .map(|c| usize::from(c.events))
+            .sum();
+        assert_eq!(counted, t.events.len());
+        let past: usize = bands
+            .iter()
+            .flat_map(|b| b.cells.iter())
+            .map(|c| usize::from(c.past))
+            .sum();
+        assert_eq!(past, t.causal_past(t.events.len() / 2).len());
+    }
+
+    #[test]
+    fn lanes_out_of_view_are_not_drawn_and_the_cursor_hides_the_future() {
+        let t = trace("gossip-busy-sixteen");
+        let layout = Layout::new(&t, LayoutOptions::default());
+        let index = RunIndex::new(&t);
+        let view = View {
+            left: 0.0,
+            top: layout.lanes[3].y - 10.0,
+            width: layout.width,
+            height: 20.0,
+        };
+        let mut s = scene(&t, &layout, &index, view, None);
+        s.steps = t.step_count() / 3;
+        let f = frame(&s);
+        let shown = Layout::visible_event_count(&t, s.steps);
+        assert!(f.dots.iter().all(|d| d.process == 3 && d.id < shown));
+        assert!(f.bands.iter().all(|b| b.process == 3));
+        assert!(!f.dots.is_empty() || !f.bands.is_empty());
+    }
+}
