@@ -100,6 +100,22 @@ pub fn text_colour_on(hex: &str) -> &'static str {
     }
 }
 
+/// The most envelopes the ring draws at once. A busy run has hundreds in the air; drawn all,
+/// they cover the ring, and each scrub of a big run would rebuild them all.
+pub const MAX_PACKETS: usize = 48;
+
+/// The envelopes to draw of the messages `in_air` (in id order, so in the order sent): the
+/// latest [`MAX_PACKETS`], and the `selected` message whatever its age.
+pub fn packets_drawn(in_air: &[MessageId], selected: Option<MessageId>) -> Vec<MessageId> {
+    let mut drawn = in_air[in_air.len().saturating_sub(MAX_PACKETS)..].to_vec();
+    if let Some(m) = selected {
+        if !drawn.contains(&m) && in_air.contains(&m) {
+            drawn.insert(0, m);
+        }
+    }
+    drawn
+}
+
 /// Every pair of processes, lower index first.
 pub fn all_links(n: usize) -> Vec<(ProcessId, ProcessId)> {
     (0..n)
@@ -127,7 +143,8 @@ pub fn Topology() -> impl IntoView {
     let radius = Memo::new(move |_| node_radius(count.get()));
     let up = Memo::new(move |_| store.up_at_cursor());
     let cut = Memo::new(move |_| store.cut_links_at_cursor());
-    let flying = Memo::new(move |_| {
+    // Every message in the air, and the ones the ring draws (see `packets_drawn`).
+    let in_air = Memo::new(move |_| {
         let cursor = store.cursor.get();
         store.trace.with(|t| {
             t.messages
@@ -137,6 +154,14 @@ pub fn Topology() -> impl IntoView {
                 .collect::<Vec<MessageId>>()
         })
     });
+    let flying = Memo::new(move |_| {
+        let selected = match store.selection.get() {
+            Selection::Message(m) => Some(m),
+            _ => None,
+        };
+        in_air.with(|all| packets_drawn(all, selected))
+    });
+    let undrawn = move || in_air.with(Vec::len).saturating_sub(flying.with(Vec::len));
     let point = move |p: ProcessId| points.with(|v| v.get(p).copied().unwrap_or_default());
     let select = move |s: Selection| store.selection.set(s);
     // With three packets or fewer in the air their labels fit; beyond that only the selected one's.
@@ -364,6 +389,12 @@ pub fn Topology() -> impl IntoView {
                 <g class="topo-links">{links}</g>
                 <g class="topo-nodes">{nodes}</g>
                 <g class="topo-packets">{packets}</g>
+                {move || (undrawn() > 0).then(|| view! {
+                    <text class="topo-more" data-testid="topo-more" text-anchor="middle"
+                        x=fmt(TOPO_SIZE / 2.0) y=fmt(TOPO_SIZE / 2.0)>
+                        {format!("+{} more in flight", undrawn())}
+                    </text>
+                })}
             </svg>
         </div>
     }
@@ -372,6 +403,18 @@ pub fn Topology() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ring_draws_the_latest_packets_and_the_selected_one() {
+        let in_air: Vec<MessageId> = (0..200).collect();
+        let drawn = packets_drawn(&in_air, Some(3));
+        assert_eq!(drawn.len(), MAX_PACKETS + 1);
+        assert_eq!(drawn[0], 3);
+        assert_eq!(*drawn.last().unwrap(), 199);
+        assert_eq!(packets_drawn(&in_air[..5], None), in_air[..5].to_vec());
+        // A selected message no longer in the air is not drawn.
+        assert_eq!(packets_drawn(&in_air[10..20], Some(3)), in_air[10..20].to_vec());
+    }
     use spacetime_core::Fate;
 
     fn message(created: u64, settled: Option<u64>) -> Message {

@@ -87,17 +87,23 @@ pub fn Overview(
     let strip = NodeRef::<Div>::new();
     let canvas = NodeRef::<Canvas>::new();
     let strip_width = RwSignal::new(0.0f64);
+    // The strip is measured when the pane changes width, not on every frame: reading a size
+    // makes the browser lay the page out first.
+    let pane_width = Memo::new(move |_| window.get().width);
+    Effect::new(move |_| {
+        let _ = pane_width.get();
+        if let Some(s) = strip.get() {
+            let width = f64::from(s.client_width()).max(1.0);
+            if strip_width.get_untracked() != width {
+                strip_width.set(width);
+            }
+        }
+    });
     Effect::new(move |_| {
         let Some(el) = canvas.get() else { return };
-        if !needed() {
+        let width = strip_width.get();
+        if !needed() || width < 2.0 {
             return;
-        }
-        let width = strip
-            .get()
-            .map_or(0.0, |s| f64::from(s.client_width()))
-            .max(1.0);
-        if strip_width.get_untracked() != width {
-            strip_width.set(width);
         }
         let height = 28.0;
         let Some(ctx) = super::canvas::prepare(&el, width, height) else {
