@@ -592,6 +592,10 @@ pub fn fitting_options(
     let mut options = LayoutOptions::fit_width_from(trace, width - 36.0 - extra, min_time);
     options.margin_left = margin_left;
     options.px_per_tick = (options.px_per_tick.clamp(0.002, 40.0) * zoom).clamp(0.002, 200.0);
+    // Events at one tick on one lane sit a little apart, so each can be seen and clicked; when
+    // a tick is only a pixel or two wide, that gap would push dots past later moments (and past
+    // the "now" line), so it shrinks with the scale.
+    options.same_tick_gap *= (options.px_per_tick / 3.0).min(1.0);
     // The first lane starts below the zoom buttons, not under them.
     options.margin_top = options.margin_top.max(ZOOM_BUTTONS_BOTTOM + 16.0);
     let lanes = trace.processes.len().saturating_sub(1).max(1) as f64;
@@ -1482,6 +1486,10 @@ mod tests {
         let long = run("gossip-many-rumours", vec![]);
         let fitted = Layout::new(&long, fitting_options(&long, 300.0, 400.0, 1.0, 0));
         assert!(fitted.width <= 300.0, "{}", fitted.width);
+        // However many events share a tick, the fitted run stays in the pane.
+        let busy = run("gossip-busy-sixteen", vec![]);
+        let fitted = Layout::new(&busy, fitting_options(&busy, 800.0, 400.0, 1.0, 0));
+        assert!(fitted.width <= 800.0, "{}", fitted.width);
         assert!(fitting_options(&t, 1600.0, 700.0, 2.0, 0).px_per_tick > o.px_per_tick);
     }
 

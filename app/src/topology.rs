@@ -284,12 +284,17 @@ pub fn Topology() -> impl IntoView {
             .collect_view()
         };
 
+    // Envelopes are keyed by slot, not by message: a scrub that puts other messages in the air
+    // updates the envelopes already there instead of building new ones.
+    let slots = move || (0..flying.with(Vec::len)).collect::<Vec<usize>>();
     let packets = move || {
         view! {
             <For
-                each=move || flying.get()
-                key=|id| *id
-                children=move |id| {
+                each=slots
+                key=|slot| *slot
+                children=move |slot| {
+                    let id = move || flying.with(|f| f.get(slot).copied().unwrap_or(usize::MAX));
+                    let id_now = move || flying.with_untracked(|f| f.get(slot).copied().unwrap_or(usize::MAX));
                     // Where the packet is now: moves smoothly with the animation's virtual time.
                     let geometry = move || {
                         let now = store.view_time();
@@ -298,7 +303,7 @@ pub fn Topology() -> impl IntoView {
                             .trace
                             .with(|t| {
                                 t.messages
-                                    .get(id)
+                                    .get(id())
                                     .map(|m| {
                                         let at = packet_point(
                                             point(m.from),
@@ -318,20 +323,21 @@ pub fn Topology() -> impl IntoView {
                     let colour = move || {
                         store
                             .trace
-                            .with(|t| t.messages.get(id).map_or("#888", |m| process_colour(m.from)))
+                            .with(|t| t.messages.get(id()).map_or("#888", |m| process_colour(m.from)))
                     };
                     let label = move || {
                         store
                             .trace
                             .with(|t| {
                                 t.messages
-                                    .get(id)
+                                    .get(id())
                                     .map(|m| {
                                         let name = |p: ProcessId| {
                                             t.processes.get(p).cloned().unwrap_or_default()
                                         };
                                         format!(
-                                            "message #{id} {}: {} → {}",
+                                            "message #{} {}: {} → {}",
+                                            m.id,
                                             m.label,
                                             name(m.from),
                                             name(m.to),
@@ -341,24 +347,24 @@ pub fn Topology() -> impl IntoView {
                             })
                     };
                     let short = move || {
-                        store.trace.with(|t| t.messages.get(id).map(|m| m.label.clone()))
+                        store.trace.with(|t| t.messages.get(id()).map(|m| m.label.clone()))
                     };
-                    let selected = move || store.selection.get() == Selection::Message(id);
+                    let selected = move || store.selection.get() == Selection::Message(id());
                     let show_label = move || selected() || few_packets.get();
                     view! {
                         <g
                             class="topo-packet"
                             class:selected=selected
-                            data-testid=format!("topo-packet-{id}")
+                            data-testid=move || format!("topo-packet-{}", id())
                             role="button"
                             tabindex="0"
                             aria-label=label
                             style=move || format!("--c: {}", colour())
                             transform=transform
-                            on:click=move |_| select(Selection::Message(id))
+                            on:click=move |_| select(Selection::Message(id_now()))
                             on:keydown=move |ev| {
                                 if ev.key() == "Enter" {
-                                    select(Selection::Message(id));
+                                    select(Selection::Message(id_now()));
                                 }
                             }
                         >
@@ -413,7 +419,10 @@ mod tests {
         assert_eq!(*drawn.last().unwrap(), 199);
         assert_eq!(packets_drawn(&in_air[..5], None), in_air[..5].to_vec());
         // A selected message no longer in the air is not drawn.
-        assert_eq!(packets_drawn(&in_air[10..20], Some(3)), in_air[10..20].to_vec());
+        assert_eq!(
+            packets_drawn(&in_air[10..20], Some(3)),
+            in_air[10..20].to_vec()
+        );
     }
     use spacetime_core::Fate;
 
