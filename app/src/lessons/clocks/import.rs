@@ -208,6 +208,9 @@ impl Shown {
     }
 }
 
+/// The longest log text the panel's text box shows; a longer one is kept and imported, not shown.
+pub const SHOWN_TEXT_BYTES: usize = 512 * 1024;
+
 /// Paste, pick or drop a log; choose what of it to draw; export the run on screen.
 #[component]
 pub fn ImportPanel() -> impl IntoView {
@@ -217,6 +220,18 @@ pub fn ImportPanel() -> impl IntoView {
     let name = RwSignal::new("pasted log".to_string());
     let shown = RwSignal::new(None::<Shown>);
     let dragging = RwSignal::new(false);
+    // A log of megabytes stays out of the text box: the page would lay its text out again on
+    // every frame of the run it draws (a quarter of a second a frame for 20 MB).
+    let in_box = move || {
+        text.with(|t| {
+            if t.len() > SHOWN_TEXT_BYTES {
+                String::new()
+            } else {
+                t.clone()
+            }
+        })
+    };
+    let too_long = move || text.with(|t| (t.len() > SHOWN_TEXT_BYTES).then_some(t.len()));
 
     // Import the draft's text drawing `choice`, which is kept for the next import if it works.
     // On an error the run on screen stays, the banner says what is wrong, and this says false.
@@ -297,10 +312,21 @@ pub fn ImportPanel() -> impl IntoView {
                     spacetime_core::scenario::MAX_PROCESSES
                 )}</span>
             </p>
+            // autocomplete="off": else the browser copies the whole text into the history entry
+            // each time the address is rewritten (350 ms a scrub with a 20 MB log pasted).
             <textarea data-testid="import-text" rows="6" spellcheck="false" aria-label="Log text"
+                autocomplete="off"
                 placeholder="alice {\"alice\":1}\nInitialization Complete\nalice {\"alice\":2}\nsend ping"
-                prop:value=move || text.get()
+                prop:value=in_box
                 on:input=move |ev| { draft.set_text(event_target_value(&ev)); name.set("pasted log".into()); }></textarea>
+            {move || too_long().map(|bytes| view! {
+                <p class="panel-hint" data-testid="import-too-long">
+                    {format!(
+                        "The log ({:.1} MB) is kept, but too long to show here: Import draws it. Paste or drop another to replace it.",
+                        bytes as f64 / 1e6
+                    )}
+                </p>
+            })}
             <label class="regex-field">
                 <span>"ShiViz regex (empty: GoVector, or the file's own first line)"</span>
                 <input type="text" data-testid="import-regex" spellcheck="false" placeholder=SHIVIZ_DEFAULT_REGEX
