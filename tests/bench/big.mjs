@@ -26,6 +26,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../e2e/server.mjs';
 import { launchBrowser } from '../e2e/helpers.mjs';
+import { BIG_GOSSIP, govectorLog, linkTo } from './inputs.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = process.env.BENCH_DIST || path.join(root, 'dist');
@@ -36,73 +37,13 @@ const runs = Number(option('--runs') || 1) || 1;
 const SERIES_BUDGET_MS = 60000;
 const LOAD_TIMEOUT_MS = 180000;
 
-// `spacetime example gossip-busy-sixteen`, grown: 119,932 events over 60,000 steps (seed 1).
-const SCENARIO = {
-  name: 'gossip-sixty-four',
-  title: 'A busy network of sixty-four',
-  description: 'Sixty-four processes and four hundred rumours: a run of over 100,000 events, for the big-run benchmark.',
-  protocol: 'gossip',
-  params: { fanout: 4, interval: 30, origin: 0, rumours: 400 },
-  processes: Array.from({ length: 64 }, (_, i) => `P${i + 1}`),
-  network: { latency: { min: 10, max: 30 }, loss: 0.0, duplicate: 0.0, fifo: false },
-  seed: 1,
-  limits: { max_steps: 60000 },
-};
-// The app reads sc= as base64url, padding optional (app/src/link/codec.rs, base64url_decode).
-const LINK = `?sc=${Buffer.from(JSON.stringify(SCENARIO)).toString('base64url')}&step=${SCENARIO.limits.max_steps}`;
+const SCENARIO = BIG_GOSSIP;
+const LINK = linkTo(SCENARIO);
 // 16 hosts, not 64: a vector clock of 64 hosts makes the log about 75 MB of text to paste; with
 // 16 it is about 20 MB, still 100,000 events.
 const IMPORT_EVENTS = 100000;
 const IMPORT_HOSTS = 16;
 
-/** A GoVector log of `events` events on `hosts` hosts (copied from run.mjs: same generator). */
-function govectorLog(events, hosts) {
-  let seed = 12345;
-  const random = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const names = Array.from({ length: hosts }, (_, i) => `host${i + 1}`);
-  const clocks = names.map(() => ({}));
-  const inbox = names.map(() => []);
-  const lines = [];
-  const sendFrom = (h, i) => {
-    const fanout = random() < 0.25 ? 1 + Math.floor(random() * Math.min(3, hosts - 1)) : 1;
-    const to = [];
-    for (let k = 0; k < fanout; k++) {
-      let t = Math.floor(random() * (hosts - 1));
-      if (t >= h) t += 1;
-      inbox[t].push({ ...clocks[h] });
-      to.push(names[t]);
-    }
-    return ` and send #${i} to ${to.join(', ')}`;
-  };
-  for (let i = 0; i < events; i++) {
-    const h = Math.floor(random() * hosts);
-    const me = names[h];
-    const clock = clocks[h];
-    let text;
-    if (inbox[h].length && random() < 0.6) {
-      const take = random() < 0.2 ? inbox[h].length : 1;
-      for (const carried of inbox[h].splice(0, take)) {
-        for (const [k, v] of Object.entries(carried)) clock[k] = Math.max(clock[k] ?? 0, v);
-      }
-      clock[me] = (clock[me] ?? 0) + 1;
-      text = `receive ${take} #${i}`;
-      if (random() < 0.3) text += sendFrom(h, i);
-    } else if (random() < 0.6) {
-      clock[me] = (clock[me] ?? 0) + 1;
-      text = `step${sendFrom(h, i)}`;
-    } else {
-      clock[me] = (clock[me] ?? 0) + 1;
-      text = `local step #${i}`;
-    }
-    lines.push(`${me} ${JSON.stringify(clock)}`, text);
-  }
-  return `${lines.join('\n')}\n`;
-}
 
 function stats(samples) {
   if (!samples.length) return { n: 0, median: null, p95: null, max: null };

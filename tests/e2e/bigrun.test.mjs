@@ -6,21 +6,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { VIEWPORTS, gotoApp, launchBrowser, openPage, screenshot, tid, until } from './helpers.mjs';
+import { BIG_GOSSIP, linkTo } from '../bench/inputs.mjs';
 
-/** `spacetime example gossip-busy-sixteen`, grown to 64 processes and 400 rumours (tests/bench/big.mjs). */
-const SCENARIO = {
-  name: 'gossip-sixty-four',
-  title: 'A busy network of sixty-four',
-  description: 'Sixty-four processes and four hundred rumours.',
-  protocol: 'gossip',
-  params: { fanout: 4, interval: 30, origin: 0, rumours: 400 },
-  processes: Array.from({ length: 64 }, (_, i) => `P${i + 1}`),
-  network: { latency: { min: 10, max: 30 }, loss: 0.0, duplicate: 0.0, fifo: false },
-  seed: 1,
-  limits: { max_steps: 60000 },
-};
+const SCENARIO = BIG_GOSSIP;
 const STEPS = SCENARIO.limits.max_steps;
-const LINK = `?sc=${Buffer.from(JSON.stringify(SCENARIO)).toString('base64url')}&step=${STEPS}`;
+const LINK = linkTo(SCENARIO);
 /** Opening the run computes all of it: a few seconds here, more on a busy machine. */
 const LOAD_MS = 60000;
 
