@@ -25,18 +25,25 @@ pub struct Histogram {
     /// `starts[b]` is the first event id in bin `b` (events are in time order); one more entry
     /// closes the last bin.
     starts: Vec<usize>,
+    /// The moment the last bin ends: the run's end time (scanning messages to find it is not a
+    /// question for every frame).
+    pub end: spacetime_core::Time,
 }
 
 impl Histogram {
     pub fn new(trace: &Trace) -> Histogram {
-        let end = spacetime_core::layout::end_time(trace).max(1) as f64;
+        let end_time = spacetime_core::layout::end_time(trace).max(1);
+        let end = end_time as f64;
         let mut starts = Vec::with_capacity(BINS + 1);
         for b in 0..=BINS {
             let t = end * b as f64 / BINS as f64;
             starts.push(trace.events.partition_point(|e| (e.time as f64) < t));
         }
         *starts.last_mut().expect("BINS + 1 entries") = trace.events.len();
-        Histogram { starts }
+        Histogram {
+            starts,
+            end: end_time,
+        }
     }
 
     /// How many of the first `shown` events fall in each bin.
@@ -118,7 +125,7 @@ pub fn Overview(
         // The bars span the run's time, drawn where the diagram draws it.
         let scale = width / layout.width.max(1.0);
         let x0 = layout.options.margin_left * scale;
-        let end = spacetime_core::layout::end_time(&store.trace.get()).max(1) as f64;
+        let end = h.end as f64;
         let bar = (layout.time_x(end) - layout.options.margin_left) * scale / BINS as f64;
         ctx.set_fill_style_str("#8a94a3");
         for (b, n) in h.counts(shown).into_iter().enumerate() {
