@@ -48,14 +48,14 @@ if grep -q "__wasm_split_placeholder__" "$raw" 2>/dev/null; then
         [ "$name" = "$stem" ] && continue
         if [ "$profile" = release ]; then
             # (Its stderr only if it fails: it warns about every chunk's name section.)
-            wasm-opt -Oz $WASM_OPT_FEATURES "$chunk" -o "$chunk" 2>"$work/opt.log" || { cat "$work/opt.log" >&2; exit 1; }
+            wasm-opt -Oz $WASM_OPT_FEATURES ${SPACETIME_WASM_OPT_EXTRA:-} "$chunk" -o "$chunk" 2>"$work/opt.log" || { cat "$work/opt.log" >&2; exit 1; }
         fi
         hashed="$name-$(hash16 "$chunk")"
         cp "$chunk" "$staging/$hashed.wasm"
         sed -i "s|\./$name\.wasm|./$hashed.wasm|g" "$loader"
     done
     if [ "$profile" = release ]; then
-        wasm-opt -Oz $WASM_OPT_FEATURES "$staging/${stem}_bg.wasm" -o "$staging/${stem}_bg.wasm"
+        wasm-opt -Oz $WASM_OPT_FEATURES ${SPACETIME_WASM_OPT_EXTRA:-} "$staging/${stem}_bg.wasm" -o "$staging/${stem}_bg.wasm"
     fi
     loader_hashed="__wasm_split-$(hash16 "$loader").js"
     cp "$loader" "$staging/$loader_hashed"
