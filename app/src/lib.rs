@@ -21,6 +21,8 @@ pub mod opening;
 pub mod playback;
 pub mod plots;
 pub mod reader;
+pub mod running;
+pub mod slices;
 pub mod states;
 pub mod store;
 pub mod topology;
@@ -53,17 +55,31 @@ pub(crate) fn page_view(address: link::Link, problems: Vec<String>) -> AnyView {
 #[component]
 fn Page(address: link::Link, problems: Vec<String>) -> impl IntoView {
     let mut problems = problems;
-    let shown = link::resolve(&address, &mut problems);
-    let store = Store::new(shown.scenario.clone()).provide();
+    let resolving = link::resolve_scenario(&address, &mut problems);
+    let store = Store::before(&resolving.scenario).provide();
     // The panels' own state lives here, above the panels, so that closing one keeps it; so
     // does that of lessons loaded later.
     if let Some(owner) = Owner::current() {
         lessons::loader::set_page(owner);
     }
-    link::show(store, &shown, &address, &problems);
-    if let Some(tour) = &address.tour {
-        tour::open(store, tour);
-    }
+    // A big run is made in slices, its lanes on screen meanwhile; the link's step and
+    // selection apply once it is whole (at once for the usual small run).
+    store.embed.set(address.embed);
+    let scenario = resolving.scenario.clone();
+    let link = address.clone();
+    store.load_in_slices(scenario, move |store, loaded| {
+        // Too big for the page: its lanes stay, empty, and the banner says why.
+        if !loaded {
+            return;
+        }
+        let shown = store
+            .trace
+            .with_untracked(|trace| resolving.place(&link, trace, &mut problems));
+        link::show(store, &shown, &link, &problems);
+        if let Some(tour) = &link.tour {
+            tour::open(store, tour);
+        }
+    });
     store.reduced_motion.set(prefers_reduced_motion());
     link::keep_address(store);
     export::listen_for_drops(store);
@@ -113,6 +129,7 @@ pub fn Shell() -> impl IntoView {
             <main class="main">
                 <section class="diagram-pane" aria-label="Space-time diagram">
                     <Diagram/>
+                    <running::RunProgress/>
                     <inspector::SelectionBar/>
                     <ModeBar/>
                     <tour::TourPlayer/>

@@ -9,6 +9,9 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use spacetime_core::trace_prefix::TracePrefix;
+
+mod loading;
+pub use loading::Running;
 use spacetime_core::{
     Action, EventId, Field, Intervention, MessageId, NetworkModel, ProcessId, PropertyReport, Run,
     Scenario, Time, Trace,
@@ -83,6 +86,11 @@ pub struct RunStore {
     max_events: StoredValue<usize>,
     /// The trace as far as the cursor, moved step by step for the property verdicts.
     prefix: StoredValue<Option<TracePrefix>>,
+    /// A run being made in slices ([`Store::load_in_slices`]), and how far it has got; the run
+    /// on screen stays until it is whole.
+    pub running: RwSignal<Option<Running>>,
+    /// Counts the loads begun: a run in slices goes on only while it is the latest.
+    loads: StoredValue<u64>,
 }
 
 /// Playback: where the cursor is and how it moves.
@@ -193,12 +201,37 @@ pub struct TourState {
 pub const PRESENTING_SPEED: i32 = 0;
 
 impl Store {
-    /// A store running `scenario`; if it does not load, an empty scenario and the error.
+    /// A store running `scenario`, run to its end before this returns; if it does not load, the
+    /// first example and the error.
     pub fn new(scenario: Scenario) -> Store {
-        let (run, error) = match Run::complete(&scenario) {
+        let mut store = Store::before(&scenario);
+        // Set already if it did not set up: `before` then took the first example.
+        let mut error = store.error.get_untracked();
+        if error.is_none() {
+            match store.run_to_end(scenario.clone()) {
+                Ok(()) => return store,
+                Err(why) => {
+                    error = Some(format!(
+                        "The scenario \"{}\" did not load: {why}",
+                        scenario.name
+                    ));
+                    store = Store::before(&fallback_scenario());
+                }
+            }
+        }
+        let _ = store.run_to_end(store.scenario.get_untracked());
+        store.error.set(error);
+        store
+    }
+
+    /// The store of `scenario` before its run has made a step: its lanes, no event yet. Load the
+    /// scenario into it ([`Store::load_in_slices`]) to run it. If it does not set up, the first
+    /// example's, with the banner saying why.
+    pub fn before(scenario: &Scenario) -> Store {
+        let (run, error) = match Run::new(scenario) {
             Ok(run) => (run, None),
             Err(e) => (
-                Run::complete(&fallback_scenario()).expect("the fallback scenario loads"),
+                Run::new(&fallback_scenario()).expect("the fallback scenario sets up"),
                 Some(format!(
                     "The scenario \"{}\" did not load: {e}",
                     scenario.name
@@ -206,16 +239,17 @@ impl Store {
             ),
         };
         let trace = Arc::new(run.trace().clone());
-        let (states, fields) = initial_view(run.scenario());
         let run = RunStore {
             scenario: RwSignal::new(run.scenario().clone()),
             trace: RwSignal::new(trace),
             error: RwSignal::new(error),
-            initial_states: RwSignal::new(states),
-            initial_fields: RwSignal::new(fields),
+            initial_states: RwSignal::new(run.summaries()),
+            initial_fields: RwSignal::new(run.fields()),
             sim: StoredValue::new_local(run),
             max_events: StoredValue::new(spacetime_core::MAX_EVENTS),
             prefix: StoredValue::new(None),
+            running: RwSignal::new(None),
+            loads: StoredValue::new(0),
         };
         let playback = PlaybackStore {
             cursor: RwSignal::new(0),
@@ -291,45 +325,6 @@ impl Store {
         expect_context::<Store>()
     }
 
-    /// Replace the scenario and run it from the start. On error (a scenario that does not make
-    /// sense, or a run larger than the page holds: [`spacetime_core::MAX_EVENTS`]) the banner
-    /// says why and the current run stays.
-    pub fn load(&self, scenario: Scenario) -> bool {
-        let cap = self.run.max_events.get_value();
-        match Run::new(&scenario).map(|run| run.with_max_events(cap)) {
-            Ok(mut run) => {
-                // The states before the first step, read off the run before it runs: setting up
-                // another (a 10,000-event replay's script read again) would cost as much.
-                let (states, fields) = (run.summaries(), run.fields());
-                if let Err(e) = run.finish() {
-                    self.error
-                        .set(Some(format!("Could not load \"{}\": {e}", scenario.name)));
-                    return false;
-                }
-                self.trace.set(Arc::new(run.trace().clone()));
-                self.scenario.set(run.scenario().clone());
-                self.run.sim.set_value(run);
-                self.cursor.set(0);
-                self.progress.set(0.0);
-                self.playing.set(false);
-                self.selection.set(Selection::Nothing);
-                self.comparing.set(false);
-                self.hidden.set(Vec::new());
-                self.emphasis.set(Vec::new());
-                self.marked.set(Vec::new());
-                self.run.initial_states.set(states);
-                self.run.initial_fields.set(fields);
-                self.error.set(None);
-                true
-            }
-            Err(e) => {
-                self.error
-                    .set(Some(format!("Could not load \"{}\": {e}", scenario.name)));
-                false
-            }
-        }
-    }
-
     /// Refuse runs of more than `cap` events from the next [`Store::load`] on, instead of more
     /// than [`spacetime_core::MAX_EVENTS`] (which a larger cap is): a test's small limit.
     pub fn set_max_events(&self, cap: usize) {
@@ -339,10 +334,11 @@ impl Store {
     /// Change the scenario but keep the cursor where it is (a new seed or network).
     fn reload_keeping_cursor(&self, scenario: Scenario) {
         let cursor = self.cursor.get_untracked();
-        if self.load(scenario) {
-            let end = self.step_count();
-            self.cursor.set(cursor.min(end));
-        }
+        self.load_in_slices(scenario, move |store, loaded| {
+            if loaded {
+                store.cursor.set(cursor.min(store.step_count()));
+            }
+        });
     }
 
     /// Run the same scenario with another seed. Interventions name messages of the old run, so
@@ -432,6 +428,10 @@ impl Store {
     }
 
     fn apply_interventions(&self, interventions: Vec<Intervention>) -> bool {
+        // The run on screen is about to give way to another, still being made.
+        if self.run.running.with_untracked(Option::is_some) {
+            return false;
+        }
         let result = self.run.sim.try_update_value(|run| {
             let before = run.scenario().interventions.clone();
             run.set_interventions(interventions)

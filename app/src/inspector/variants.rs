@@ -16,40 +16,98 @@ pub struct VariantRow {
 /// Every variant of the scenario's protocol run on the same scenario (its faults and built-in
 /// interventions included), and the properties each keeps: the table beside the diagram.
 pub fn variant_table(scenario: &spacetime_core::Scenario) -> (Vec<String>, Vec<VariantRow>) {
-    let Some(protocol) = spacetime_core::protocols::find(&scenario.protocol) else {
-        return (Vec::new(), Vec::new());
-    };
-    let mut columns: Vec<String> = Vec::new();
-    let mut rows = Vec::new();
-    for v in protocol.variants {
-        let mut s = scenario.clone();
-        s.variant = v.name.to_string();
-        match spacetime_core::Run::complete(&s) {
-            Ok(run) => {
-                let cells: Vec<(String, bool, bool)> = run
-                    .check(run.trace())
-                    .into_iter()
-                    .map(|r| (r.name.clone(), r.promised, r.verdict.holds()))
-                    .collect();
-                for (name, _, _) in &cells {
-                    if !columns.contains(name) {
-                        columns.push(name.clone());
-                    }
-                }
-                rows.push(VariantRow {
-                    variant: v.name.to_string(),
-                    cells,
-                    error: None,
-                });
-            }
-            Err(e) => rows.push(VariantRow {
-                variant: v.name.to_string(),
-                cells: Vec::new(),
-                error: Some(e.to_string()),
-            }),
+    let mut job = TableJob::new(scenario);
+    loop {
+        if let Some(table) = job.work(f64::INFINITY) {
+            return table;
         }
     }
-    (columns, rows)
+}
+
+/// [`variant_table`] worked out a slice at a time ([`crate::slices`]): the runs of a big scenario
+/// take as long as the run on screen, one per variant.
+struct TableJob {
+    scenario: spacetime_core::Scenario,
+    variants: Vec<&'static str>,
+    /// The variant being run, and its run.
+    running: Option<spacetime_core::Run>,
+    columns: Vec<String>,
+    rows: Vec<VariantRow>,
+}
+
+impl TableJob {
+    fn new(scenario: &spacetime_core::Scenario) -> TableJob {
+        let variants = spacetime_core::protocols::find(&scenario.protocol)
+            .map(|p| p.variants.iter().map(|v| v.name).collect())
+            .unwrap_or_default();
+        TableJob {
+            scenario: scenario.clone(),
+            variants,
+            running: None,
+            columns: Vec::new(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Work until `deadline`; the table once every variant has run.
+    fn work(&mut self, deadline: f64) -> Option<(Vec<String>, Vec<VariantRow>)> {
+        loop {
+            let variant = *self.variants.get(self.rows.len())?;
+            let run = match self.running.as_mut() {
+                Some(run) => run,
+                None => {
+                    let mut s = self.scenario.clone();
+                    s.variant = variant.to_string();
+                    match spacetime_core::Run::new(&s) {
+                        Ok(run) => self.running.insert(run),
+                        Err(e) => {
+                            self.rows.push(VariantRow {
+                                variant: variant.to_string(),
+                                cells: Vec::new(),
+                                error: Some(e.to_string()),
+                            });
+                            continue;
+                        }
+                    }
+                }
+            };
+            if !crate::slices::step_until(run, deadline) {
+                return None;
+            }
+            let run = self.running.take().expect("a run just stepped");
+            let row = match run.too_big() {
+                Some(e) => VariantRow {
+                    variant: variant.to_string(),
+                    cells: Vec::new(),
+                    error: Some(e.to_string()),
+                },
+                None => {
+                    let cells: Vec<(String, bool, bool)> = run
+                        .check(run.trace())
+                        .into_iter()
+                        .map(|r| (r.name.clone(), r.promised, r.verdict.holds()))
+                        .collect();
+                    for (name, _, _) in &cells {
+                        if !self.columns.contains(name) {
+                            self.columns.push(name.clone());
+                        }
+                    }
+                    VariantRow {
+                        variant: variant.to_string(),
+                        cells,
+                        error: None,
+                    }
+                }
+            };
+            self.rows.push(row);
+            if self.rows.len() == self.variants.len() {
+                return Some((
+                    std::mem::take(&mut self.columns),
+                    std::mem::take(&mut self.rows),
+                ));
+            }
+        }
+    }
 }
 
 /// The table of variants: which property each keeps on this scenario. Shown for protocols with
@@ -65,10 +123,27 @@ pub fn VariantTable() -> impl IntoView {
             s
         })
     });
-    let table = Memo::new(move |_| {
+    // Worked out in slices behind the learner's back, once the run on screen is whole: for a big
+    // scenario it means running it again per variant.
+    let table = RwSignal::new(None::<(Vec<String>, Vec<VariantRow>)>);
+    let jobs = StoredValue::new(0u64);
+    let busy = Memo::new(move |_| store.run.running.with(Option::is_some));
+    Effect::new(move |_| {
         let s = key.get();
+        jobs.update_value(|n| *n += 1);
+        let job = jobs.get_value();
+        table.set(None);
         let variants = spacetime_core::protocols::find(&s.protocol).map_or(0, |p| p.variants.len());
-        (variants > 1).then(|| variant_table(&s))
+        if variants < 2 || busy.get() {
+            return;
+        }
+        let mut work = TableJob::new(&s);
+        crate::slices::run_sliced(
+            crate::slices::BACKGROUND_SLICE_MS,
+            move |deadline| work.work(deadline),
+            move || jobs.try_get_value() == Some(job),
+            move |done| table.set(Some(done)),
+        );
     });
     let current = move || store.scenario.with(|s| s.variant.clone());
     view! {

@@ -92,6 +92,11 @@ pub fn keep_address(store: Store) {
     let last_of_written = StoredValue::new(None::<String>);
     let pending = StoredValue::new(false);
     Effect::new(move |_| {
+        // While a run is made in slices the page shows the one before (or none): the address
+        // keeps the link that asked for the new one.
+        if store.run.running.with(Option::is_some) {
+            return;
+        }
         let latest = query.get();
         if written.with_value(|w| *w == identity()) {
             last_of_written.set_value(Some(latest));

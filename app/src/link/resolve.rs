@@ -1,7 +1,7 @@
 //! What a link shows: its scenario checked against the lessons and the simulator, its step,
 //! selection and interventions kept where they still apply, and in words what was ignored.
 
-use spacetime_core::{protocols, Intervention, Run, Scenario};
+use spacetime_core::{protocols, Intervention, Run, Scenario, Trace};
 
 use super::codec::{intervention_text, normalised, selection_text, Link, LinkScenario};
 use crate::lessons;
@@ -107,6 +107,25 @@ fn lesson_by_id(id: &str) -> Option<lessons::Lesson> {
 /// What a link shows: everything it says that applies, and in `problems` each thing it says
 /// that does not, in words. It always gives a view that loads.
 pub fn resolve(link: &Link, problems: &mut Vec<String>) -> View {
+    let resolving = resolve_scenario(link, problems);
+    let trace = Run::complete(&resolving.scenario)
+        .map(|r| r.trace().clone())
+        .unwrap_or_default();
+    resolving.place(link, &trace, problems)
+}
+
+/// A link's scenario, chosen; where in its run the link points is checked once the run is made
+/// ([`Resolving::place`]), so that a big run is made once, by the store, in slices.
+#[derive(Clone, Debug)]
+pub struct Resolving {
+    pub scenario: Scenario,
+    /// Whether the link's own scenario is shown: its step and selection apply.
+    applies: bool,
+}
+
+/// [`resolve`]'s first half: the scenario to run, with what of the link does not apply to it in
+/// `problems`.
+pub fn resolve_scenario(link: &Link, problems: &mut Vec<String>) -> Resolving {
     let first_lesson = || lessons::all().into_iter().next().expect("a lesson ships");
     // The lesson to fall back on: the one the link names, or whose scenarios' names the
     // unknown one starts like, or the first.
@@ -187,11 +206,9 @@ pub fn resolve(link: &Link, problems: &mut Vec<String>) -> View {
                 if ignored.len() == 1 { "was" } else { "were" }
             ));
         }
-        return View {
+        return Resolving {
             scenario,
-            cursor: 0,
-            clocks: link.clocks.unwrap_or(ClockMode::Lamport),
-            selection: Selection::Nothing,
+            applies: false,
         };
     }
 
@@ -231,10 +248,39 @@ pub fn resolve(link: &Link, problems: &mut Vec<String>) -> View {
     if let Some(list) = &link.interventions {
         scenario.interventions = applicable(&scenario, list, problems);
     }
+    Resolving {
+        scenario,
+        applies: true,
+    }
+}
 
-    let trace = Run::complete(&scenario)
-        .map(|r| r.trace().clone())
-        .unwrap_or_default();
+impl Resolving {
+    /// [`resolve`]'s second half: the link's step and selection placed in `trace`, the run of
+    /// the scenario; what does not fit it goes in `problems`.
+    pub fn place(self, link: &Link, trace: &Trace, problems: &mut Vec<String>) -> View {
+        let Resolving { scenario, applies } = self;
+        let clocks = link.clocks.unwrap_or(ClockMode::Lamport);
+        if !applies {
+            return View {
+                scenario,
+                cursor: 0,
+                clocks,
+                selection: Selection::Nothing,
+            };
+        }
+        let (cursor, selection) = place_in(link, trace, problems);
+        View {
+            scenario,
+            cursor,
+            clocks,
+            selection,
+        }
+    }
+}
+
+/// Where a link's step and selection fall in `trace`: the step clamped to the run, a selection
+/// of something the run does not have dropped (each said in `problems`).
+fn place_in(link: &Link, trace: &Trace, problems: &mut Vec<String>) -> (u64, Selection) {
     let end = trace.step_count();
     let mut cursor = link.step.unwrap_or(0);
     if cursor > end {
@@ -275,12 +321,7 @@ pub fn resolve(link: &Link, problems: &mut Vec<String>) -> View {
             }
         }
     };
-    View {
-        scenario,
-        cursor,
-        clocks: link.clocks.unwrap_or(ClockMode::Lamport),
-        selection,
-    }
+    (cursor, selection)
 }
 
 /// The interventions of `list` that apply to a run of `scenario`, in order: each is kept only

@@ -27,10 +27,12 @@ pub use find::{browser_regex, records_by_regex, ByteOffsets};
 pub fn open_file(store: Store, name: &str, text: &str) -> Result<(), String> {
     let imported = read_log(name, text, "", &Choice::default())?;
     crate::tour::leave(store);
-    if store.load(imported.scenario) {
-        store.seek(u64::MAX);
-        store.clocks.set(ClockMode::Vector);
-    }
+    store.load_in_slices(imported.scenario, |store, loaded| {
+        if loaded {
+            store.seek(u64::MAX);
+            store.clocks.set(ClockMode::Vector);
+        }
+    });
     Ok(())
 }
 
@@ -242,12 +244,15 @@ pub fn ImportPanel() -> impl IntoView {
         match result {
             Ok(imported) => {
                 let seen = Shown::of(&imported, choice.clone());
-                if store.load(imported.scenario) {
-                    store.seek(u64::MAX);
-                    store.clocks.set(ClockMode::Vector);
-                    shown.set(Some(seen));
-                    draft.keep(choice);
-                }
+                // A log of 100,000 events is replayed in slices, a progress bar showing.
+                store.load_in_slices(imported.scenario, move |store, loaded| {
+                    if loaded {
+                        store.seek(u64::MAX);
+                        store.clocks.set(ClockMode::Vector);
+                        shown.set(Some(seen));
+                        draft.keep(choice);
+                    }
+                });
                 true
             }
             Err(why) => {
