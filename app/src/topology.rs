@@ -116,6 +116,28 @@ pub fn packets_drawn(in_air: &[MessageId], selected: Option<MessageId>) -> Vec<M
     drawn
 }
 
+/// Up to this many processes every link is a line of its own, to click (and cut). Past it a ring
+/// has too many to pick one out (2,016 for 64 processes) and building them all would hold up the
+/// page: the links are one drawing, and only those cut or selected are drawn apart.
+pub const MAX_PROCESSES_LINKED_APART: usize = 16;
+
+/// The links drawn apart on a ring of `n` processes: all of them on a small ring; on a big one,
+/// those `cut` and the `selected` one, lower index first.
+pub fn links_apart(
+    n: usize,
+    cut: &[[ProcessId; 2]],
+    selected: Option<(ProcessId, ProcessId)>,
+) -> Vec<(ProcessId, ProcessId)> {
+    if n <= MAX_PROCESSES_LINKED_APART {
+        return all_links(n);
+    }
+    let mut links: Vec<(ProcessId, ProcessId)> = cut.iter().map(|&[a, b]| (a, b)).collect();
+    links.extend(selected);
+    links.sort_unstable();
+    links.dedup();
+    links
+}
+
 /// Every pair of processes, lower index first.
 pub fn all_links(n: usize) -> Vec<(ProcessId, ProcessId)> {
     (0..n)
@@ -167,46 +189,68 @@ pub fn Topology() -> impl IntoView {
     // With three packets or fewer in the air their labels fit; beyond that only the selected one's.
     let few_packets = Memo::new(move |_| flying.with(Vec::len) <= 3);
 
-    let links = move || {
-        all_links(count.get())
-            .into_iter()
-            .map(|(a, b)| {
-                let is_cut = move || cut.with(|c| c.contains(&[a, b]));
-                let selected = move || store.selection.get() == Selection::Link(a, b);
-                let label = move || {
-                    names.with(|n| {
+    let apart = Memo::new(move |_| {
+        let selected = match store.selection.get() {
+            Selection::Link(a, b) => Some((a, b)),
+            _ => None,
+        };
+        cut.with(|c| links_apart(count.get(), c, selected))
+    });
+    // A big ring's links, all in one path: its look, without an element per link.
+    let all_in_one = move || {
+        (count.get() > MAX_PROCESSES_LINKED_APART).then(|| {
+            let d = points.with(|p| {
+                all_links(p.len())
+                    .into_iter()
+                    .map(|(a, b)| {
                         format!(
-                            "link {} – {}{}",
-                            n.get(a).map_or("?", String::as_str),
-                            n.get(b).map_or("?", String::as_str),
-                            if is_cut() { " (cut)" } else { "" }
+                            "M{} {}L{} {}",
+                            fmt(p[a].x),
+                            fmt(p[a].y),
+                            fmt(p[b].x),
+                            fmt(p[b].y)
                         )
                     })
-                };
-                let (pa, pb) = (point(a), point(b));
-                view! {
-                    <g
-                        class="topo-link"
-                        class:cut=is_cut
-                        class:selected=selected
-                        data-testid=format!("topo-link-{a}-{b}")
-                        role="button"
-                        tabindex="0"
-                        aria-label=label
-                        on:click=move |_| select(Selection::Link(a, b))
-                        on:keydown=move |ev| {
-                            if ev.key() == "Enter" {
-                                select(Selection::Link(a, b));
-                            }
-                        }
-                    >
-                        <title>{label}</title>
-                        <line class="topo-link-hit" x1=fmt(pa.x) y1=fmt(pa.y) x2=fmt(pb.x) y2=fmt(pb.y) />
-                        <line class="topo-link-line" x1=fmt(pa.x) y1=fmt(pa.y) x2=fmt(pb.x) y2=fmt(pb.y) />
-                    </g>
-                }
+                    .collect::<String>()
+            });
+            view! { <path class="topo-link-line topo-links-all" d=d /> }
+        })
+    };
+    let link = move |(a, b): (ProcessId, ProcessId)| {
+        let is_cut = move || cut.with(|c| c.contains(&[a, b]));
+        let selected = move || store.selection.get() == Selection::Link(a, b);
+        let label = move || {
+            names.with(|n| {
+                format!(
+                    "link {} – {}{}",
+                    n.get(a).map_or("?", String::as_str),
+                    n.get(b).map_or("?", String::as_str),
+                    if is_cut() { " (cut)" } else { "" }
+                )
             })
-            .collect_view()
+        };
+        let (pa, pb) = (point(a), point(b));
+        view! {
+            <g
+                class="topo-link"
+                class:cut=is_cut
+                class:selected=selected
+                data-testid=format!("topo-link-{a}-{b}")
+                role="button"
+                tabindex="0"
+                aria-label=label
+                on:click=move |_| select(Selection::Link(a, b))
+                on:keydown=move |ev| {
+                    if ev.key() == "Enter" {
+                        select(Selection::Link(a, b));
+                    }
+                }
+            >
+                <title>{label}</title>
+                <line class="topo-link-hit" x1=fmt(pa.x) y1=fmt(pa.y) x2=fmt(pb.x) y2=fmt(pb.y) />
+                <line class="topo-link-line" x1=fmt(pa.x) y1=fmt(pa.y) x2=fmt(pb.x) y2=fmt(pb.y) />
+            </g>
+        }
     };
 
     let nodes =
@@ -392,7 +436,10 @@ pub fn Topology() -> impl IntoView {
                 role="group"
                 aria-label="Topology: processes on a ring, messages in flight between them"
             >
-                <g class="topo-links">{links}</g>
+                <g class="topo-links">
+                    {all_in_one}
+                    <For each=move || apart.get() key=|l| *l children=link />
+                </g>
                 <g class="topo-nodes">{nodes}</g>
                 <g class="topo-packets">{packets}</g>
                 {move || (undrawn() > 0).then(|| view! {
@@ -518,6 +565,17 @@ mod tests {
         assert_eq!(all_links(1), vec![]);
         assert_eq!(all_links(3), vec![(0, 1), (0, 2), (1, 2)]);
         assert_eq!(all_links(8).len(), 28);
+    }
+
+    #[test]
+    fn a_big_ring_draws_apart_only_the_links_cut_or_selected() {
+        assert_eq!(links_apart(16, &[], None).len(), 120);
+        assert_eq!(links_apart(64, &[], None), vec![]);
+        assert_eq!(
+            links_apart(64, &[[5, 9], [0, 63]], Some((5, 9))),
+            vec![(0, 63), (5, 9)]
+        );
+        assert_eq!(links_apart(64, &[], Some((1, 2))), vec![(1, 2)]);
     }
 
     #[test]
