@@ -238,7 +238,7 @@ impl Store {
                 )),
             ),
         };
-        let trace = Arc::new(run.trace().clone());
+        let trace = run.shared_trace();
         let run = RunStore {
             scenario: RwSignal::new(run.scenario().clone()),
             trace: RwSignal::new(trace),
@@ -442,7 +442,7 @@ impl Store {
                 run.run();
                 return Err(e.to_string());
             }
-            Ok((Arc::new(run.trace().clone()), run.scenario().clone()))
+            Ok((run.shared_trace(), run.scenario().clone()))
         });
         match result {
             Some(Ok((trace, scenario))) => {

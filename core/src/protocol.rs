@@ -463,6 +463,11 @@ impl Run {
         self.engine.trace()
     }
 
+    /// The trace as a shared handle, not a copy ([`Simulation::shared_trace`]).
+    pub fn shared_trace(&self) -> std::sync::Arc<Trace> {
+        self.engine.shared_trace()
+    }
+
     pub fn step(&mut self) -> bool {
         self.engine.step()
     }

@@ -302,7 +302,10 @@ pub struct Simulation {
     limits: Limits,
     interventions: Vec<Planned>,
     state: State,
-    trace: Trace,
+    /// Shared with the views that show it ([`Simulation::shared_trace`]): written through
+    /// `Arc::make_mut`, which copies it only if a view still holds it when the run changes (an
+    /// intervention), so that a page holds one copy of a big trace, not two.
+    trace: Arc<Trace>,
     checkpoints: Vec<Checkpoint>,
     checkpoint_every: u64,
     effects: Vec<Effect<Content>>,
@@ -387,10 +390,10 @@ impl Simulation {
             limits: scenario.limits.clone(),
             interventions: Vec::new(),
             state,
-            trace: Trace {
+            trace: Arc::new(Trace {
                 processes: scenario.processes.clone(),
                 ..Trace::default()
-            },
+            }),
             checkpoints: Vec::new(),
             checkpoint_every: DEFAULT_CHECKPOINT_EVERY,
             effects: Vec::new(),
@@ -445,9 +448,15 @@ impl Simulation {
         &self.trace
     }
 
+    /// The trace so far, shared: a handle, not a copy. The simulation copies it before its next
+    /// change if the handle is still held then.
+    pub fn shared_trace(&self) -> Arc<Trace> {
+        Arc::clone(&self.trace)
+    }
+
     /// The trace, giving up the simulation.
     pub fn into_trace(self) -> Trace {
-        self.trace
+        Arc::unwrap_or_clone(self.trace)
     }
 
     /// How many processes the run has.
@@ -603,17 +612,27 @@ impl Simulation {
         self.checkpoints.truncate(index + 1);
         let checkpoint = &self.checkpoints[index];
         self.state = checkpoint.state.clone();
-        self.trace.truncate(checkpoint.events, checkpoint.steps);
-        self.trace.messages.truncate(checkpoint.messages);
-        self.trace.outputs.truncate(checkpoint.outputs);
-        self.trace.warnings.truncate(checkpoint.warnings);
-        self.trace.link_changes.truncate(checkpoint.link_changes);
-        self.trace.timers.truncate(checkpoint.timers);
+        Arc::make_mut(&mut self.trace).truncate(checkpoint.events, checkpoint.steps);
+        Arc::make_mut(&mut self.trace)
+            .messages
+            .truncate(checkpoint.messages);
+        Arc::make_mut(&mut self.trace)
+            .outputs
+            .truncate(checkpoint.outputs);
+        Arc::make_mut(&mut self.trace)
+            .warnings
+            .truncate(checkpoint.warnings);
+        Arc::make_mut(&mut self.trace)
+            .link_changes
+            .truncate(checkpoint.link_changes);
+        Arc::make_mut(&mut self.trace)
+            .timers
+            .truncate(checkpoint.timers);
         // Timers running then may have stopped in the steps now undone.
         for running in &self.state.timers {
             for &(_, span) in running.values() {
                 if let Some(span) = span {
-                    self.trace.timers[span].stopped = None;
+                    Arc::make_mut(&mut self.trace).timers[span].stopped = None;
                 }
             }
         }
@@ -621,7 +640,7 @@ impl Simulation {
         // flight again, due when their queue item is.
         for q in &self.state.queue {
             if let Pending::Deliver(id, _) | Pending::Lose(id) = q.item {
-                let m = &mut self.trace.messages[id];
+                let m = &mut Arc::make_mut(&mut self.trace).messages[id];
                 m.fate = Fate::InFlight;
                 m.receive_event = None;
                 m.settled_step = None;
@@ -634,7 +653,7 @@ impl Simulation {
     /// Record that the timer of span `span` (if the trace keeps one) stopped, now.
     fn stop_timer(&mut self, span: Option<usize>, how: TimerEnd) {
         if let Some(span) = span {
-            self.trace.timers[span].stopped = Some(TimerStop {
+            Arc::make_mut(&mut self.trace).timers[span].stopped = Some(TimerStop {
                 how,
                 step: self.state.step,
                 at: self.state.now,
@@ -703,13 +722,14 @@ impl Simulation {
         if !happened {
             return false;
         }
-        let said = self.trace.sentences.len();
-        self.trace.sentences.append(&mut self.narration);
-        self.trace.steps.push(Step::new(
+        let trace = Arc::make_mut(&mut self.trace);
+        let said = trace.sentences.len();
+        trace.sentences.append(&mut self.narration);
+        trace.steps.push(Step::new(
             step,
             self.state.now,
             actor,
-            said..self.trace.sentences.len(),
+            said..trace.sentences.len(),
         ));
         self.state.step += 1;
         true
@@ -932,11 +952,13 @@ impl Simulation {
                         "that link is not cut".into()
                     });
                 }
-                self.trace.link_changes.push(LinkChange {
-                    step: self.state.step,
-                    between: [link.0, link.1],
-                    cut,
-                });
+                Arc::make_mut(&mut self.trace)
+                    .link_changes
+                    .push(LinkChange {
+                        step: self.state.step,
+                        between: [link.0, link.1],
+                        cut,
+                    });
                 Said::Link {
                     between: [link.0 as u32, link.1 as u32],
                     cut,
@@ -1018,7 +1040,7 @@ impl Simulation {
                 Ok(key) => {
                     let item = self.state.remove(key).expect("in flight");
                     let new_key = self.state.push(key.0.saturating_add(by), item);
-                    self.trace.messages[id].arrives_at = new_key.0;
+                    Arc::make_mut(&mut self.trace).messages[id].arrives_at = new_key.0;
                     self.narration.push(Said::Delay(id as u32, by));
                     true
                 }
@@ -1032,7 +1054,7 @@ impl Simulation {
     }
 
     fn warn(&mut self, planned: &Planned, why: String) -> bool {
-        self.trace.warnings.push(format!(
+        Arc::make_mut(&mut self.trace).warnings.push(format!(
             "intervention at step {} ignored: {why}",
             planned.step
         ));
@@ -1117,7 +1139,7 @@ impl Simulation {
             state: state.summary,
             fields: state.fields,
         };
-        self.trace
+        Arc::make_mut(&mut self.trace)
             .push_event(event, &self.state.vector[process * n..(process + 1) * n]);
         if !self.state.merging[process].is_empty() {
             for m in std::mem::take(&mut self.state.merging[process]) {
@@ -1128,7 +1150,7 @@ impl Simulation {
     }
 
     fn settle(&mut self, id: MessageId, fate: Fate, receive_event: Option<EventId>) {
-        let m = &mut self.trace.messages[id];
+        let m = &mut Arc::make_mut(&mut self.trace).messages[id];
         m.fate = fate;
         m.receive_event = receive_event;
         m.settled_step = Some(self.state.step);
@@ -1176,7 +1198,7 @@ impl Simulation {
         duplicate_of: Option<MessageId>,
     ) -> MessageId {
         let id = self.trace.messages.len();
-        self.trace.messages.push(Message {
+        Arc::make_mut(&mut self.trace).messages.push(Message {
             id,
             from,
             to,
@@ -1206,7 +1228,7 @@ impl Simulation {
             *last = at;
         }
         self.state.push(at, Pending::Deliver(id, payload));
-        self.trace.messages[id].arrives_at = at;
+        Arc::make_mut(&mut self.trace).messages[id].arrives_at = at;
     }
 
     /// Run one handler of process `p` and carry out the effects it recorded, in order. `trigger`
@@ -1232,7 +1254,7 @@ impl Simulation {
         // Effects do not change the process: its state after the step is its state now.
         let state = self.snapshot(p);
         if let Some(trigger) = trigger {
-            let event = &mut self.trace.events[trigger];
+            let event = &mut Arc::make_mut(&mut self.trace).events[trigger];
             event.state = state.summary.clone();
             event.fields = state.fields.clone();
         }
@@ -1273,7 +1295,7 @@ impl Simulation {
                     let generation = self.state.timer_generation;
                     let due = self.state.now.saturating_add(after);
                     let span = shown.then(|| {
-                        self.trace.timers.push(TimerSpan {
+                        Arc::make_mut(&mut self.trace).timers.push(TimerSpan {
                             process: p,
                             name: name.clone(),
                             set_step: self.state.step,
@@ -1331,7 +1353,7 @@ impl Simulation {
                             e
                         }
                     };
-                    self.trace.outputs.push(Output {
+                    Arc::make_mut(&mut self.trace).outputs.push(Output {
                         process: p,
                         event,
                         kind,
@@ -1372,7 +1394,7 @@ impl Simulation {
         state: &Snapshot,
     ) {
         if to >= self.names.len() {
-            self.trace.warnings.push(format!(
+            Arc::make_mut(&mut self.trace).warnings.push(format!(
                 "{} tried to send to process {to}, which does not exist",
                 self.names[p]
             ));
@@ -1390,7 +1412,7 @@ impl Simulation {
         };
         *last_event = Some(event);
         self.send(p, to, event, label, message, latency);
-        if let Some(m) = self.trace.messages.get_mut(id) {
+        if let Some(m) = Arc::make_mut(&mut self.trace).messages.get_mut(id) {
             m.merged = along == Some(true);
         }
     }
@@ -1412,7 +1434,8 @@ impl Simulation {
             // Sent by the protocol, but it never leaves: settled at once; its arrow is a stub
             // at the sender, pointing to where it would have gone.
             let (latency, _) = self.network.link(from, to);
-            self.trace.messages[id].arrives_at = self.state.now.saturating_add(latency.min.max(1));
+            Arc::make_mut(&mut self.trace).messages[id].arrives_at =
+                self.state.now.saturating_add(latency.min.max(1));
             self.settle(id, Fate::OmittedBySender, None);
             self.narration.push(Said::OmittedBySender(id as u32));
             return;
@@ -1429,7 +1452,7 @@ impl Simulation {
                 self.state.now.saturating_add(latency / 2),
                 Pending::Lose(id),
             );
-            self.trace.messages[id].arrives_at = key.0;
+            Arc::make_mut(&mut self.trace).messages[id].arrives_at = key.0;
             return;
         }
         let duplicate = self.network.duplicate > 0.0

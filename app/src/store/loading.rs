@@ -6,8 +6,6 @@
 //! bar says how far the new one has got ([`RunStore::running`]), and the new run replaces it only
 //! once whole. Either way the trace is the same, step for step.
 
-use std::sync::Arc;
-
 use leptos::prelude::*;
 use spacetime_core::{Field, Run, Scenario};
 
@@ -149,7 +147,7 @@ impl Store {
             sim,
             ..
         } = self.run;
-        self.trace.set(Arc::new(run.trace().clone()));
+        self.trace.set(run.shared_trace());
         self.scenario.set(run.scenario().clone());
         sim.set_value(run);
         self.cursor.set(0);
