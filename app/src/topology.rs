@@ -118,21 +118,29 @@ pub fn packets_drawn(in_air: &[MessageId], selected: Option<MessageId>) -> Vec<M
 
 /// Up to this many processes every link is a line of its own, to click (and cut). Past it a ring
 /// has too many to pick one out (2,016 for 64 processes) and building them all would hold up the
-/// page: the links are one drawing, and only those cut or selected are drawn apart.
+/// page: the links are one drawing, and only those cut, selected or of the selected process are
+/// drawn apart.
 pub const MAX_PROCESSES_LINKED_APART: usize = 16;
 
 /// The links drawn apart on a ring of `n` processes: all of them on a small ring; on a big one,
-/// those `cut` and the `selected` one, lower index first.
+/// those `cut`, and those of the `selected` link or process (a click on a node makes its links
+/// clickable, to cut one), lower index first.
 pub fn links_apart(
     n: usize,
     cut: &[[ProcessId; 2]],
-    selected: Option<(ProcessId, ProcessId)>,
+    selected: Selection,
 ) -> Vec<(ProcessId, ProcessId)> {
     if n <= MAX_PROCESSES_LINKED_APART {
         return all_links(n);
     }
     let mut links: Vec<(ProcessId, ProcessId)> = cut.iter().map(|&[a, b]| (a, b)).collect();
-    links.extend(selected);
+    match selected {
+        Selection::Link(a, b) => links.push((a, b)),
+        Selection::Process(p) if p < n => {
+            links.extend((0..n).filter(|&q| q != p).map(|q| (p.min(q), p.max(q))));
+        }
+        _ => {}
+    }
     links.sort_unstable();
     links.dedup();
     links
@@ -190,10 +198,7 @@ pub fn Topology() -> impl IntoView {
     let few_packets = Memo::new(move |_| flying.with(Vec::len) <= 3);
 
     let apart = Memo::new(move |_| {
-        let selected = match store.selection.get() {
-            Selection::Link(a, b) => Some((a, b)),
-            _ => None,
-        };
+        let selected = store.selection.get();
         cut.with(|c| links_apart(count.get(), c, selected))
     });
     // A big ring's links, all in one path: its look, without an element per link.
@@ -569,13 +574,18 @@ mod tests {
 
     #[test]
     fn a_big_ring_draws_apart_only_the_links_cut_or_selected() {
-        assert_eq!(links_apart(16, &[], None).len(), 120);
-        assert_eq!(links_apart(64, &[], None), vec![]);
+        let nothing = Selection::Nothing;
+        assert_eq!(links_apart(16, &[], nothing).len(), 120);
+        assert_eq!(links_apart(64, &[], nothing), vec![]);
         assert_eq!(
-            links_apart(64, &[[5, 9], [0, 63]], Some((5, 9))),
+            links_apart(64, &[[5, 9], [0, 63]], Selection::Link(5, 9)),
             vec![(0, 63), (5, 9)]
         );
-        assert_eq!(links_apart(64, &[], Some((1, 2))), vec![(1, 2)]);
+        assert_eq!(links_apart(64, &[], Selection::Link(1, 2)), vec![(1, 2)]);
+        // A selected process: its 63 links, to pick one to cut.
+        let of_p3 = links_apart(64, &[[0, 63]], Selection::Process(3));
+        assert_eq!(of_p3.len(), 64);
+        assert!(of_p3.contains(&(0, 3)) && of_p3.contains(&(3, 63)) && of_p3.contains(&(0, 63)));
     }
 
     #[test]
