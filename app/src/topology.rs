@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use spacetime_core::layout::{process_colour, ring, Point};
 use spacetime_core::{Message, MessageId, ProcessId};
 
+use crate::playback::settled;
 use crate::store::{Selection, Store};
 
 /// The side of the square the view draws in (SVG user units; the SVG scales to its container).
@@ -22,8 +23,13 @@ pub fn in_flight_at(m: &Message, cursor: u64) -> bool {
 
 /// How far along its way from sender to receiver message `m` is at virtual time `now`, from 0 to 1.
 pub fn flight_fraction(m: &Message, now: f64) -> f64 {
-    let span = (m.arrives_at as f64 - m.sent_at as f64).max(1.0);
-    ((now - m.sent_at as f64) / span).clamp(0.0, 1.0)
+    fraction_between(m.sent_at as f64, m.arrives_at as f64, now)
+}
+
+/// How far from `sent` to `arrives` the virtual time `now` is, from 0 to 1.
+fn fraction_between(sent: f64, arrives: f64, now: f64) -> f64 {
+    let span = (arrives - sent).max(1.0);
+    ((now - sent) / span).clamp(0.0, 1.0)
 }
 
 /// The radius of the ring the nodes sit on, leaving room for the nodes and their halos.
@@ -133,6 +139,47 @@ fn fmt(x: f64) -> String {
     format!("{x:.1}")
 }
 
+/// What the ring shows of a message in the air, but for where it is.
+#[derive(Clone, Debug, PartialEq)]
+struct Packet {
+    id: MessageId,
+    from: ProcessId,
+    to: ProcessId,
+    sent_at: f64,
+    arrives_at: f64,
+    /// The message's label, drawn beside the envelope.
+    short: String,
+    /// What a screen reader says, and the tooltip.
+    label: String,
+}
+
+impl Packet {
+    fn of(t: &spacetime_core::Trace, id: MessageId) -> Option<Packet> {
+        let m = t.messages.get(id)?;
+        let name = |p: ProcessId| t.processes.get(p).cloned().unwrap_or_default();
+        Some(Packet {
+            id: m.id,
+            from: m.from,
+            to: m.to,
+            sent_at: m.sent_at as f64,
+            arrives_at: m.arrives_at as f64,
+            short: m.label.clone(),
+            label: format!(
+                "message #{} {}: {} → {}",
+                m.id,
+                m.label,
+                name(m.from),
+                name(m.to)
+            ),
+        })
+    }
+
+    /// [`flight_fraction`] of the message.
+    fn fraction(&self, now: f64) -> f64 {
+        fraction_between(self.sent_at, self.arrives_at, now)
+    }
+}
+
 /// The ring of processes with packets flying between them.
 #[component]
 pub fn Topology() -> impl IntoView {
@@ -141,8 +188,10 @@ pub fn Topology() -> impl IntoView {
     let count = Memo::new(move |_| names.with(Vec::len));
     let points = Memo::new(move |_| node_positions(count.get()));
     let radius = Memo::new(move |_| node_radius(count.get()));
-    let up = Memo::new(move |_| store.up_at_cursor());
-    let cut = Memo::new(move |_| store.cut_links_at_cursor());
+    // Each node and each link reads these (thousands of readers on a 64-lane ring): settled, so
+    // that a move of the cursor that crashes nothing and cuts nothing wakes none of them.
+    let up = settled(move || store.up_at_cursor());
+    let cut = settled(move || store.cut_links_at_cursor());
     // Every message in the air, and the ones the ring draws (see `packets_drawn`).
     let in_air = Memo::new(move |_| {
         let cursor = store.cursor.get();
@@ -284,77 +333,54 @@ pub fn Topology() -> impl IntoView {
             .collect_view()
         };
 
-    // Envelopes are keyed by slot, not by message: a scrub that puts other messages in the air
-    // updates the envelopes already there instead of building new ones.
-    let slots = move || (0..flying.with(Vec::len)).collect::<Vec<usize>>();
+    // Envelopes are slots, not messages: a scrub that puts other messages in the air fills the
+    // slots already there. Slots are never taken away (there are at most MAX_PACKETS + 1): an
+    // empty one is hidden, so scrubbing between busier and quieter moments of a run builds no
+    // envelopes and drops none.
+    let most = StoredValue::new(0usize);
+    let pool = settled(move || {
+        let n = most.get_value().max(flying.with(Vec::len));
+        most.set_value(n);
+        n
+    });
+    let slots = move || (0..pool.get()).collect::<Vec<usize>>();
     let packets = move || {
         view! {
             <For
                 each=slots
                 key=|slot| *slot
                 children=move |slot| {
-                    let id = move || flying.with(|f| f.get(slot).copied().unwrap_or(usize::MAX));
-                    let id_now = move || flying.with_untracked(|f| f.get(slot).copied().unwrap_or(usize::MAX));
+                    // What the slot shows, but for where: worked out once each time the slot
+                    // gets another message, not by each attribute on each frame.
+                    let packet = Memo::new(move |_| {
+                        let id = flying.with(|f| f.get(slot).copied())?;
+                        store.trace.with(|t| Packet::of(t, id))
+                    });
+                    let id = move || packet.with(|p| p.as_ref().map_or(usize::MAX, |p| p.id));
+                    let id_now = move || packet.with_untracked(|p| p.as_ref().map_or(usize::MAX, |p| p.id));
                     // Where the packet is now: moves smoothly with the animation's virtual time.
-                    let geometry = move || {
+                    let transform = move || {
                         let now = store.view_time();
                         let r = radius.get();
-                        store
-                            .trace
-                            .with(|t| {
-                                t.messages
-                                    .get(id())
-                                    .map(|m| {
-                                        let at = packet_point(
-                                            point(m.from),
-                                            point(m.to),
-                                            r,
-                                            flight_fraction(m, now),
-                                        );
-                                        (at, m.from, m.label.clone(), m.to)
-                                    })
-                            })
+                        packet.with(|p| {
+                            p.as_ref()
+                                .map(|p| {
+                                    let at = packet_point(point(p.from), point(p.to), r, p.fraction(now));
+                                    format!("translate({} {})", fmt(at.x), fmt(at.y))
+                                })
+                                .unwrap_or_default()
+                        })
                     };
-                    let transform = move || {
-                        geometry()
-                            .map(|(at, ..)| format!("translate({} {})", fmt(at.x), fmt(at.y)))
-                            .unwrap_or_default()
-                    };
-                    let colour = move || {
-                        store
-                            .trace
-                            .with(|t| t.messages.get(id()).map_or("#888", |m| process_colour(m.from)))
-                    };
-                    let label = move || {
-                        store
-                            .trace
-                            .with(|t| {
-                                t.messages
-                                    .get(id())
-                                    .map(|m| {
-                                        let name = |p: ProcessId| {
-                                            t.processes.get(p).cloned().unwrap_or_default()
-                                        };
-                                        format!(
-                                            "message #{} {}: {} → {}",
-                                            m.id,
-                                            m.label,
-                                            name(m.from),
-                                            name(m.to),
-                                        )
-                                    })
-                                    .unwrap_or_default()
-                            })
-                    };
-                    let short = move || {
-                        store.trace.with(|t| t.messages.get(id()).map(|m| m.label.clone()))
-                    };
+                    let colour = move || packet.with(|p| p.as_ref().map_or("#888", |p| process_colour(p.from)));
+                    let label = move || packet.with(|p| p.as_ref().map(|p| p.label.clone()).unwrap_or_default());
+                    let short = move || packet.with(|p| p.as_ref().map(|p| p.short.clone()));
                     let selected = move || store.selection.get() == Selection::Message(id());
                     let show_label = move || selected() || few_packets.get();
                     view! {
                         <g
                             class="topo-packet"
                             class:selected=selected
+                            display=move || packet.with(|p| p.is_none().then_some("none"))
                             data-testid=move || format!("topo-packet-{}", id())
                             role="button"
                             tabindex="0"
@@ -372,11 +398,10 @@ pub fn Topology() -> impl IntoView {
                             <circle class="topo-packet-hit" r="11" />
                             <rect class="topo-packet-body" x="-7" y="-5" width="14" height="10" rx="1.5" />
                             <polyline class="topo-packet-flap" points="-7,-5 0,1 7,-5" />
-                            <Show when=show_label>
-                                <text class="topo-packet-label" y="-9" text-anchor="middle">
-                                    {short}
-                                </text>
-                            </Show>
+                            <text class="topo-packet-label" y="-9" text-anchor="middle"
+                                display=move || (!show_label()).then_some("none")>
+                                {short}
+                            </text>
                         </g>
                     }
                 }
