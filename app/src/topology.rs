@@ -10,6 +10,7 @@ use spacetime_core::layout::{process_colour, ring, Point};
 use spacetime_core::{Message, MessageId, ProcessId};
 
 use crate::playback::settled;
+use crate::plots::escape;
 use crate::store::{Selection, Store};
 
 /// The side of the square the view draws in (SVG user units; the SVG scales to its container).
@@ -23,13 +24,8 @@ pub fn in_flight_at(m: &Message, cursor: u64) -> bool {
 
 /// How far along its way from sender to receiver message `m` is at virtual time `now`, from 0 to 1.
 pub fn flight_fraction(m: &Message, now: f64) -> f64 {
-    fraction_between(m.sent_at as f64, m.arrives_at as f64, now)
-}
-
-/// How far from `sent` to `arrives` the virtual time `now` is, from 0 to 1.
-fn fraction_between(sent: f64, arrives: f64, now: f64) -> f64 {
-    let span = (arrives - sent).max(1.0);
-    ((now - sent) / span).clamp(0.0, 1.0)
+    let span = (m.arrives_at as f64 - m.sent_at as f64).max(1.0);
+    ((now - m.sent_at as f64) / span).clamp(0.0, 1.0)
 }
 
 /// The radius of the ring the nodes sit on, leaving room for the nodes and their halos.
@@ -139,45 +135,75 @@ fn fmt(x: f64) -> String {
     format!("{x:.1}")
 }
 
-/// What the ring shows of a message in the air, but for where it is.
-#[derive(Clone, Debug, PartialEq)]
-struct Packet {
-    id: MessageId,
-    from: ProcessId,
-    to: ProcessId,
-    sent_at: f64,
-    arrives_at: f64,
-    /// The message's label, drawn beside the envelope.
-    short: String,
-    /// What a screen reader says, and the tooltip.
-    label: String,
+/// The envelopes of the messages `drawn`, as SVG markup: one `g.topo-packet` each, where it is at
+/// virtual time `now` on its way between the nodes at `points` (of radius `radius`), ringed if
+/// it is `selected`, and named beside it if it is selected or `labels` is set.
+///
+/// The envelopes are one piece of markup, not a view each: a scrub or a frame of playback moves
+/// all of them and puts other messages in the air, and as markup that is one write instead of
+/// hundreds of reactive attributes. (Clicks and keys are taken by the group that holds them.)
+pub fn packets_markup(
+    t: &spacetime_core::Trace,
+    drawn: &[MessageId],
+    points: &[Point],
+    radius: f64,
+    now: f64,
+    selected: Option<MessageId>,
+    labels: bool,
+) -> String {
+    use std::fmt::Write;
+    let point = |p: ProcessId| points.get(p).copied().unwrap_or_default();
+    let name = |p: ProcessId| t.processes.get(p).map_or("", String::as_str);
+    let mut out = String::new();
+    for m in drawn.iter().filter_map(|&id| t.messages.get(id)) {
+        let at = packet_point(point(m.from), point(m.to), radius, flight_fraction(m, now));
+        let is_selected = selected == Some(m.id);
+        let label = escape(&format!(
+            "message #{} {}: {} → {}",
+            m.id,
+            m.label,
+            name(m.from),
+            name(m.to)
+        ));
+        let _ = write!(
+            out,
+            "<g class=\"topo-packet{}\" data-testid=\"topo-packet-{}\" role=\"button\" \
+             tabindex=\"0\" aria-label=\"{label}\" style=\"--c: {}\" \
+             transform=\"translate({} {})\"><title>{label}</title>\
+             <circle class=\"topo-packet-hit\" r=\"11\"></circle>\
+             <rect class=\"topo-packet-body\" x=\"-7\" y=\"-5\" width=\"14\" height=\"10\" \
+             rx=\"1.5\"></rect>\
+             <polyline class=\"topo-packet-flap\" points=\"-7,-5 0,1 7,-5\"></polyline>",
+            if is_selected { " selected" } else { "" },
+            m.id,
+            process_colour(m.from),
+            fmt(at.x),
+            fmt(at.y),
+        );
+        if is_selected || labels {
+            let _ = write!(
+                out,
+                "<text class=\"topo-packet-label\" y=\"-9\" text-anchor=\"middle\">{}</text>",
+                escape(&m.label)
+            );
+        }
+        out.push_str("</g>");
+    }
+    out
 }
 
-impl Packet {
-    fn of(t: &spacetime_core::Trace, id: MessageId) -> Option<Packet> {
-        let m = t.messages.get(id)?;
-        let name = |p: ProcessId| t.processes.get(p).cloned().unwrap_or_default();
-        Some(Packet {
-            id: m.id,
-            from: m.from,
-            to: m.to,
-            sent_at: m.sent_at as f64,
-            arrives_at: m.arrives_at as f64,
-            short: m.label.clone(),
-            label: format!(
-                "message #{} {}: {} → {}",
-                m.id,
-                m.label,
-                name(m.from),
-                name(m.to)
-            ),
-        })
-    }
-
-    /// [`flight_fraction`] of the message.
-    fn fraction(&self, now: f64) -> f64 {
-        fraction_between(self.sent_at, self.arrives_at, now)
-    }
+/// The message an envelope drawn by [`packets_markup`] stands for, from an event's target.
+fn packet_of(ev: &web_sys::Event) -> Option<MessageId> {
+    use wasm_bindgen::JsCast;
+    ev.target()?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .closest(".topo-packet")
+        .ok()??
+        .get_attribute("data-testid")?
+        .strip_prefix("topo-packet-")?
+        .parse()
+        .ok()
 }
 
 /// The ring of processes with packets flying between them.
@@ -333,81 +359,22 @@ pub fn Topology() -> impl IntoView {
             .collect_view()
         };
 
-    // Envelopes are slots, not messages: a scrub that puts other messages in the air fills the
-    // slots already there. Slots are never taken away (there are at most MAX_PACKETS + 1): an
-    // empty one is hidden, so scrubbing between busier and quieter moments of a run builds no
-    // envelopes and drops none.
-    let most = StoredValue::new(0usize);
-    let pool = settled(move || {
-        let n = most.get_value().max(flying.with(Vec::len));
-        most.set_value(n);
-        n
+    let packets = Memo::new(move |_| {
+        let selected = match store.selection.get() {
+            Selection::Message(m) => Some(m),
+            _ => None,
+        };
+        let now = store.view_time();
+        let labels = few_packets.get();
+        let r = radius.get();
+        points.with(|points| {
+            flying.with(|drawn| {
+                store
+                    .trace
+                    .with(|t| packets_markup(t, drawn, points, r, now, selected, labels))
+            })
+        })
     });
-    let slots = move || (0..pool.get()).collect::<Vec<usize>>();
-    let packets = move || {
-        view! {
-            <For
-                each=slots
-                key=|slot| *slot
-                children=move |slot| {
-                    // What the slot shows, but for where: worked out once each time the slot
-                    // gets another message, not by each attribute on each frame.
-                    let packet = Memo::new(move |_| {
-                        let id = flying.with(|f| f.get(slot).copied())?;
-                        store.trace.with(|t| Packet::of(t, id))
-                    });
-                    let id = move || packet.with(|p| p.as_ref().map_or(usize::MAX, |p| p.id));
-                    let id_now = move || packet.with_untracked(|p| p.as_ref().map_or(usize::MAX, |p| p.id));
-                    // Where the packet is now: moves smoothly with the animation's virtual time.
-                    let transform = move || {
-                        let now = store.view_time();
-                        let r = radius.get();
-                        packet.with(|p| {
-                            p.as_ref()
-                                .map(|p| {
-                                    let at = packet_point(point(p.from), point(p.to), r, p.fraction(now));
-                                    format!("translate({} {})", fmt(at.x), fmt(at.y))
-                                })
-                                .unwrap_or_default()
-                        })
-                    };
-                    let colour = move || packet.with(|p| p.as_ref().map_or("#888", |p| process_colour(p.from)));
-                    let label = move || packet.with(|p| p.as_ref().map(|p| p.label.clone()).unwrap_or_default());
-                    let short = move || packet.with(|p| p.as_ref().map(|p| p.short.clone()));
-                    let selected = move || store.selection.get() == Selection::Message(id());
-                    let show_label = move || selected() || few_packets.get();
-                    view! {
-                        <g
-                            class="topo-packet"
-                            class:selected=selected
-                            display=move || packet.with(|p| p.is_none().then_some("none"))
-                            data-testid=move || format!("topo-packet-{}", id())
-                            role="button"
-                            tabindex="0"
-                            aria-label=label
-                            style=move || format!("--c: {}", colour())
-                            transform=transform
-                            on:click=move |_| select(Selection::Message(id_now()))
-                            on:keydown=move |ev| {
-                                if ev.key() == "Enter" {
-                                    select(Selection::Message(id_now()));
-                                }
-                            }
-                        >
-                            <title>{label}</title>
-                            <circle class="topo-packet-hit" r="11" />
-                            <rect class="topo-packet-body" x="-7" y="-5" width="14" height="10" rx="1.5" />
-                            <polyline class="topo-packet-flap" points="-7,-5 0,1 7,-5" />
-                            <text class="topo-packet-label" y="-9" text-anchor="middle"
-                                display=move || (!show_label()).then_some("none")>
-                                {short}
-                            </text>
-                        </g>
-                    }
-                }
-            />
-        }
-    };
 
     view! {
         <div class="topology" data-testid="topology">
@@ -419,7 +386,19 @@ pub fn Topology() -> impl IntoView {
             >
                 <g class="topo-links">{links}</g>
                 <g class="topo-nodes">{nodes}</g>
-                <g class="topo-packets">{packets}</g>
+                <g class="topo-packets" inner_html=move || packets.get()
+                    on:click=move |ev| {
+                        if let Some(m) = packet_of(&ev) {
+                            select(Selection::Message(m));
+                        }
+                    }
+                    on:keydown=move |ev| {
+                        if ev.key() == "Enter" {
+                            if let Some(m) = packet_of(&ev) {
+                                select(Selection::Message(m));
+                            }
+                        }
+                    }></g>
                 {move || (undrawn() > 0).then(|| view! {
                     <text class="topo-more" data-testid="topo-more" text-anchor="middle"
                         x=fmt(TOPO_SIZE / 2.0) y=fmt(TOPO_SIZE / 2.0)>
@@ -470,6 +449,42 @@ mod tests {
             merged: false,
             content: Default::default(),
         }
+    }
+
+    /// One envelope per message drawn, named by its test id, placed along its way, its text
+    /// escaped; the label only where asked for or selected.
+    #[test]
+    fn envelopes_are_drawn_as_markup() {
+        let run = spacetime_core::Run::complete(
+            &spacetime_core::protocols::example("gossip-busy-sixteen").unwrap(),
+        )
+        .unwrap();
+        let mut t = run.trace().clone();
+        t.messages[1].label = "<a & \"b\">".into();
+        let points = node_positions(t.processes.len());
+        let r = node_radius(t.processes.len());
+        let drawn = [1, 2, 3];
+        let now = t.messages[2].sent_at as f64;
+        let markup = packets_markup(&t, &drawn, &points, r, now, Some(2), false);
+        assert_eq!(markup.matches("<g class=\"topo-packet").count(), 3);
+        for id in drawn {
+            assert!(
+                markup.contains(&format!("data-testid=\"topo-packet-{id}\"")),
+                "{markup}"
+            );
+        }
+        assert_eq!(markup.matches("class=\"topo-packet selected\"").count(), 1);
+        assert_eq!(
+            markup.matches("topo-packet-label").count(),
+            1,
+            "the selected one"
+        );
+        assert!(!markup.contains("<a &") && markup.contains("&lt;a &amp; &quot;b&quot;&gt;"));
+        let m = &t.messages[2];
+        let at = packet_point(points[m.from], points[m.to], r, 0.0);
+        assert!(markup.contains(&format!("translate({} {})", fmt(at.x), fmt(at.y))));
+        let labelled = packets_markup(&t, &drawn, &points, r, now, None, true);
+        assert_eq!(labelled.matches("topo-packet-label").count(), 3);
     }
 
     #[test]
