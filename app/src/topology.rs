@@ -118,6 +118,76 @@ pub fn packets_drawn(in_air: &[MessageId], selected: Option<MessageId>) -> Vec<M
     drawn
 }
 
+/// The steps at which a run's messages are made and settled, each in increasing order: the
+/// number in the air after `cursor` steps is the number made before it less the number settled
+/// before it (a message settles no earlier than it is made).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AirIndex {
+    created: Vec<u64>,
+    settled: Vec<u64>,
+}
+
+impl AirIndex {
+    /// `None` where the messages are not in the order they were made (no engine run is like
+    /// that): then the messages are walked.
+    pub fn new(t: &spacetime_core::Trace) -> Option<AirIndex> {
+        let created: Vec<u64> = t.messages.iter().map(|m| m.created_step).collect();
+        if !created.is_sorted() {
+            return None;
+        }
+        let mut settled: Vec<u64> = t.messages.iter().filter_map(|m| m.settled_step).collect();
+        settled.sort_unstable();
+        Some(AirIndex { created, settled })
+    }
+}
+
+/// The messages in the air after `cursor` steps: how many, and the ones the ring draws
+/// ([`packets_drawn`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct InAir {
+    pub count: usize,
+    pub drawn: Vec<MessageId>,
+}
+
+/// [`InAir`] after `cursor` steps, with `selected` drawn whatever its age; from `index` where
+/// there is one, which finds the latest in the air by walking back from the cursor only.
+pub fn in_air_at(
+    t: &spacetime_core::Trace,
+    index: Option<&AirIndex>,
+    cursor: u64,
+    selected: Option<MessageId>,
+) -> InAir {
+    let Some(index) = index else {
+        let all: Vec<MessageId> = t
+            .messages
+            .iter()
+            .filter(|m| in_flight_at(m, cursor))
+            .map(|m| m.id)
+            .collect();
+        return InAir {
+            count: all.len(),
+            drawn: packets_drawn(&all, selected),
+        };
+    };
+    let made = index.created.partition_point(|&s| s < cursor);
+    let count = made - index.settled.partition_point(|&s| s < cursor);
+    let mut drawn: Vec<MessageId> = t.messages[..made]
+        .iter()
+        .rev()
+        .filter(|m| in_flight_at(m, cursor))
+        .map(|m| m.id)
+        .take(count.min(MAX_PACKETS))
+        .collect();
+    drawn.reverse();
+    if let Some(m) = selected {
+        let flying = t.messages.get(m).is_some_and(|m| in_flight_at(m, cursor));
+        if flying && !drawn.contains(&m) {
+            drawn.insert(0, m);
+        }
+    }
+    InAir { count, drawn }
+}
+
 /// Every pair of processes, lower index first.
 pub fn all_links(n: usize) -> Vec<(ProcessId, ProcessId)> {
     (0..n)
@@ -219,24 +289,25 @@ pub fn Topology() -> impl IntoView {
     let up = settled(move || store.up_at_cursor());
     let cut = settled(move || store.cut_links_at_cursor());
     // Every message in the air, and the ones the ring draws (see `packets_drawn`).
+    // Which messages are in the air, found from an index built once per run, not by a walk
+    // over every message of the run on each move of the cursor.
+    let air_index = Memo::new(move |_| store.trace.with(|t| AirIndex::new(t)));
     let in_air = Memo::new(move |_| {
         let cursor = store.cursor.get();
-        store.trace.with(|t| {
-            t.messages
-                .iter()
-                .filter(|m| in_flight_at(m, cursor))
-                .map(|m| m.id)
-                .collect::<Vec<MessageId>>()
-        })
-    });
-    let flying = Memo::new(move |_| {
         let selected = match store.selection.get() {
             Selection::Message(m) => Some(m),
             _ => None,
         };
-        in_air.with(|all| packets_drawn(all, selected))
+        store
+            .trace
+            .with(|t| air_index.with(|index| in_air_at(t, index.as_ref(), cursor, selected)))
     });
-    let undrawn = move || in_air.with(Vec::len).saturating_sub(flying.with(Vec::len));
+    let flying = Memo::new(move |_| in_air.with(|a| a.drawn.clone()));
+    let undrawn = move || {
+        in_air
+            .with(|a| a.count)
+            .saturating_sub(flying.with(Vec::len))
+    };
     let point = move |p: ProcessId| points.with(|v| v.get(p).copied().unwrap_or_default());
     let select = move |s: Selection| store.selection.set(s);
     // With three packets or fewer in the air their labels fit; beyond that only the selected one's.
@@ -448,6 +519,30 @@ mod tests {
             duplicate_of: None,
             merged: false,
             content: Default::default(),
+        }
+    }
+
+    /// The index finds what a walk over every message finds, at every step, selected or not.
+    #[test]
+    fn the_air_index_agrees_with_the_messages() {
+        for name in [
+            "gossip-busy-sixteen",
+            "tcp-handshake",
+            "broadcast-causal-reply-overtakes",
+        ] {
+            let s = spacetime_core::protocols::example(name).unwrap();
+            let t = spacetime_core::Run::complete(&s).unwrap().trace().clone();
+            let index = AirIndex::new(&t).expect(name);
+            for cursor in 0..=t.step_count() + 1 {
+                for selected in [None, Some(0), Some(t.messages.len() / 2)] {
+                    let walked = in_air_at(&t, None, cursor, selected);
+                    assert_eq!(
+                        in_air_at(&t, Some(&index), cursor, selected),
+                        walked,
+                        "{name} at {cursor}"
+                    );
+                }
+            }
         }
     }
 
