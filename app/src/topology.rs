@@ -118,6 +118,31 @@ pub fn packets_drawn(in_air: &[MessageId], selected: Option<MessageId>) -> Vec<M
     drawn
 }
 
+/// The run's crashes and recoveries in the order they happen: the step, the process, and
+/// whether it is up after it. Found once per run, so that who is up at the cursor does not
+/// walk every event before it.
+pub fn crash_log(t: &spacetime_core::Trace) -> Vec<(u64, ProcessId, bool)> {
+    t.events
+        .iter()
+        .filter_map(|e| match e.kind {
+            spacetime_core::EventKind::Crash => Some((e.step, e.process, false)),
+            spacetime_core::EventKind::Recover => Some((e.step, e.process, true)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether each of `n` processes is up after the first `cursor` steps, from [`crash_log`].
+pub fn up_at(n: usize, log: &[(u64, ProcessId, bool)], cursor: u64) -> Vec<bool> {
+    let mut up = vec![true; n];
+    for &(_, p, is_up) in log.iter().take_while(|(step, ..)| *step < cursor) {
+        if let Some(u) = up.get_mut(p) {
+            *u = is_up;
+        }
+    }
+    up
+}
+
 /// The steps at which a run's messages are made and settled, each in increasing order: the
 /// number in the air after `cursor` steps is the number made before it less the number settled
 /// before it (a message settles no earlier than it is made).
@@ -286,7 +311,12 @@ pub fn Topology() -> impl IntoView {
     let radius = Memo::new(move |_| node_radius(count.get()));
     // Each node and each link reads these (thousands of readers on a 64-lane ring): settled, so
     // that a move of the cursor that crashes nothing and cuts nothing wakes none of them.
-    let up = settled(move || store.up_at_cursor());
+    let crashes = Memo::new(move |_| store.trace.with(|t| crash_log(t)));
+    let up = settled(move || {
+        let cursor = store.cursor.get();
+        let n = count.get();
+        crashes.with(|log| up_at(n, log, cursor))
+    });
     let cut = settled(move || store.cut_links_at_cursor());
     // Every message in the air, and the ones the ring draws (see `packets_drawn`).
     // Which messages are in the air, found from an index built once per run, not by a walk
@@ -519,6 +549,31 @@ mod tests {
             duplicate_of: None,
             merged: false,
             content: Default::default(),
+        }
+    }
+
+    /// Who is up, from the crash log, is what a walk over the events finds, at every step.
+    #[test]
+    fn the_crash_log_says_who_is_up() {
+        for s in spacetime_core::protocols::examples() {
+            let t = spacetime_core::Run::complete(&s).unwrap().trace().clone();
+            let log = crash_log(&t);
+            for cursor in 0..=t.step_count() + 1 {
+                let mut walked = vec![true; t.processes.len()];
+                for e in t.events.iter().take_while(|e| e.step < cursor) {
+                    match e.kind {
+                        spacetime_core::EventKind::Crash => walked[e.process] = false,
+                        spacetime_core::EventKind::Recover => walked[e.process] = true,
+                        _ => {}
+                    }
+                }
+                assert_eq!(
+                    up_at(t.processes.len(), &log, cursor),
+                    walked,
+                    "{} at {cursor}",
+                    s.name
+                );
+            }
         }
     }
 
