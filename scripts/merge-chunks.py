@@ -156,8 +156,11 @@ def merge(split_dir, chunks, out, features):
             exports += name(field) + bytes([kind]) + uleb(index)
         hub = os.path.join(work, "hub.wasm")
         open(hub, "wb").write(assemble([(2, import_section(entries)), (7, bytes(exports))]))
+        # A build for profiling (SPACETIME_WASM_OPT_EXTRA=-g, see split.sh) keeps the function
+        # names here too: wasm-merge drops them otherwise.
+        debug = ["-g"] if "-g" in os.environ.get("SPACETIME_WASM_OPT_EXTRA", "").split() else []
         subprocess.run(
-            ["wasm-merge", hub, HUB, *args, "-o", os.path.join(split_dir, out + ".wasm"), *features],
+            ["wasm-merge", hub, HUB, *args, "-o", os.path.join(split_dir, out + ".wasm"), *features, *debug],
             check=True,
             stderr=subprocess.DEVNULL,
         )

@@ -4,6 +4,37 @@ use leptos::prelude::*;
 
 use crate::store::{speed_label, Store, SPEED_MAX, SPEED_MIN};
 
+/// `f`'s value, as a signal that notifies only when the value changes.
+///
+/// A `Memo` that recomputes to the same value still wakes everything downstream of it: each move
+/// of the cursor marks every reader of every memo that follows the cursor to be checked, and on
+/// a 64-lane ring that is thousands of readers per frame. An effect is a leaf: it re-runs `f`
+/// when the cursor moves and sets the signal only when the value differs, so the readers of an
+/// unchanged value are not touched at all. (The signal follows `f` one microtask later: before
+/// the frame is painted.)
+pub fn settled<T>(f: impl Fn() -> T + 'static) -> ReadSignal<T>
+where
+    T: PartialEq + Send + Sync + 'static,
+{
+    let (read, write) = signal(untrack(&f));
+    Effect::new(move |_| {
+        let value = f();
+        if read.with_untracked(|old| *old != value) {
+            write.set(value);
+        }
+    });
+    read
+}
+
+/// Pause playback, touching the signal only when it is playing: a scrub sets this on every
+/// move, and a write of the same value still wakes whatever reads it (the play button's icon,
+/// the animation loop, the tour).
+fn pause(store: Store) {
+    if store.playing.get_untracked() {
+        store.playing.set(false);
+    }
+}
+
 /// The sentence for the step just shown; `touch` words the first one for a touch screen, which
 /// has no space bar.
 pub fn narration_at(trace: &spacetime_core::Trace, cursor: u64, touch: bool) -> String {
@@ -78,13 +109,13 @@ pub fn PlaybackBar() -> impl IntoView {
             <button data-testid="btn-forward" title="Step forward (→)" aria-label="Step forward"
                 on:click=move |_| store.step_forward()>{icon("M7 4v16l11-8z")}</button>
             <button data-testid="btn-end" title="Jump to the end (End)" aria-label="Jump to the end"
-                on:click=move |_| { store.playing.set(false); store.seek(u64::MAX) }>{icon("M5 4v16l11-8z M17 4h2v16h-2z")}</button>
+                on:click=move |_| { pause(store); store.seek(u64::MAX) }>{icon("M5 4v16l11-8z M17 4h2v16h-2z")}</button>
             <input type="range" class="scrubber" data-testid="scrubber" aria-label="Step"
                 min="0" max=move || total().to_string()
                 prop:value=move || store.cursor.get().to_string()
                 on:input=move |ev| {
                     if let Ok(n) = event_target_value(&ev).parse::<u64>() {
-                        store.playing.set(false);
+                        pause(store);
                         store.seek(n);
                     }
                 } />

@@ -9,6 +9,8 @@ use leptos::prelude::*;
 use spacetime_core::layout::{process_colour, ring, Point};
 use spacetime_core::{Message, MessageId, ProcessId};
 
+use crate::playback::settled;
+use crate::plots::escape;
 use crate::store::{Selection, Store};
 
 /// The side of the square the view draws in (SVG user units; the SVG scales to its container).
@@ -146,6 +148,101 @@ pub fn links_apart(
     links
 }
 
+/// The run's crashes and recoveries in the order they happen: the step, the process, and
+/// whether it is up after it. Found once per run, so that who is up at the cursor does not
+/// walk every event before it.
+pub fn crash_log(t: &spacetime_core::Trace) -> Vec<(u64, ProcessId, bool)> {
+    t.events
+        .iter()
+        .filter_map(|e| match e.kind {
+            spacetime_core::EventKind::Crash => Some((e.step, e.process, false)),
+            spacetime_core::EventKind::Recover => Some((e.step, e.process, true)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether each of `n` processes is up after the first `cursor` steps, from [`crash_log`].
+pub fn up_at(n: usize, log: &[(u64, ProcessId, bool)], cursor: u64) -> Vec<bool> {
+    let mut up = vec![true; n];
+    for &(_, p, is_up) in log.iter().take_while(|(step, ..)| *step < cursor) {
+        if let Some(u) = up.get_mut(p) {
+            *u = is_up;
+        }
+    }
+    up
+}
+
+/// The steps at which a run's messages are made and settled, each in increasing order: the
+/// number in the air after `cursor` steps is the number made before it less the number settled
+/// before it (a message settles no earlier than it is made).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AirIndex {
+    created: Vec<u64>,
+    settled: Vec<u64>,
+}
+
+impl AirIndex {
+    /// `None` where the messages are not in the order they were made (no engine run is like
+    /// that): then the messages are walked.
+    pub fn new(t: &spacetime_core::Trace) -> Option<AirIndex> {
+        let created: Vec<u64> = t.messages.iter().map(|m| m.created_step).collect();
+        if !created.is_sorted() {
+            return None;
+        }
+        let mut settled: Vec<u64> = t.messages.iter().filter_map(|m| m.settled_step).collect();
+        settled.sort_unstable();
+        Some(AirIndex { created, settled })
+    }
+}
+
+/// The messages in the air after `cursor` steps: how many, and the ones the ring draws
+/// ([`packets_drawn`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct InAir {
+    pub count: usize,
+    pub drawn: Vec<MessageId>,
+}
+
+/// [`InAir`] after `cursor` steps, with `selected` drawn whatever its age; from `index` where
+/// there is one, which finds the latest in the air by walking back from the cursor only.
+pub fn in_air_at(
+    t: &spacetime_core::Trace,
+    index: Option<&AirIndex>,
+    cursor: u64,
+    selected: Option<MessageId>,
+) -> InAir {
+    let Some(index) = index else {
+        let all: Vec<MessageId> = t
+            .messages
+            .iter()
+            .filter(|m| in_flight_at(m, cursor))
+            .map(|m| m.id)
+            .collect();
+        return InAir {
+            count: all.len(),
+            drawn: packets_drawn(&all, selected),
+        };
+    };
+    let made = index.created.partition_point(|&s| s < cursor);
+    let count = made - index.settled.partition_point(|&s| s < cursor);
+    let mut drawn: Vec<MessageId> = t.messages[..made]
+        .iter()
+        .rev()
+        .filter(|m| in_flight_at(m, cursor))
+        .map(|m| m.id)
+        .take(count.min(MAX_PACKETS))
+        .collect();
+    drawn.reverse();
+    if let Some(m) = selected {
+        let flying = t.messages.get(m).is_some_and(|m| in_flight_at(m, cursor));
+        if flying && !drawn.contains(&m) {
+            drawn.insert(0, m);
+        }
+    }
+    InAir { count, drawn }
+}
+
 /// Every pair of processes, lower index first.
 pub fn all_links(n: usize) -> Vec<(ProcessId, ProcessId)> {
     (0..n)
@@ -163,6 +260,77 @@ fn fmt(x: f64) -> String {
     format!("{x:.1}")
 }
 
+/// The envelopes of the messages `drawn`, as SVG markup: one `g.topo-packet` each, where it is at
+/// virtual time `now` on its way between the nodes at `points` (of radius `radius`), ringed if
+/// it is `selected`, and named beside it if it is selected or `labels` is set.
+///
+/// The envelopes are one piece of markup, not a view each: a scrub or a frame of playback moves
+/// all of them and puts other messages in the air, and as markup that is one write instead of
+/// hundreds of reactive attributes. (Clicks and keys are taken by the group that holds them.)
+pub fn packets_markup(
+    t: &spacetime_core::Trace,
+    drawn: &[MessageId],
+    points: &[Point],
+    radius: f64,
+    now: f64,
+    selected: Option<MessageId>,
+    labels: bool,
+) -> String {
+    use std::fmt::Write;
+    let point = |p: ProcessId| points.get(p).copied().unwrap_or_default();
+    let name = |p: ProcessId| t.processes.get(p).map_or("", String::as_str);
+    let mut out = String::new();
+    for m in drawn.iter().filter_map(|&id| t.messages.get(id)) {
+        let at = packet_point(point(m.from), point(m.to), radius, flight_fraction(m, now));
+        let is_selected = selected == Some(m.id);
+        let label = escape(&format!(
+            "message #{} {}: {} → {}",
+            m.id,
+            m.label,
+            name(m.from),
+            name(m.to)
+        ));
+        let _ = write!(
+            out,
+            "<g class=\"topo-packet{}\" data-testid=\"topo-packet-{}\" role=\"button\" \
+             tabindex=\"0\" aria-label=\"{label}\" style=\"--c: {}\" \
+             transform=\"translate({} {})\"><title>{label}</title>\
+             <circle class=\"topo-packet-hit\" r=\"11\"></circle>\
+             <rect class=\"topo-packet-body\" x=\"-7\" y=\"-5\" width=\"14\" height=\"10\" \
+             rx=\"1.5\"></rect>\
+             <polyline class=\"topo-packet-flap\" points=\"-7,-5 0,1 7,-5\"></polyline>",
+            if is_selected { " selected" } else { "" },
+            m.id,
+            process_colour(m.from),
+            fmt(at.x),
+            fmt(at.y),
+        );
+        if is_selected || labels {
+            let _ = write!(
+                out,
+                "<text class=\"topo-packet-label\" y=\"-9\" text-anchor=\"middle\">{}</text>",
+                escape(&m.label)
+            );
+        }
+        out.push_str("</g>");
+    }
+    out
+}
+
+/// The message an envelope drawn by [`packets_markup`] stands for, from an event's target.
+fn packet_of(ev: &web_sys::Event) -> Option<MessageId> {
+    use wasm_bindgen::JsCast;
+    ev.target()?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .closest(".topo-packet")
+        .ok()??
+        .get_attribute("data-testid")?
+        .strip_prefix("topo-packet-")?
+        .parse()
+        .ok()
+}
+
 /// The ring of processes with packets flying between them.
 #[component]
 pub fn Topology() -> impl IntoView {
@@ -171,27 +339,35 @@ pub fn Topology() -> impl IntoView {
     let count = Memo::new(move |_| names.with(Vec::len));
     let points = Memo::new(move |_| node_positions(count.get()));
     let radius = Memo::new(move |_| node_radius(count.get()));
-    let up = Memo::new(move |_| store.up_at_cursor());
-    let cut = Memo::new(move |_| store.cut_links_at_cursor());
+    // Each node and each link reads these (thousands of readers on a 64-lane ring): settled, so
+    // that a move of the cursor that crashes nothing and cuts nothing wakes none of them.
+    let crashes = Memo::new(move |_| store.trace.with(|t| crash_log(t)));
+    let up = settled(move || {
+        let cursor = store.cursor.get();
+        let n = count.get();
+        crashes.with(|log| up_at(n, log, cursor))
+    });
+    let cut = settled(move || store.cut_links_at_cursor());
     // Every message in the air, and the ones the ring draws (see `packets_drawn`).
+    // Which messages are in the air, found from an index built once per run, not by a walk
+    // over every message of the run on each move of the cursor.
+    let air_index = Memo::new(move |_| store.trace.with(|t| AirIndex::new(t)));
     let in_air = Memo::new(move |_| {
         let cursor = store.cursor.get();
-        store.trace.with(|t| {
-            t.messages
-                .iter()
-                .filter(|m| in_flight_at(m, cursor))
-                .map(|m| m.id)
-                .collect::<Vec<MessageId>>()
-        })
-    });
-    let flying = Memo::new(move |_| {
         let selected = match store.selection.get() {
             Selection::Message(m) => Some(m),
             _ => None,
         };
-        in_air.with(|all| packets_drawn(all, selected))
+        store
+            .trace
+            .with(|t| air_index.with(|index| in_air_at(t, index.as_ref(), cursor, selected)))
     });
-    let undrawn = move || in_air.with(Vec::len).saturating_sub(flying.with(Vec::len));
+    let flying = Memo::new(move |_| in_air.with(|a| a.drawn.clone()));
+    let undrawn = move || {
+        in_air
+            .with(|a| a.count)
+            .saturating_sub(flying.with(Vec::len))
+    };
     let point = move |p: ProcessId| points.with(|v| v.get(p).copied().unwrap_or_default());
     let select = move |s: Selection| store.selection.set(s);
     // With three packets or fewer in the air their labels fit; beyond that only the selected one's.
@@ -333,105 +509,22 @@ pub fn Topology() -> impl IntoView {
             .collect_view()
         };
 
-    // Envelopes are keyed by slot, not by message: a scrub that puts other messages in the air
-    // updates the envelopes already there instead of building new ones.
-    let slots = move || (0..flying.with(Vec::len)).collect::<Vec<usize>>();
-    let packets = move || {
-        view! {
-            <For
-                each=slots
-                key=|slot| *slot
-                children=move |slot| {
-                    let id = move || flying.with(|f| f.get(slot).copied().unwrap_or(usize::MAX));
-                    let id_now = move || flying.with_untracked(|f| f.get(slot).copied().unwrap_or(usize::MAX));
-                    // Where the packet is now: moves smoothly with the animation's virtual time.
-                    let geometry = move || {
-                        let now = store.view_time();
-                        let r = radius.get();
-                        store
-                            .trace
-                            .with(|t| {
-                                t.messages
-                                    .get(id())
-                                    .map(|m| {
-                                        let at = packet_point(
-                                            point(m.from),
-                                            point(m.to),
-                                            r,
-                                            flight_fraction(m, now),
-                                        );
-                                        (at, m.from, m.label.clone(), m.to)
-                                    })
-                            })
-                    };
-                    let transform = move || {
-                        geometry()
-                            .map(|(at, ..)| format!("translate({} {})", fmt(at.x), fmt(at.y)))
-                            .unwrap_or_default()
-                    };
-                    let colour = move || {
-                        store
-                            .trace
-                            .with(|t| t.messages.get(id()).map_or("#888", |m| process_colour(m.from)))
-                    };
-                    let label = move || {
-                        store
-                            .trace
-                            .with(|t| {
-                                t.messages
-                                    .get(id())
-                                    .map(|m| {
-                                        let name = |p: ProcessId| {
-                                            t.processes.get(p).cloned().unwrap_or_default()
-                                        };
-                                        format!(
-                                            "message #{} {}: {} → {}",
-                                            m.id,
-                                            m.label,
-                                            name(m.from),
-                                            name(m.to),
-                                        )
-                                    })
-                                    .unwrap_or_default()
-                            })
-                    };
-                    let short = move || {
-                        store.trace.with(|t| t.messages.get(id()).map(|m| m.label.clone()))
-                    };
-                    let selected = move || store.selection.get() == Selection::Message(id());
-                    let show_label = move || selected() || few_packets.get();
-                    view! {
-                        <g
-                            class="topo-packet"
-                            class:selected=selected
-                            data-testid=move || format!("topo-packet-{}", id())
-                            role="button"
-                            tabindex="0"
-                            aria-label=label
-                            style=move || format!("--c: {}", colour())
-                            transform=transform
-                            on:click=move |_| select(Selection::Message(id_now()))
-                            on:keydown=move |ev| {
-                                if ev.key() == "Enter" {
-                                    select(Selection::Message(id_now()));
-                                }
-                            }
-                        >
-                            <title>{label}</title>
-                            <circle class="topo-packet-hit" r="11" />
-                            <rect class="topo-packet-body" x="-7" y="-5" width="14" height="10" rx="1.5" />
-                            <polyline class="topo-packet-flap" points="-7,-5 0,1 7,-5" />
-                            <Show when=show_label>
-                                <text class="topo-packet-label" y="-9" text-anchor="middle">
-                                    {short}
-                                </text>
-                            </Show>
-                        </g>
-                    }
-                }
-            />
-        }
-    };
+    let packets = Memo::new(move |_| {
+        let selected = match store.selection.get() {
+            Selection::Message(m) => Some(m),
+            _ => None,
+        };
+        let now = store.view_time();
+        let labels = few_packets.get();
+        let r = radius.get();
+        points.with(|points| {
+            flying.with(|drawn| {
+                store
+                    .trace
+                    .with(|t| packets_markup(t, drawn, points, r, now, selected, labels))
+            })
+        })
+    });
 
     view! {
         <div class="topology" data-testid="topology">
@@ -446,7 +539,19 @@ pub fn Topology() -> impl IntoView {
                     <For each=move || apart.get() key=|l| *l children=link />
                 </g>
                 <g class="topo-nodes">{nodes}</g>
-                <g class="topo-packets">{packets}</g>
+                <g class="topo-packets" inner_html=move || packets.get()
+                    on:click=move |ev| {
+                        if let Some(m) = packet_of(&ev) {
+                            select(Selection::Message(m));
+                        }
+                    }
+                    on:keydown=move |ev| {
+                        if ev.key() == "Enter" {
+                            if let Some(m) = packet_of(&ev) {
+                                select(Selection::Message(m));
+                            }
+                        }
+                    }></g>
                 {move || (undrawn() > 0).then(|| view! {
                     <text class="topo-more" data-testid="topo-more" text-anchor="middle"
                         x=fmt(TOPO_SIZE / 2.0) y=fmt(TOPO_SIZE / 2.0)>
@@ -497,6 +602,91 @@ mod tests {
             merged: false,
             content: Default::default(),
         }
+    }
+
+    /// Who is up, from the crash log, is what a walk over the events finds, at every step.
+    #[test]
+    fn the_crash_log_says_who_is_up() {
+        for s in spacetime_core::protocols::examples() {
+            let t = spacetime_core::Run::complete(&s).unwrap().trace().clone();
+            let log = crash_log(&t);
+            for cursor in 0..=t.step_count() + 1 {
+                let mut walked = vec![true; t.processes.len()];
+                for e in t.events.iter().take_while(|e| e.step < cursor) {
+                    match e.kind {
+                        spacetime_core::EventKind::Crash => walked[e.process] = false,
+                        spacetime_core::EventKind::Recover => walked[e.process] = true,
+                        _ => {}
+                    }
+                }
+                assert_eq!(
+                    up_at(t.processes.len(), &log, cursor),
+                    walked,
+                    "{} at {cursor}",
+                    s.name
+                );
+            }
+        }
+    }
+
+    /// The index finds what a walk over every message finds, at every step, selected or not.
+    #[test]
+    fn the_air_index_agrees_with_the_messages() {
+        for name in [
+            "gossip-busy-sixteen",
+            "tcp-handshake",
+            "broadcast-causal-reply-overtakes",
+        ] {
+            let s = spacetime_core::protocols::example(name).unwrap();
+            let t = spacetime_core::Run::complete(&s).unwrap().trace().clone();
+            let index = AirIndex::new(&t).expect(name);
+            for cursor in 0..=t.step_count() + 1 {
+                for selected in [None, Some(0), Some(t.messages.len() / 2)] {
+                    let walked = in_air_at(&t, None, cursor, selected);
+                    assert_eq!(
+                        in_air_at(&t, Some(&index), cursor, selected),
+                        walked,
+                        "{name} at {cursor}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// One envelope per message drawn, named by its test id, placed along its way, its text
+    /// escaped; the label only where asked for or selected.
+    #[test]
+    fn envelopes_are_drawn_as_markup() {
+        let run = spacetime_core::Run::complete(
+            &spacetime_core::protocols::example("gossip-busy-sixteen").unwrap(),
+        )
+        .unwrap();
+        let mut t = run.trace().clone();
+        t.messages[1].label = "<a & \"b\">".into();
+        let points = node_positions(t.processes.len());
+        let r = node_radius(t.processes.len());
+        let drawn = [1, 2, 3];
+        let now = t.messages[2].sent_at as f64;
+        let markup = packets_markup(&t, &drawn, &points, r, now, Some(2), false);
+        assert_eq!(markup.matches("<g class=\"topo-packet").count(), 3);
+        for id in drawn {
+            assert!(
+                markup.contains(&format!("data-testid=\"topo-packet-{id}\"")),
+                "{markup}"
+            );
+        }
+        assert_eq!(markup.matches("class=\"topo-packet selected\"").count(), 1);
+        assert_eq!(
+            markup.matches("topo-packet-label").count(),
+            1,
+            "the selected one"
+        );
+        assert!(!markup.contains("<a &") && markup.contains("&lt;a &amp; &quot;b&quot;&gt;"));
+        let m = &t.messages[2];
+        let at = packet_point(points[m.from], points[m.to], r, 0.0);
+        assert!(markup.contains(&format!("translate({} {})", fmt(at.x), fmt(at.y))));
+        let labelled = packets_markup(&t, &drawn, &points, r, now, None, true);
+        assert_eq!(labelled.matches("topo-packet-label").count(), 3);
     }
 
     #[test]

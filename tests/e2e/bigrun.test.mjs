@@ -308,6 +308,24 @@ describe('a big run (120,000 events) is drawn dense', () => {
   }
 });
 
+describe('the ring of a big run', () => {
+  test('its 2,016 links are one drawing; a selected process\'s links can be clicked, and one cut (1920x1080)', () =>
+    withBigRun(VIEWPORTS[0], async (page) => {
+      const links = () => page.locator('[data-testid^="topo-link-"]').count();
+      assert.equal(await links(), 0, 'no link is an element of its own');
+      assert.equal(await page.locator('.topo-links-all').count(), 1, 'the links are drawn as one path');
+      await page.locator(tid('topo-node-5')).click();
+      await until('the process\'s links are clickable', links, (n) => n === 63);
+      await page.locator(tid('topo-link-5-9')).click({ force: true });
+      await page.locator(tid('btn-cut')).click();
+      await until('the link is cut', () => page.locator(tid('link-status')).textContent(), (t) => /^cut/.test(t ?? ''));
+      // Selected elsewhere, the cut link stays drawn on its own, marked cut.
+      await page.keyboard.press('Escape');
+      await page.locator(tid('topo-node-20')).click();
+      await until('the cut link is still drawn apart', () => page.locator(`${tid('topo-link-5-9')}.cut`).count(), (n) => n === 1);
+    }));
+});
+
 describe('a big run is made in slices, a progress card showing', () => {
   test('the card counts the steps while the page keeps painting; then the run shows at the link\'s step', async () => {
     const { context, page, problems } = await openPage(browser, VIEWPORTS[0]);

@@ -1,6 +1,7 @@
 //! What the receiving applications have been given so far: the end-to-end view of delivery.
 
 use super::*;
+use crate::playback::settled;
 
 /// The text each process's application has been given so far (a protocol's `deliver` outputs).
 ///
@@ -21,7 +22,82 @@ pub fn delivered_at(trace: &Trace, cursor: u64) -> Vec<(ProcessId, String)> {
     by_process
 }
 
+/// One process's deliveries, for [`DeliveryIndex`].
+#[derive(Clone, Debug, PartialEq)]
+struct Lane {
+    process: ProcessId,
+    /// Everything it is given in the whole run, joined.
+    text: String,
+    /// After each delivery: its event, and the text so far in bytes and in characters.
+    ends: Vec<(EventId, usize, usize)>,
+}
+
+/// The run's deliveries, indexed once per trace, so that the text at a cursor is a binary search
+/// per process instead of a walk over every output of the run on each move of the cursor.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeliveryIndex {
+    /// The processes given anything, in the order of their first delivery.
+    lanes: Vec<Lane>,
+}
+
+/// One row of the panel at a cursor: the process, and its text so far in bytes and characters.
+pub type DeliveredRow = (ProcessId, usize, usize);
+
+impl DeliveryIndex {
+    /// `None` where a process's deliveries are not in the order of their events (no engine run
+    /// is like that): then [`delivered_at`] says what is shown.
+    pub fn new(trace: &Trace) -> Option<Self> {
+        let mut lanes: Vec<Lane> = Vec::new();
+        for o in trace.outputs.iter().filter(|o| o.kind == "deliver") {
+            let i = match lanes.iter().position(|l| l.process == o.process) {
+                Some(i) => i,
+                None => {
+                    lanes.push(Lane {
+                        process: o.process,
+                        text: String::new(),
+                        ends: Vec::new(),
+                    });
+                    lanes.len() - 1
+                }
+            };
+            let lane = &mut lanes[i];
+            if lane.ends.last().is_some_and(|&(e, ..)| e > o.event) {
+                return None;
+            }
+            let chars = lane.ends.last().map_or(0, |&(_, _, c)| c) + o.value.chars().count();
+            lane.text.push_str(&o.value);
+            lane.ends.push((o.event, lane.text.len(), chars));
+        }
+        Some(DeliveryIndex { lanes })
+    }
+
+    /// The rows shown after the first `cursor` steps, as [`delivered_at`] orders them.
+    pub fn rows_at(&self, trace: &Trace, cursor: u64) -> Vec<DeliveredRow> {
+        let shown = trace.events.partition_point(|e| e.step < cursor);
+        self.lanes
+            .iter()
+            .filter_map(|l| {
+                let n = l.ends.partition_point(|&(e, ..)| e < shown);
+                let (_, bytes, chars) = *l.ends.get(n.checked_sub(1)?)?;
+                Some((l.process, bytes, chars))
+            })
+            .collect()
+    }
+
+    /// The first `bytes` of what `process` is given in the whole run.
+    pub fn text(&self, process: ProcessId, bytes: usize) -> &str {
+        self.lanes
+            .iter()
+            .find(|l| l.process == process)
+            .and_then(|l| l.text.get(..bytes))
+            .unwrap_or("")
+    }
+}
+
 /// What the receiving applications have been given, live: the end-to-end view of delivery.
+///
+/// A row per process, keyed by process: a move of the cursor rewrites the texts that changed
+/// and leaves the other rows alone.
 #[component]
 pub fn Delivered() -> impl IntoView {
     let store = Store::get();
@@ -30,32 +106,56 @@ pub fn Delivered() -> impl IntoView {
             .trace
             .with(|t| t.outputs.iter().any(|o| o.kind == "deliver"))
     });
-    let delivered = Memo::new(move |_| {
+    let index = Memo::new(move |_| store.trace.with(|t| DeliveryIndex::new(t)));
+    // Each row's text: from the index, or from the outputs where there is none.
+    let fallback = StoredValue::new(Vec::<(ProcessId, String)>::new());
+    let rows = settled(move || {
         let cursor = store.cursor.get();
-        store.trace.with(|t| delivered_at(t, cursor))
+        store.trace.with(|t| {
+            index.with(|index| match index {
+                Some(index) => index.rows_at(t, cursor),
+                None => {
+                    let rows = delivered_at(t, cursor);
+                    let shown = rows
+                        .iter()
+                        .map(|(p, text)| (*p, text.len(), text.chars().count()))
+                        .collect();
+                    fallback.set_value(rows);
+                    shown
+                }
+            })
+        })
     });
+    let who = settled(move || rows.with(|r| r.iter().map(|&(p, ..)| p).collect::<Vec<_>>()));
     view! {
         <Show when=move || has_any.get()>
             <section class="panel delivered" data-testid="delivered" aria-label="Delivered to the application">
                 <h2 class="panel-title">"Delivered to the application"</h2>
-                {move || {
-                    let rows = delivered.get();
-                    if rows.is_empty() {
-                        view! { <p class="panel-hint">"Nothing yet."</p> }.into_any()
-                    } else {
-                        rows.into_iter().map(|(p, text)| {
-                            let name = store.trace.with_untracked(|t| name_of(t, p));
-                            let count = text.chars().count();
-                            view! {
-                                <div class="delivered-row">
-                                    <ProcessChip process=p name=name />
-                                    <span class="panel-hint">{format!("{count} characters")}</span>
-                                    <code class="delivered-text" data-testid=format!("delivered-{p}")>{text}</code>
-                                </div>
-                            }
-                        }).collect_view().into_any()
-                    }
-                }}
+                <Show when=move || who.with(|w| !w.is_empty())
+                    fallback=|| view! { <p class="panel-hint">"Nothing yet."</p> }>
+                    <For each=move || who.get() key=|p| *p children=move |p| {
+                        let name = store.trace.with_untracked(|t| name_of(t, p));
+                        let size = Memo::new(move |_| {
+                            rows.with(|r| r.iter().find(|r| r.0 == p).map_or((0, 0), |&(_, b, c)| (b, c)))
+                        });
+                        let text = move || {
+                            let bytes = size.get().0;
+                            index.with(|index| match index {
+                                Some(index) => index.text(p, bytes).to_string(),
+                                None => fallback.with_value(|rows| {
+                                    rows.iter().find(|r| r.0 == p).map(|r| r.1.clone()).unwrap_or_default()
+                                }),
+                            })
+                        };
+                        view! {
+                            <div class="delivered-row">
+                                <ProcessChip process=p name=name />
+                                <span class="panel-hint">{move || format!("{} characters", size.get().1)}</span>
+                                <code class="delivered-text" data-testid=format!("delivered-{p}")>{text}</code>
+                            </div>
+                        }
+                    } />
+                </Show>
             </section>
         </Show>
     }
@@ -64,6 +164,34 @@ pub fn Delivered() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The index shows what the walk over the outputs shows, at every step.
+    #[test]
+    fn the_index_agrees_with_the_outputs_at_every_step() {
+        for name in [
+            "tcp-handshake",
+            "broadcast-causal-reply-overtakes",
+            "gossip-many-rumours",
+            "gossip-busy-sixteen",
+        ] {
+            let s = spacetime_core::protocols::example(name).unwrap();
+            let t = spacetime_core::Run::complete(&s).unwrap().trace().clone();
+            let index = DeliveryIndex::new(&t).expect(name);
+            for cursor in 0..=t.step_count() + 1 {
+                let walked = delivered_at(&t, cursor);
+                let rows = index.rows_at(&t, cursor);
+                let shown: Vec<(ProcessId, String)> = rows
+                    .iter()
+                    .map(|&(p, bytes, chars)| {
+                        let text = index.text(p, bytes).to_string();
+                        assert_eq!(text.chars().count(), chars, "{name} at {cursor}");
+                        (p, text)
+                    })
+                    .collect();
+                assert_eq!(shown, walked, "{name} at {cursor}");
+            }
+        }
+    }
 
     #[test]
     fn the_application_gets_the_stream_as_it_is_delivered() {

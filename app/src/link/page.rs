@@ -54,8 +54,10 @@ pub fn show(store: Store, view: &View, link: &Link, problems: &[String]) {
 }
 
 /// Keep the address bar describing the view, so that a bookmark or a copied address reopens
-/// it. A playing run moves the cursor many times a second: the address is written at most
-/// every quarter second (browsers throttle faster rewrites).
+/// it. A playing or scrubbed run moves the cursor every frame, and a rewrite of the address
+/// costs the browser a good part of a frame (10 ms on a big run's long link): the address is
+/// written once the view has stayed put for a quarter second, and at the latest two seconds
+/// after the first change, so that a playing run's address still keeps up.
 ///
 /// Another scenario or tour is a new view: it gets a history entry of its own, so that the
 /// browser's Back returns to the one before (see [`on_history`]). Steps, labels, selections and
@@ -77,20 +79,14 @@ pub fn keep_address(store: Store) {
         )
     });
     provide_context(Address(query));
-    let identity = move || {
-        (
-            store.scenario.with_untracked(|s| s.name.clone()),
-            store
-                .tour
-                .with_untracked(|t| t.as_ref().map(|t| t.source.clone())),
-        )
+    let writer = AddressWriter {
+        store,
+        query,
+        written: StoredValue::new(view_identity(store)),
+        last_of_written: StoredValue::new(None),
+        pending_since: StoredValue::new(None),
+        changed_at: StoredValue::new(0.0),
     };
-    let written = StoredValue::new(identity());
-    // The last address of the view whose entry is current: when another view comes within the
-    // quarter second, its entry gets that before the new one is pushed (else Back would return
-    // to an older state of it: an edit undone just before, say).
-    let last_of_written = StoredValue::new(None::<String>);
-    let pending = StoredValue::new(false);
     Effect::new(move |_| {
         // While a run is made in slices the page shows the one before (or none): the address
         // keeps the link that asked for the new one.
@@ -98,34 +94,87 @@ pub fn keep_address(store: Store) {
             return;
         }
         let latest = query.get();
-        if written.with_value(|w| *w == identity()) {
-            last_of_written.set_value(Some(latest));
+        let now = js_sys::Date::now();
+        writer.changed_at.set_value(now);
+        if writer.written.with_value(|w| *w == view_identity(store)) {
+            writer.last_of_written.set_value(Some(latest));
         }
-        if pending.get_value() {
+        if writer.pending_since.get_value().is_some() {
             return;
         }
-        pending.set_value(true);
-        gloo_timers::callback::Timeout::new(250, move || {
-            // The page may have been replaced meanwhile (Back): then its address is not ours.
-            let Some(query) = query.try_get_untracked() else {
-                return;
-            };
-            pending.set_value(false);
-            let now = identity();
-            // Exercise after exercise is one view: Back leaves the exercises, not one of them.
-            let exercising = store.activity.try_get_untracked() == Some(Activity::Exercises);
-            let new_view = !exercising && written.try_with_value(|w| *w != now).unwrap_or(false);
-            if new_view {
-                if let Some(last) = last_of_written.try_get_value().flatten() {
-                    write_address(&last, false);
-                }
-            }
-            write_address(&query, new_view);
-            written.set_value(now);
-            last_of_written.set_value(Some(query));
-        })
-        .forget();
+        writer.pending_since.set_value(Some(now));
+        writer.arm(QUIET_MS);
     });
+}
+
+/// How long the view stays put before its address is written (milliseconds).
+const QUIET_MS: f64 = 250.0;
+/// The longest an address waits while the view keeps moving (milliseconds).
+const LONGEST_MS: f64 = 2000.0;
+
+/// The scenario's name and the tour's source: what makes a view new (a history entry of its
+/// own) rather than another state of the same one.
+type ViewIdentity = (String, Option<Option<String>>);
+
+fn view_identity(store: Store) -> ViewIdentity {
+    (
+        store.scenario.with_untracked(|s| s.name.clone()),
+        store
+            .tour
+            .with_untracked(|t| t.as_ref().map(|t| t.source.clone())),
+    )
+}
+
+/// [`keep_address`]'s state between its writes.
+#[derive(Clone, Copy)]
+struct AddressWriter {
+    store: Store,
+    query: Memo<String>,
+    /// The view whose history entry is current.
+    written: StoredValue<ViewIdentity>,
+    /// The last address of that view: when another view comes before it is written, its entry
+    /// gets that before the new one is pushed (else Back would return to an older state of it:
+    /// an edit undone just before, say).
+    last_of_written: StoredValue<Option<String>>,
+    /// When the first change not yet written came (`Date.now()`), if one is waiting.
+    pending_since: StoredValue<Option<f64>>,
+    /// When the latest change came.
+    changed_at: StoredValue<f64>,
+}
+
+impl AddressWriter {
+    fn arm(self, delay_ms: f64) {
+        gloo_timers::callback::Timeout::new(delay_ms.ceil().max(1.0) as u32, move || self.fire())
+            .forget();
+    }
+
+    fn fire(self) {
+        // The page may have been replaced meanwhile (Back): then its address is not ours.
+        let Some(query) = self.query.try_get_untracked() else {
+            return;
+        };
+        let store = self.store;
+        let now = view_identity(store);
+        // Exercise after exercise is one view: Back leaves the exercises, not one of them.
+        let exercising = store.activity.try_get_untracked() == Some(Activity::Exercises);
+        let new_view = !exercising && self.written.try_with_value(|w| *w != now).unwrap_or(false);
+        let time = js_sys::Date::now();
+        let since_change = time - self.changed_at.try_get_value().unwrap_or(0.0);
+        let waited = time - self.pending_since.try_get_value().flatten().unwrap_or(time);
+        if !new_view && since_change < QUIET_MS && waited < LONGEST_MS {
+            self.arm((QUIET_MS - since_change).min(LONGEST_MS - waited));
+            return;
+        }
+        self.pending_since.set_value(None);
+        if new_view {
+            if let Some(last) = self.last_of_written.try_get_value().flatten() {
+                write_address(&last, false);
+            }
+        }
+        write_address(&query, new_view);
+        self.written.set_value(now);
+        self.last_of_written.set_value(Some(query));
+    }
 }
 
 /// Give the page a history entry of its own before it leaves the welcome, so that Back
