@@ -456,20 +456,30 @@ pub fn open_lesson(store: Store, id: &'static str) {
 
 /// Drive playback from the browser's animation frames.
 fn start_animation(store: Store) {
-    fn frame(store: Store, last: f64) {
+    // One loop of frames per press of play; a paused page asks for no frames at all.
+    fn frame(store: Store, last: f64, loops: StoredValue<u64>, this: u64) {
         request_animation_frame(move || {
-            // A page replaced (by Back or Forward) stops driving its own, disposed store.
-            if store.playing.try_get_untracked().is_none() {
+            // A page replaced (by Back or Forward) stops driving its own, disposed store; a
+            // pause, or a newer loop, ends this one.
+            if store.playing.try_get_untracked() != Some(true)
+                || loops.try_get_value() != Some(this)
+            {
                 return;
             }
             let now = js_sys::Date::now();
             // A long pause (a hidden tab) must not leap the run forward.
             let seconds = ((now - last) / 1000.0).clamp(0.0, 0.1);
             store.advance(seconds);
-            frame(store, now);
+            frame(store, now, loops, this);
         });
     }
-    frame(store, js_sys::Date::now());
+    let loops = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        if store.playing.get() {
+            loops.update_value(|n| *n += 1);
+            frame(store, js_sys::Date::now(), loops, loops.get_value());
+        }
+    });
 }
 
 /// Close every open menu (a `details.menu`) that does not hold `inside`; true if one was open.

@@ -462,8 +462,15 @@ impl Store {
 
     /// Go to step `n` (clamped to the run).
     pub fn seek(&self, n: u64) {
-        self.cursor.set(n.min(self.step_count()));
-        self.progress.set(0.0);
+        // Only what changes is written: each write wakes every view of the cursor, and a scrub
+        // seeks every frame.
+        let n = n.min(self.step_count());
+        if self.cursor.get_untracked() != n {
+            self.cursor.set(n);
+        }
+        if self.progress.get_untracked() != 0.0 {
+            self.progress.set(0.0);
+        }
     }
 
     pub fn step_forward(&self) {
