@@ -183,16 +183,17 @@ pub struct AirIndex {
 }
 
 impl AirIndex {
-    /// `None` where the messages are not in the order they were made (no engine run is like
-    /// that): then the messages are walked.
-    pub fn new(t: &spacetime_core::Trace) -> Option<AirIndex> {
+    /// The index of `t`'s messages. The engine numbers messages in the order they are made
+    /// (every trace shown comes from it), which the binary search relies on.
+    pub fn new(t: &spacetime_core::Trace) -> AirIndex {
         let created: Vec<u64> = t.messages.iter().map(|m| m.created_step).collect();
-        if !created.is_sorted() {
-            return None;
-        }
+        debug_assert!(
+            created.is_sorted(),
+            "messages out of the order they were made"
+        );
         let mut settled: Vec<u64> = t.messages.iter().filter_map(|m| m.settled_step).collect();
         settled.sort_unstable();
-        Some(AirIndex { created, settled })
+        AirIndex { created, settled }
     }
 }
 
@@ -204,26 +205,14 @@ pub struct InAir {
     pub drawn: Vec<MessageId>,
 }
 
-/// [`InAir`] after `cursor` steps, with `selected` drawn whatever its age; from `index` where
-/// there is one, which finds the latest in the air by walking back from the cursor only.
+/// [`InAir`] after `cursor` steps, with `selected` drawn whatever its age: `index` counts them,
+/// and the latest in the air are found by walking back from the cursor only.
 pub fn in_air_at(
     t: &spacetime_core::Trace,
-    index: Option<&AirIndex>,
+    index: &AirIndex,
     cursor: u64,
     selected: Option<MessageId>,
 ) -> InAir {
-    let Some(index) = index else {
-        let all: Vec<MessageId> = t
-            .messages
-            .iter()
-            .filter(|m| in_flight_at(m, cursor))
-            .map(|m| m.id)
-            .collect();
-        return InAir {
-            count: all.len(),
-            drawn: packets_drawn(&all, selected),
-        };
-    };
     let made = index.created.partition_point(|&s| s < cursor);
     let count = made - index.settled.partition_point(|&s| s < cursor);
     let mut drawn: Vec<MessageId> = t.messages[..made]
@@ -360,7 +349,7 @@ pub fn Topology() -> impl IntoView {
         };
         store
             .trace
-            .with(|t| air_index.with(|index| in_air_at(t, index.as_ref(), cursor, selected)))
+            .with(|t| air_index.with(|index| in_air_at(t, index, cursor, selected)))
     });
     let flying = Memo::new(move |_| in_air.with(|a| a.drawn.clone()));
     let undrawn = move || {
@@ -639,12 +628,21 @@ mod tests {
         ] {
             let s = spacetime_core::protocols::example(name).unwrap();
             let t = spacetime_core::Run::complete(&s).unwrap().trace().clone();
-            let index = AirIndex::new(&t).expect(name);
+            let index = AirIndex::new(&t);
             for cursor in 0..=t.step_count() + 1 {
                 for selected in [None, Some(0), Some(t.messages.len() / 2)] {
-                    let walked = in_air_at(&t, None, cursor, selected);
+                    let all: Vec<MessageId> = t
+                        .messages
+                        .iter()
+                        .filter(|m| in_flight_at(m, cursor))
+                        .map(|m| m.id)
+                        .collect();
+                    let walked = InAir {
+                        count: all.len(),
+                        drawn: packets_drawn(&all, selected),
+                    };
                     assert_eq!(
-                        in_air_at(&t, Some(&index), cursor, selected),
+                        in_air_at(&t, &index, cursor, selected),
                         walked,
                         "{name} at {cursor}"
                     );

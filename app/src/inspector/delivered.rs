@@ -6,7 +6,9 @@ use crate::playback::settled;
 /// The text each process's application has been given so far (a protocol's `deliver` outputs).
 ///
 /// It is display text, and only shown: the outputs' display values, joined, never read back.
-pub fn delivered_at(trace: &Trace, cursor: u64) -> Vec<(ProcessId, String)> {
+/// The walk that [`DeliveryIndex`] is checked against.
+#[cfg(test)]
+fn delivered_at(trace: &Trace, cursor: u64) -> Vec<(ProcessId, String)> {
     let shown = trace.events.partition_point(|e| e.step < cursor);
     let mut by_process: Vec<(ProcessId, String)> = Vec::new();
     for o in trace
@@ -44,9 +46,9 @@ pub struct DeliveryIndex {
 pub type DeliveredRow = (ProcessId, usize, usize);
 
 impl DeliveryIndex {
-    /// `None` where a process's deliveries are not in the order of their events (no engine run
-    /// is like that): then [`delivered_at`] says what is shown.
-    pub fn new(trace: &Trace) -> Option<Self> {
+    /// The index of `trace`'s deliveries. The engine records each process's outputs in the order
+    /// of its events (every trace shown comes from it), which the binary search relies on.
+    pub fn new(trace: &Trace) -> Self {
         let mut lanes: Vec<Lane> = Vec::new();
         for o in trace.outputs.iter().filter(|o| o.kind == "deliver") {
             let i = match lanes.iter().position(|l| l.process == o.process) {
@@ -61,14 +63,15 @@ impl DeliveryIndex {
                 }
             };
             let lane = &mut lanes[i];
-            if lane.ends.last().is_some_and(|&(e, ..)| e > o.event) {
-                return None;
-            }
+            debug_assert!(
+                lane.ends.last().is_none_or(|&(e, ..)| e <= o.event),
+                "deliveries out of event order"
+            );
             let chars = lane.ends.last().map_or(0, |&(_, _, c)| c) + o.value.chars().count();
             lane.text.push_str(&o.value);
             lane.ends.push((o.event, lane.text.len(), chars));
         }
-        Some(DeliveryIndex { lanes })
+        DeliveryIndex { lanes }
     }
 
     /// The rows shown after the first `cursor` steps, as [`delivered_at`] orders them.
@@ -107,24 +110,11 @@ pub fn Delivered() -> impl IntoView {
             .with(|t| t.outputs.iter().any(|o| o.kind == "deliver"))
     });
     let index = Memo::new(move |_| store.trace.with(|t| DeliveryIndex::new(t)));
-    // Each row's text: from the index, or from the outputs where there is none.
-    let fallback = StoredValue::new(Vec::<(ProcessId, String)>::new());
     let rows = settled(move || {
         let cursor = store.cursor.get();
-        store.trace.with(|t| {
-            index.with(|index| match index {
-                Some(index) => index.rows_at(t, cursor),
-                None => {
-                    let rows = delivered_at(t, cursor);
-                    let shown = rows
-                        .iter()
-                        .map(|(p, text)| (*p, text.len(), text.chars().count()))
-                        .collect();
-                    fallback.set_value(rows);
-                    shown
-                }
-            })
-        })
+        store
+            .trace
+            .with(|t| index.with(|index| index.rows_at(t, cursor)))
     });
     let who = settled(move || rows.with(|r| r.iter().map(|&(p, ..)| p).collect::<Vec<_>>()));
     view! {
@@ -140,12 +130,7 @@ pub fn Delivered() -> impl IntoView {
                         });
                         let text = move || {
                             let bytes = size.get().0;
-                            index.with(|index| match index {
-                                Some(index) => index.text(p, bytes).to_string(),
-                                None => fallback.with_value(|rows| {
-                                    rows.iter().find(|r| r.0 == p).map(|r| r.1.clone()).unwrap_or_default()
-                                }),
-                            })
+                            index.with(|index| index.text(p, bytes).to_string())
                         };
                         view! {
                             <div class="delivered-row">
@@ -176,7 +161,7 @@ mod tests {
         ] {
             let s = spacetime_core::protocols::example(name).unwrap();
             let t = spacetime_core::Run::complete(&s).unwrap().trace().clone();
-            let index = DeliveryIndex::new(&t).expect(name);
+            let index = DeliveryIndex::new(&t);
             for cursor in 0..=t.step_count() + 1 {
                 let walked = delivered_at(&t, cursor);
                 let rows = index.rows_at(&t, cursor);
