@@ -76,7 +76,11 @@ pub fn Narration() -> impl IntoView {
             class:expanded=move || expanded.get()
             title=move || if expanded.get() { "Show one line" } else { "Show the whole sentence" }
             on:click=move |_| expanded.update(|e| *e = !*e)>
-            {move || store.trace.with(|t| narration_at(t, store.cursor.get(), touch))}
+            {move || if store.run.running.with(Option::is_some) {
+                "The run is being made; it shows once it is whole.".to_string()
+            } else {
+                store.trace.with(|t| narration_at(t, store.cursor.get(), touch))
+            }}
         </div>
     }
 }
@@ -120,7 +124,12 @@ pub fn PlaybackBar() -> impl IntoView {
                     }
                 } />
             <span class="step-count" data-testid="step-count">
-                {move || format!("step {} / {}", store.cursor.get(), total())}
+                {move || if store.run.running.with(Option::is_some) {
+                    // The run on screen is about to be replaced: its counter would mislead.
+                    "making the run…".to_string()
+                } else {
+                    format!("step {} / {}", store.cursor.get(), total())
+                }}
             </span>
             <label class="speed">
                 <span>"speed"</span>

@@ -354,7 +354,7 @@ describe('a big run is made in slices, a progress card showing', () => {
       // Before the page's scripts: note each text and value the card shows, and count the frames
       // painted while it shows (a page frozen by one long task paints none).
       await page.addInitScript(() => {
-        window.__card = { texts: [], values: [], framesWhileShown: 0 };
+        window.__card = { texts: [], values: [], counters: [], told: [], framesWhileShown: 0 };
         const look = () => {
           const card = document.querySelector('[data-testid="run-progress"]');
           if (card) {
@@ -363,6 +363,10 @@ describe('a big run is made in slices, a progress card showing', () => {
             const value = Number(card.querySelector('progress')?.value ?? -1);
             if (window.__card.values.at(-1) !== value) window.__card.values.push(value);
             window.__card.framesWhileShown++;
+            const counter = document.querySelector('[data-testid="step-count"]')?.textContent;
+            if (window.__card.counters.at(-1) !== counter) window.__card.counters.push(counter);
+            const told = document.querySelector('[data-testid="narration"]')?.textContent;
+            if (window.__card.told.at(-1) !== told) window.__card.told.push(told);
           }
           requestAnimationFrame(look);
         };
@@ -378,6 +382,8 @@ describe('a big run is made in slices, a progress card showing', () => {
       }
       const increasing = card.values.every((v, i) => i === 0 || v > card.values[i - 1]);
       assert.ok(increasing && card.values.at(-1) <= STEPS, `the bar only grows: ${card.values}`);
+      assert.deepEqual(card.counters, ['making the run…'], 'the step counter does not count the empty run');
+      assert.deepEqual(card.told, ['The run is being made; it shows once it is whole.'], 'nor does the narration narrate it');
       assert.ok(card.framesWhileShown >= 3, `frames painted while the run was made: ${card.framesWhileShown}`);
       assert.equal(await page.locator(tid('run-progress')).count(), 0, 'the card is gone once the run shows');
       // The address kept the link's step while the run was made (it is rewritten from the view).
