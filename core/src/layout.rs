@@ -163,6 +163,12 @@ pub struct Layout {
     pub events: Vec<Point>,
     pub width: f64,
     pub height: f64,
+    /// How far right of its moment's x the furthest dot sits: events at one tick on one lane
+    /// are set [`LayoutOptions::same_tick_gap`] apart.
+    pub crowd_px: f64,
+    /// The crashes and recoveries, in order: all [`Layout::down_spans`] needs to look at, where
+    /// the events of a big run number a hundred thousand.
+    turns: Vec<usize>,
 }
 
 /// The last moment anything in the trace happens or is due.
@@ -195,16 +201,21 @@ impl Layout {
         // Per lane: the last tick seen and how many events already sit on it.
         let mut crowd: Vec<(Time, u32)> = vec![(Time::MAX, 0); trace.processes.len()];
         let mut right = 0.0f64;
+        let mut crowd_px = 0.0f64;
+        let mut turns = Vec::new();
         for e in &trace.events {
+            if matches!(e.kind, EventKind::Crash | EventKind::Recover) {
+                turns.push(e.id);
+            }
             let slot = &mut crowd[e.process];
             if slot.0 == e.time {
                 slot.1 += 1;
             } else {
                 *slot = (e.time, 0);
             }
-            let x = options.margin_left
-                + e.time as f64 * options.px_per_tick
-                + f64::from(slot.1) * options.same_tick_gap;
+            let offset = f64::from(slot.1) * options.same_tick_gap;
+            crowd_px = crowd_px.max(offset);
+            let x = options.margin_left + e.time as f64 * options.px_per_tick + offset;
             right = right.max(x);
             events.push(Point {
                 x,
@@ -223,6 +234,8 @@ impl Layout {
             events,
             width,
             height,
+            crowd_px,
+            turns,
         }
     }
 
@@ -378,7 +391,8 @@ impl Layout {
         let now_x = self.time_x(trace.time_at_step(steps) as f64);
         let mut spans = Vec::new();
         let mut down_since: Vec<Option<(f64, u64)>> = vec![None; trace.processes.len()];
-        for e in trace.events.iter().take_while(|e| e.step < steps) {
+        let turns = self.turns.iter().map(|&id| &trace.events[id]);
+        for e in turns.take_while(|e| e.step < steps) {
             match e.kind {
                 EventKind::Crash => down_since[e.process] = Some((self.events[e.id].x, e.step)),
                 EventKind::Recover => {
