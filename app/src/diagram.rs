@@ -624,6 +624,32 @@ fn MarkupGroups(
     }
 }
 
+/// What a dense view's base shows (see [`canvas`]): when any of it changes, the whole run is
+/// painted again; a move of the cursor alone paints only the frontier.
+#[derive(Clone, Debug, PartialEq)]
+struct DenseKey {
+    /// The trace, its layout and its index, by address: each is made afresh when it changes.
+    run: (usize, usize, usize),
+    view: (f64, f64, f64, f64),
+    selected: Option<usize>,
+    hidden: Vec<MessageId>,
+    on_top: Vec<MessageId>,
+    presenting: bool,
+}
+
+/// A dense view's base: the whole run's frame, painted on a canvas off the page.
+struct DenseBase {
+    key: DenseKey,
+    frame: dense::Frame,
+    canvas: web_sys::HtmlCanvasElement,
+}
+
+/// A canvas that is not on the page, to paint a dense view's base on.
+fn offscreen_canvas() -> Option<web_sys::HtmlCanvasElement> {
+    let document = web_sys::window()?.document()?;
+    document.create_element("canvas").ok()?.dyn_into().ok()
+}
+
 /// The diagram with its toolbar (zoom) and the scrolling pane.
 #[component]
 pub fn Diagram() -> impl IntoView {
@@ -746,6 +772,7 @@ pub fn Diagram() -> impl IntoView {
     let undrawn = RwSignal::new(0usize);
     let canvas_el = NodeRef::<leptos::html::Canvas>::new();
     let palette = StoredValue::new(None::<(bool, canvas::Palette)>);
+    let base = StoredValue::new_local(None::<DenseBase>);
     Effect::new(move |_| {
         let Some(el) = canvas_el.get() else { return };
         let Window { left, width } = window.get();
@@ -771,26 +798,11 @@ pub fn Diagram() -> impl IntoView {
         on_top.extend_from_slice(&store.emphasis.read());
         let on_top = on_top_messages(selection, &on_top);
         let hidden = store.hidden.read();
-        let frame = dense::frame(&dense::Scene {
-            trace: &trace,
-            layout: &layout,
-            index: &index,
-            steps,
-            now: store.view_time(),
-            view: dense::View {
-                left,
-                top,
-                width,
-                height,
-            },
-            selected: match selection {
-                Selection::Event(e) => Some(e),
-                _ => None,
-            },
-            hidden: &hidden,
-            on_top: &on_top,
-        });
-        undrawn.set(frame.undrawn_messages);
+        let shown = Layout::visible_event_count(&trace, steps);
+        let selected = match selection {
+            Selection::Event(e) if e < shown => Some(e),
+            _ => None,
+        };
         let presenting = store.presenting.get();
         let colours = match palette.get_value() {
             Some((p, colours)) if p == presenting => colours,
@@ -800,7 +812,49 @@ pub fn Diagram() -> impl IntoView {
                 colours
             }
         };
-        let shown = Layout::visible_event_count(&trace, steps);
+        let view = dense::View {
+            left,
+            top,
+            width,
+            height,
+        };
+        let scene = |steps: u64, now: f64| dense::Scene {
+            trace: &trace,
+            layout: &layout,
+            index: &index,
+            steps,
+            now,
+            view,
+            selected,
+            hidden: &hidden,
+            on_top: &on_top,
+        };
+        // The whole run is painted again only when what it shows changes, not the cursor.
+        let key = DenseKey {
+            run: (
+                Arc::as_ptr(&trace) as usize,
+                Arc::as_ptr(&layout) as usize,
+                Arc::as_ptr(&index) as usize,
+            ),
+            view: (left, top, width, height),
+            selected,
+            hidden: hidden.to_vec(),
+            on_top: on_top.clone(),
+            presenting,
+        };
+        if !base.with_value(|b| b.as_ref().is_some_and(|b| b.key == key)) {
+            let frame = dense::frame(&scene(u64::MAX, f64::INFINITY));
+            let Some(canvas) = base
+                .with_value(|b| b.as_ref().map(|b| b.canvas.clone()))
+                .or_else(offscreen_canvas)
+            else {
+                return;
+            };
+            if let Some(base_ctx) = canvas::prepare(&canvas, width, height) {
+                canvas::paint(&base_ctx, &frame, &colours);
+            }
+            base.set_value(Some(DenseBase { key, frame, canvas }));
+        }
         let caption = hovered
             .get()
             .filter(|&id| id < shown)
@@ -809,7 +863,17 @@ pub fn Diagram() -> impl IntoView {
             let p = layout.events[*id];
             ((p.x - left, p.y - top), text.as_str())
         });
-        canvas::paint(&ctx, &frame, &colours, hover);
+        let now = store.view_time();
+        let undrawn_now = base.with_value(|b| {
+            let b = b.as_ref()?;
+            let front = dense::frontier(&scene(steps, now), &b.frame);
+            canvas::paint_frontier(&ctx, &b.canvas, &b.frame, &front, &colours, hover);
+            Some(b.frame.undrawn_messages)
+        });
+        let undrawn_now = undrawn_now.unwrap_or(0);
+        if undrawn.get_untracked() != undrawn_now {
+            undrawn.set(undrawn_now);
+        }
     });
     let event_cache = StoredValue::new(MarkupCache::<EventShape>::default());
     let arrow_cache = StoredValue::new(MarkupCache::<ArrowShape>::default());

@@ -3,13 +3,17 @@
 //! Calls are batched by style: one path per kind of line and per colour of dot, one rectangle
 //! per run of equal cells in a band. A frame is a few hundred canvas calls at most, however big
 //! the run.
+//!
+//! The whole run's frame is painted once per view onto a canvas off the page (the *base*);
+//! each move of the cursor copies the base left of the frontier's cut and paints the frontier
+//! ([`paint_frontier`]), so that scrubbing and playing rasterise a strip, not the view.
 
 use spacetime_core::layout::{process_colour, ArrowEnd};
 use spacetime_core::EventKind;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use super::dense::{Band, Dot, Frame, BIN_PX};
+use super::dense::{dot_radius, line_alpha, Band, Dot, Frame, Frontier, Line, BIN_PX};
 use super::Highlight;
 
 /// The theme's colours, read from the page's CSS variables (the SVG's colours), so the canvas
@@ -44,6 +48,13 @@ impl Palette {
     }
 }
 
+/// The screen's pixels per CSS pixel, as the canvases use it.
+pub fn pixel_ratio() -> f64 {
+    web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .clamp(1.0, 3.0)
+}
+
 /// The 2D context of `canvas`, sized to `width` x `height` CSS pixels at the screen's pixel
 /// ratio, cleared and scaled so that drawing is in CSS pixels.
 pub fn prepare(
@@ -51,9 +62,7 @@ pub fn prepare(
     width: f64,
     height: f64,
 ) -> Option<CanvasRenderingContext2d> {
-    let ratio = web_sys::window()
-        .map_or(1.0, |w| w.device_pixel_ratio())
-        .clamp(1.0, 3.0);
+    let ratio = pixel_ratio();
     let (w, h) = (
         (width * ratio).round() as u32,
         (height * ratio).round() as u32,
@@ -76,25 +85,88 @@ pub fn prepare(
     Some(ctx)
 }
 
-/// Paint `frame`, with `hovered` (a dot in pane pixels and its caption) ringed and named.
-pub fn paint(
-    ctx: &CanvasRenderingContext2d,
-    frame: &Frame,
-    palette: &Palette,
-    hovered: Option<((f64, f64), &str)>,
-) {
-    lines(ctx, frame, palette);
+/// Paint the whole of `frame` (the base).
+pub fn paint(ctx: &CanvasRenderingContext2d, frame: &Frame, palette: &Palette) {
+    lines(ctx, &frame.lines, line_alpha(frame), palette);
     for band in &frame.bands {
         band_cells(ctx, band, frame.shaded, palette);
     }
-    dots(ctx, &frame.dots, palette);
+    dots(ctx, &frame.dots, dot_radius(frame), palette);
+    ctx.set_global_alpha(1.0);
+}
+
+/// Paint a cursor's view: `base` (the canvas `paint` drew `frame` on) left of the frontier's cut,
+/// then the frontier, with `hovered` (a dot in pane pixels and its caption) ringed and named.
+pub fn paint_frontier(
+    ctx: &CanvasRenderingContext2d,
+    base: &HtmlCanvasElement,
+    frame: &Frame,
+    front: &Frontier,
+    palette: &Palette,
+    hovered: Option<((f64, f64), &str)>,
+) {
+    let ratio = pixel_ratio();
+    let (width, height) = (f64::from(base.width()), f64::from(base.height()));
+    // The pane's size in CSS pixels, in which the context draws.
+    let (pane_w, pane_h) = (width / ratio, height / ratio);
+    if front.cut > 0.0 {
+        let cut = (front.cut * ratio).min(width);
+        let _ = ctx.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+            base,
+            0.0,
+            0.0,
+            cut,
+            height,
+            0.0,
+            0.0,
+            cut / ratio,
+            height / ratio,
+        );
+    }
+    let radius = dot_radius(frame);
+    let alpha = line_alpha(frame);
+    // Left of the cut the base draws the messages in the air as they end (received, or lost):
+    // painted over in the background's colour, short of the dot they leave from.
+    if !front.covered.is_empty() {
+        ctx.save();
+        ctx.begin_path();
+        ctx.rect(0.0, 0.0, front.cut, pane_h);
+        ctx.clip();
+        ctx.begin_path();
+        for l in &front.covered {
+            let (dx, dy) = (l.to.0 - l.from.0, l.to.1 - l.from.1);
+            let length = dx.hypot(dy);
+            if length <= radius + 1.0 {
+                continue;
+            }
+            let skip = (radius + 1.0) / length;
+            ctx.move_to(l.from.0 + dx * skip, l.from.1 + dy * skip);
+            ctx.line_to(l.to.0, l.to.1);
+        }
+        ctx.set_stroke_style_str(&palette.bg);
+        ctx.set_line_width(3.0);
+        ctx.stroke();
+        ctx.restore();
+    }
+    // Messages that ended by the cursor: the base has them left of the cut.
+    ctx.save();
+    ctx.begin_path();
+    ctx.rect(front.cut, 0.0, pane_w, pane_h);
+    ctx.clip();
+    lines(ctx, &front.settled, alpha, palette);
+    ctx.restore();
+    lines(ctx, &front.in_air, alpha, palette);
+    for band in &front.bands {
+        band_cells(ctx, band, frame.shaded, palette);
+    }
+    dots(ctx, &front.dots, radius, palette);
     if let Some(((x, y), caption)) = hovered {
         hover(ctx, (x, y), caption, palette);
     }
     ctx.set_global_alpha(1.0);
 }
 
-fn lines(ctx: &CanvasRenderingContext2d, frame: &Frame, palette: &Palette) {
+fn lines(ctx: &CanvasRenderingContext2d, lines: &[Line], alpha: f64, palette: &Palette) {
     let styles = [
         (ArrowEnd::Received, palette.arrow.as_str(), 1.0, &[][..]),
         (
@@ -110,12 +182,10 @@ fn lines(ctx: &CanvasRenderingContext2d, frame: &Frame, palette: &Palette) {
             &[2.0, 3.0][..],
         ),
     ];
-    // Many lines over one spot would merge into a solid mass: the more there are, the fainter.
-    let alpha = if frame.lines.len() > 1500 { 0.35 } else { 0.7 };
     for (end, colour, width, dash) in styles {
         ctx.begin_path();
         let mut any = false;
-        for l in frame.lines.iter().filter(|l| l.end == end) {
+        for l in lines.iter().filter(|l| l.end == end) {
             ctx.move_to(l.from.0, l.from.1);
             ctx.line_to(l.to.0, l.to.1);
             any = true;
@@ -201,8 +271,7 @@ fn band_cells(ctx: &CanvasRenderingContext2d, band: &Band, shaded: bool, palette
     let _ = ctx.set_line_dash(&dash_array(&[]));
 }
 
-fn dots(ctx: &CanvasRenderingContext2d, dots: &[Dot], palette: &Palette) {
-    let radius = if dots.len() > 1500 { 3.5 } else { 5.0 };
+fn dots(ctx: &CanvasRenderingContext2d, dots: &[Dot], radius: f64, palette: &Palette) {
     let circle = |d: &Dot| {
         ctx.move_to(d.x + radius, d.y);
         let _ = ctx.arc(d.x, d.y, radius, 0.0, std::f64::consts::TAU);

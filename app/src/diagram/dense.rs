@@ -12,6 +12,10 @@
 //!
 //! The selected event, a selected pair and its chain, marked events and selected messages stay
 //! in the SVG over the canvas, so they keep their rings, labels and clicks at every zoom.
+//!
+//! Scrubbing and playing change only the cursor, so the whole run's frame (the *base*) is painted
+//! once per view and shown left of a cut just behind the cursor; each move then draws only the
+//! [`Frontier`]: what lies right of the cut, and the messages still in the air.
 
 use spacetime_core::layout::{ArrowEnd, Layout};
 use spacetime_core::{EventKind, MessageId, Trace};
@@ -73,6 +77,7 @@ pub struct Cell {
 /// One message's line, in pane pixels.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Line {
+    pub message: MessageId,
     pub from: (f64, f64),
     pub to: (f64, f64),
     pub end: ArrowEnd,
@@ -127,6 +132,25 @@ pub fn highlight_of(trace: &Trace, id: usize, s: Option<usize>) -> Highlight {
     }
 }
 
+/// The radius of a frame's dots: smaller where there are many.
+pub fn dot_radius(frame: &Frame) -> f64 {
+    if frame.dots.len() > 1500 {
+        3.5
+    } else {
+        5.0
+    }
+}
+
+/// The opacity of a frame's lines: many lines over one spot would merge into a solid mass, so
+/// the more there are, the fainter.
+pub fn line_alpha(frame: &Frame) -> f64 {
+    if frame.lines.len() > 1500 {
+        0.35
+    } else {
+        0.7
+    }
+}
+
 /// The frame of a dense view.
 pub fn frame(scene: &Scene) -> Frame {
     let Scene {
@@ -165,17 +189,145 @@ pub fn frame(scene: &Scene) -> Frame {
             });
         }
     } else {
-        out.bands = bands(scene, ids, selected, band_slack);
+        out.bands = bands(scene, ids, selected, band_slack, 0.0);
     }
     lines(scene, &mut out);
     out
 }
 
+/// What a move of the cursor draws over the base: the whole run's [`frame`] for the same view
+/// and selection, painted once and shown left of `cut` only.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Frontier {
+    /// The pane x up to which the base is shown, on the bands' grid. No event shown after the
+    /// cursor (as a dot, or in a cell) reaches left of it.
+    pub cut: f64,
+    /// The shown events that reach the cut or lie right of it, as dots (where the base has dots).
+    pub dots: Vec<Dot>,
+    /// The shown events right of the cut, counted in cells (where the base has bands).
+    pub bands: Vec<Band>,
+    /// Messages settled by the cursor (received, or lost), drawn right of the cut only: left of
+    /// it the base already draws them as they end.
+    pub settled: Vec<Line>,
+    /// Messages in the air at the cursor, drawn whole.
+    pub in_air: Vec<Line>,
+    /// The base's lines of the messages in the air (as they end, later), painted over left of
+    /// the cut before `in_air` is drawn.
+    pub covered: Vec<Line>,
+}
+
+/// The [`Frontier`] of `scene` (the cursor's steps and time) over `base`, the frame of the same
+/// view and selection for the whole run.
+pub fn frontier(scene: &Scene, base: &Frame) -> Frontier {
+    let Scene {
+        trace,
+        layout,
+        view,
+        ..
+    } = *scene;
+    let shown = Layout::visible_event_count(trace, scene.steps);
+    let radius = dot_radius(base);
+    // Events are in time order, and a dot sits at or right of its moment: no event yet to be
+    // shown is left of the first one's moment, nor of the cursor's time.
+    let mut edge = layout.time_x(scene.now) - view.left;
+    if let Some(next) = trace.events.get(shown) {
+        edge = edge.min(layout.time_x(next.time as f64) - view.left);
+    }
+    let cut = (((edge - radius - 2.0) / BIN_PX).floor() * BIN_PX).clamp(0.0, view.width);
+    let mut out = Frontier {
+        cut,
+        ..Frontier::default()
+    };
+    let selected = scene.selected.filter(|&s| s < shown);
+    // The shown events whose dots can reach the cut or the view right of it, found by their
+    // moments (in id order, where the dots' x are not: a crowded tick spreads to the right).
+    let moment_x = |id: usize| layout.time_x(trace.events[id].time as f64) - view.left;
+    let lo = partition(shown, |id| moment_x(id) < cut - radius - layout.crowd_px);
+    let hi = partition(shown, |id| moment_x(id) <= view.width + radius);
+    let ids = lo..hi.max(lo);
+    let band_slack = 8.0;
+    if base.bands.is_empty() {
+        for id in ids {
+            let p = layout.events[id];
+            if p.x - view.left < cut - radius || !view.holds_y(p.y, band_slack) {
+                continue;
+            }
+            let e = &trace.events[id];
+            let kind = match e.message {
+                Some(m) if scene.hidden.contains(&m) => EventKind::Local,
+                _ => e.kind,
+            };
+            out.dots.push(Dot {
+                id,
+                x: p.x - view.left,
+                y: p.y - view.top,
+                process: e.process,
+                kind,
+                highlight: highlight_of(trace, id, selected),
+            });
+        }
+    } else {
+        out.bands = bands(scene, ids, selected, band_slack, cut);
+    }
+    // The base leaves its messages undrawn when there are too many: so does its frontier.
+    if base.undrawn_messages > 0 || base.lines.is_empty() {
+        return out;
+    }
+    let whole = Scene {
+        steps: u64::MAX,
+        now: f64::INFINITY,
+        ..*scene
+    };
+    // Only messages that reach the cut can differ from the base: the others ended before it.
+    let slack = 24.0;
+    let (from, to) = (
+        layout.x_time(view.left + cut - slack - layout.crowd_px),
+        layout.x_time(view.left + view.width + slack),
+    );
+    for m in scene.index.messages_between(from, to) {
+        if scene.hidden.contains(&m) || scene.on_top.contains(&m) {
+            continue;
+        }
+        let Some(line) = arrow_line(scene, m) else {
+            continue;
+        };
+        if line.end != ArrowEnd::InFlight {
+            if line.from.0.max(line.to.0) >= cut {
+                out.settled.push(line);
+            }
+            continue;
+        }
+        if line.from.0 < cut {
+            if let Some(a) = arrow_line(&whole, line.message) {
+                out.covered.push(a);
+            }
+        }
+        out.in_air.push(line);
+    }
+    out
+}
+
+/// The first of `0..n` for which `before` is false, `before` being true then false over it.
+fn partition(n: usize, before: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if before(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+/// Each lane's cells, counting the events `ids` that lie at or right of pane x `from_x`.
 fn bands(
     scene: &Scene,
     ids: std::ops::Range<usize>,
     selected: Option<usize>,
     slack: f64,
+    from_x: f64,
 ) -> Vec<Band> {
     let Scene {
         trace,
@@ -203,7 +355,7 @@ fn bands(
             continue;
         }
         let x = layout.events[id].x - view.left;
-        if x < 0.0 {
+        if x < from_x.max(0.0) {
             continue;
         }
         let Some(cell) = bands[row].cells.get_mut((x / BIN_PX) as usize) else {
@@ -227,9 +379,10 @@ fn lines(scene: &Scene, out: &mut Frame) {
         view,
         ..
     } = *scene;
+    // A line ends at its receipt's dot, which a crowded tick puts right of its moment.
     let slack = 24.0;
     let (from, to) = (
-        layout.x_time(view.left - slack),
+        layout.x_time(view.left - slack - layout.crowd_px),
         layout.x_time(view.left + view.width + slack),
     );
     let candidates = index.count_between(from, to);
@@ -243,28 +396,38 @@ fn lines(scene: &Scene, out: &mut Frame) {
         }
         out.undrawn_messages = 0;
     }
-    let (top, bottom) = (view.top, view.top + view.height);
     for m in index.messages_between(from, to) {
         if scene.hidden.contains(&m) || scene.on_top.contains(&m) {
             continue;
         }
-        let Some(a) = layout.arrow_at_time(trace, m, scene.steps, scene.now) else {
-            continue;
-        };
-        let (x_lo, x_hi) = (a.from.x.min(a.to.x), a.from.x.max(a.to.x));
-        let (y_lo, y_hi) = (a.from.y.min(a.to.y), a.from.y.max(a.to.y));
-        if x_hi < view.left - slack || x_lo > view.left + view.width + slack {
-            continue;
-        }
-        if y_hi < top || y_lo > bottom {
-            continue;
-        }
-        out.lines.push(Line {
-            from: (a.from.x - view.left, a.from.y - view.top),
-            to: (a.to.x - view.left, a.to.y - view.top),
-            end: a.end,
-        });
+        out.lines.extend(arrow_line(scene, m));
     }
+}
+
+/// Message `m`'s line as `scene` draws it, if it is drawn and touches the view.
+fn arrow_line(scene: &Scene, m: MessageId) -> Option<Line> {
+    let Scene {
+        trace,
+        layout,
+        view,
+        ..
+    } = *scene;
+    let slack = 24.0;
+    let a = layout.arrow_at_time(trace, m, scene.steps, scene.now)?;
+    let (x_lo, x_hi) = (a.from.x.min(a.to.x), a.from.x.max(a.to.x));
+    let (y_lo, y_hi) = (a.from.y.min(a.to.y), a.from.y.max(a.to.y));
+    if x_hi < view.left - slack || x_lo > view.left + view.width + slack {
+        return None;
+    }
+    if y_hi < view.top || y_lo > view.top + view.height {
+        return None;
+    }
+    Some(Line {
+        message: m,
+        from: (a.from.x - view.left, a.from.y - view.top),
+        to: (a.to.x - view.left, a.to.y - view.top),
+        end: a.end,
+    })
 }
 
 #[cfg(test)]
@@ -361,7 +524,7 @@ mod tests {
         let mut s = scene(&t, &layout, &index, view, Some(t.events.len() / 2));
         s.steps = t.step_count();
         let ids = 0..t.events.len();
-        let bands = bands(&s, ids, s.selected, 8.0);
+        let bands = bands(&s, ids, s.selected, 8.0, 0.0);
         assert_eq!(bands.len(), t.processes.len());
         let counted: usize = bands
             .iter()
@@ -395,5 +558,140 @@ mod tests {
         assert!(f.dots.iter().all(|d| d.process == 3 && d.id < shown));
         assert!(f.bands.iter().all(|b| b.process == 3));
         assert!(!f.dots.is_empty() || !f.bands.is_empty());
+    }
+
+    /// Whether `d`'s dot lies wholly left of `cut`, where only the base is shown.
+    fn in_base(x: f64, radius: f64, cut: f64) -> bool {
+        x + radius <= cut
+    }
+
+    /// The base left of the cut and the frontier show together what the cursor's frame shows:
+    /// the same dots, highlighted alike, and the same lines, and nothing not yet shown.
+    #[test]
+    fn the_base_and_the_frontier_draw_what_the_cursor_frame_draws() {
+        let t = trace("gossip-busy-sixteen");
+        let layout = Layout::new(&t, LayoutOptions::default());
+        let index = RunIndex::new(&t);
+        let view = View {
+            left: layout.time_x(60.0),
+            top: 0.0,
+            width: 900.0,
+            height: layout.height,
+        };
+        let total = t.step_count();
+        // Selected or not; at a step, or gliding towards the next one's time as playback does.
+        let cases = [None, Some(t.events.len() / 3)]
+            .into_iter()
+            .flat_map(|s| [(s, false), (s, true)]);
+        for (selected, glide) in cases {
+            for steps in (0..=total).step_by(17) {
+                let shown = Layout::visible_event_count(&t, steps);
+                let chosen = selected.filter(|&s| s < shown);
+                let mut at = scene(&t, &layout, &index, view, chosen);
+                at.steps = steps;
+                at.now = t.time_at_step(steps + u64::from(glide)) as f64;
+                let mut whole = scene(&t, &layout, &index, view, chosen);
+                whole.steps = u64::MAX;
+                whole.now = f64::INFINITY;
+                let base = frame(&whole);
+                let front = frontier(&at, &base);
+                let want = frame(&at);
+                let r = dot_radius(&base);
+                let cut = front.cut;
+                // Nothing of the base that can be seen left of the cut is yet to happen.
+                for d in base
+                    .dots
+                    .iter()
+                    .filter(|d| d.x - r < cut && d.x + r > 0.0 && cut > 0.0)
+                {
+                    assert!(d.id < shown, "event {} peeks out at step {steps}", d.id);
+                }
+                let seen = |l: &&Line| {
+                    cut > 0.0 && l.from.0.min(l.to.0) < cut && l.from.0.max(l.to.0) > 0.0
+                };
+                for l in base.lines.iter().filter(seen) {
+                    let m = &t.messages[l.message];
+                    assert!(
+                        m.created_step < steps,
+                        "message {} peeks out at step {steps}",
+                        l.message
+                    );
+                }
+                // Every dot shown that can be seen is in the base wholly left of the cut, or in
+                // the frontier.
+                for d in want.dots.iter().filter(|d| d.x - r < view.width) {
+                    let drawn = if in_base(d.x, r, cut) {
+                        base.dots.iter().find(|b| b.id == d.id)
+                    } else {
+                        front.dots.iter().find(|f| f.id == d.id)
+                    };
+                    assert_eq!(drawn, Some(d), "step {steps}");
+                }
+                assert!(front.dots.iter().all(|d| d.id < shown));
+                // Every line: in the air in the frontier, the others in the base left of the
+                // cut, as the cursor's frame draws them, and in the frontier right of it.
+                for l in &want.lines {
+                    if l.end == ArrowEnd::InFlight {
+                        assert!(front.in_air.contains(l), "step {steps}: {l:?}");
+                        continue;
+                    }
+                    if l.from.0.max(l.to.0) >= cut {
+                        assert!(front.settled.contains(l), "step {steps}: {l:?}");
+                    }
+                    if l.from.0.min(l.to.0) < cut {
+                        assert!(base.lines.contains(l), "step {steps}: {l:?}");
+                    }
+                }
+                // The base's drawing of a message still in the air is painted over.
+                for l in base.lines.iter().filter(|l| l.from.0 < cut) {
+                    let flying = want
+                        .lines
+                        .iter()
+                        .any(|w| w.message == l.message && w.end == ArrowEnd::InFlight);
+                    assert_eq!(front.covered.contains(l), flying, "step {steps}: {l:?}");
+                }
+            }
+        }
+    }
+
+    /// In a view of bands, the base's cells left of the cut and the frontier's cells right of it
+    /// add up to the cursor's cells.
+    #[test]
+    fn the_frontier_counts_the_cells_right_of_the_cut() {
+        let t = trace("gossip-busy-sixteen");
+        let layout = Layout::new(&t, LayoutOptions::default());
+        let index = RunIndex::new(&t);
+        let view = whole(&layout);
+        let all = 0..t.events.len();
+        let selected = Some(t.events.len() / 2);
+        let total = t.step_count();
+        for steps in (0..=total).step_by(97) {
+            let shown = Layout::visible_event_count(&t, steps);
+            let chosen = selected.filter(|&s| s < shown);
+            let mut at = scene(&t, &layout, &index, view, chosen);
+            at.steps = steps;
+            at.now = t.time_at_step(steps) as f64;
+            let mut whole = scene(&t, &layout, &index, view, chosen);
+            whole.steps = u64::MAX;
+            let base_bands = bands(&whole, all.clone(), chosen, 8.0, 0.0);
+            // A base of bands (this run is small enough for dots: its bands are made here).
+            let base = Frame {
+                bands: base_bands.clone(),
+                ..Frame::default()
+            };
+            let front = frontier(&at, &base);
+            let want = bands(&at, 0..shown, chosen, 8.0, 0.0);
+            let first = (front.cut / BIN_PX).round() as usize;
+            for (i, band) in want.iter().enumerate() {
+                for (c, cell) in band.cells.iter().enumerate() {
+                    let got = if c < first {
+                        base_bands[i].cells[c]
+                    } else {
+                        front.bands[i].cells[c]
+                    };
+                    assert_eq!(&got, cell, "step {steps}, lane {i}, cell {c}");
+                }
+            }
+        }
     }
 }
