@@ -517,6 +517,14 @@ pub fn Topology() -> impl IntoView {
 
     view! {
         <div class="topology" data-testid="topology">
+            // The links drawn as one path sit on a layer of their own, under the ring: the
+            // messages and the nodes change with every step, and would otherwise have thousands
+            // of lines painted again with them.
+            <svg class="topo-backdrop" aria-hidden="true"
+                viewBox=format!("0 0 {TOPO_SIZE} {TOPO_SIZE}")
+                preserveAspectRatio="xMidYMid meet">
+                {all_in_one}
+            </svg>
             <svg
                 viewBox=format!("0 0 {TOPO_SIZE} {TOPO_SIZE}")
                 preserveAspectRatio="xMidYMid meet"
@@ -524,7 +532,6 @@ pub fn Topology() -> impl IntoView {
                 aria-label="Topology: processes on a ring, messages in flight between them"
             >
                 <g class="topo-links">
-                    {all_in_one}
                     <For each=move || apart.get() key=|l| *l children=link />
                 </g>
                 <g class="topo-nodes">{nodes}</g>
