@@ -573,10 +573,14 @@ impl Store {
         })
     }
 
-    /// The status of every property of the run as far as the cursor. The trace as far as the
-    /// cursor is not copied afresh: one prefix moves with the cursor, by the steps it moved over.
+    /// The status of every property of the run as far as the cursor.
     pub fn reports(&self) -> Vec<PropertyReport> {
-        let cursor = self.cursor.get();
+        self.reports_at(self.cursor.get())
+    }
+
+    /// The status of every property of the run's first `cursor` steps. The trace as far as the
+    /// cursor is not copied afresh: one prefix moves with the cursor, by the steps it moved over.
+    pub fn reports_at(&self, cursor: u64) -> Vec<PropertyReport> {
         let trace = self.trace.get();
         let run = self.run;
         if cursor >= trace.step_count() {

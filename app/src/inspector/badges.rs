@@ -1,5 +1,8 @@
 //! The property badges: one per property of the run as far as the cursor.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 use super::*;
 
 /// How a property's badge looks.
@@ -119,13 +122,54 @@ pub fn definition(report: &PropertyReport, finished: bool) -> Definition {
     }
 }
 
+/// Past this many events, the badges follow the cursor at most every [`BIG_RUN_CHECK_MS`]:
+/// checking a big run's properties as far as the cursor takes milliseconds (it reads the whole
+/// prefix), too much for each frame of a scrub.
+const CHECKED_EVERY_MOVE_UP_TO: usize = 20_000;
+const BIG_RUN_CHECK_MS: u32 = 100;
+
+/// The step the badges are checked at: the cursor, or on a big run the cursor as it was at
+/// most [`BIG_RUN_CHECK_MS`] ago.
+fn checked_step(store: Store) -> ReadSignal<u64> {
+    let (checked, set_checked) = signal(store.cursor.get_untracked());
+    let pending = Rc::new(Cell::new(false));
+    Effect::new(move |_| {
+        let cursor = store.cursor.get();
+        let big = store
+            .trace
+            .with(|t| t.events.len() > CHECKED_EVERY_MOVE_UP_TO);
+        if !big {
+            if checked.get_untracked() != cursor {
+                set_checked.set(cursor);
+            }
+            return;
+        }
+        if pending.replace(true) {
+            return;
+        }
+        let pending = pending.clone();
+        gloo_timers::callback::Timeout::new(BIG_RUN_CHECK_MS, move || {
+            pending.set(false);
+            // The badges may be gone (another lesson): then there is nothing to update.
+            if let Some(now) = store.cursor.try_get_untracked() {
+                if checked.try_get_untracked().is_some_and(|c| c != now) {
+                    set_checked.try_set(now);
+                }
+            }
+        })
+        .forget();
+    });
+    checked
+}
+
 /// One badge per property of the run as far as the cursor: green holds, red violated (with the
 /// explanation and a button that selects the violating event), grey not promised.
 #[component]
 pub fn PropertyBadges() -> impl IntoView {
     let store = Store::get();
-    let reports = Memo::new(move |_| store.reports());
-    let finished = Memo::new(move |_| store.cursor.get() >= store.trace.with(|t| t.step_count()));
+    let checked = checked_step(store);
+    let reports = Memo::new(move |_| store.reports_at(checked.get()));
+    let finished = Memo::new(move |_| checked.get() >= store.trace.with(|t| t.step_count()));
     // The property whose definition is open, by name.
     let defining = RwSignal::new(None::<String>);
     let definition_view = move || {
