@@ -396,6 +396,22 @@ pub fn import_executions<E>(
     find: impl Fn(&str, usize) -> Result<Found, E>,
     fail: impl Fn(ImportError) -> E,
 ) -> Result<Imported, E> {
+    let (runs, count) = found_executions(body, first_line, choice, split, find)?;
+    LogImport::found(name, "", runs, choice.clone(), count)
+        .finish()
+        .map_err(fail)
+}
+
+/// What [`import_executions`] reads before drawing: the records of the execution chosen (and
+/// of the one beside it, if any), and how many executions there are. For a caller that then
+/// draws them a step at a time ([`LogImport::found`]).
+pub fn found_executions<E>(
+    body: &str,
+    first_line: usize,
+    choice: &Choice,
+    split: Option<&dyn Fn(&str) -> bool>,
+    find: impl Fn(&str, usize) -> Result<Found, E>,
+) -> Result<(Vec<Found>, usize), E> {
     let (chosen, beside, count) = match split {
         Some(is_delimiter) => {
             let (chosen, count) = execution(body, first_line, choice.execution, is_delimiter);
@@ -414,10 +430,8 @@ pub fn import_executions<E>(
         ),
     };
     let mut runs = vec![find(chosen.text, chosen.first_line)?];
-    if let (Some(other), Some(_)) = (beside, choice.compare) {
+    if let Some(other) = beside {
         runs.push(find(other.text, other.first_line)?);
     }
-    LogImport::found(name, "", runs, choice.clone(), count)
-        .finish()
-        .map_err(fail)
+    Ok((runs, count))
 }
