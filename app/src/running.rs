@@ -91,5 +91,11 @@ mod tests {
             "Reading the log: 40,000 of 100,000 lines"
         );
         assert_eq!(bar(&w), (40_000, 100_000));
+        let counting = Running::Work {
+            total: 0,
+            done: 0,
+            ..w
+        };
+        assert_eq!(progress_text(&counting), "Reading the log\u{2026}");
     }
 }

@@ -122,6 +122,7 @@ impl Store {
     /// drops this one.
     pub fn load_in_slices(&self, scenario: Scenario, then: impl FnOnce(Store, bool) + 'static) {
         let store = *self;
+        let started = slices::now_ms();
         let setup = match self.set_up(&scenario) {
             Ok(setup) => setup,
             Err(why) => {
@@ -130,6 +131,12 @@ impl Store {
                 return;
             }
         };
+        // A long setup (a 100,000-line script read) is a slice in itself: the run is made from
+        // the next one on; and a run made in a slice that ran long is shown from the next one
+        // (showing it takes a while too).
+        let long = |since: f64| slices::now_ms() - since > slices::SLICE_MS / 3.0;
+        let mut rest = long(started);
+        let mut made: Option<Setup> = None;
         let load = self.begin_load();
         let owner = Owner::current();
         let mut setup = Some(setup);
@@ -137,8 +144,16 @@ impl Store {
         slices::run_sliced(
             slices::SLICE_MS,
             move |deadline| {
+                if made.is_some() {
+                    return made.take();
+                }
+                let started = slices::now_ms();
                 let run = &mut setup.as_mut()?.run;
-                if slices::step_until(run, deadline) {
+                if !std::mem::take(&mut rest) && slices::step_until(run, deadline) {
+                    if long(started) {
+                        made = setup.take();
+                        return None;
+                    }
                     return setup.take();
                 }
                 store.run.running.set(Some(Running::Run {

@@ -211,7 +211,13 @@ impl Inference {
             }
             match self.stage {
                 Stage::Hosts(i) => self.hosts_from(i, budget),
-                Stage::Clocks(i) => self.clocks_from(i, budget),
+                Stage::Clocks(i) => {
+                    self.clocks_from(i, budget);
+                    // Choosing the lanes cannot be cut: let the caller give it a slice of its own.
+                    if self.stage == Stage::Lanes {
+                        return None;
+                    }
+                }
                 Stage::Lanes => {
                     *budget -= 1;
                     if let Err(e) = self.choose_lanes() {
@@ -231,11 +237,19 @@ impl Inference {
                         return None;
                     }
                     self.arrows = self.finder.take().map(ArrowFinder::arrows)?;
-                    self.depths = Some(Depths::new(&clocks, &self.arrows));
-                    *budget = budget.saturating_sub(1);
+                    // Ordering the events cannot be cut either: a slice of its own.
                     self.stage = Stage::Depths;
+                    return None;
                 }
                 Stage::Depths => {
+                    if self.depths.is_none() {
+                        let clocks = Clocks {
+                            rows: &self.drawn_rows,
+                            width: self.hosts.len(),
+                        };
+                        self.depths = Some(Depths::new(&clocks, &self.arrows));
+                        *budget -= 1;
+                    }
                     let depths = self.depths.as_mut()?;
                     if !depths.step(&self.prev, &self.arrows, budget) {
                         return None;

@@ -113,9 +113,18 @@ fn read_in_slices(
     then: impl FnOnce(Store, Result<log::Imported, String>) + 'static,
 ) {
     let mut stage = None;
+    let mut first = true;
     let work = move |deadline: f64| {
         let started = slices::now_ms();
         loop {
+            // The press that started it has had its share of the slice (the text copied): the
+            // card shows at once, and the log is read from the next slice on.
+            if std::mem::take(&mut first) && cfg!(target_arch = "wasm32") {
+                return match import.step(1) {
+                    log::Step::Working(progress) => Err(card(progress)),
+                    log::Step::Done(result) => Ok(result.map_err(|e| e.to_string())),
+                };
+            }
             match import.step(UNITS_PER_LOOK) {
                 log::Step::Done(result) => return Ok(result.map_err(|e| e.to_string())),
                 log::Step::Working(progress) => {

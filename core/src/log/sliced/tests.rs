@@ -232,9 +232,37 @@ fn reading_counts_the_lines() {
     let mut import = LogImport::new("t", text, Choice::default());
     let mut seen = Vec::new();
     while let Step::Working(p) = import.step(1) {
-        if p.stage == Stage::Reading {
+        if p.stage == Stage::Reading && p.total > 0 {
             seen.push((p.done, p.total));
         }
     }
     assert_eq!(seen, [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)]);
+}
+
+#[test]
+fn newlines_are_counted_eight_bytes_at_a_time_as_one_at_a_time() {
+    let texts = [
+        String::new(),
+        "\n".into(),
+        "a\nb".into(),
+        "\n\n\n\n\n\n\n\n\n".into(),
+        "é\n\u{a0a}\r\n\x0b\x09\u{8a}".into(),
+        (0..1000)
+            .map(|i| {
+                if i % 7 == 0 {
+                    '\n'
+                } else {
+                    char::from(b'a' + (i % 26) as u8)
+                }
+            })
+            .collect(),
+    ];
+    for text in texts {
+        assert_eq!(count_lines(&text), text.lines().count(), "{text:?}");
+    }
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(5000).collect();
+    assert_eq!(
+        count_newlines(&bytes),
+        bytes.iter().filter(|&&b| b == b'\n').count()
+    );
 }
