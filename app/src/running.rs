@@ -92,9 +92,10 @@ mod tests {
         );
         assert_eq!(bar(&w), (40_000, 100_000));
         let counting = Running::Work {
-            total: 0,
+            doing: "Reading the log".into(),
             done: 0,
-            ..w
+            total: 0,
+            unit: "lines".into(),
         };
         assert_eq!(progress_text(&counting), "Reading the log\u{2026}");
     }
