@@ -22,6 +22,10 @@ pub fn progress_text(r: &Running) -> String {
             thousands(*max_steps),
             thousands(*events as u64)
         ),
+        // A total not known yet (the lines still being counted): no count.
+        Running::Work {
+            doing, total: 0, ..
+        } => format!("{doing}\u{2026}"),
         Running::Work {
             doing,
             done,
