@@ -46,8 +46,9 @@ pub enum Step {
     Done(Result<Imported, ImportError>),
 }
 
-/// A log being imported, a step at a time: see the [module docs](self). `T` holds the log's text
-/// (a `&str`, or a `String` the import owns while the page goes on between steps).
+/// A log being imported a step at a time, each [`LogImport::step`] as much as its budget says.
+/// `T` holds the log's text (a `&str`, or a `String` the import owns while the page goes on
+/// between steps).
 pub struct LogImport<T> {
     name: String,
     text: T,
