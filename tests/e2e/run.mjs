@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // End-to-end tests: serves the release build (dist/) on 127.0.0.1 and a free port, under a
 // sub-folder, then runs tests/e2e/*.test.mjs (or the files given as arguments) with node's own
-// test runner. Build first: `trunk build --release --offline` (make test does both).
+// test runner. Build first: `trunk build --release --offline` (make test does both). E2E_DIST
+// serves another build (one made with `--dist`).
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -10,7 +11,7 @@ import { startServer } from './server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
-const dist = path.join(root, 'dist');
+const dist = process.env.E2E_DIST ? path.resolve(process.env.E2E_DIST) : path.join(root, 'dist');
 const prefix = '/course/spacetime/';
 
 if (!existsSync(path.join(dist, 'index.html'))) {

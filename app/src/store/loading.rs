@@ -5,6 +5,9 @@
 //! slices ([`Store::load_in_slices`], see [`crate::slices`]): the run on screen stays, a progress
 //! bar says how far the new one has got ([`RunStore::running`]), and the new run replaces it only
 //! once whole. Either way the trace is the same, step for step.
+//!
+//! Work that makes the scenario (reading a 20 MB log) can be done in slices the same way, before
+//! the load ([`Store::prepare_in_slices`]), the card saying how far it has got.
 
 use leptos::prelude::*;
 use spacetime_core::{Field, Run, Scenario};
@@ -12,15 +15,26 @@ use spacetime_core::{Field, Run, Scenario};
 use super::{RunStore, Selection, Store};
 use crate::slices;
 
-/// How far a run being made in slices has got.
+/// How far work done in slices has got, for the card over the diagram.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Running {
-    /// The scenario's title.
-    pub title: String,
-    pub steps: u64,
-    /// The scenario's step limit: the run ends there at the latest (often sooner).
-    pub max_steps: u64,
-    pub events: usize,
+pub enum Running {
+    /// A run being made.
+    Run {
+        /// The scenario's title.
+        title: String,
+        steps: u64,
+        /// The scenario's step limit: the run ends there at the latest (often sooner).
+        max_steps: u64,
+        events: usize,
+    },
+    /// Work that makes the scenario to run: `doing` ("Reading the log"), `done` of `total`
+    /// `unit`s ("lines").
+    Work {
+        doing: String,
+        done: u64,
+        total: u64,
+        unit: String,
+    },
 }
 
 /// A run set up, with each process's state before its first step.
@@ -38,7 +52,7 @@ impl Store {
         match self.run_to_end(scenario.clone()) {
             Ok(()) => true,
             Err(why) => {
-                self.refuse(&scenario, why);
+                self.refuse(&scenario.name, why);
                 false
             }
         }
@@ -49,7 +63,56 @@ impl Store {
         let mut setup = self.set_up(&scenario)?;
         self.begin_load();
         slices::step_until(&mut setup.run, f64::INFINITY);
-        self.publish(setup)
+        self.publish(setup, scenario)
+    }
+
+    /// Work done in slices that makes what is then loaded (a log read into a scenario): the run
+    /// on screen stays meanwhile, [`RunStore::running`] says how far the work has got, and a
+    /// load begun meanwhile drops it. `work` is called with a deadline and gives its result
+    /// once done, else how far it has got; `then` gets the result, in a slice of its own if this
+    /// one has run long (loading what it made takes a while too), with the page's owner.
+    pub fn prepare_in_slices<T: 'static>(
+        &self,
+        mut work: impl FnMut(f64) -> Result<T, Running> + 'static,
+        then: impl FnOnce(Store, T) + 'static,
+    ) {
+        let store = *self;
+        let load = self.begin_load();
+        let owner = Owner::current();
+        let mut ready: Option<T> = None;
+        slices::run_sliced(
+            slices::SLICE_MS,
+            move |deadline| {
+                if let Some(result) = ready.take() {
+                    return Some(result);
+                }
+                let started = slices::now_ms();
+                match work(deadline) {
+                    Ok(result) if slices::now_ms() - started < slices::SLICE_MS / 3.0 => {
+                        Some(result)
+                    }
+                    Ok(result) => {
+                        ready = Some(result);
+                        None
+                    }
+                    Err(progress) => {
+                        store.run.running.set(Some(progress));
+                        None
+                    }
+                }
+            },
+            move || store.run.loads.try_get_value() == Some(load),
+            move |result| {
+                let finish = move || {
+                    store.run.running.set(None);
+                    then(store, result);
+                };
+                match owner {
+                    Some(owner) => owner.with(finish),
+                    None => finish(),
+                }
+            },
+        );
     }
 
     /// [`Store::load`], the run made in slices if it takes long: the first slice now, the
@@ -59,28 +122,44 @@ impl Store {
     /// drops this one.
     pub fn load_in_slices(&self, scenario: Scenario, then: impl FnOnce(Store, bool) + 'static) {
         let store = *self;
+        let started = slices::now_ms();
         let setup = match self.set_up(&scenario) {
             Ok(setup) => setup,
             Err(why) => {
-                self.refuse(&scenario, why);
+                self.refuse(&scenario.name, why);
                 then(store, false);
                 return;
             }
         };
+        // A long setup (a 100,000-line script read) is a slice in itself: the run is made from
+        // the next one on; and a run made in a slice that ran long is shown from the next one
+        // (showing it takes a while too).
+        let long = |since: f64| slices::now_ms() - since > slices::SLICE_MS / 3.0;
+        let mut rest = long(started);
+        let mut made: Option<Setup> = None;
         let load = self.begin_load();
         let owner = Owner::current();
         let mut setup = Some(setup);
+        let (title, max_steps) = (scenario.title.clone(), scenario.limits.max_steps);
         slices::run_sliced(
             slices::SLICE_MS,
             move |deadline| {
+                if made.is_some() {
+                    return made.take();
+                }
+                let started = slices::now_ms();
                 let run = &mut setup.as_mut()?.run;
-                if slices::step_until(run, deadline) {
+                if !std::mem::take(&mut rest) && slices::step_until(run, deadline) {
+                    if long(started) {
+                        made = setup.take();
+                        return None;
+                    }
                     return setup.take();
                 }
-                store.run.running.set(Some(Running {
-                    title: scenario.title.clone(),
+                store.run.running.set(Some(Running::Run {
+                    title: title.clone(),
                     steps: run.steps_taken(),
-                    max_steps: scenario.limits.max_steps,
+                    max_steps,
                     events: run.trace().events.len(),
                 }));
                 None
@@ -88,9 +167,11 @@ impl Store {
             move || store.run.loads.try_get_value() == Some(load),
             move |setup| {
                 let finish = move || {
-                    let name = setup.run.scenario().clone();
                     store.run.running.set(None);
-                    let loaded = match store.publish(setup) {
+                    // The scenario given, not a copy of the run's: a copy of a 100,000-line
+                    // script takes a good part of a frame.
+                    let name = scenario.name.clone();
+                    let loaded = match store.publish(setup, scenario) {
                         Ok(()) => true,
                         Err(why) => {
                             store.refuse(&name, why);
@@ -131,8 +212,9 @@ impl Store {
         self.run.loads.get_value()
     }
 
-    /// Show the run `setup` has made, from its start, with nothing selected; or why not.
-    fn publish(&self, setup: Setup) -> Result<(), String> {
+    /// Show the run `setup` has made of `scenario`, from its start, with nothing selected; or
+    /// why not.
+    fn publish(&self, setup: Setup, scenario: Scenario) -> Result<(), String> {
         let Setup {
             run,
             states,
@@ -148,7 +230,7 @@ impl Store {
             ..
         } = self.run;
         self.trace.set(run.shared_trace());
-        self.scenario.set(run.scenario().clone());
+        self.scenario.set(scenario);
         sim.set_value(run);
         self.cursor.set(0);
         self.progress.set(0.0);
@@ -164,8 +246,8 @@ impl Store {
         Ok(())
     }
 
-    fn refuse(&self, scenario: &Scenario, why: String) {
+    fn refuse(&self, name: &str, why: String) {
         self.error
-            .set(Some(format!("Could not load \"{}\": {why}", scenario.name)));
+            .set(Some(format!("Could not load \"{name}\": {why}")));
     }
 }

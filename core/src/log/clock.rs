@@ -126,7 +126,7 @@ pub(super) fn scan_clock<'t>(text: &'t str, entries: &mut Vec<(&'t str, u64)>) -
 /// wrong with it; `false` when the event must be left out. `plain` is scratch space.
 pub(super) fn parse_clock<'t>(
     record: &'t LogRecord,
-    hosts: &HostIndex<'_>,
+    hosts: &HostIndex,
     row: &mut [u64],
     plain: &mut Vec<(&'t str, u64)>,
     unknown: &mut Vec<String>,
@@ -225,4 +225,4 @@ impl std::hash::Hasher for Fnv {
 }
 
 /// Host name -> index among the hosts.
-pub(super) type HostIndex<'a> = HashMap<&'a str, usize, std::hash::BuildHasherDefault<Fnv>>;
+pub(super) type HostIndex = HashMap<String, usize, std::hash::BuildHasherDefault<Fnv>>;

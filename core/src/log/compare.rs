@@ -24,18 +24,33 @@ pub fn compare(
     lanes: &Lanes,
 ) -> Result<Imported, ImportError> {
     let [a, b] = runs;
+    fits_beside(&a, &b)?;
+    let a = infer(name, a, lanes)?;
+    let b = infer(name, b, lanes)?;
+    beside(name, [a, b], which)?.draw()
+}
+
+/// Whether the records of two executions fit on the page together.
+pub(super) fn fits_beside(a: &Found, b: &Found) -> Result<(), ImportError> {
     let events = a.records.len() + b.records.len();
     if events > MAX_EVENTS {
         return Err(ImportError::TooManyEvents { events, both: true });
     }
-    let a = infer(name, a, lanes)?;
-    let b = infer(name, b, lanes)?;
-    let (la, lb) = (a.drawing.hosts.len(), b.drawing.hosts.len());
+    Ok(())
+}
+
+/// Two executions inferred, drawn side by side if their lanes fit on the page.
+pub(super) fn beside(
+    name: &str,
+    runs: [Inferred; 2],
+    which: [usize; 2],
+) -> Result<Inferred, ImportError> {
+    let (la, lb) = (runs[0].drawing.hosts.len(), runs[1].drawing.hosts.len());
     if la + lb > MAX_PROCESSES {
-        let host = b.drawing.hosts[MAX_PROCESSES - la].clone();
+        let host = runs[1].drawing.hosts[MAX_PROCESSES - la].clone();
         return Err(ImportError::TooManyHosts { host, line: 0 });
     }
-    side_by_side(name, [a, b], which).draw()
+    Ok(side_by_side(name, runs, which))
 }
 
 /// Where an event is: its host's name and its place on the host's lane.

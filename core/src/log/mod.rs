@@ -95,17 +95,19 @@ mod compare;
 mod export;
 mod infer;
 mod read;
+mod sliced;
 #[cfg(test)]
 mod tests;
 
 pub use compare::compare;
 pub use export::to_govector;
 pub use infer::{from_records, import_found};
+use read::split_line;
 pub use read::{
     execution, executions, govector_records, line_of, missing_group, records_from_matches,
     shiviz_header, Execution, RegexMatch, ShivizHeader,
 };
-use read::{read_govector, read_shiviz_default, split_line};
+pub use sliced::{LogImport, Progress, Stage, Step};
 
 /// ShiViz's default parser regex: the event line, then `host {clock}`.
 pub const SHIVIZ_DEFAULT_REGEX: &str = r"(?<event>.*)\n(?<host>\S*) (?<clock>{.*})";
@@ -371,68 +373,13 @@ pub struct Choice {
     pub lanes: Lanes,
 }
 
-/// [`import_govector`], drawing what `choice` says.
+/// [`import_govector`], drawing what `choice` says: a [`LogImport`] run to its end in one go.
 pub fn import_govector_with(
     name: &str,
     text: &str,
     choice: &Choice,
 ) -> Result<Imported, ImportError> {
-    let text = strip_bom(text);
-    let Some(header) = shiviz_header(text) else {
-        let find = |body: &str, first_line: usize| {
-            let (records, problems) = read_govector(body, first_line);
-            found_or_none(records, problems, GOVECTOR_EXPECTED, body)
-        };
-        return import_executions(name, text, 1, choice, None, find, |e| e);
-    };
-    let regex = header.regex.trim();
-    let read = if regex == GOVECTOR_REGEX {
-        read_govector
-    } else if regex == SHIVIZ_DEFAULT_REGEX {
-        read_shiviz_default
-    } else if let Some(group) = missing_group(regex) {
-        return Err(ImportError::MissingGroup {
-            group: group.into(),
-        });
-    } else {
-        return Err(ImportError::NeedsRegex {
-            regex: header.regex.clone(),
-        });
-    };
-    let find = |body: &str, first_line: usize| {
-        let (records, problems) = read(body, first_line);
-        let expected = "events that match the parser regex on line 1";
-        found_or_none(records, problems, expected, body)
-    };
-    let delimiter = header.delimiter.trim();
-    let is_delimiter = |line: &str| line.trim() == delimiter;
-    let split: Option<&dyn Fn(&str) -> bool> = (!delimiter.is_empty()).then_some(&is_delimiter);
-    import_executions(
-        name,
-        header.body,
-        header.first_line,
-        choice,
-        split,
-        find,
-        |e| e,
-    )
-}
-
-/// What a reader found, or [`ImportError::NoEvents`] if it found no record in `body`.
-fn found_or_none(
-    records: Vec<LogRecord>,
-    problems: Vec<Problem>,
-    expected: &str,
-    body: &str,
-) -> Result<Found, ImportError> {
-    if records.is_empty() {
-        return Err(ImportError::no_events(expected, body));
-    }
-    Ok(Found {
-        records,
-        problems,
-        skipped: 0,
-    })
+    LogImport::new(name, text, choice.clone()).finish()
 }
 
 /// Draw what `choice` says of a log `body` (whose first line is `first_line`) that holds one
@@ -449,6 +396,22 @@ pub fn import_executions<E>(
     find: impl Fn(&str, usize) -> Result<Found, E>,
     fail: impl Fn(ImportError) -> E,
 ) -> Result<Imported, E> {
+    let (runs, count) = found_executions(body, first_line, choice, split, find)?;
+    LogImport::found(name, "", runs, choice.clone(), count)
+        .finish()
+        .map_err(fail)
+}
+
+/// What [`import_executions`] reads before drawing: the records of the execution chosen (and
+/// of the one beside it, if any), and how many executions there are. For a caller that then
+/// draws them a step at a time ([`LogImport::found`]).
+pub fn found_executions<E>(
+    body: &str,
+    first_line: usize,
+    choice: &Choice,
+    split: Option<&dyn Fn(&str) -> bool>,
+    find: impl Fn(&str, usize) -> Result<Found, E>,
+) -> Result<(Vec<Found>, usize), E> {
     let (chosen, beside, count) = match split {
         Some(is_delimiter) => {
             let (chosen, count) = execution(body, first_line, choice.execution, is_delimiter);
@@ -466,16 +429,9 @@ pub fn import_executions<E>(
             1,
         ),
     };
-    let found = find(chosen.text, chosen.first_line)?;
-    let imported = match (beside, choice.compare) {
-        (Some(other), Some(which)) => {
-            let runs = [found, find(other.text, other.first_line)?];
-            let which = [choice.execution, which].map(|w| w.min(count - 1));
-            compare(name, runs, which, &choice.lanes)
-        }
-        _ => import_found(name, found, &choice.lanes),
-    };
-    let mut imported = imported.map_err(fail)?;
-    imported.executions = count;
-    Ok(imported)
+    let mut runs = vec![find(chosen.text, chosen.first_line)?];
+    if let Some(other) = beside {
+        runs.push(find(other.text, other.first_line)?);
+    }
+    Ok((runs, count))
 }

@@ -98,88 +98,160 @@ pub fn govector_records(text: &str) -> (Vec<LogRecord>, Vec<Problem>) {
     read_govector(strip_bom(text), 1)
 }
 
-pub(super) fn read_govector(text: &str, first_line: usize) -> (Vec<LogRecord>, Vec<Problem>) {
-    let mut records = Vec::new();
-    let mut problems = Vec::new();
-    let mut garbage = Garbage::new("a line `host {clock}` (the first of GoVector's two lines)");
-    let mut pending: Option<(usize, &str, &str)> = None;
-    let missing = |line: usize| {
-        Problem::new(
-            line,
-            "this host line has no event line after it; the event is drawn with no text",
-        )
-    };
+fn read_govector(text: &str, first_line: usize) -> (Vec<LogRecord>, Vec<Problem>) {
+    let mut reader = Reader::new(Format::GoVector);
     for (n, line) in numbered_lines(text, first_line) {
-        if let Some((at, host, clock)) = pending.take() {
+        reader.line(n, line);
+    }
+    reader.end()
+}
+
+/// The two formats read without a regex engine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Format {
+    /// `host {clock}`, then the event line.
+    GoVector,
+    /// The event line, then `host {clock}`.
+    ShivizDefault,
+}
+
+/// A reader of either format fed one line at a time, so that a long log can be read a few
+/// thousand lines at a time ([`super::LogImport`]). It keeps only what the next line needs.
+pub(super) struct Reader {
+    format: Format,
+    records: Vec<LogRecord>,
+    problems: Vec<Problem>,
+    garbage: Garbage,
+    /// GoVector: the host line waiting for its event line (line, host, clock).
+    pending: Option<(usize, String, String)>,
+    /// ShiViz: the line before, which is an event's if this one is a host line.
+    held: Option<usize>,
+    held_text: String,
+}
+
+impl Reader {
+    pub fn new(format: Format) -> Reader {
+        let what = match format {
+            Format::GoVector => "a line `host {clock}` (the first of GoVector's two lines)",
+            Format::ShivizDefault => "an event line followed by a line `host {clock}`",
+        };
+        Reader {
+            format,
+            records: Vec::new(),
+            problems: Vec::new(),
+            garbage: Garbage::new(what),
+            pending: None,
+            held: None,
+            held_text: String::new(),
+        }
+    }
+
+    /// Line `n` of the log, without its line ending.
+    pub fn line(&mut self, n: usize, line: &str) {
+        match self.format {
+            Format::GoVector => self.govector_line(n, line),
+            Format::ShivizDefault => self.shiviz_line(n, line),
+        }
+    }
+
+    /// The line right after a host line is its event's text, even when blank (an event logged
+    /// with no text), unless it is itself clearly a host line (its clock parses and names its
+    /// host): then the event line is missing, which is reported, and the event is kept with no
+    /// text.
+    fn govector_line(&mut self, n: usize, line: &str) {
+        if let Some((at, host, clock)) = self.pending.take() {
             if !is_clearly_host_line(line) {
-                records.push(LogRecord {
+                self.records.push(LogRecord {
                     line: at,
-                    host: host.to_string(),
-                    clock: clock.to_string(),
+                    host,
+                    clock,
                     event: line.trim_end().to_string(),
                 });
-                continue;
+                return;
             }
-            problems.push(missing(at));
-            records.push(LogRecord {
+            self.problems.push(missing_event_line(at));
+            self.records.push(LogRecord {
                 line: at,
-                host: host.to_string(),
-                clock: clock.to_string(),
+                host,
+                clock,
                 event: String::new(),
             });
         }
         if line.trim().is_empty() {
-            continue;
+            return;
         }
         match split_host_line(line) {
             Some((host, clock)) => {
-                garbage.end(&mut problems);
-                pending = Some((n, host, clock));
+                self.garbage.end(&mut self.problems);
+                self.pending = Some((n, host.to_string(), clock.to_string()));
             }
-            None => garbage.line(n, line),
+            None => self.garbage.line(n, line),
         }
     }
-    garbage.end(&mut problems);
-    if let Some((at, host, clock)) = pending {
-        problems.push(missing(at));
-        records.push(LogRecord {
-            line: at,
-            host: host.to_string(),
-            clock: clock.to_string(),
-            event: String::new(),
-        });
+
+    fn shiviz_line(&mut self, n: usize, line: &str) {
+        if let Some(at) = self.held.take() {
+            if let Some((host, clock)) = split_host_line(line) {
+                self.garbage.end(&mut self.problems);
+                self.records.push(LogRecord {
+                    line: at,
+                    host: host.to_string(),
+                    clock: clock.to_string(),
+                    event: self.held_text.trim_end().to_string(),
+                });
+                return;
+            }
+            if !self.held_text.trim().is_empty() {
+                self.garbage.line(at, &self.held_text);
+            }
+        }
+        self.held = Some(n);
+        self.held_text.clear();
+        self.held_text.push_str(line);
     }
-    problems.sort_by_key(|p| p.line);
-    (records, problems)
+
+    /// The records and problems, once every line is in.
+    pub fn end(mut self) -> (Vec<LogRecord>, Vec<Problem>) {
+        if let Some(at) = self.held.take() {
+            if !self.held_text.trim().is_empty() {
+                self.garbage.line(at, &self.held_text);
+            }
+        }
+        self.garbage.end(&mut self.problems);
+        if let Some((at, host, clock)) = self.pending.take() {
+            self.problems.push(missing_event_line(at));
+            self.records.push(LogRecord {
+                line: at,
+                host,
+                clock,
+                event: String::new(),
+            });
+        }
+        if self.format == Format::GoVector {
+            self.problems.sort_by_key(|p| p.line);
+        }
+        (self.records, self.problems)
+    }
 }
 
-/// ShiViz's default format read without a regex engine: an event line, then `host {clock}`.
-pub(super) fn read_shiviz_default(text: &str, first_line: usize) -> (Vec<LogRecord>, Vec<Problem>) {
-    let lines: Vec<(usize, &str)> = numbered_lines(text, first_line).collect();
-    let mut records = Vec::new();
-    let mut problems = Vec::new();
-    let mut garbage = Garbage::new("an event line followed by a line `host {clock}`");
-    let mut i = 0;
-    while i < lines.len() {
-        let (n, line) = lines[i];
-        if let Some((host, clock)) = lines.get(i + 1).and_then(|(_, l)| split_host_line(l)) {
-            garbage.end(&mut problems);
-            records.push(LogRecord {
-                line: n,
-                host: host.to_string(),
-                clock: clock.to_string(),
-                event: line.trim_end().to_string(),
-            });
-            i += 2;
-            continue;
-        }
-        if !line.trim().is_empty() {
-            garbage.line(n, line);
-        }
-        i += 1;
-    }
-    garbage.end(&mut problems);
-    (records, problems)
+fn missing_event_line(line: usize) -> Problem {
+    Problem::new(
+        line,
+        "this host line has no event line after it; the event is drawn with no text",
+    )
+}
+
+/// Where the next line of a text starts, read as [`str::lines`] reads it: `next_line(text, at)`
+/// gives the line at byte `at` (without `\n` or `\r\n`) and where the one after it starts.
+pub(super) fn next_line(text: &str, at: usize) -> Option<(&str, usize)> {
+    let rest = text.get(at..).filter(|r| !r.is_empty())?;
+    let line = rest.split_inclusive('\n').next()?;
+    let end = at + line.len();
+    let line = match line.strip_suffix('\n') {
+        Some(line) => line.strip_suffix('\r').unwrap_or(line),
+        None => line,
+    };
+    Some((line, end))
 }
 
 /// A ShiViz file may start with its own parser regex on line 1 and the executions delimiter on

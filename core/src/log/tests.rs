@@ -130,7 +130,7 @@ fn plain_clocks_are_scanned_and_the_rest_left_to_serde() {
         event: String::new(),
     };
     let mut hosts = HostIndex::default();
-    hosts.insert("a\"b", 0);
+    hosts.insert("a\"b".to_string(), 0);
     let mut row = [0];
     let mut problems = Vec::new();
     let ok = parse_clock(

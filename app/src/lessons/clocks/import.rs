@@ -14,7 +14,8 @@ use spacetime_core::words::{count_of, thousands};
 use spacetime_core::MAX_EVENTS;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::store::{ClockMode, Store};
+use crate::slices;
+use crate::store::{ClockMode, Running, Store};
 
 mod choice;
 mod find;
@@ -22,16 +23,23 @@ mod find;
 use find::browser_regexp;
 pub use find::{browser_regex, records_by_regex, ByteOffsets};
 
-/// A dropped file that is neither a scenario nor a tour, read as a log and shown to its end
-/// with vector clocks; or why it cannot be read.
+/// A dropped file that is neither a scenario nor a tour, read as a log (in slices, the progress
+/// card saying how far) and shown to its end with vector clocks; or why it cannot be read.
 pub fn open_file(store: Store, name: &str, text: &str) -> Result<(), String> {
-    let imported = read_log(name, text, "", &Choice::default())?;
+    let import = start_log(name, text.to_string(), "", &Choice::default())?;
     crate::tour::leave(store);
-    store.load_in_slices(imported.scenario, |store, loaded| {
-        if loaded {
-            store.seek(u64::MAX);
-            store.clocks.set(ClockMode::Vector);
-        }
+    let name = name.to_string();
+    read_in_slices(store, import, move |store, result| match result {
+        Ok(imported) => store.load_in_slices(imported.scenario, |store, loaded| {
+            if loaded {
+                store.seek(u64::MAX);
+                store.clocks.set(ClockMode::Vector);
+            }
+        }),
+        // As the page says it of a file no lesson reads (this is the only lesson that reads them).
+        Err(why) => store.error.set(Some(format!(
+            "{name} is neither a scenario, a tour nor a log this page reads: {why}"
+        ))),
     });
     Ok(())
 }
@@ -46,18 +54,29 @@ pub fn read_log(
     regex: &str,
     choice: &Choice,
 ) -> Result<log::Imported, String> {
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let header = log::shiviz_header(text);
+    start_log(name, text.to_string(), regex, choice)?
+        .finish()
+        .map_err(|e| e.to_string())
+}
+
+/// [`read_log`], ready to go a step at a time ([`read_in_slices`]). A regex is matched here, in
+/// one go, by the browser's `RegExp`; what it found is then drawn in steps.
+fn start_log(
+    name: &str,
+    text: String,
+    regex: &str,
+    choice: &Choice,
+) -> Result<log::LogImport<String>, String> {
+    let bare = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
+    let header = log::shiviz_header(bare);
     let pattern = match (regex.trim(), &header) {
         ("", Some(header)) => header.regex.clone(),
-        ("", None) => {
-            return log::import_govector_with(name, text, choice).map_err(|e| e.to_string())
-        }
+        ("", None) => return Ok(log::LogImport::new(name, text, choice.clone())),
         (regex, _) => regex.to_string(),
     };
     let (body, first_line) = header
         .as_ref()
-        .map_or((text, 1), |h| (h.body, h.first_line));
+        .map_or((bare, 1), |h| (h.body, h.first_line));
     let delimiter = match header.as_ref().map(|h| h.delimiter.trim()) {
         Some(d) if !d.is_empty() => Some(browser_regexp(&browser_regex(d), "")?),
         _ => None,
@@ -72,9 +91,72 @@ pub fn read_log(
         }
         Ok(found)
     };
-    log::import_executions(name, body, first_line, choice, split, find, |e| {
-        e.to_string()
-    })
+    let (runs, count) = log::found_executions(body, first_line, choice, split, find)?;
+    Ok(log::LogImport::found(
+        name,
+        String::new(),
+        runs,
+        choice.clone(),
+        count,
+    ))
+}
+
+/// Units of work (lines, events) between two looks at the clock.
+const UNITS_PER_LOOK: usize = 512;
+
+/// Run `import` in slices of the page's time, the progress card saying how far it has got
+/// ("Reading the log: 40,000 of 100,000 lines"); `then` gets the result. A load begun meanwhile
+/// drops it. Off the browser it runs to its end at once.
+fn read_in_slices(
+    store: Store,
+    mut import: log::LogImport<String>,
+    then: impl FnOnce(Store, Result<log::Imported, String>) + 'static,
+) {
+    let mut stage = None;
+    let mut first = true;
+    let work = move |deadline: f64| {
+        let started = slices::now_ms();
+        loop {
+            // The press that started it has had its share of the slice (the text copied): the
+            // card shows at once, and the log is read from the next slice on.
+            if std::mem::take(&mut first) && cfg!(target_arch = "wasm32") {
+                return match import.step(1) {
+                    log::Step::Working(progress) => Err(card(progress)),
+                    log::Step::Done(result) => Ok(result.map_err(|e| e.to_string())),
+                };
+            }
+            match import.step(UNITS_PER_LOOK) {
+                log::Step::Done(result) => return Ok(result.map_err(|e| e.to_string())),
+                log::Step::Working(progress) => {
+                    let now = slices::now_ms();
+                    // A new stage gets a slice of its own once this one has run a while: making
+                    // the scenario is one step that cannot be cut.
+                    let new = stage.replace(progress.stage) != Some(progress.stage);
+                    if now >= deadline || (new && now - started > slices::SLICE_MS / 3.0) {
+                        return Err(card(progress));
+                    }
+                }
+            }
+        }
+    };
+    store.prepare_in_slices(work, then);
+}
+
+/// What the progress card says of an import.
+fn card(progress: log::Progress) -> Running {
+    let (doing, unit) = match progress.stage {
+        log::Stage::Reading => ("Reading the log", "lines"),
+        log::Stage::Clocks => ("Reading the clocks", "events"),
+        log::Stage::Arrows => ("Finding the messages", "events"),
+        log::Stage::Placing => ("Placing the events", "events"),
+        log::Stage::Drawing => ("Drawing the log", "events"),
+    };
+    Running::Work {
+        doing: doing.into(),
+        done: progress.done as u64,
+        total: progress.total as u64,
+        unit: unit.into(),
+    }
 }
 
 /// Offer `text` to the learner as a file download.
@@ -235,24 +317,28 @@ pub fn ImportPanel() -> impl IntoView {
     };
     let too_long = move || text.with(|t| (t.len() > SHOWN_TEXT_BYTES).then_some(t.len()));
 
-    // Import the draft's text drawing `choice`, which is kept for the next import if it works.
-    // On an error the run on screen stays, the banner says what is wrong, and this says false.
+    // Show what was imported, drawing `choice`, which is kept for the next import once drawn.
+    let show = move |imported: log::Imported, choice: Choice| {
+        let seen = Shown::of(&imported, choice.clone());
+        // A log of 100,000 events is replayed in slices, a progress bar showing.
+        store.load_in_slices(imported.scenario, move |store, loaded| {
+            if loaded {
+                store.seek(u64::MAX);
+                store.clocks.set(ClockMode::Vector);
+                shown.set(Some(seen));
+                draft.keep(choice);
+            }
+        });
+    };
+    // Import the draft's text drawing `choice` (another execution, other lanes), at once. On an
+    // error the run on screen stays, the banner says what is wrong, and this says false.
     let import = move |choice: Choice| -> bool {
         let result = text.with_untracked(|t| {
             read_log(&name.get_untracked(), t, &regex.get_untracked(), &choice)
         });
         match result {
             Ok(imported) => {
-                let seen = Shown::of(&imported, choice.clone());
-                // A log of 100,000 events is replayed in slices, a progress bar showing.
-                store.load_in_slices(imported.scenario, move |store, loaded| {
-                    if loaded {
-                        store.seek(u64::MAX);
-                        store.clocks.set(ClockMode::Vector);
-                        shown.set(Some(seen));
-                        draft.keep(choice);
-                    }
-                });
+                show(imported, choice);
                 true
             }
             Err(why) => {
@@ -264,10 +350,39 @@ pub fn ImportPanel() -> impl IntoView {
             }
         }
     };
+    // The Import button and a dropped or picked file: the log read in slices, the progress card
+    // showing (a 20 MB log takes most of a second to read); then drawn as `import` draws it.
     let run_import = move || {
-        if !import(draft.choice()) {
-            shown.set(None);
-        }
+        let choice = draft.choice();
+        let start = text.with_untracked(|t| {
+            start_log(
+                &name.get_untracked(),
+                t.clone(),
+                &regex.get_untracked(),
+                &choice,
+            )
+        });
+        let import = match start {
+            Ok(import) => import,
+            Err(why) => {
+                store.error.set(Some(format!(
+                    "Could not import {}: {why}",
+                    name.get_untracked()
+                )));
+                shown.set(None);
+                return;
+            }
+        };
+        read_in_slices(store, import, move |store, result| match result {
+            Ok(imported) => show(imported, choice),
+            Err(why) => {
+                store.error.set(Some(format!(
+                    "Could not import {}: {why}",
+                    name.get_untracked()
+                )));
+                shown.set(None);
+            }
+        });
     };
     let take_file = move |file: web_sys::File| {
         let file_name = file.name();
