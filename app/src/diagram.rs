@@ -1063,7 +1063,7 @@ pub fn Diagram() -> impl IntoView {
             <div class="dense-layer note">
                 {move || (undrawn.get() > 0).then(|| view! {
                     <p class="dense-note" data-testid="dense-note">
-                        {format!("{} messages in view: zoom in to draw them", spacetime_core::words::thousands(undrawn.get() as u64))}
+                        {format!("{} messages in this stretch of the run: zoom in to draw them", spacetime_core::words::thousands(undrawn.get() as u64))}
                     </p>
                 })}
             </div>
