@@ -151,6 +151,24 @@ pub fn line_alpha(frame: &Frame) -> f64 {
     }
 }
 
+/// Event `id`'s dot in `scene`, highlighted against `selected`.
+fn dot(scene: &Scene, id: usize, selected: Option<usize>) -> Dot {
+    let (p, e) = (scene.layout.events[id], &scene.trace.events[id]);
+    let kind = match e.message {
+        // A message a lesson hides leaves a plain local event behind.
+        Some(m) if scene.hidden.contains(&m) => EventKind::Local,
+        _ => e.kind,
+    };
+    Dot {
+        id,
+        x: p.x - scene.view.left,
+        y: p.y - scene.view.top,
+        process: e.process,
+        kind,
+        highlight: highlight_of(scene.trace, id, selected),
+    }
+}
+
 /// The frame of a dense view.
 pub fn frame(scene: &Scene) -> Frame {
     let Scene {
@@ -174,19 +192,7 @@ pub fn frame(scene: &Scene) -> Frame {
             if !view.holds_y(p.y, band_slack) {
                 continue;
             }
-            let e = &trace.events[id];
-            let kind = match e.message {
-                Some(m) if scene.hidden.contains(&m) => EventKind::Local,
-                _ => e.kind,
-            };
-            out.dots.push(Dot {
-                id,
-                x: p.x - view.left,
-                y: p.y - view.top,
-                process: e.process,
-                kind,
-                highlight: highlight_of(trace, id, selected),
-            });
+            out.dots.push(dot(scene, id, selected));
         }
     } else {
         out.bands = bands(scene, ids, selected, band_slack, 0.0);
@@ -252,19 +258,7 @@ pub fn frontier(scene: &Scene, base: &Frame) -> Frontier {
             if p.x - view.left < cut - radius || !view.holds_y(p.y, band_slack) {
                 continue;
             }
-            let e = &trace.events[id];
-            let kind = match e.message {
-                Some(m) if scene.hidden.contains(&m) => EventKind::Local,
-                _ => e.kind,
-            };
-            out.dots.push(Dot {
-                id,
-                x: p.x - view.left,
-                y: p.y - view.top,
-                process: e.process,
-                kind,
-                highlight: highlight_of(trace, id, selected),
-            });
+            out.dots.push(dot(scene, id, selected));
         }
     } else {
         out.bands = bands(scene, ids, selected, band_slack, cut);
