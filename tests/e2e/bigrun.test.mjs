@@ -346,6 +346,19 @@ describe('the ring of a big run', () => {
     }));
 });
 
+describe('the badges on a big run', () => {
+  test('follow the cursor, checked at most a tenth of a second behind it (1920x1080)', () =>
+    withBigRun(VIEWPORTS[0], async (page) => {
+      const badge = () => page.locator(tid('badge-coverage')).textContent();
+      const atEnd = await until('the coverage badge is checked at the end', badge, (t) => /never heard rumour/.test(t));
+      await page.locator(tid('btn-rewind')).click();
+      await until('the start', () => page.locator(tid('step-count')).textContent(), (t) => /^step 0 /.test(t));
+      const atStart = await until('the badge follows to the start', badge, (t) => t !== atEnd, { timeout: 2000 });
+      await page.locator(tid('btn-end')).click();
+      await until('the badge follows back to the end', badge, (t) => t === atEnd, { timeout: 2000 });
+    }));
+});
+
 describe('a big run is made in slices, a progress card showing', () => {
   test('the card counts the steps while the page keeps painting; then the run shows at the link\'s step', async () => {
     const { context, page, problems } = await openPage(browser, VIEWPORTS[0]);
