@@ -302,6 +302,14 @@ pub fn CopyLink() -> impl IntoView {
             input.select();
         }
     };
+    // The field takes the focus as soon as it shows, not once the clipboard answers (which may
+    // take long, or never come): Esc closes the popover from there, and Ctrl+C copies the link.
+    Effect::new(move |_| {
+        if let Some(input) = field.get() {
+            let _ = input.focus();
+            input.select();
+        }
+    });
     let copy = move |_| {
         if let Some(size) = store
             .scenario
