@@ -572,6 +572,7 @@ pub const ZOOM_BUTTONS_BOTTOM: f64 = 40.0;
 /// would merge, the view is dense and a canvas draws them as density bands ([`dense`]).
 pub fn fitting_options(
     trace: &Trace,
+    end: spacetime_core::Time,
     width: f64,
     height: f64,
     zoom: f64,
@@ -589,7 +590,7 @@ pub fn fitting_options(
     let extra = margin_left - LayoutOptions::default().margin_left;
     // The zoom buttons float above the first lane (see `margin_top` below), so the run may
     // reach almost to the pane's right edge: a little room for the last labels.
-    let mut options = LayoutOptions::fit_width_from(trace, width - 36.0 - extra, min_time);
+    let mut options = LayoutOptions::fit_end(end, width - 36.0 - extra, min_time);
     options.margin_left = margin_left;
     options.px_per_tick = (options.px_per_tick.clamp(0.002, 40.0) * zoom).clamp(0.002, 200.0);
     // Events at one tick on one lane sit a little apart, so each can be seen and clicked; when
@@ -662,13 +663,27 @@ pub fn Diagram() -> impl IntoView {
     // The pane's size, which the fitted zoom and lane spacing follow.
     let pane_size = RwSignal::new((1400.0f64, 600.0f64));
     let zoom = RwSignal::new(1.0f64);
+    // The last layout and its trace: a new zoom or pane size rescales it, with no pass over a
+    // big run's events.
+    let last_layout = StoredValue::new(None::<(Arc<Trace>, Arc<Layout>)>);
     let layout = Memo::new(move |_| {
         let trace: Arc<Trace> = store.trace.get();
         let (width, height) = pane_size.get();
-        Arc::new(Layout::new(
-            &trace,
-            fitting_options(&trace, width, height, zoom.get(), store.horizon.get()),
-        ))
+        let earlier = last_layout.with_value(|last| {
+            last.as_ref()
+                .filter(|(t, _)| Arc::ptr_eq(t, &trace))
+                .map(|(_, l)| l.clone())
+        });
+        let end = earlier
+            .as_ref()
+            .map_or_else(|| spacetime_core::layout::end_time(&trace), |l| l.end);
+        let options = fitting_options(&trace, end, width, height, zoom.get(), store.horizon.get());
+        let layout = Arc::new(match earlier {
+            Some(earlier) => earlier.rescaled(options),
+            None => Layout::new(&trace, options),
+        });
+        last_layout.set_value(Some((trace, layout.clone())));
+        layout
     });
     // The timing model's round boundaries or GST, in the window only.
     let time_marks = Memo::new(move |_| {
@@ -867,7 +882,15 @@ pub fn Diagram() -> impl IntoView {
         let undrawn_now = base.with_value(|b| {
             let b = b.as_ref()?;
             let front = dense::frontier(&scene(steps, now), &b.frame);
-            canvas::paint_frontier(&ctx, &b.canvas, &b.frame, &front, &colours, hover);
+            canvas::paint_frontier(
+                &ctx,
+                &b.canvas,
+                &b.frame,
+                &front,
+                &colours,
+                hover,
+                (width, height),
+            );
             Some(b.frame.undrawn_messages)
         });
         let undrawn_now = undrawn_now.unwrap_or(0);
@@ -1058,7 +1081,11 @@ pub fn Diagram() -> impl IntoView {
             // The canvas stays over the pane's visible part (sticky) while the sheet scrolls
             // under it; a dense view's dots and lines are drawn there.
             <div class="dense-layer" class:on=move || dense.get()>
-                <canvas node_ref=canvas_el data-testid="dense-canvas" aria-hidden="true"></canvas>
+                <div class="dense-view"
+                    style:width=move || format!("{:.0}px", window.get().width)
+                    style:height=move || format!("{:.0}px", vertical.get().1)>
+                    <canvas node_ref=canvas_el data-testid="dense-canvas" aria-hidden="true"></canvas>
+                </div>
             </div>
             <div class="dense-layer note">
                 {move || (undrawn.get() > 0).then(|| view! {
@@ -1251,6 +1278,7 @@ pub fn hover_caption(trace: &Trace, id: usize, clocks: ClockMode) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use spacetime_core::layout::end_time;
     use spacetime_core::{protocols::example, Action, Intervention, Run};
 
     fn run(name: &str, interventions: Vec<Intervention>) -> Trace {
@@ -1536,7 +1564,7 @@ mod tests {
     #[test]
     fn fitting_fills_the_pane_without_crowding() {
         let t = run("clocks-three-events", vec![]);
-        let o = fitting_options(&t, 1600.0, 700.0, 1.0, 0);
+        let o = fitting_options(&t, end_time(&t), 1600.0, 700.0, 1.0, 0);
         let layout = Layout::new(&t, o);
         assert!(
             layout.width > 1200.0 && layout.width < 1700.0,
@@ -1548,13 +1576,21 @@ mod tests {
         assert!(layout.lane_y(0) > ZOOM_BUTTONS_BOTTOM + 8.0);
         // A long run fits too: its dots are then drawn dense.
         let long = run("gossip-many-rumours", vec![]);
-        let fitted = Layout::new(&long, fitting_options(&long, 300.0, 400.0, 1.0, 0));
+        let fitted = Layout::new(
+            &long,
+            fitting_options(&long, end_time(&long), 300.0, 400.0, 1.0, 0),
+        );
         assert!(fitted.width <= 300.0, "{}", fitted.width);
         // However many events share a tick, the fitted run stays in the pane.
         let busy = run("gossip-busy-sixteen", vec![]);
-        let fitted = Layout::new(&busy, fitting_options(&busy, 800.0, 400.0, 1.0, 0));
+        let fitted = Layout::new(
+            &busy,
+            fitting_options(&busy, end_time(&busy), 800.0, 400.0, 1.0, 0),
+        );
         assert!(fitted.width <= 800.0, "{}", fitted.width);
-        assert!(fitting_options(&t, 1600.0, 700.0, 2.0, 0).px_per_tick > o.px_per_tick);
+        assert!(
+            fitting_options(&t, end_time(&t), 1600.0, 700.0, 2.0, 0).px_per_tick > o.px_per_tick
+        );
     }
 
     #[test]

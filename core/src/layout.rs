@@ -103,11 +103,17 @@ impl LayoutOptions {
 
     /// Options whose zoom fits the whole trace, or `min_time` if that is later, into `width`.
     pub fn fit_width_from(trace: &Trace, width: f64, min_time: Time) -> Self {
+        Self::fit_end(end_time(trace), width, min_time)
+    }
+
+    /// Options whose zoom fits a run ending at `end` ([`end_time`]), or `min_time` if that is
+    /// later, into `width`.
+    pub fn fit_end(end: Time, width: f64, min_time: Time) -> Self {
         let mut options = LayoutOptions {
             min_time,
             ..LayoutOptions::default()
         };
-        let end = end_time(trace).max(min_time).max(1) as f64;
+        let end = end.max(min_time).max(1) as f64;
         let room = (width - options.margin_left - options.margin_right - 40.0).max(50.0);
         options.px_per_tick = (room / end).clamp(0.01, 40.0);
         options
@@ -166,9 +172,15 @@ pub struct Layout {
     /// How far right of its moment's x the furthest dot sits: events at one tick on one lane
     /// are set [`LayoutOptions::same_tick_gap`] apart.
     pub crowd_px: f64,
+    /// The run's [`end_time`].
+    pub end: Time,
     /// The crashes and recoveries, in order: all [`Layout::down_spans`] needs to look at, where
     /// the events of a big run number a hundred thousand.
     turns: Vec<usize>,
+    /// Per event, its tick, how many events of its lane share the tick before it, and its lane:
+    /// all its place depends on besides the options, so that [`Layout::rescaled`] need not read the
+    /// trace (a big run's events fill tens of megabytes).
+    moments: Vec<(Time, u32, u32)>,
 }
 
 /// The last moment anything in the trace happens or is due.
@@ -186,22 +198,9 @@ pub fn end_time(trace: &Trace) -> Time {
 
 impl Layout {
     pub fn new(trace: &Trace, options: LayoutOptions) -> Layout {
-        let lanes = trace
-            .processes
-            .iter()
-            .enumerate()
-            .map(|(p, name)| Lane {
-                process: p,
-                name: name.clone(),
-                y: options.margin_top + p as f64 * options.lane_gap,
-                colour: process_colour(p),
-            })
-            .collect::<Vec<_>>();
-        let mut events = Vec::with_capacity(trace.events.len());
+        let mut moments = Vec::with_capacity(trace.events.len());
         // Per lane: the last tick seen and how many events already sit on it.
         let mut crowd: Vec<(Time, u32)> = vec![(Time::MAX, 0); trace.processes.len()];
-        let mut right = 0.0f64;
-        let mut crowd_px = 0.0f64;
         let mut turns = Vec::new();
         for e in &trace.events {
             if matches!(e.kind, EventKind::Crash | EventKind::Recover) {
@@ -213,30 +212,86 @@ impl Layout {
             } else {
                 *slot = (e.time, 0);
             }
-            let offset = f64::from(slot.1) * options.same_tick_gap;
-            crowd_px = crowd_px.max(offset);
-            let x = options.margin_left + e.time as f64 * options.px_per_tick + offset;
-            right = right.max(x);
-            events.push(Point {
-                x,
-                y: options.margin_top + e.process as f64 * options.lane_gap,
-            });
+            moments.push((e.time, slot.1, e.process as u32));
         }
-        let end = options.margin_left
-            + end_time(trace).max(options.min_time) as f64 * options.px_per_tick;
-        let width = right.max(end) + options.margin_right + 24.0;
-        let height = options.margin_top
-            + trace.processes.len().saturating_sub(1) as f64 * options.lane_gap
-            + options.margin_bottom;
-        Layout {
+        let lanes = trace
+            .processes
+            .iter()
+            .enumerate()
+            .map(|(p, name)| Lane {
+                process: p,
+                name: name.clone(),
+                y: 0.0,
+                colour: process_colour(p),
+            })
+            .collect();
+        let mut layout = Layout {
             options,
             lanes,
-            events,
-            width,
-            height,
-            crowd_px,
+            events: Vec::new(),
+            width: 0.0,
+            height: 0.0,
+            crowd_px: 0.0,
+            end: end_time(trace),
             turns,
+            moments,
+        };
+        layout.place(options);
+        layout
+    }
+
+    /// The same run's layout with other options (a new zoom, or pane): what [`Layout::new`]
+    /// gives, without a pass over the trace.
+    pub fn rescaled(&self, options: LayoutOptions) -> Layout {
+        let mut layout = Layout {
+            options,
+            lanes: self.lanes.clone(),
+            events: Vec::new(),
+            width: 0.0,
+            height: 0.0,
+            crowd_px: 0.0,
+            end: self.end,
+            turns: self.turns.clone(),
+            moments: self.moments.clone(),
+        };
+        layout.place(options);
+        layout
+    }
+
+    /// Sets the lanes, the events' points and the size for `options`.
+    fn place(&mut self, options: LayoutOptions) {
+        self.options = options;
+        for lane in &mut self.lanes {
+            lane.y = options.margin_top + lane.process as f64 * options.lane_gap;
         }
+        let mut right = 0.0f64;
+        let mut crowd_slots = 0u32;
+        self.events = self
+            .moments
+            .iter()
+            .map(|&(time, slot, process)| {
+                crowd_slots = crowd_slots.max(slot);
+                let x = options.margin_left
+                    + time as f64 * options.px_per_tick
+                    + f64::from(slot) * options.same_tick_gap;
+                right = right.max(x);
+                Point {
+                    x,
+                    y: options.margin_top + process as f64 * options.lane_gap,
+                }
+            })
+            .collect();
+        self.crowd_px = f64::from(crowd_slots) * options.same_tick_gap;
+        let end = options.margin_left + self.end.max(options.min_time) as f64 * options.px_per_tick;
+        self.width = right.max(end) + options.margin_right + 24.0;
+        self.height = options.margin_top
+            + self.lanes.len().saturating_sub(1) as f64 * options.lane_gap
+            + options.margin_bottom;
+    }
+
+    /// The lane of event `id`, read from the layout's own compact record, not the trace.
+    pub fn process_of(&self, id: usize) -> ProcessId {
+        self.moments[id].2 as ProcessId
     }
 
     /// The x of a moment in virtual time.
@@ -518,6 +573,7 @@ mod tests {
         for e in &t.events {
             let p = layout.events[e.id];
             assert_eq!(p.y, layout.lane_y(e.process));
+            assert_eq!(layout.process_of(e.id), e.process);
             assert!(p.x >= layout.time_x(e.time as f64));
             assert!(p.x <= layout.width);
         }
@@ -533,6 +589,22 @@ mod tests {
                 if a.process == b.process {
                     assert_ne!(layout.events[a.id], layout.events[b.id]);
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn a_rescaled_layout_is_the_layout_made_afresh() {
+        for name in ["gossip-flood", "clocks-three-events", "gossip-busy-sixteen"] {
+            let t = trace(name);
+            let first = Layout::new(&t, LayoutOptions::default());
+            let mut options = LayoutOptions::fit_width_from(&t, 900.0, 0);
+            for (ppt, gap, top, same) in [(0.3, 50.0, 40.0, 2.0), (7.5, 120.0, 56.0, 12.0)] {
+                options.px_per_tick = ppt;
+                options.lane_gap = gap;
+                options.margin_top = top;
+                options.same_tick_gap = same;
+                assert_eq!(first.rescaled(options), Layout::new(&t, options), "{name}");
             }
         }
     }

@@ -343,23 +343,28 @@ fn bands(
             });
         }
     }
+    // A base at "fit" counts every event of a big run: the loop reads the layout's compact
+    // arrays only, and the trace only for the selection's causal order.
+    let from_x = from_x.max(0.0);
     for id in ids {
-        let row = row_of[trace.events[id].process];
+        let row = row_of[layout.process_of(id)];
         if row == usize::MAX {
             continue;
         }
         let x = layout.events[id].x - view.left;
-        if x < from_x.max(0.0) {
+        if x < from_x {
             continue;
         }
-        let Some(cell) = bands[row].cells.get_mut((x / BIN_PX) as usize) else {
+        let Some(cell) = bands[row].cells.get_mut((x * (1.0 / BIN_PX)) as usize) else {
             continue;
         };
         cell.events = cell.events.saturating_add(1);
-        match highlight_of(trace, id, selected) {
-            Highlight::Past => cell.past = cell.past.saturating_add(1),
-            Highlight::Future => cell.future = cell.future.saturating_add(1),
-            _ => {}
+        if selected.is_some() {
+            match highlight_of(trace, id, selected) {
+                Highlight::Past => cell.past = cell.past.saturating_add(1),
+                Highlight::Future => cell.future = cell.future.saturating_add(1),
+                _ => {}
+            }
         }
     }
     bands
