@@ -169,13 +169,7 @@ impl Reader {
                 });
                 return;
             }
-            self.problems.push(missing_event_line(at));
-            self.records.push(LogRecord {
-                line: at,
-                host,
-                clock,
-                event: String::new(),
-            });
+            self.push_without_event(at, host, clock);
         }
         if line.trim().is_empty() {
             return;
@@ -210,6 +204,18 @@ impl Reader {
         self.held_text.push_str(line);
     }
 
+    /// A host line (at line `at`) with no event line after it: a problem, and the event drawn
+    /// with no text.
+    fn push_without_event(&mut self, at: usize, host: String, clock: String) {
+        self.problems.push(missing_event_line(at));
+        self.records.push(LogRecord {
+            line: at,
+            host,
+            clock,
+            event: String::new(),
+        });
+    }
+
     /// The records and problems, once every line is in.
     pub fn end(mut self) -> (Vec<LogRecord>, Vec<Problem>) {
         if let Some(at) = self.held.take() {
@@ -219,13 +225,7 @@ impl Reader {
         }
         self.garbage.end(&mut self.problems);
         if let Some((at, host, clock)) = self.pending.take() {
-            self.problems.push(missing_event_line(at));
-            self.records.push(LogRecord {
-                line: at,
-                host,
-                clock,
-                event: String::new(),
-            });
+            self.push_without_event(at, host, clock);
         }
         if self.format == Format::GoVector {
             self.problems.sort_by_key(|p| p.line);
