@@ -16,6 +16,10 @@ use spacetime_core::Run;
 /// before that, leaving room for the browser's own work between slices.
 pub const SLICE_MS: f64 = 30.0;
 
+/// The first slice of a load, which runs at once: short, since it may share its task with
+/// building the page.
+pub const FIRST_SLICE_MS: f64 = 8.0;
+
 /// The same for work done behind the learner's back (a table beside the diagram): short enough
 /// that a frame of scrubbing or playing meanwhile is hardly delayed.
 pub const BACKGROUND_SLICE_MS: f64 = 6.0;

@@ -141,9 +141,18 @@ impl Store {
         let owner = Owner::current();
         let mut setup = Some(setup);
         let (title, max_steps) = (scenario.title.clone(), scenario.limits.max_steps);
+        // The first slice runs at once, often while the page is being built (a link's run):
+        // kept short, so that a big run does not lengthen that task; every built-in scenario is
+        // done well within it.
+        let mut first = true;
         slices::run_sliced(
             slices::SLICE_MS,
             move |deadline| {
+                let deadline = if std::mem::take(&mut first) {
+                    deadline.min(slices::deadline_in(slices::FIRST_SLICE_MS))
+                } else {
+                    deadline
+                };
                 if made.is_some() {
                     return made.take();
                 }
