@@ -564,6 +564,24 @@ pub fn selection_of_testid(testid: &str) -> Option<Selection> {
     }
 }
 
+/// How much of the pane's width the dense view's note leaves free: room for the zoom buttons
+/// at the top right, which it would otherwise run under in a narrow pane.
+const NOTE_CLEAR_PX: f64 = 170.0;
+
+/// The room the dense view's note needs to say it in full, on one line.
+const NOTE_LONG_PX: f64 = 460.0;
+
+/// The dense view's note on the `undrawn` messages: in full, or short for a narrow pane (where
+/// the full text is its tooltip).
+fn dense_note(undrawn: usize, full: bool) -> String {
+    let count = spacetime_core::words::thousands(undrawn as u64);
+    if full {
+        format!("{count} messages in this stretch of the run: zoom in to draw them")
+    } else {
+        format!("{count} messages not drawn: zoom in")
+    }
+}
+
 /// How far down the pane the zoom buttons reach, in pixels (they float over its top corner).
 pub const ZOOM_BUTTONS_BOTTOM: f64 = 40.0;
 
@@ -1089,8 +1107,10 @@ pub fn Diagram() -> impl IntoView {
             </div>
             <div class="dense-layer note">
                 {move || (undrawn.get() > 0).then(|| view! {
-                    <p class="dense-note" data-testid="dense-note">
-                        {format!("{} messages in this stretch of the run: zoom in to draw them", spacetime_core::words::thousands(undrawn.get() as u64))}
+                    <p class="dense-note" data-testid="dense-note"
+                        title=move || dense_note(undrawn.get(), true)
+                        style:max-width=move || format!("{:.0}px", (window.get().width - NOTE_CLEAR_PX).max(120.0))>
+                        {move || dense_note(undrawn.get(), window.get().width - NOTE_CLEAR_PX >= NOTE_LONG_PX)}
                     </p>
                 })}
             </div>
