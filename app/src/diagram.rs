@@ -20,11 +20,14 @@ pub mod dense;
 mod gestures;
 mod index;
 mod labels;
+mod markup;
 pub mod overview;
 pub mod zoom;
 
 pub use index::RunIndex;
 pub use labels::CaptionSpot;
+use markup::MarkupGroups;
+pub use markup::{chunks, MarkupCache, CHUNK};
 
 /// Pixel coordinates are kept in tenths of a pixel so shapes can be compared and hashed.
 fn px(v: f64) -> i32 {
@@ -408,74 +411,6 @@ pub fn events_markup(shapes: &[EventShape], labelled: bool) -> String {
 pub const MAX_LABELLED_EVENTS: usize = 400;
 /// Likewise for message labels.
 pub const MAX_LABELLED_ARROWS: usize = 160;
-/// Dots and arrows are drawn in groups of this many ids, so that a new frame re-writes only the
-/// groups that changed (while playing, usually just the last one).
-pub const CHUNK: usize = 96;
-
-/// The markup of groups of shapes, remembered between frames: a group whose shapes did not change
-/// keeps its markup and its version, so it is neither written again nor handed to the browser
-/// again. While a run plays, only the newest group of dots and the groups holding moving arrows
-/// change.
-#[derive(Debug)]
-pub struct MarkupCache<S> {
-    groups: std::collections::BTreeMap<usize, (Vec<S>, u64, Arc<str>)>,
-    labelled: bool,
-    next_version: u64,
-}
-
-impl<S> Default for MarkupCache<S> {
-    fn default() -> Self {
-        MarkupCache {
-            groups: Default::default(),
-            labelled: false,
-            next_version: 0,
-        }
-    }
-}
-
-impl<S: PartialEq + Clone> MarkupCache<S> {
-    /// The groups of `shapes` (sorted by `id`) as (group, version, markup), rendering only the
-    /// groups that changed since the last call.
-    pub fn update(
-        &mut self,
-        shapes: &[S],
-        labelled: bool,
-        id: impl Fn(&S) -> usize,
-        render: impl Fn(&[S], bool) -> String,
-    ) -> Vec<(usize, u64, Arc<str>)> {
-        if labelled != self.labelled {
-            self.groups.clear();
-            self.labelled = labelled;
-        }
-        let mut out = Vec::new();
-        for (i, group) in chunks(shapes, &id) {
-            match self.groups.get(&i) {
-                Some((old, version, markup)) if old.as_slice() == group => {
-                    out.push((i, *version, markup.clone()))
-                }
-                _ => {
-                    self.next_version += 1;
-                    let markup: Arc<str> = render(group, labelled).into();
-                    self.groups
-                        .insert(i, (group.to_vec(), self.next_version, markup.clone()));
-                    out.push((i, self.next_version, markup));
-                }
-            }
-        }
-        self.groups
-            .retain(|i, _| out.iter().any(|(j, _, _)| j == i));
-        out
-    }
-}
-
-/// Shapes split into groups by id (each list must be sorted by id), keyed by their group index.
-pub fn chunks<T>(shapes: &[T], id: impl Fn(&T) -> usize) -> Vec<(usize, &[T])> {
-    shapes
-        .chunk_by(|a, b| id(a) / CHUNK == id(b) / CHUNK)
-        .map(|c| (id(&c[0]) / CHUNK, c))
-        .collect()
-}
-
 /// The markup of the arrows (see [`events_markup`]).
 pub fn arrows_markup(shapes: &[ArrowShape], labelled: bool) -> String {
     use std::fmt::Write as _;
@@ -604,24 +539,6 @@ pub fn fitting_options(
     // their labels to stand clear of each other.
     options.lane_gap = (room / lanes).clamp(44.0, 220.0);
     options
-}
-
-/// A layer of the diagram drawn from groups of markup (see [`MarkupCache`]): a group is
-/// replaced only when its version changes.
-#[component]
-fn MarkupGroups(
-    class: &'static str,
-    groups: impl Fn() -> Vec<(usize, u64, Arc<str>)> + Send + Sync + 'static,
-) -> impl IntoView {
-    view! {
-        <g class=class>
-            <For
-                each=groups
-                key=|(group, version, _)| (*group, *version)
-                children=|(_, _, markup)| view! { <g inner_html=markup.to_string()></g> }
-            />
-        </g>
-    }
 }
 
 /// What a dense view's base shows (see [`canvas`]): when any of it changes, the whole run is
