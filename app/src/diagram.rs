@@ -17,6 +17,7 @@ use crate::store::{ClockMode, Selection, Store};
 
 mod canvas;
 pub mod dense;
+mod flight;
 mod gestures;
 mod index;
 mod labels;
@@ -427,12 +428,10 @@ pub fn arrows_markup(shapes: &[ArrowShape], labelled: bool) -> String {
         } else {
             ""
         };
-        // What the protocol sent again (its payload says so) is dashed.
-        let again = if a.again { " again" } else { "" };
         let _ = write!(
             out,
-            r#"<g class="{class}{again}" data-testid="msg-{id}" data-fate="{fate}">"#,
-            class = arrow_class(a),
+            r#"<g class="{class}" data-testid="msg-{id}" data-fate="{fate}">"#,
+            class = arrow_group_class(a),
             id = a.id,
         );
         // A wide transparent line makes a thin arrow easy to click; in a dense view it would
@@ -448,21 +447,13 @@ pub fn arrows_markup(shapes: &[ArrowShape], labelled: bool) -> String {
             r#"<line class="arrow-line" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"{head}></line>"#
         );
         if labelled || a.selected {
-            // Where no room was found, the label is written at its natural spot but hidden
-            // until the pointer is on the arrow.
-            let ((mx, my), crowded) = match a.label_at {
-                Some(at) => (at, ""),
-                None => {
-                    let t = labels::natural_spot(a.id);
-                    let along = |from: i32, to: i32| from + (f64::from(to - from) * t) as i32;
-                    ((along(a.x1, a.x2), along(a.y1, a.y2)), " crowded")
-                }
-            };
+            let spot = label_spot(a);
             let _ = write!(
                 out,
-                r#"<text class="msg-label{crowded}" x="{mx}" y="{my}" text-anchor="middle">{label}</text>"#,
-                mx = unpx(mx),
-                my = unpx(my + 40),
+                r#"<text class="{class}" x="{x}" y="{y}" text-anchor="middle">{label}</text>"#,
+                class = spot.class(),
+                x = unpx(spot.x),
+                y = unpx(spot.baseline),
                 label = escape(&a.label),
             );
         }
@@ -485,6 +476,50 @@ pub fn arrows_markup(shapes: &[ArrowShape], labelled: bool) -> String {
         out.push_str("</g>");
     }
     out
+}
+
+/// Where an arrow's label is written (in tenths of a pixel), and whether it found room there.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LabelSpot {
+    pub x: i32,
+    /// The text's baseline, 4 px below the centre its place was found for.
+    pub baseline: i32,
+    pub crowded: bool,
+}
+
+impl LabelSpot {
+    pub fn class(&self) -> &'static str {
+        if self.crowded {
+            "msg-label crowded"
+        } else {
+            "msg-label"
+        }
+    }
+}
+
+/// Where `a`'s label goes ([`labels::place_labels`]). Where no room was found, the label is
+/// written at its natural spot but hidden until the pointer is on the arrow.
+pub fn label_spot(a: &ArrowShape) -> LabelSpot {
+    let ((x, y), crowded) = match a.label_at {
+        Some(at) => (at, false),
+        None => {
+            let t = labels::natural_spot(a.id);
+            let along = |from: i32, to: i32| from + (f64::from(to - from) * t) as i32;
+            ((along(a.x1, a.x2), along(a.y1, a.y2)), true)
+        }
+    };
+    LabelSpot {
+        x,
+        baseline: y + 40,
+        crowded,
+    }
+}
+
+/// The class of an arrow's group: its fate, whether it is selected, whether it was sent again.
+fn arrow_group_class(a: &ArrowShape) -> String {
+    // What the protocol sent again (its payload says so) is dashed.
+    let again = if a.again { " again" } else { "" };
+    format!("{}{again}", arrow_class(a))
 }
 
 /// What a click on the element with this `data-testid` selects.
@@ -660,6 +695,20 @@ pub fn Diagram() -> impl IntoView {
         );
         events.with(|events| labels::place_labels(&mut shapes, events));
         shapes
+    });
+    // Arrows in flight move every frame: they are drawn as lasting elements ([`flight`]), the
+    // others as markup.
+    let labelled_arrows = Memo::new(move |_| arrows.with(|a| a.len() <= MAX_LABELLED_ARROWS));
+    let flying = Memo::new(move |_| {
+        arrows.with(|a| a.iter().filter(|s| flight::flies(s)).cloned().collect())
+    });
+    let landed = Memo::new(move |_| {
+        arrows.with(|a| {
+            a.iter()
+                .filter(|s| !flight::flies(s))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
     });
     let down = Memo::new(move |_| {
         let trace = store.trace.get();
@@ -1127,12 +1176,13 @@ pub fn Diagram() -> impl IntoView {
                 <line class="now-line" data-testid="now-line"
                     x1=move || unpx(now_x.get()) x2=move || unpx(now_x.get())
                     y1="8" y2=move || format!("{:.0}", layout.get().height - 8.0)></line>
-                <MarkupGroups class="arrows" groups=move || arrows.with(|a| {
-                    let labelled = a.len() <= MAX_LABELLED_ARROWS;
+                <MarkupGroups class="arrows" groups=move || landed.with(|a| {
+                    let labelled = labelled_arrows.get();
                     arrow_cache
                         .try_update_value(|c| c.update(a, labelled, |s| s.id, arrows_markup))
                         .unwrap_or_default()
                 })/>
+                <flight::FlightLayer flying=flying labelled=labelled_arrows/>
                 {move || drag.get().map(|((x1, y1), (x2, y2))| view! {
                     <line class="drag-line" data-testid="drag-line"
                         x1=format!("{x1:.1}") y1=format!("{y1:.1}") x2=format!("{x2:.1}") y2=format!("{y2:.1}")></line>
