@@ -72,6 +72,9 @@ pub fn FlightLayer(
         <g class="arrows flying">
             <For
                 each=move || {
+                    // The arrows first (see `topology::packets`: a memo read after another
+                    // that brought it up to date would say it had not changed).
+                    flying.track();
                     let labelled = labelled.get();
                     flying.with(|a| a.iter().map(|s| still(s, labelled)).collect::<Vec<_>>())
                 }

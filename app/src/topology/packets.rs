@@ -97,10 +97,15 @@ pub fn Packets(
     view! {
         <For
             each=move || {
+                // `drawn` is read first: `labels` is worked out from it, and read first it would
+                // bring `drawn` up to date itself, which then told this list that nothing changed
+                // (seen: the envelopes stopped following the cursor).
+                let drawn = drawn.get();
                 let (run, selected, labels) = (run.get(), selected.get(), labels.get());
-                drawn.with(|d| {
-                    d.iter().map(|&m| (run, m, selected == Some(m), labels)).collect::<Vec<_>>()
-                })
+                drawn
+                    .into_iter()
+                    .map(|m| (run, m, selected == Some(m), labels))
+                    .collect::<Vec<_>>()
             }
             key=|k| *k
             children=move |(_, m, selected, labels)| {
