@@ -7,8 +7,12 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 /// Dots and arrows are drawn in groups of this many ids, so that a new frame re-writes only the
-/// groups that changed (while playing, usually just the last one).
-pub const CHUNK: usize = 96;
+/// groups that changed (while playing, usually just the last one). Small, because a frame of a
+/// playing run adds a dot or two and lands an arrow or two: with 96 a group, each frame wrote
+/// some 25 KB of markup again and the browser styled and laid out all its text anew (measured on
+/// `gossip-busy-sixteen`); a group is always the same ids, so a step shows the same markup
+/// however the cursor got there.
+pub const CHUNK: usize = 16;
 
 /// The markup of groups of shapes, remembered between frames: a group whose shapes did not change
 /// keeps its markup and its version, so it is neither written again nor handed to the browser
