@@ -62,15 +62,16 @@ pub fn packet(t: &Trace, m: MessageId, selected: bool, labels: bool) -> Packet {
 }
 
 /// Where the envelope of message `m` is at virtual time `now`, between the nodes at `points`
-/// (of radius `radius`), as its `transform`.
+/// (of radius `radius`), as its `transform`; `None` if run `t` has no message `m` (an envelope of
+/// the run before, about to go, may be asked once more).
 pub fn packet_transform(
     t: &Trace,
     m: MessageId,
     points: &[Point],
     radius: f64,
     now: f64,
-) -> String {
-    let msg = &t.messages[m];
+) -> Option<String> {
+    let msg = t.messages.get(m)?;
     let point = |p: usize| points.get(p).copied().unwrap_or_default();
     let at = packet_point(
         point(msg.from),
@@ -78,7 +79,7 @@ pub fn packet_transform(
         radius,
         flight_fraction(msg, now),
     );
-    format!("translate({} {})", fmt(at.x), fmt(at.y))
+    Some(format!("translate({} {})", fmt(at.x), fmt(at.y)))
 }
 
 /// The envelopes of the messages `drawn`, in that order; `selected` is the selected message and
@@ -113,9 +114,8 @@ pub fn Packets(
                     store.trace.with_untracked(|t| packet(t, m, selected, labels));
                 let transform = move || {
                     let now = store.view_time();
-                    points.with(|p| {
-                        store.trace.with(|t| packet_transform(t, m, p, radius.get(), now))
-                    })
+                    let r = radius.get();
+                    points.with(|p| store.trace.with(|t| packet_transform(t, m, p, r, now)))
                 };
                 view! {
                     <g class=class data-testid=format!("topo-packet-{m}") role="button"
@@ -168,9 +168,14 @@ mod tests {
         let at = packet_point(points[m.from], points[m.to], r, 0.0);
         assert_eq!(
             packet_transform(&t, 2, &points, r, m.sent_at as f64),
-            format!("translate({} {})", fmt(at.x), fmt(at.y))
+            Some(format!("translate({} {})", fmt(at.x), fmt(at.y)))
         );
         let later = packet_transform(&t, 2, &points, r, m.arrives_at as f64);
         assert_ne!(later, packet_transform(&t, 2, &points, r, m.sent_at as f64));
+        // An envelope of the run before, asked once more as the run changes, does not fail.
+        assert_eq!(
+            packet_transform(&t, t.messages.len(), &points, r, 0.0),
+            None
+        );
     }
 }
