@@ -17,14 +17,18 @@ use crate::store::{ClockMode, Selection, Store};
 
 mod canvas;
 pub mod dense;
+mod flight;
 mod gestures;
 mod index;
 mod labels;
+mod markup;
 pub mod overview;
 pub mod zoom;
 
 pub use index::RunIndex;
 pub use labels::CaptionSpot;
+use markup::MarkupGroups;
+pub use markup::{chunks, MarkupCache, CHUNK};
 
 /// Pixel coordinates are kept in tenths of a pixel so shapes can be compared and hashed.
 fn px(v: f64) -> i32 {
@@ -408,74 +412,6 @@ pub fn events_markup(shapes: &[EventShape], labelled: bool) -> String {
 pub const MAX_LABELLED_EVENTS: usize = 400;
 /// Likewise for message labels.
 pub const MAX_LABELLED_ARROWS: usize = 160;
-/// Dots and arrows are drawn in groups of this many ids, so that a new frame re-writes only the
-/// groups that changed (while playing, usually just the last one).
-pub const CHUNK: usize = 96;
-
-/// The markup of groups of shapes, remembered between frames: a group whose shapes did not change
-/// keeps its markup and its version, so it is neither written again nor handed to the browser
-/// again. While a run plays, only the newest group of dots and the groups holding moving arrows
-/// change.
-#[derive(Debug)]
-pub struct MarkupCache<S> {
-    groups: std::collections::BTreeMap<usize, (Vec<S>, u64, Arc<str>)>,
-    labelled: bool,
-    next_version: u64,
-}
-
-impl<S> Default for MarkupCache<S> {
-    fn default() -> Self {
-        MarkupCache {
-            groups: Default::default(),
-            labelled: false,
-            next_version: 0,
-        }
-    }
-}
-
-impl<S: PartialEq + Clone> MarkupCache<S> {
-    /// The groups of `shapes` (sorted by `id`) as (group, version, markup), rendering only the
-    /// groups that changed since the last call.
-    pub fn update(
-        &mut self,
-        shapes: &[S],
-        labelled: bool,
-        id: impl Fn(&S) -> usize,
-        render: impl Fn(&[S], bool) -> String,
-    ) -> Vec<(usize, u64, Arc<str>)> {
-        if labelled != self.labelled {
-            self.groups.clear();
-            self.labelled = labelled;
-        }
-        let mut out = Vec::new();
-        for (i, group) in chunks(shapes, &id) {
-            match self.groups.get(&i) {
-                Some((old, version, markup)) if old.as_slice() == group => {
-                    out.push((i, *version, markup.clone()))
-                }
-                _ => {
-                    self.next_version += 1;
-                    let markup: Arc<str> = render(group, labelled).into();
-                    self.groups
-                        .insert(i, (group.to_vec(), self.next_version, markup.clone()));
-                    out.push((i, self.next_version, markup));
-                }
-            }
-        }
-        self.groups
-            .retain(|i, _| out.iter().any(|(j, _, _)| j == i));
-        out
-    }
-}
-
-/// Shapes split into groups by id (each list must be sorted by id), keyed by their group index.
-pub fn chunks<T>(shapes: &[T], id: impl Fn(&T) -> usize) -> Vec<(usize, &[T])> {
-    shapes
-        .chunk_by(|a, b| id(a) / CHUNK == id(b) / CHUNK)
-        .map(|c| (id(&c[0]) / CHUNK, c))
-        .collect()
-}
-
 /// The markup of the arrows (see [`events_markup`]).
 pub fn arrows_markup(shapes: &[ArrowShape], labelled: bool) -> String {
     use std::fmt::Write as _;
@@ -492,12 +428,10 @@ pub fn arrows_markup(shapes: &[ArrowShape], labelled: bool) -> String {
         } else {
             ""
         };
-        // What the protocol sent again (its payload says so) is dashed.
-        let again = if a.again { " again" } else { "" };
         let _ = write!(
             out,
-            r#"<g class="{class}{again}" data-testid="msg-{id}" data-fate="{fate}">"#,
-            class = arrow_class(a),
+            r#"<g class="{class}" data-testid="msg-{id}" data-fate="{fate}">"#,
+            class = arrow_group_class(a),
             id = a.id,
         );
         // A wide transparent line makes a thin arrow easy to click; in a dense view it would
@@ -513,21 +447,13 @@ pub fn arrows_markup(shapes: &[ArrowShape], labelled: bool) -> String {
             r#"<line class="arrow-line" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"{head}></line>"#
         );
         if labelled || a.selected {
-            // Where no room was found, the label is written at its natural spot but hidden
-            // until the pointer is on the arrow.
-            let ((mx, my), crowded) = match a.label_at {
-                Some(at) => (at, ""),
-                None => {
-                    let t = labels::natural_spot(a.id);
-                    let along = |from: i32, to: i32| from + (f64::from(to - from) * t) as i32;
-                    ((along(a.x1, a.x2), along(a.y1, a.y2)), " crowded")
-                }
-            };
+            let spot = label_spot(a);
             let _ = write!(
                 out,
-                r#"<text class="msg-label{crowded}" x="{mx}" y="{my}" text-anchor="middle">{label}</text>"#,
-                mx = unpx(mx),
-                my = unpx(my + 40),
+                r#"<text class="{class}" x="{x}" y="{y}" text-anchor="middle">{label}</text>"#,
+                class = spot.class(),
+                x = unpx(spot.x),
+                y = unpx(spot.baseline),
                 label = escape(&a.label),
             );
         }
@@ -550,6 +476,50 @@ pub fn arrows_markup(shapes: &[ArrowShape], labelled: bool) -> String {
         out.push_str("</g>");
     }
     out
+}
+
+/// Where an arrow's label is written (in tenths of a pixel), and whether it found room there.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LabelSpot {
+    pub x: i32,
+    /// The text's baseline, 4 px below the centre its place was found for.
+    pub baseline: i32,
+    pub crowded: bool,
+}
+
+impl LabelSpot {
+    pub fn class(&self) -> &'static str {
+        if self.crowded {
+            "msg-label crowded"
+        } else {
+            "msg-label"
+        }
+    }
+}
+
+/// Where `a`'s label goes ([`labels::place_labels`]). Where no room was found, the label is
+/// written at its natural spot but hidden until the pointer is on the arrow.
+pub fn label_spot(a: &ArrowShape) -> LabelSpot {
+    let ((x, y), crowded) = match a.label_at {
+        Some(at) => (at, false),
+        None => {
+            let t = labels::natural_spot(a.id);
+            let along = |from: i32, to: i32| from + (f64::from(to - from) * t) as i32;
+            ((along(a.x1, a.x2), along(a.y1, a.y2)), true)
+        }
+    };
+    LabelSpot {
+        x,
+        baseline: y + 40,
+        crowded,
+    }
+}
+
+/// The class of an arrow's group: its fate, whether it is selected, whether it was sent again.
+fn arrow_group_class(a: &ArrowShape) -> String {
+    // What the protocol sent again (its payload says so) is dashed.
+    let again = if a.again { " again" } else { "" };
+    format!("{}{again}", arrow_class(a))
 }
 
 /// What a click on the element with this `data-testid` selects.
@@ -623,24 +593,6 @@ pub fn fitting_options(
     // their labels to stand clear of each other.
     options.lane_gap = (room / lanes).clamp(44.0, 220.0);
     options
-}
-
-/// A layer of the diagram drawn from groups of markup (see [`MarkupCache`]): a group is
-/// replaced only when its version changes.
-#[component]
-fn MarkupGroups(
-    class: &'static str,
-    groups: impl Fn() -> Vec<(usize, u64, Arc<str>)> + Send + Sync + 'static,
-) -> impl IntoView {
-    view! {
-        <g class=class>
-            <For
-                each=groups
-                key=|(group, version, _)| (*group, *version)
-                children=|(_, _, markup)| view! { <g inner_html=markup.to_string()></g> }
-            />
-        </g>
-    }
 }
 
 /// What a dense view's base shows (see [`canvas`]): when any of it changes, the whole run is
@@ -776,6 +728,20 @@ pub fn Diagram() -> impl IntoView {
         );
         events.with(|events| labels::place_labels(&mut shapes, events));
         shapes
+    });
+    // Arrows in flight move every frame: they are drawn as lasting elements ([`flight`]), the
+    // others as markup.
+    let labelled_arrows = Memo::new(move |_| arrows.with(|a| a.len() <= MAX_LABELLED_ARROWS));
+    let flying = Memo::new(move |_| {
+        arrows.with(|a| a.iter().filter(|s| flight::flies(s)).cloned().collect())
+    });
+    let landed = Memo::new(move |_| {
+        arrows.with(|a| {
+            a.iter()
+                .filter(|s| !flight::flies(s))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
     });
     let down = Memo::new(move |_| {
         let trace = store.trace.get();
@@ -1257,12 +1223,13 @@ pub fn Diagram() -> impl IntoView {
                 <line class="now-line" data-testid="now-line"
                     x1=move || unpx(now_x.get()) x2=move || unpx(now_x.get())
                     y1="8" y2=move || format!("{:.0}", layout.get().height - 8.0)></line>
-                <MarkupGroups class="arrows" groups=move || arrows.with(|a| {
-                    let labelled = a.len() <= MAX_LABELLED_ARROWS;
+                <MarkupGroups class="arrows" groups=move || landed.with(|a| {
+                    let labelled = labelled_arrows.get();
                     arrow_cache
                         .try_update_value(|c| c.update(a, labelled, |s| s.id, arrows_markup))
                         .unwrap_or_default()
                 })/>
+                <flight::FlightLayer flying=flying labelled=labelled_arrows/>
                 {move || drag.get().map(|((x1, y1), (x2, y2))| view! {
                     <line class="drag-line" data-testid="drag-line"
                         x1=format!("{x1:.1}") y1=format!("{y1:.1}") x2=format!("{x2:.1}") y2=format!("{y2:.1}")></line>

@@ -10,8 +10,9 @@ use spacetime_core::layout::{process_colour, ring, Point};
 use spacetime_core::{Message, MessageId, ProcessId};
 
 use crate::playback::settled;
-use crate::plots::escape;
 use crate::store::{Selection, Store};
+
+mod packets;
 
 /// The side of the square the view draws in (SVG user units; the SVG scales to its container).
 pub const TOPO_SIZE: f64 = 300.0;
@@ -249,64 +250,7 @@ fn fmt(x: f64) -> String {
     format!("{x:.1}")
 }
 
-/// The envelopes of the messages `drawn`, as SVG markup: one `g.topo-packet` each, where it is at
-/// virtual time `now` on its way between the nodes at `points` (of radius `radius`), ringed if
-/// it is `selected`, and named beside it if it is selected or `labels` is set.
-///
-/// The envelopes are one piece of markup, not a view each: a scrub or a frame of playback moves
-/// all of them and puts other messages in the air, and as markup that is one write instead of
-/// hundreds of reactive attributes. (Clicks and keys are taken by the group that holds them.)
-pub fn packets_markup(
-    t: &spacetime_core::Trace,
-    drawn: &[MessageId],
-    points: &[Point],
-    radius: f64,
-    now: f64,
-    selected: Option<MessageId>,
-    labels: bool,
-) -> String {
-    use std::fmt::Write;
-    let point = |p: ProcessId| points.get(p).copied().unwrap_or_default();
-    let name = |p: ProcessId| t.processes.get(p).map_or("", String::as_str);
-    let mut out = String::new();
-    for m in drawn.iter().filter_map(|&id| t.messages.get(id)) {
-        let at = packet_point(point(m.from), point(m.to), radius, flight_fraction(m, now));
-        let is_selected = selected == Some(m.id);
-        let label = escape(&format!(
-            "message #{} {}: {} → {}",
-            m.id,
-            m.label,
-            name(m.from),
-            name(m.to)
-        ));
-        let _ = write!(
-            out,
-            "<g class=\"topo-packet{}\" data-testid=\"topo-packet-{}\" role=\"button\" \
-             tabindex=\"0\" aria-label=\"{label}\" style=\"--c: {}\" \
-             transform=\"translate({} {})\"><title>{label}</title>\
-             <circle class=\"topo-packet-hit\" r=\"11\"></circle>\
-             <rect class=\"topo-packet-body\" x=\"-7\" y=\"-5\" width=\"14\" height=\"10\" \
-             rx=\"1.5\"></rect>\
-             <polyline class=\"topo-packet-flap\" points=\"-7,-5 0,1 7,-5\"></polyline>",
-            if is_selected { " selected" } else { "" },
-            m.id,
-            process_colour(m.from),
-            fmt(at.x),
-            fmt(at.y),
-        );
-        if is_selected || labels {
-            let _ = write!(
-                out,
-                "<text class=\"topo-packet-label\" y=\"-9\" text-anchor=\"middle\">{}</text>",
-                escape(&m.label)
-            );
-        }
-        out.push_str("</g>");
-    }
-    out
-}
-
-/// The message an envelope drawn by [`packets_markup`] stands for, from an event's target.
+/// The message an envelope drawn by [`packets::Packets`] stands for, from an event's target.
 fn packet_of(ev: &web_sys::Event) -> Option<MessageId> {
     use wasm_bindgen::JsCast;
     ev.target()?
@@ -498,21 +442,9 @@ pub fn Topology() -> impl IntoView {
             .collect_view()
         };
 
-    let packets = Memo::new(move |_| {
-        let selected = match store.selection.get() {
-            Selection::Message(m) => Some(m),
-            _ => None,
-        };
-        let now = store.view_time();
-        let labels = few_packets.get();
-        let r = radius.get();
-        points.with(|points| {
-            flying.with(|drawn| {
-                store
-                    .trace
-                    .with(|t| packets_markup(t, drawn, points, r, now, selected, labels))
-            })
-        })
+    let selected_message = Memo::new(move |_| match store.selection.get() {
+        Selection::Message(m) => Some(m),
+        _ => None,
     });
 
     view! {
@@ -535,7 +467,7 @@ pub fn Topology() -> impl IntoView {
                     <For each=move || apart.get() key=|l| *l children=link />
                 </g>
                 <g class="topo-nodes">{nodes}</g>
-                <g class="topo-packets" inner_html=move || packets.get()
+                <g class="topo-packets"
                     on:click=move |ev| {
                         if let Some(m) = packet_of(&ev) {
                             select(Selection::Message(m));
@@ -547,7 +479,10 @@ pub fn Topology() -> impl IntoView {
                                 select(Selection::Message(m));
                             }
                         }
-                    }></g>
+                    }>
+                    <packets::Packets drawn=flying selected=selected_message labels=few_packets
+                        points=points radius=radius/>
+                </g>
                 {move || (undrawn() > 0).then(|| view! {
                     <text class="topo-more" data-testid="topo-more" text-anchor="middle"
                         x=fmt(TOPO_SIZE / 2.0) y=fmt(TOPO_SIZE / 2.0)>
@@ -656,42 +591,6 @@ mod tests {
                 }
             }
         }
-    }
-
-    /// One envelope per message drawn, named by its test id, placed along its way, its text
-    /// escaped; the label only where asked for or selected.
-    #[test]
-    fn envelopes_are_drawn_as_markup() {
-        let run = spacetime_core::Run::complete(
-            &spacetime_core::protocols::example("gossip-busy-sixteen").unwrap(),
-        )
-        .unwrap();
-        let mut t = run.trace().clone();
-        t.messages[1].label = "<a & \"b\">".into();
-        let points = node_positions(t.processes.len());
-        let r = node_radius(t.processes.len());
-        let drawn = [1, 2, 3];
-        let now = t.messages[2].sent_at as f64;
-        let markup = packets_markup(&t, &drawn, &points, r, now, Some(2), false);
-        assert_eq!(markup.matches("<g class=\"topo-packet").count(), 3);
-        for id in drawn {
-            assert!(
-                markup.contains(&format!("data-testid=\"topo-packet-{id}\"")),
-                "{markup}"
-            );
-        }
-        assert_eq!(markup.matches("class=\"topo-packet selected\"").count(), 1);
-        assert_eq!(
-            markup.matches("topo-packet-label").count(),
-            1,
-            "the selected one"
-        );
-        assert!(!markup.contains("<a &") && markup.contains("&lt;a &amp; &quot;b&quot;&gt;"));
-        let m = &t.messages[2];
-        let at = packet_point(points[m.from], points[m.to], r, 0.0);
-        assert!(markup.contains(&format!("translate({} {})", fmt(at.x), fmt(at.y))));
-        let labelled = packets_markup(&t, &drawn, &points, r, now, None, true);
-        assert_eq!(labelled.matches("topo-packet-label").count(), 3);
     }
 
     #[test]

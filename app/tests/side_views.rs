@@ -42,6 +42,57 @@ async fn the_ring_has_a_node_per_process_and_a_link_per_pair() {
     assert!(find(&root, "inspector-hint").is_some());
 }
 
+/// Envelopes are lasting elements that move in place: one of them keeps its element from step to
+/// step while its transform changes; and a new run (with fewer messages) replaces them without
+/// failing, the ring then following its cursor.
+#[wasm_bindgen_test]
+async fn envelopes_move_in_place_and_a_new_run_replaces_them() {
+    let (root, store) = mount("gossip-busy-sixteen");
+    let (id, at) = store.trace.with_untracked(|t| {
+        let m = t
+            .messages
+            .iter()
+            .find(|m| {
+                m.settled_step.is_some_and(|s| s > m.created_step + 3)
+                    && m.arrives_at > m.sent_at + 2
+            })
+            .expect("a message that travels for a while");
+        (m.id, m.created_step + 1)
+    });
+    store.seek(at);
+    let packet = element(&root, &format!("topo-packet-{id}")).await;
+    let before = packet.get_attribute("transform").unwrap();
+    store.seek(at + 2);
+    until("it moves", || {
+        packet.get_attribute("transform").as_deref() != Some(&*before)
+    })
+    .await;
+    assert!(packet.is_connected(), "the same element, moved");
+    assert_eq!(
+        find(&root, &format!("topo-packet-{id}")).as_ref(),
+        Some(&packet)
+    );
+    // Another run, with far fewer messages than the id of some envelope now in the air.
+    let many = count(&root, "topo-packet");
+    assert!(many > 3, "{many} envelopes");
+    store.load(spacetime_core::protocols::example("gossip-one-rumour").unwrap());
+    let (id, at) = store.trace.with_untracked(|t| {
+        let m = t
+            .messages
+            .iter()
+            .find(|m| m.settled_step.is_some_and(|s| s > m.created_step + 1))
+            .expect("a message that travels for a while");
+        (m.id, m.created_step + 1)
+    });
+    store.seek(at);
+    element(&root, &format!("topo-packet-{id}")).await;
+    store.seek(0);
+    until("nothing flies at step 0", || {
+        count(&root, "topo-packet") == 0
+    })
+    .await;
+}
+
 #[wasm_bindgen_test]
 async fn packets_fly_and_a_dropped_one_is_dropped() {
     let (root, store) = mount("gossip-one-rumour");

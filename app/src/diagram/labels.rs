@@ -5,11 +5,11 @@
 //! is on its event or arrow (or the reader zooms in, which makes room).
 //!
 //! Placement is by priority, then id: the selected event's timestamp and the selected arrows'
-//! labels first (they are always shown), then the rest in the run's order, so that while a run
-//! plays the text already placed stays where it is.
+//! labels first (they are always shown), then the rest in the run's order (the labels of arrows
+//! still in flight last), so that while a run plays the text already placed stays where it is.
 
 use spacetime_core::labels::{along, text_width, Placer, Rect};
-use spacetime_core::layout::Point;
+use spacetime_core::layout::{ArrowEnd, Point};
 
 use super::{ArrowShape, EventShape, Highlight, MAX_LABELLED_ARROWS, MAX_LABELLED_EVENTS};
 
@@ -126,8 +126,14 @@ pub fn place_labels(arrows: &mut [ArrowShape], events: &[EventShape]) {
     for b in events.iter().filter_map(|e| caption_box(e, e.caption)) {
         placer.reserve(b);
     }
+    // Arrows in flight come after those that landed: their labels move every frame, and were
+    // they placed first, a label on a still arrow could be pushed along by one flying past (and
+    // its whole group of markup written again, see `markup::MarkupCache`).
     let mut order: Vec<usize> = (0..arrows.len()).collect();
-    order.sort_by_key(|&i| (!arrows[i].selected, arrows[i].id));
+    order.sort_by_key(|&i| {
+        let a = &arrows[i];
+        (!a.selected, a.end == ArrowEnd::InFlight, a.id)
+    });
     for i in order {
         let a = &mut arrows[i];
         a.label_at = None;
@@ -159,7 +165,6 @@ pub fn natural_spot(id: usize) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use spacetime_core::layout::ArrowEnd;
     use spacetime_core::EventKind;
 
     fn dot(id: usize, x: i32, clock: &str) -> EventShape {
@@ -234,5 +239,36 @@ mod tests {
                 assert!(!a.overlaps(b), "{a:?} covers {b:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_label_in_flight_never_pushes_a_landed_one() {
+        // Two arrows down from one dot: the second landed, the first still flying further down,
+        // its label (a quarter along) passing the second's (half way). Wherever the first's head
+        // is, the second's label stays where it is.
+        let arrow = |id, end, y2| ArrowShape {
+            id,
+            x1: 1000,
+            y1: 1000,
+            x2: 1000,
+            y2,
+            end,
+            label: format!("message {id}"),
+            selected: false,
+            again: false,
+            label_at: None,
+        };
+        let spots: Vec<_> = (0..20)
+            .map(|i| {
+                let mut arrows = vec![
+                    arrow(0, ArrowEnd::InFlight, 3000 + i * 300),
+                    arrow(1, ArrowEnd::Received, 3000),
+                ];
+                place_labels(&mut arrows, &[]);
+                arrows[1].label_at
+            })
+            .collect();
+        assert!(spots[0].is_some());
+        assert!(spots.iter().all(|s| *s == spots[0]), "{spots:?}");
     }
 }
