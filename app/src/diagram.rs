@@ -944,9 +944,12 @@ pub fn Diagram() -> impl IntoView {
         }
     });
     Effect::new(move |_| {
-        // Measure once mounted.
-        let _ = pane.get();
-        measure();
+        // Measure once mounted, at the next frame (before it is painted): read now, the pane's
+        // size would make the browser lay the whole new page out inside the task that built it,
+        // a task of a quarter of a second on a phone-like machine.
+        if pane.get().is_some() {
+            request_animation_frame(measure);
+        }
     });
 
     // A press on the canvas while building: where it began, and where the pointer is now.
