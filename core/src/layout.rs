@@ -176,11 +176,11 @@ pub struct Layout {
     pub end: Time,
     /// The crashes and recoveries, in order: all [`Layout::down_spans`] needs to look at, where
     /// the events of a big run number a hundred thousand.
-    turns: Vec<usize>,
+    turns: std::sync::Arc<[usize]>,
     /// Per event, its tick, how many events of its lane share the tick before it, and its lane:
     /// all its place depends on besides the options, so that [`Layout::rescaled`] need not read the
-    /// trace (a big run's events fill tens of megabytes).
-    moments: Vec<(Time, u32, u32)>,
+    /// trace (a big run's events fill tens of megabytes). Shared by the layouts of one run.
+    moments: std::sync::Arc<[(Time, u32, u32)]>,
 }
 
 /// The last moment anything in the trace happens or is due.
@@ -233,8 +233,8 @@ impl Layout {
             height: 0.0,
             crowd_px: 0.0,
             end: end_time(trace),
-            turns,
-            moments,
+            turns: turns.into(),
+            moments: moments.into(),
         };
         layout.place(options);
         layout
