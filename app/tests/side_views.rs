@@ -30,6 +30,19 @@ fn mount(scenario: &str) -> (web_sys::HtmlElement, Store) {
     })
 }
 
+/// A message of the loaded run that is in the air for more than a step, and the step after it
+/// was sent.
+fn travelling(store: Store) -> (usize, u64) {
+    store.trace.with_untracked(|t| {
+        let m = t
+            .messages
+            .iter()
+            .find(|m| m.settled_step.is_some_and(|s| s > m.created_step + 1))
+            .expect("a message that travels for a while");
+        (m.id, m.created_step + 1)
+    })
+}
+
 #[wasm_bindgen_test]
 async fn the_ring_has_a_node_per_process_and_a_link_per_pair() {
     let (root, store) = mount("gossip-one-rumour");
@@ -76,14 +89,7 @@ async fn envelopes_move_in_place_and_a_new_run_replaces_them() {
     let many = count(&root, "topo-packet");
     assert!(many > 3, "{many} envelopes");
     store.load(spacetime_core::protocols::example("gossip-one-rumour").unwrap());
-    let (id, at) = store.trace.with_untracked(|t| {
-        let m = t
-            .messages
-            .iter()
-            .find(|m| m.settled_step.is_some_and(|s| s > m.created_step + 1))
-            .expect("a message that travels for a while");
-        (m.id, m.created_step + 1)
-    });
+    let (id, at) = travelling(store);
     store.seek(at);
     element(&root, &format!("topo-packet-{id}")).await;
     store.seek(0);
@@ -96,14 +102,7 @@ async fn envelopes_move_in_place_and_a_new_run_replaces_them() {
 #[wasm_bindgen_test]
 async fn packets_fly_and_a_dropped_one_is_dropped() {
     let (root, store) = mount("gossip-one-rumour");
-    let (id, at) = store.trace.with_untracked(|t| {
-        let m = t
-            .messages
-            .iter()
-            .find(|m| m.settled_step.is_some_and(|s| s > m.created_step + 1))
-            .expect("a message that travels for a while");
-        (m.id, m.created_step + 1)
-    });
+    let (id, at) = travelling(store);
     store.seek(at);
     let packet = element(&root, &format!("topo-packet-{id}")).await;
     click(&packet);
