@@ -9,16 +9,9 @@
 // median and p95 of each run, then the slowest frames' share of the run. Nothing asserts.
 import { startServer } from '../e2e/server.mjs';
 import { launchBrowser } from '../e2e/helpers.mjs';
-import { BIG_GOSSIP, linkTo } from './inputs.mjs';
+import { buildsFrom, openBigLink } from './builds.mjs';
 
-const args = process.argv.slice(2);
-const runsAt = args.indexOf('--runs');
-const runs = runsAt >= 0 ? Number(args[runsAt + 1]) || 1 : 3;
-const dists = args.filter((a, i) => a !== '--runs' && i !== runsAt + 1);
-if (dists.length === 0) {
-  console.error('usage: node tests/bench/scrub.mjs [--runs N] DIST [DIST…]');
-  process.exit(2);
-}
+const { dists, runs } = buildsFrom(process.argv.slice(2), 'scrub.mjs', 3);
 
 /** Frame times of 200 scrubs, each with the share of the run the cursor was set to. */
 async function scrubs(page) {
@@ -51,11 +44,7 @@ try {
   for (let run = 0; run < runs; run++) {
     for (const [i, server] of servers.entries()) {
       const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-      await page.goto(`http://127.0.0.1:${server.address().port}/spacetime/${linkTo(BIG_GOSSIP)}`);
-      await page.waitForFunction(
-        () => /^step 60000 \/ 60000/.test(document.querySelector('[data-testid=step-count]')?.textContent ?? ''),
-        null, { timeout: 180000 });
-      await page.waitForTimeout(1500);
+      await openBigLink(page, server);
       found[i].push(await scrubs(page));
       await page.close();
     }

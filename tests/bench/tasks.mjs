@@ -9,16 +9,9 @@
 // ms from navigation start. The first is the task that builds the page. Nothing asserts.
 import { startServer } from '../e2e/server.mjs';
 import { launchBrowser } from '../e2e/helpers.mjs';
-import { BIG_GOSSIP, linkTo } from './inputs.mjs';
+import { buildsFrom, openBigLink } from './builds.mjs';
 
-const args = process.argv.slice(2);
-const runsAt = args.indexOf('--runs');
-const runs = runsAt >= 0 ? Number(args[runsAt + 1]) || 1 : 4;
-const dists = args.filter((a, i) => a !== '--runs' && i !== runsAt + 1);
-if (dists.length === 0) {
-  console.error('usage: node tests/bench/tasks.mjs [--runs N] DIST [DIST…]');
-  process.exit(2);
-}
+const { dists, runs } = buildsFrom(process.argv.slice(2), 'tasks.mjs', 4);
 
 const servers = await Promise.all(dists.map((d) => startServer(d, { prefix: '/spacetime/' })));
 const browser = await launchBrowser();
@@ -34,11 +27,7 @@ try {
         }).observe({ type: 'longtask', buffered: true });
       });
       const page = await context.newPage();
-      await page.goto(`http://127.0.0.1:${server.address().port}/spacetime/${linkTo(BIG_GOSSIP)}`, { waitUntil: 'commit' });
-      await page.waitForFunction(
-        () => /^step 60000 \/ 60000/.test(document.querySelector('[data-testid=step-count]')?.textContent ?? ''),
-        null, { timeout: 180000 });
-      await page.waitForTimeout(1500);
+      await openBigLink(page, server, 'commit');
       found[i].push(await page.evaluate(() => window.__long));
       await context.close();
     }
