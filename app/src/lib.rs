@@ -20,6 +20,7 @@ pub mod link;
 pub mod opening;
 pub mod playback;
 pub mod plots;
+pub mod pool;
 pub mod reader;
 pub mod running;
 pub mod slices;

@@ -483,12 +483,13 @@ pub fn Topology() -> impl IntoView {
                     <packets::Packets drawn=flying selected=selected_message labels=few_packets
                         points=points radius=radius/>
                 </g>
-                {move || (undrawn() > 0).then(|| view! {
-                    <text class="topo-more" data-testid="topo-more" text-anchor="middle"
-                        x=fmt(TOPO_SIZE / 2.0) y=fmt(TOPO_SIZE / 2.0)>
-                        {format!("+{} more in flight", undrawn())}
-                    </text>
-                })}
+                // One lasting element: the count changes with nearly every step of a busy run.
+                <text class="topo-more" text-anchor="middle"
+                    data-testid=move || (undrawn() > 0).then_some("topo-more")
+                    display=move || (undrawn() == 0).then_some("none")
+                    x=fmt(TOPO_SIZE / 2.0) y=fmt(TOPO_SIZE / 2.0)>
+                    {move || format!("+{} more in flight", undrawn())}
+                </text>
             </svg>
         </div>
     }

@@ -9,6 +9,7 @@ import {
   clickSvg,
   diagramState,
   assertSameMarkup,
+  drawnMarkup,
   eventsOn,
   launchBrowser,
   openLesson,
@@ -81,7 +82,6 @@ async function receivedMessages(page) {
   return received;
 }
 
-const outer = (page, id) => page.locator(tid(id)).evaluate((el) => el.outerHTML);
 
 // -------------------------------------------------------------------------------------------
 
@@ -351,7 +351,7 @@ test('stepping back after interventions and forward again shows the same diagram
     await waitForStep(page, 5);
     await press(page, 'btn-forward', 6);
 
-    const views = async () => ({ diagram: await outer(page, 'diagram'), topology: await outer(page, 'topology') });
+    const views = async () => ({ diagram: await drawnMarkup(page, 'diagram'), topology: await drawnMarkup(page, 'topology') });
     const at6 = await views();
     assert.match(at6.diagram, /data-testid="cross-/);
     assert.match(at6.diagram, /data-testid="down-5"/);
@@ -375,7 +375,7 @@ test('stepping back after interventions and forward again shows the same diagram
     await press(page, 'btn-rewind', 0);
     await page.locator(tid('scrubber')).fill('6');
     await waitForStep(page, 6);
-    assertSameMarkup(await outer(page, 'diagram'), at6.diagram, 'the diagram at step 6, scrubbed to');
+    assertSameMarkup(await drawnMarkup(page, 'diagram'), at6.diagram, 'the diagram at step 6, scrubbed to');
   }));
 
 describe('the help overlay', () => {
@@ -442,7 +442,7 @@ describe('errors say what is wrong and keep the run', () => {
     app(async (page) => {
       await openLesson(page, 'gossip');
       for (let n = 1; n <= 4; n++) await press(page, 'btn-forward', n);
-      const before = await outer(page, 'diagram');
+      const before = await drawnMarkup(page, 'diagram');
       await page.locator('details.network > summary').click();
       const min = page.locator(tid('net-lat-min'));
       const max = await page.locator(tid('net-lat-max')).inputValue();
@@ -453,12 +453,12 @@ describe('errors say what is wrong and keep the run', () => {
       assert.match(await error.textContent(), /min \(\d+\) is larger than max \(\d+\)/);
       assert.equal(await min.getAttribute('aria-invalid'), 'true');
       assert.deepEqual(await position(page), { step: 4, total: 13 });
-      assertSameMarkup(await outer(page, 'diagram'), before, 'the run stays on screen');
+      assertSameMarkup(await drawnMarkup(page, 'diagram'), before, 'the run stays on screen');
       // A good value applies, re-runs and clears the error.
       await min.fill('5');
       await min.press('Enter');
       await error.waitFor({ state: 'detached' });
-      await until('the diagram re-runs', () => outer(page, 'diagram'), (d) => d !== before);
+      await until('the diagram re-runs', () => drawnMarkup(page, 'diagram'), (d) => d !== before);
     }));
 
   test('d on a message that has arrived: the banner says why, the run stays', () =>
@@ -468,13 +468,13 @@ describe('errors say what is wrong and keep the run', () => {
       await clickSvg(page, 'msg-0');
       await until('message #0 is inspected', () => page.locator(tid('message-fate')).textContent(),
         (t) => t === 'delivered');
-      const before = await outer(page, 'diagram');
+      const before = await drawnMarkup(page, 'diagram');
       assert.ok(await page.locator(tid('btn-drop')).isDisabled());
       await page.keyboard.press('d');
       const banner = page.locator(tid('error-banner'));
       await banner.waitFor({ state: 'visible' });
       assert.match(await banner.textContent(), /Only a message still in flight can be dropped/);
-      assertSameMarkup(await outer(page, 'diagram'), before, 'the run stays on screen');
+      assertSameMarkup(await drawnMarkup(page, 'diagram'), before, 'the run stays on screen');
       assert.equal(await page.locator(tid('interventions')).locator('li').count(), 0);
       await page.locator(tid('error-dismiss')).click();
       await banner.waitFor({ state: 'detached' });

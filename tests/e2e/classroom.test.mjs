@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import {
   assertSameMarkup,
+  drawnMarkup,
   clickSvg,
   diagramState,
   gotoApp,
@@ -47,7 +48,6 @@ async function at(query, body, { viewport = { width: 1920, height: 1080 }, allow
   }
 }
 
-const outer = (page, id) => page.locator(tid(id)).evaluate((el) => el.outerHTML);
 const banner = (page) => page.locator(tid('error-banner')).textContent();
 const isVisible = (page, selector) => page.locator(selector).first().isVisible();
 
@@ -88,7 +88,7 @@ test('a link copied after a drop and a crash reopens to an identical diagram', (
     await until('process 2 is down', async () => (await diagramState(page)).down.length, (n) => n > 0);
     await press(page, 'btn-forward', before + 4);
     await page.locator(tid('clocks-vector')).click();
-    const diagram = await outer(page, 'diagram');
+    const diagram = await drawnMarkup(page, 'diagram');
     const shown = await position(page);
 
     // The address bar follows the view.
@@ -110,9 +110,9 @@ test('a link copied after a drop and a crash reopens to an identical diagram', (
       await waitForStep(again, shown.step);
       assert.deepEqual(await position(again), shown);
       assert.equal(await again.locator(tid('error-banner')).count(), 0, 'nothing was ignored');
-      const reopened = await until('the diagram is drawn', () => outer(again, 'diagram'), (d) => d === diagram,
+      const reopened = await until('the diagram is drawn', () => drawnMarkup(again, 'diagram'), (d) => d === diagram,
         { timeout: 3000 }).catch(() => null);
-      assertSameMarkup(reopened ?? await outer(again, 'diagram'), diagram, 'the reopened diagram');
+      assertSameMarkup(reopened ?? await drawnMarkup(again, 'diagram'), diagram, 'the reopened diagram');
       assert.deepEqual(problems, []);
     } finally {
       await context.close();

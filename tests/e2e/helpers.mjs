@@ -231,6 +231,27 @@ export async function toEnd(page) {
 }
 
 /**
+ * The outer markup of the element with test id `id` as drawn. A layer of slots (`data-slots`,
+ * app/src/pool.rs) keeps its children in no meaningful order and hides those with nothing to
+ * show: those are left out, the rest put in test-id order with their attributes sorted, so that
+ * the same picture reached by different paths gives the same markup.
+ */
+export const drawnMarkup = (page, id) => page.locator(tid(id)).evaluate((el) => {
+  const copy = el.cloneNode(true);
+  for (const layer of copy.querySelectorAll('[data-slots]')) {
+    const shown = [...layer.children].filter((c) => c.getAttribute('display') !== 'none');
+    shown.sort((a, b) => (a.dataset.testid ?? '').localeCompare(b.dataset.testid ?? ''));
+    layer.replaceChildren(...shown);
+    for (const e of layer.querySelectorAll('*')) {
+      const attrs = [...e.attributes].map((a) => [a.name, a.value]).sort(([a], [b]) => a.localeCompare(b));
+      for (const [name] of attrs) e.removeAttribute(name);
+      for (const [name, value] of attrs) e.setAttribute(name, value);
+    }
+  }
+  return copy.outerHTML;
+});
+
+/**
  * Fails unless two serialized views are identical, showing only where they first differ (the
  * whole SVG would bury the difference).
  */

@@ -1,18 +1,22 @@
 //! The arrows in flight. Their heads move every frame while a run plays: drawn as markup with the
 //! others (see [`super::MarkupCache`]), each frame would write their groups again and the browser
 //! would parse, style and lay out all their text anew. Here each is a lasting element whose
-//! coordinates change in place; once it lands it joins the markup.
+//! coordinates change in place; once it lands it joins the markup. The elements are slots
+//! ([`crate::pool`]): a jump of the cursor that replaces every arrow in the air rewrites a few
+//! attributes of each slot, and makes no element.
 //!
 //! What is written is what [`super::arrows_markup`] writes for an arrow in flight: the same
 //! elements, classes, test ids and label, so that clicks, hover and the tests find no difference.
 
 use leptos::prelude::*;
 use spacetime_core::layout::ArrowEnd;
+use web_sys::Element;
 
 use super::{arrow_group_class, label_spot, unpx, ArrowShape, LabelSpot};
+use crate::pool::{svg_element, Seat, Slots, Written};
 
-/// What of an arrow in flight stays put while it flies; when any of it changes, the arrow's
-/// elements are made afresh.
+/// What of an arrow in flight stays put while it flies; when any of it changes, it is written
+/// again.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Still {
     pub id: usize,
@@ -60,7 +64,8 @@ pub fn moving(a: &ArrowShape) -> Moving {
 }
 
 /// The arrows in flight among `arrows` (sorted by id; all of them are given, so that whether
-/// labels are written follows their number as in the markup).
+/// labels are written follows their number as in the markup), drawn in lasting slots
+/// ([`crate::pool`]).
 #[component]
 pub fn FlightLayer(
     /// The arrows in flight, sorted by id.
@@ -68,54 +73,120 @@ pub fn FlightLayer(
     /// Whether arrows are labelled (few enough on screen).
     labelled: Memo<bool>,
 ) -> impl IntoView {
-    view! {
-        <g class="arrows flying">
-            <For
-                each=move || {
-                    // The arrows first (see `topology::packets`: a memo read after another
-                    // that brought it up to date would say it had not changed).
-                    flying.track();
-                    let labelled = labelled.get();
-                    flying.with(|a| a.iter().map(|s| still(s, labelled)).collect::<Vec<_>>())
-                }
-                key=|s| s.clone()
-                children=move |s| view! { <FlyingArrow still=s flying=flying/> }
-            />
-        </g>
+    let layer = NodeRef::<leptos::svg::G>::new();
+    let pool = StoredValue::new_local(Flights::default());
+    Effect::new(move |_| {
+        let Some(layer) = layer.get() else { return };
+        flying.track();
+        let labelled = labelled.get();
+        flying.with(|arrows| pool.update_value(|p| p.draw(&layer, arrows, labelled)));
+    });
+    view! { <g class="arrows flying" data-slots="" node_ref=layer></g> }
+}
+
+/// The elements of one slot: the arrow's group, its wide line to click, its line, its label.
+struct Slot {
+    g: (Element, Written),
+    hit: (Element, Written),
+    line: (Element, Written),
+    text: (Element, Written),
+}
+
+impl Slot {
+    fn new(parent: &Element) -> Option<Slot> {
+        let g = svg_element("g", &[])?;
+        let hit = svg_element("line", &[("class", "arrow-hit")])?;
+        let line = svg_element("line", &[("class", "arrow-line")])?;
+        let text = svg_element("text", &[("text-anchor", "middle")])?;
+        for child in [&hit, &line, &text] {
+            g.append_child(child).ok()?;
+        }
+        parent.append_child(&g).ok()?;
+        let w = Written::default;
+        Some(Slot {
+            g: (g, w()),
+            hit: (hit, w()),
+            line: (line, w()),
+            text: (text, w()),
+        })
+    }
+
+    fn hide(&mut self) {
+        let (g, w) = &mut self.g;
+        w.set(g, "display", Some("none"));
+        // Nothing finds it: not its test id, not its class.
+        w.set(g, "data-testid", None);
+        w.set(g, "class", None);
+        w.set(g, "data-fate", None);
+    }
+
+    fn show_still(&mut self, s: &Still) {
+        let (g, w) = &mut self.g;
+        w.set(g, "display", None);
+        w.set(g, "class", Some(&s.class));
+        w.set(g, "data-testid", Some(&format!("msg-{}", s.id)));
+        w.set(g, "data-fate", Some("InFlight"));
+        let (hit, w) = &mut self.hit;
+        w.set(hit, "display", (!s.hit).then_some("none"));
+        let (text, w) = &mut self.text;
+        w.set(text, "display", s.label.is_none().then_some("none"));
+        w.text(text, s.label.as_deref().unwrap_or(""));
+    }
+
+    fn show_moving(&mut self, m: &Moving) {
+        let ends = [
+            ("x1", unpx(m.x1)),
+            ("y1", unpx(m.y1)),
+            ("x2", unpx(m.x2)),
+            ("y2", unpx(m.y2)),
+        ];
+        for (el, w) in [&mut self.hit, &mut self.line] {
+            for (name, v) in &ends {
+                w.set(el, name, Some(v));
+            }
+        }
+        let (text, w) = &mut self.text;
+        w.set(text, "class", Some(m.label.class()));
+        w.set(text, "x", Some(&unpx(m.label.x)));
+        w.set(text, "y", Some(&unpx(m.label.baseline)));
     }
 }
 
-/// One arrow in flight: its elements are made once, then only their coordinates change.
-#[component]
-fn FlyingArrow(still: Still, flying: Memo<Vec<ArrowShape>>) -> impl IntoView {
-    let id = still.id;
-    // Kept as it was for the moment between the arrow landing and its elements going.
-    let at = Memo::new(move |before: Option<&Moving>| {
-        flying
-            .with(|a| {
-                a.binary_search_by_key(&id, |s| s.id)
-                    .ok()
-                    .map(|i| moving(&a[i]))
-            })
-            .or(before.copied())
-            .unwrap_or_default()
-    });
-    let x1 = move || unpx(at.get().x1);
-    let y1 = move || unpx(at.get().y1);
-    let x2 = move || unpx(at.get().x2);
-    let y2 = move || unpx(at.get().y2);
-    view! {
-        <g class=still.class data-testid=format!("msg-{id}") data-fate="InFlight">
-            {still.hit.then(|| view! {
-                <line class="arrow-hit" x1=x1 y1=y1 x2=x2 y2=y2></line>
-            })}
-            <line class="arrow-line" x1=x1 y1=y1 x2=x2 y2=y2></line>
-            {still.label.map(|text| view! {
-                <text class=move || at.get().label.class()
-                    x=move || unpx(at.get().label.x) y=move || unpx(at.get().label.baseline)
-                    text-anchor="middle">{text}</text>
-            })}
-        </g>
+/// The slots of a flight layer, and the layer they are in.
+#[derive(Default)]
+struct Flights {
+    layer: Option<Element>,
+    seats: Slots<Still>,
+    slots: Vec<Slot>,
+}
+
+impl Flights {
+    fn draw(&mut self, layer: &Element, arrows: &[ArrowShape], labelled: bool) {
+        if self.layer.as_ref() != Some(layer) {
+            // A new layer (the diagram drawn afresh): its slots are made anew.
+            *self = Flights {
+                layer: Some(layer.clone()),
+                ..Flights::default()
+            };
+        }
+        let stills: Vec<Still> = arrows.iter().map(|a| still(a, labelled)).collect();
+        for (n, seat) in self.seats.assign(&stills).into_iter().enumerate() {
+            if n == self.slots.len() {
+                match Slot::new(layer) {
+                    Some(slot) => self.slots.push(slot),
+                    None => return,
+                }
+            }
+            let slot = &mut self.slots[n];
+            match seat {
+                Seat::Empty => slot.hide(),
+                Seat::New(i) => {
+                    slot.show_still(&stills[i]);
+                    slot.show_moving(&moving(&arrows[i]));
+                }
+                Seat::Kept(i) => slot.show_moving(&moving(&arrows[i])),
+            }
+        }
     }
 }
 

@@ -1,16 +1,17 @@
 //! The envelopes on the ring, one a message in the air. While a run plays every envelope moves
-//! every frame: each is a lasting element whose `transform` changes in place, its contents
-//! written once as markup when it takes off. (Written all as one piece of markup, every frame
-//! parsed, styled and laid out all of them and their labels again.)
-
-use std::sync::Arc;
+//! every frame, and a scrub replaces most of them at once: each is a lasting slot
+//! ([`crate::pool`]) whose `transform` changes in place, and whose title, name and colour are
+//! written again only when another message takes it. (Written all as one piece of markup, every
+//! frame parsed, styled and laid out all of them and their labels again; made as a view per
+//! message, a scrub built and tore down dozens of elements and their reactive updates.)
 
 use leptos::prelude::*;
 use spacetime_core::layout::{process_colour, Point};
 use spacetime_core::{MessageId, Trace};
+use web_sys::Element;
 
 use super::{flight_fraction, fmt, packet_point};
-use crate::plots::escape;
+use crate::pool::{svg_element, Seat, Slots, Written};
 use crate::store::Store;
 
 /// What an envelope shows that stays put while it flies.
@@ -20,8 +21,8 @@ pub struct Packet {
     /// What it says to a screen reader and in its tooltip: the message, from, to.
     pub label: String,
     pub colour: &'static str,
-    /// Its contents as SVG markup: the tooltip, the envelope, and its name where shown.
-    pub inner: String,
+    /// The message's name written beside it, where shown.
+    pub name: Option<String>,
 }
 
 /// The envelope of message `m`, ringed if `selected`, named beside it if selected or `labels`.
@@ -35,20 +36,6 @@ pub fn packet(t: &Trace, m: MessageId, selected: bool, labels: bool) -> Packet {
         name(msg.from),
         name(msg.to)
     );
-    let mut inner = format!(
-        "<title>{}</title>\
-         <circle class=\"topo-packet-hit\" r=\"11\"></circle>\
-         <rect class=\"topo-packet-body\" x=\"-7\" y=\"-5\" width=\"14\" height=\"10\" \
-         rx=\"1.5\"></rect>\
-         <polyline class=\"topo-packet-flap\" points=\"-7,-5 0,1 7,-5\"></polyline>",
-        escape(&label)
-    );
-    if selected || labels {
-        inner.push_str(&format!(
-            "<text class=\"topo-packet-label\" y=\"-9\" text-anchor=\"middle\">{}</text>",
-            escape(&msg.label)
-        ));
-    }
     Packet {
         class: if selected {
             "topo-packet selected"
@@ -57,13 +44,12 @@ pub fn packet(t: &Trace, m: MessageId, selected: bool, labels: bool) -> Packet {
         },
         label,
         colour: process_colour(msg.from),
-        inner,
+        name: (selected || labels).then(|| msg.label.clone()),
     }
 }
 
 /// Where the envelope of message `m` is at virtual time `now`, between the nodes at `points`
-/// (of radius `radius`), as its `transform`; `None` if run `t` has no message `m` (an envelope of
-/// the run before, about to go, may be asked once more).
+/// (of radius `radius`), as its `transform`; `None` if run `t` has no message `m`.
 pub fn packet_transform(
     t: &Trace,
     m: MessageId,
@@ -82,8 +68,8 @@ pub fn packet_transform(
     Some(format!("translate({} {})", fmt(at.x), fmt(at.y)))
 }
 
-/// The envelopes of the messages `drawn`, in that order; `selected` is the selected message and
-/// `labels` whether every envelope is named.
+/// The envelopes of the messages `drawn`; `selected` is the selected message and `labels`
+/// whether every envelope is named. Clicks and keys reach them through their layer.
 #[component]
 pub fn Packets(
     drawn: Memo<Vec<MessageId>>,
@@ -93,37 +79,156 @@ pub fn Packets(
     radius: Memo<f64>,
 ) -> impl IntoView {
     let store = Store::get();
-    // A new run may give an id another message: its envelopes are made afresh.
-    let run = Memo::new(move |_| store.trace.with(|t| Arc::as_ptr(t) as usize));
-    view! {
-        <For
-            each=move || {
-                // `drawn` is read first: `labels` is worked out from it, and read first it would
-                // bring `drawn` up to date itself, which then told this list that nothing changed
-                // (seen: the envelopes stopped following the cursor).
-                let drawn = drawn.get();
-                let (run, selected, labels) = (run.get(), selected.get(), labels.get());
-                drawn
-                    .into_iter()
-                    .map(|m| (run, m, selected == Some(m), labels))
-                    .collect::<Vec<_>>()
-            }
-            key=|k| *k
-            children=move |(_, m, selected, labels)| {
-                let Packet { class, label, colour, inner } =
-                    store.trace.with_untracked(|t| packet(t, m, selected, labels));
-                let transform = move || {
-                    let now = store.view_time();
-                    let r = radius.get();
-                    points.with(|p| store.trace.with(|t| packet_transform(t, m, p, r, now)))
-                };
-                view! {
-                    <g class=class data-testid=format!("topo-packet-{m}") role="button"
-                        tabindex="0" aria-label=label style=format!("--c: {colour}")
-                        transform=transform inner_html=inner></g>
+    let layer = NodeRef::<leptos::svg::G>::new();
+    let pool = StoredValue::new_local(Envelopes::default());
+    Effect::new(move |_| {
+        let Some(layer) = layer.get() else { return };
+        drawn.track();
+        let (selected, labels, r) = (selected.get(), labels.get(), radius.get());
+        let now = store.view_time();
+        store.trace.with(|t| {
+            // A new run may give an id another message: every slot is written afresh.
+            let run = std::sync::Arc::as_ptr(t) as usize;
+            let keys: Vec<Key> = drawn.with(|d| {
+                d.iter()
+                    .map(|&m| (run, m, selected == Some(m), labels))
+                    .collect()
+            });
+            points.with(|p| pool.update_value(|e| e.draw(&layer, t, &keys, p, r, now)));
+        });
+    });
+    view! { <g class="topo-packet-slots" data-slots="" node_ref=layer></g> }
+}
+
+/// Who an envelope is: the run, the message, whether it is selected, whether it is named.
+type Key = (usize, MessageId, bool, bool);
+
+/// The elements of one envelope: its group, its tooltip, its name.
+struct Slot {
+    g: (Element, Written),
+    title: (Element, Written),
+    name: (Element, Written),
+}
+
+impl Slot {
+    fn new(parent: &Element) -> Option<Slot> {
+        let g = svg_element("g", &[("role", "button"), ("tabindex", "0")])?;
+        let title = svg_element("title", &[])?;
+        let name = svg_element(
+            "text",
+            &[
+                ("class", "topo-packet-label"),
+                ("y", "-9"),
+                ("text-anchor", "middle"),
+            ],
+        )?;
+        g.append_child(&title).ok()?;
+        let hit = svg_element("circle", &[("class", "topo-packet-hit"), ("r", "11")])?;
+        let body = svg_element(
+            "rect",
+            &[
+                ("class", "topo-packet-body"),
+                ("x", "-7"),
+                ("y", "-5"),
+                ("width", "14"),
+                ("height", "10"),
+                ("rx", "1.5"),
+            ],
+        )?;
+        let flap = svg_element(
+            "polyline",
+            &[("class", "topo-packet-flap"), ("points", "-7,-5 0,1 7,-5")],
+        )?;
+        for child in [&hit, &body, &flap, &name] {
+            g.append_child(child).ok()?;
+        }
+        parent.append_child(&g).ok()?;
+        let w = Written::default;
+        Some(Slot {
+            g: (g, w()),
+            title: (title, w()),
+            name: (name, w()),
+        })
+    }
+
+    fn hide(&mut self) {
+        let (g, w) = &mut self.g;
+        w.set(g, "display", Some("none"));
+        // Nothing finds it: not its test id, not its class.
+        w.set(g, "data-testid", None);
+        w.set(g, "class", None);
+    }
+
+    fn show(&mut self, m: MessageId, p: &Packet) {
+        let (g, w) = &mut self.g;
+        w.set(g, "display", None);
+        w.set(g, "class", Some(p.class));
+        w.set(g, "data-testid", Some(&format!("topo-packet-{m}")));
+        w.set(g, "aria-label", Some(&p.label));
+        w.set(g, "style", Some(&format!("--c: {}", p.colour)));
+        let (title, w) = &mut self.title;
+        w.text(title, &p.label);
+        let (name, w) = &mut self.name;
+        w.set(name, "display", p.name.is_none().then_some("none"));
+        w.text(name, p.name.as_deref().unwrap_or(""));
+    }
+}
+
+/// The envelopes' slots, and the layer they are in.
+#[derive(Default)]
+struct Envelopes {
+    layer: Option<Element>,
+    seats: Slots<Key>,
+    slots: Vec<Slot>,
+}
+
+impl Envelopes {
+    fn draw(
+        &mut self,
+        layer: &Element,
+        t: &Trace,
+        keys: &[Key],
+        points: &[Point],
+        radius: f64,
+        now: f64,
+    ) {
+        if self.layer.as_ref() != Some(layer) {
+            *self = Envelopes {
+                layer: Some(layer.clone()),
+                ..Envelopes::default()
+            };
+        }
+        for (n, seat) in self.seats.assign(keys).into_iter().enumerate() {
+            if n == self.slots.len() {
+                match Slot::new(layer) {
+                    Some(slot) => self.slots.push(slot),
+                    None => return,
                 }
             }
-        />
+            let slot = &mut self.slots[n];
+            let (i, new) = match seat {
+                Seat::Empty => {
+                    slot.hide();
+                    continue;
+                }
+                Seat::New(i) => (i, true),
+                Seat::Kept(i) => (i, false),
+            };
+            let (_, m, selected, labels) = keys[i];
+            if m >= t.messages.len() {
+                slot.hide();
+                continue;
+            }
+            if new {
+                slot.show(m, &packet(t, m, selected, labels));
+            }
+            let (g, w) = &mut slot.g;
+            w.set(
+                g,
+                "transform",
+                packet_transform(t, m, points, radius, now).as_deref(),
+            );
+        }
     }
 }
 
@@ -132,8 +237,8 @@ mod tests {
     use super::super::{node_positions, node_radius};
     use super::*;
 
-    /// An envelope per message, its text escaped; the label only where asked for or selected;
-    /// placed along its way.
+    /// An envelope per message, its text as it is (written as text and attributes, never as
+    /// markup); its name only where asked for or selected; placed along its way.
     #[test]
     fn envelopes_say_what_they_carry_and_sit_on_their_way() {
         let run = spacetime_core::Run::complete(
@@ -144,24 +249,12 @@ mod tests {
         t.messages[1].label = "<a & \"b\">".into();
         let plain = packet(&t, 1, false, false);
         assert_eq!(plain.class, "topo-packet");
-        assert!(!plain.inner.contains("topo-packet-label"));
-        assert!(
-            plain.label.contains("<a & \"b\">"),
-            "an attribute, set as it is"
-        );
-        assert!(
-            !plain.inner.contains("<a &") && plain.inner.contains("&lt;a &amp; &quot;b&quot;&gt;")
-        );
+        assert_eq!(plain.name, None);
+        assert!(plain.label.contains("<a & \"b\">"));
         let selected = packet(&t, 2, true, false);
         assert_eq!(selected.class, "topo-packet selected");
-        assert_eq!(selected.inner.matches("topo-packet-label").count(), 1);
-        assert_eq!(
-            packet(&t, 3, false, true)
-                .inner
-                .matches("topo-packet-label")
-                .count(),
-            1
-        );
+        assert_eq!(selected.name.as_deref(), Some(&*t.messages[2].label));
+        assert!(packet(&t, 3, false, true).name.is_some());
         let points = node_positions(t.processes.len());
         let r = node_radius(t.processes.len());
         let m = &t.messages[2];

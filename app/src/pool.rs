@@ -1,0 +1,181 @@
+//! Lasting elements for things that come and go as the cursor moves: the arrows in flight, the
+//! envelopes on the ring.
+//!
+//! A scrub or a jump replaces most of what is in the air at once. Made afresh as views, each
+//! such thing costs an element, its attributes and their reactive updates built and then torn
+//! down again, dozens of times a frame. Here a fixed set of elements (the slots) is reused: what
+//! is still in the air keeps its slot, so that while a run plays only its coordinates change; a
+//! newcomer takes a free slot and rewrites a few attributes and texts; a slot with nothing to
+//! show is hidden.
+//!
+//! [`Slots`] decides who sits where (plain Rust, tested natively); [`Written`] writes only the
+//! attributes whose value changed. A layer of slots is marked `data-slots`: the order of its
+//! children, and which hidden ones it keeps, depend on the path the cursor took, not on what is
+//! drawn (the end-to-end tests compare such layers sorted).
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+/// What sits in each slot.
+#[derive(Clone, Debug)]
+pub struct Slots<K> {
+    keys: Vec<Option<K>>,
+}
+
+impl<K> Default for Slots<K> {
+    fn default() -> Self {
+        Slots { keys: Vec::new() }
+    }
+}
+
+/// What a slot shows after [`Slots::assign`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seat {
+    /// Nothing: hidden.
+    Empty,
+    /// The item at this index of the list given, which it already showed.
+    Kept(usize),
+    /// The item at this index, new to the slot: its still parts are to be written.
+    New(usize),
+}
+
+impl<K: Clone + Eq + Hash> Slots<K> {
+    /// Seats the items `next`: one already seated keeps its slot, the others take the free
+    /// slots in order, then new slots at the end. Returns what every slot shows now, the slots
+    /// in order (never fewer than before: an emptied slot stays, hidden, for later).
+    pub fn assign(&mut self, next: &[K]) -> Vec<Seat> {
+        let index: HashMap<&K, usize> = next.iter().enumerate().map(|(i, k)| (k, i)).collect();
+        let mut seated = vec![false; next.len()];
+        let mut seats: Vec<Seat> = self
+            .keys
+            .iter()
+            .map(|k| match k.as_ref().and_then(|k| index.get(k)) {
+                Some(&i) if !seated[i] => {
+                    seated[i] = true;
+                    Seat::Kept(i)
+                }
+                _ => Seat::Empty,
+            })
+            .collect();
+        let mut free = 0;
+        for (i, _) in next.iter().enumerate().filter(|(i, _)| !seated[*i]) {
+            while free < seats.len() && seats[free] != Seat::Empty {
+                free += 1;
+            }
+            if free == seats.len() {
+                seats.push(Seat::New(i));
+            } else {
+                seats[free] = Seat::New(i);
+            }
+        }
+        self.keys = seats
+            .iter()
+            .map(|s| match s {
+                Seat::Empty => None,
+                Seat::Kept(i) | Seat::New(i) => Some(next[*i].clone()),
+            })
+            .collect();
+        seats
+    }
+
+    /// Forgets who sits where: the next [`Slots::assign`] writes every slot afresh.
+    pub fn clear(&mut self) {
+        self.keys.iter_mut().for_each(|k| *k = None);
+    }
+}
+
+/// The values last written to an element's attributes, so that only changes reach the DOM.
+#[derive(Clone, Debug, Default)]
+pub struct Written {
+    values: Vec<(&'static str, Option<String>)>,
+}
+
+impl Written {
+    /// Sets attribute `name` of `el` to `value` (removes it for `None`), unless it already is.
+    pub fn set(&mut self, el: &web_sys::Element, name: &'static str, value: Option<&str>) {
+        let at = self.values.iter().position(|(n, _)| *n == name);
+        if at.is_some_and(|at| self.values[at].1.as_deref() == value) {
+            return;
+        }
+        match value {
+            Some(v) => {
+                let _ = el.set_attribute(name, v);
+            }
+            None => {
+                let _ = el.remove_attribute(name);
+            }
+        }
+        let value = value.map(str::to_owned);
+        match at {
+            Some(at) => self.values[at].1 = value,
+            None => self.values.push((name, value)),
+        }
+    }
+
+    /// Sets the text of `el`, unless it already is.
+    pub fn text(&mut self, el: &web_sys::Element, value: &str) {
+        const TEXT: &str = "\u{0}text";
+        let at = self.values.iter().position(|(n, _)| *n == TEXT);
+        if at.is_some_and(|at| self.values[at].1.as_deref() == Some(value)) {
+            return;
+        }
+        el.set_text_content(Some(value));
+        match at {
+            Some(at) => self.values[at].1 = Some(value.to_owned()),
+            None => self.values.push((TEXT, Some(value.to_owned()))),
+        }
+    }
+}
+
+/// A new SVG element `tag` with the attributes `attrs`.
+pub fn svg_element(tag: &str, attrs: &[(&str, &str)]) -> Option<web_sys::Element> {
+    let el = web_sys::window()?
+        .document()?
+        .create_element_ns(Some("http://www.w3.org/2000/svg"), tag)
+        .ok()?;
+    for (name, value) in attrs {
+        let _ = el.set_attribute(name, value);
+    }
+    Some(el)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_stays_in_the_air_keeps_its_slot_and_newcomers_fill_the_gaps() {
+        let mut slots = Slots::default();
+        assert_eq!(
+            slots.assign(&[10, 11, 12]),
+            vec![Seat::New(0), Seat::New(1), Seat::New(2)]
+        );
+        // 11 lands, 13 takes off: 13 takes 11's slot; 10 and 12 stay put though their places
+        // in the list moved.
+        assert_eq!(
+            slots.assign(&[10, 12, 13]),
+            vec![Seat::Kept(0), Seat::New(2), Seat::Kept(1)]
+        );
+        // Fewer: the emptied slots stay, hidden; more: new slots at the end.
+        assert_eq!(
+            slots.assign(&[12]),
+            vec![Seat::Empty, Seat::Empty, Seat::Kept(0)]
+        );
+        assert_eq!(
+            slots.assign(&[1, 2, 12, 3]),
+            vec![Seat::New(0), Seat::New(1), Seat::Kept(2), Seat::New(3)]
+        );
+        slots.clear();
+        assert_eq!(
+            slots.assign(&[12]),
+            vec![Seat::New(0), Seat::Empty, Seat::Empty, Seat::Empty]
+        );
+    }
+
+    #[test]
+    fn a_key_given_twice_is_seated_twice() {
+        let mut slots = Slots::default();
+        slots.assign(&["a"]);
+        assert_eq!(slots.assign(&["a", "a"]), vec![Seat::Kept(1), Seat::New(0)]);
+    }
+}
