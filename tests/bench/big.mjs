@@ -19,7 +19,12 @@
 //     (the gaps between frames over 3 s, and 8 frames at least, at 64 steps a second, from the
 //     middle of the run) and
 //     zooming (the zoom-in and zoom-out buttons clicked alternately 30 times, each timed to the
-//     end of the next frame); and the same for ctrl+wheel over the diagram, if it zooms.
+//     end of the next frame); and the same for ctrl+wheel over the diagram, if it zooms;
+//   - and the same acts done once a frame, at the frame's start, where Chromium delivers the
+//     input of a drag or a wheel ("drag", "zooms", "wheels"): the gaps between frames, as for
+//     playing. This is the rate a hand dragging the scrubber sees; the timings above add the
+//     wait for the next frame to each act, so that a page that keeps up still shows about a
+//     frame (16.7 ms) for each.
 // Each series stops early after SERIES_BUDGET_MS, so that a build that freezes for seconds a
 // frame still finishes in a few minutes. It prints two tables, then one JSON line. Nothing asserts.
 import path from 'node:path';
@@ -86,9 +91,12 @@ function instrument(watchMin) {
   window.__firstDraw = watchMin ? window.__drawn(watchMin, 1e9) : null;
 }
 
-/** Times `act(i)` (in the page) to the end of the next frame, `count` times or until the budget runs out. */
-async function series(page, name, count) {
-  return page.evaluate(async ({ name, count, budget }) => {
+/** Times `act(i)` (in the page), `count` times or until the budget runs out: each from the act to
+ * the end of the next frame, or with `perFrame` one act a frame, in the frame's
+ * requestAnimationFrame callback (where Chromium delivers drag and wheel input), as the gaps
+ * between successive frames. */
+async function series(page, name, count, perFrame = false) {
+  return page.evaluate(async ({ name, count, perFrame, budget }) => {
     const scrubber = document.querySelector('[data-testid=scrubber]');
     const total = Number(scrubber.max);
     let seed = 7;
@@ -111,13 +119,30 @@ async function series(page, name, count) {
     };
     const end = performance.now() + budget;
     const times = [];
+    if (perFrame) {
+      // One act a frame, at the frame's start, and the gaps between the frames' starts.
+      await new Promise((done) => {
+        let i = 0;
+        let last = null;
+        const frame = (now) => {
+          if (last !== null) times.push(now - last);
+          last = now;
+          if (i < count && performance.now() < end) {
+            acts[name](i++);
+            requestAnimationFrame(frame);
+          } else done();
+        };
+        requestAnimationFrame(frame);
+      });
+      return times;
+    }
     for (let i = 0; i < count && performance.now() < end; i++) {
       const start = performance.now();
       acts[name](i);
       times.push((await window.__frameEnd()) - start);
     }
     return times;
-  }, { name, count, budget: SERIES_BUDGET_MS });
+  }, { name, count, perFrame, budget: SERIES_BUDGET_MS });
 }
 
 /** The diagram's drawn width, the measure of its zoom. */
@@ -142,6 +167,7 @@ async function interactions(page) {
   await fit(page);
   out.eventsAtFit = await page.$$eval('[data-testid=diagram] [data-testid^=event-]', (e) => e.length);
   out.scrub = stats(await series(page, 'scrub', 200));
+  out.drag = stats(await series(page, 'scrub', 200, true));
   // Playing at 64 steps a second, from the middle of the run.
   out.play = stats(await page.evaluate(async () => {
     const scrubber = document.querySelector('[data-testid=scrubber]');
@@ -170,6 +196,8 @@ async function interactions(page) {
   }));
   await fit(page);
   out.zoom = stats(await series(page, 'zoom', 30));
+  await fit(page);
+  out.zooms = stats(await series(page, 'zoom', 30, true));
   // Ctrl+wheel over the diagram: measured only if one such wheel changes the zoom.
   await fit(page);
   const before = await diagramWidth(page);
@@ -180,6 +208,8 @@ async function interactions(page) {
   } else {
     await fit(page);
     out.wheel = stats(await series(page, 'wheel', 30));
+    await fit(page);
+    out.wheels = stats(await series(page, 'wheel', 30, true));
   }
   return out;
 }
@@ -265,8 +295,9 @@ for (const r of results) {
 }
 console.log('part    run  action   frames  median ms  p95 ms  max ms');
 for (const r of results) {
-  for (const action of ['scrub', 'play', 'zoom', 'wheel']) {
+  for (const action of ['scrub', 'drag', 'play', 'zoom', 'zooms', 'wheel', 'wheels']) {
     const s = r[action];
+    if (s === undefined) continue;
     if (typeof s === 'string') console.log(`${r.part.padEnd(6)} ${pad(r.run, 4)}  ${action.padEnd(6)}  ${s}`);
     else console.log(`${r.part.padEnd(6)} ${pad(r.run, 4)}  ${action.padEnd(6)} ${pad(s.n, 7)} ${pad(s.median, 10)} ${pad(s.p95, 7)} ${pad(s.max, 7)}`);
   }
