@@ -94,12 +94,18 @@ pub fn Overview(
     let strip = NodeRef::<Div>::new();
     let canvas = NodeRef::<Canvas>::new();
     let strip_width = RwSignal::new(0.0f64);
-    // The strip is measured when the pane changes width, not on every frame: reading a size
-    // makes the browser lay the page out first.
-    let pane_width = Memo::new(move |_| window.get().width);
+    // The strip is measured when it appears or the pane changes width, not on every frame:
+    // reading a size makes the browser lay the page out first, in the middle of a zoom's or a
+    // scroll's changes. (A memo of the width would still wake this on every scroll.)
+    let measured = StoredValue::new_local(None::<(f64, web_sys::HtmlDivElement)>);
     Effect::new(move |_| {
-        let _ = pane_width.get();
+        let pane_width = window.with(|w| w.width);
         if let Some(s) = strip.get() {
+            let same = |(w, el): &(f64, web_sys::HtmlDivElement)| *w == pane_width && *el == s;
+            if measured.with_value(|m| m.as_ref().is_some_and(same)) {
+                return;
+            }
+            measured.set_value(Some((pane_width, s.clone())));
             let width = f64::from(s.client_width()).max(1.0);
             if strip_width.get_untracked() != width {
                 strip_width.set(width);
