@@ -97,6 +97,21 @@ impl DeliveryIndex {
     }
 }
 
+/// The most of a process's delivered text a row shows: its latest characters. The box shows
+/// about five lines and scrolls; a busy run gives each process thousands of characters, which
+/// the browser would lay out again, row by row, on every move of the cursor.
+pub const SHOWN_CHARS: usize = 480;
+
+/// The end of `text` a row shows: all of it, or an ellipsis and its last [`SHOWN_CHARS`]
+/// characters.
+pub fn shown_tail(text: &str) -> String {
+    match text.char_indices().rev().nth(SHOWN_CHARS) {
+        // More than SHOWN_CHARS characters: cut after the one found.
+        Some((at, c)) => format!("…{}", &text[at + c.len_utf8()..]),
+        None => text.to_string(),
+    }
+}
+
 /// What the receiving applications have been given, live: the end-to-end view of delivery.
 ///
 /// A row per process, keyed by process: a move of the cursor rewrites the texts that changed
@@ -130,7 +145,7 @@ pub fn Delivered() -> impl IntoView {
                         });
                         let text = move || {
                             let bytes = size.get().0;
-                            index.with(|index| index.text(p, bytes).to_string())
+                            index.with(|index| shown_tail(index.text(p, bytes)))
                         };
                         view! {
                             <div class="delivered-row">
@@ -176,6 +191,17 @@ mod tests {
                 assert_eq!(shown, walked, "{name} at {cursor}");
             }
         }
+    }
+
+    #[test]
+    fn a_long_text_shows_its_latest_characters() {
+        let short = "é".repeat(SHOWN_CHARS);
+        assert_eq!(shown_tail(&short), short);
+        let long = format!("abc{}", "é".repeat(SHOWN_CHARS - 1));
+        let shown = shown_tail(&long);
+        assert_eq!(shown, format!("…c{}", "é".repeat(SHOWN_CHARS - 1)));
+        assert_eq!(shown.chars().count(), SHOWN_CHARS + 1);
+        assert_eq!(shown_tail(""), "");
     }
 
     #[test]
