@@ -250,6 +250,36 @@ fn fmt(x: f64) -> String {
     format!("{x:.1}")
 }
 
+/// The process a node stands for, from an event's target.
+fn node_of(ev: &web_sys::Event) -> Option<ProcessId> {
+    use wasm_bindgen::JsCast;
+    ev.target()?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .closest(".topo-node")
+        .ok()??
+        .get_attribute("data-testid")?
+        .strip_prefix("topo-node-")?
+        .parse()
+        .ok()
+}
+
+/// The class of a node: down, selected (its process, or one end of the selected link),
+/// involved (the process of the selected event, or an end of the selected message).
+pub fn node_class(down: bool, selected: bool, involved: bool) -> String {
+    let mut class = String::from("topo-node");
+    for (on, name) in [
+        (down, " down"),
+        (selected, " selected"),
+        (involved, " involved"),
+    ] {
+        if on {
+            class.push_str(name);
+        }
+    }
+    class
+}
+
 /// The message an envelope drawn by [`packets::Packets`] stands for, from an event's target.
 fn packet_of(ev: &web_sys::Event) -> Option<MessageId> {
     use wasm_bindgen::JsCast;
@@ -367,9 +397,11 @@ pub fn Topology() -> impl IntoView {
         }
     };
 
-    let nodes =
-        move || {
-            names
+    // A node's look, in one class: on a 64-lane ring each node's reactive parts are built with
+    // the page, and each wakes on every selection. Clicks and keys reach the nodes through their
+    // layer.
+    let nodes = move || {
+        names
             .get()
             .into_iter()
             .enumerate()
@@ -378,45 +410,41 @@ pub fn Topology() -> impl IntoView {
                 let r = radius.get_untracked();
                 let colour = process_colour(p);
                 let is_down = move || !up.with(|u| u.get(p).copied().unwrap_or(true));
-                let selected = move || match store.selection.get() {
-                    Selection::Process(q) => q == p,
-                    Selection::Link(a, b) => a == p || b == p,
-                    _ => false,
-                };
-                let involved = move || match store.selection.get() {
-                    Selection::Event(e) => {
-                        store.trace.with(|t| t.events.get(e).is_some_and(|e| e.process == p))
-                    }
-                    Selection::Message(m) => store
-                        .trace
-                        .with(|t| t.messages.get(m).is_some_and(|m| m.from == p || m.to == p)),
-                    _ => false,
+                let class = move || {
+                    let (selected, involved) = match store.selection.get() {
+                        Selection::Process(q) => (q == p, false),
+                        Selection::Link(a, b) => (a == p || b == p, false),
+                        Selection::Event(e) => (
+                            false,
+                            store
+                                .trace
+                                .with(|t| t.events.get(e).is_some_and(|e| e.process == p)),
+                        ),
+                        Selection::Message(m) => (
+                            false,
+                            store.trace.with(|t| {
+                                t.messages.get(m).is_some_and(|m| m.from == p || m.to == p)
+                            }),
+                        ),
+                        _ => (false, false),
+                    };
+                    node_class(is_down(), selected, involved)
                 };
                 let label = {
                     let name = name.clone();
                     move || format!("process {name}{}", if is_down() { " (down)" } else { "" })
                 };
                 let title = label.clone();
-                let text_fill = move || if is_down() { "#fff" } else { text_colour_on(colour) };
                 let cross = r * 0.55;
                 view! {
                     <g
-                        class="topo-node"
-                        class:down=is_down
-                        class:selected=selected
-                        class:involved=involved
+                        class=class
                         data-testid=format!("topo-node-{p}")
                         role="button"
                         tabindex="0"
                         aria-label=label
                         style=format!("--c: {colour}")
                         transform=format!("translate({} {})", fmt(at.x), fmt(at.y))
-                        on:click=move |_| select(Selection::Process(p))
-                        on:keydown=move |ev| {
-                            if ev.key() == "Enter" {
-                                select(Selection::Process(p));
-                            }
-                        }
                     >
                         <title>{title}</title>
                         <circle class="topo-node-halo" r=fmt(r + 5.0) />
@@ -426,7 +454,7 @@ pub fn Topology() -> impl IntoView {
                             text-anchor="middle"
                             dominant-baseline="central"
                             font-size=fmt(name_font_size(&name, r))
-                            fill=text_fill
+                            fill=text_colour_on(colour)
                         >
                             {name.clone()}
                         </text>
@@ -440,7 +468,7 @@ pub fn Topology() -> impl IntoView {
                 }
             })
             .collect_view()
-        };
+    };
 
     let selected_message = Memo::new(move |_| match store.selection.get() {
         Selection::Message(m) => Some(m),
@@ -466,7 +494,19 @@ pub fn Topology() -> impl IntoView {
                 <g class="topo-links">
                     <For each=move || apart.get() key=|l| *l children=link />
                 </g>
-                <g class="topo-nodes">{nodes}</g>
+                <g class="topo-nodes"
+                    on:click=move |ev| {
+                        if let Some(p) = node_of(&ev) {
+                            select(Selection::Process(p));
+                        }
+                    }
+                    on:keydown=move |ev| {
+                        if ev.key() == "Enter" {
+                            if let Some(p) = node_of(&ev) {
+                                select(Selection::Process(p));
+                            }
+                        }
+                    }>{nodes}</g>
                 <g class="topo-packets"
                     on:click=move |ev| {
                         if let Some(m) = packet_of(&ev) {
@@ -498,6 +538,13 @@ pub fn Topology() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_node_class_names_each_state_it_is_in() {
+        assert_eq!(node_class(false, false, false), "topo-node");
+        assert_eq!(node_class(true, true, false), "topo-node down selected");
+        assert_eq!(node_class(false, false, true), "topo-node involved");
+    }
 
     #[test]
     fn the_ring_draws_the_latest_packets_and_the_selected_one() {
