@@ -774,15 +774,17 @@ pub fn Diagram() -> impl IntoView {
     let base = StoredValue::new_local(None::<DenseBase>);
     Effect::new(move |_| {
         let Some(el) = canvas_el.get() else { return };
+        if !dense.get() {
+            // The canvas is hidden: its bitmap is neither sized nor cleared (a pane's worth of
+            // pixels, which the task that builds the page would otherwise allocate).
+            undrawn.set(0);
+            return;
+        }
         let Window { left, width } = window.get();
         let (top, height) = vertical.get();
         let Some(ctx) = canvas::prepare(&el, width, height) else {
             return;
         };
-        if !dense.get() {
-            undrawn.set(0);
-            return;
-        }
         let trace = store.trace.get();
         let layout = layout.get();
         let index = run_index.get();
