@@ -84,6 +84,65 @@ impl<K: Clone + Eq + Hash> Slots<K> {
     }
 }
 
+/// The elements of one slot.
+pub trait Slot: Sized {
+    /// The slot's elements, made and appended to `layer`.
+    fn new(layer: &web_sys::Element) -> Option<Self>;
+    /// Hidden, and found by nothing (no test id, no class).
+    fn hide(&mut self);
+}
+
+/// A layer's slots: who sits where, and their elements.
+pub struct Pool<K, S> {
+    layer: Option<web_sys::Element>,
+    seats: Slots<K>,
+    slots: Vec<S>,
+}
+
+impl<K, S> Default for Pool<K, S> {
+    fn default() -> Self {
+        Pool {
+            layer: None,
+            seats: Slots::default(),
+            slots: Vec::new(),
+        }
+    }
+}
+
+impl<K: Clone + Eq + Hash, S: Slot> Pool<K, S> {
+    /// Seats the items `keys` in the slots of `layer` ([`Slots::assign`]), making slots as
+    /// needed and hiding those left empty; `show(slot, i, new)` writes item `i` into its slot,
+    /// `new` when the slot did not show it before.
+    pub fn draw(
+        &mut self,
+        layer: &web_sys::Element,
+        keys: &[K],
+        mut show: impl FnMut(&mut S, usize, bool),
+    ) {
+        if self.layer.as_ref() != Some(layer) {
+            // A new layer (its view drawn afresh): its slots are made anew.
+            *self = Pool {
+                layer: Some(layer.clone()),
+                ..Pool::default()
+            };
+        }
+        for (n, seat) in self.seats.assign(keys).into_iter().enumerate() {
+            if n == self.slots.len() {
+                match S::new(layer) {
+                    Some(slot) => self.slots.push(slot),
+                    None => return,
+                }
+            }
+            let slot = &mut self.slots[n];
+            match seat {
+                Seat::Empty => slot.hide(),
+                Seat::New(i) => show(slot, i, true),
+                Seat::Kept(i) => show(slot, i, false),
+            }
+        }
+    }
+}
+
 /// The values last written to an element's attributes, so that only changes reach the DOM.
 #[derive(Clone, Debug, Default)]
 pub struct Written {

@@ -13,7 +13,7 @@ use spacetime_core::layout::ArrowEnd;
 use web_sys::Element;
 
 use super::{arrow_group_class, label_spot, unpx, ArrowShape, LabelSpot};
-use crate::pool::{svg_element, Seat, Slots, Written};
+use crate::pool::{self, svg_element, Pool, Written};
 
 /// What of an arrow in flight stays put while it flies; when any of it changes, it is written
 /// again.
@@ -74,12 +74,22 @@ pub fn FlightLayer(
     labelled: Memo<bool>,
 ) -> impl IntoView {
     let layer = NodeRef::<leptos::svg::G>::new();
-    let pool = StoredValue::new_local(Flights::default());
+    let pool = StoredValue::new_local(Pool::<Still, Slot>::default());
     Effect::new(move |_| {
         let Some(layer) = layer.get() else { return };
         flying.track();
         let labelled = labelled.get();
-        flying.with(|arrows| pool.update_value(|p| p.draw(&layer, arrows, labelled)));
+        flying.with(|arrows| {
+            let stills: Vec<Still> = arrows.iter().map(|a| still(a, labelled)).collect();
+            pool.update_value(|p| {
+                p.draw(&layer, &stills, |slot, i, new| {
+                    if new {
+                        slot.show_still(&stills[i]);
+                    }
+                    slot.show_moving(&moving(&arrows[i]));
+                })
+            });
+        });
     });
     view! { <g class="arrows flying" data-slots="" node_ref=layer></g> }
 }
@@ -92,7 +102,7 @@ struct Slot {
     text: (Element, Written),
 }
 
-impl Slot {
+impl pool::Slot for Slot {
     fn new(parent: &Element) -> Option<Slot> {
         let g = svg_element("g", &[])?;
         let hit = svg_element("line", &[("class", "arrow-hit")])?;
@@ -119,7 +129,9 @@ impl Slot {
         w.set(g, "class", None);
         w.set(g, "data-fate", None);
     }
+}
 
+impl Slot {
     fn show_still(&mut self, s: &Still) {
         let (g, w) = &mut self.g;
         w.set(g, "display", None);
@@ -149,44 +161,6 @@ impl Slot {
         w.set(text, "class", Some(m.label.class()));
         w.set(text, "x", Some(&unpx(m.label.x)));
         w.set(text, "y", Some(&unpx(m.label.baseline)));
-    }
-}
-
-/// The slots of a flight layer, and the layer they are in.
-#[derive(Default)]
-struct Flights {
-    layer: Option<Element>,
-    seats: Slots<Still>,
-    slots: Vec<Slot>,
-}
-
-impl Flights {
-    fn draw(&mut self, layer: &Element, arrows: &[ArrowShape], labelled: bool) {
-        if self.layer.as_ref() != Some(layer) {
-            // A new layer (the diagram drawn afresh): its slots are made anew.
-            *self = Flights {
-                layer: Some(layer.clone()),
-                ..Flights::default()
-            };
-        }
-        let stills: Vec<Still> = arrows.iter().map(|a| still(a, labelled)).collect();
-        for (n, seat) in self.seats.assign(&stills).into_iter().enumerate() {
-            if n == self.slots.len() {
-                match Slot::new(layer) {
-                    Some(slot) => self.slots.push(slot),
-                    None => return,
-                }
-            }
-            let slot = &mut self.slots[n];
-            match seat {
-                Seat::Empty => slot.hide(),
-                Seat::New(i) => {
-                    slot.show_still(&stills[i]);
-                    slot.show_moving(&moving(&arrows[i]));
-                }
-                Seat::Kept(i) => slot.show_moving(&moving(&arrows[i])),
-            }
-        }
     }
 }
 

@@ -11,7 +11,7 @@ use spacetime_core::{MessageId, Trace};
 use web_sys::Element;
 
 use super::{flight_fraction, fmt, packet_point};
-use crate::pool::{svg_element, Seat, Slots, Written};
+use crate::pool::{self, svg_element, Pool, Written};
 use crate::store::Store;
 
 /// What an envelope shows that stays put while it flies.
@@ -80,7 +80,7 @@ pub fn Packets(
 ) -> impl IntoView {
     let store = Store::get();
     let layer = NodeRef::<leptos::svg::G>::new();
-    let pool = StoredValue::new_local(Envelopes::default());
+    let pool = StoredValue::new_local(Pool::<Key, Slot>::default());
     Effect::new(move |_| {
         let Some(layer) = layer.get() else { return };
         drawn.track();
@@ -94,7 +94,24 @@ pub fn Packets(
                     .map(|&m| (run, m, selected == Some(m), labels))
                     .collect()
             });
-            points.with(|p| pool.update_value(|e| e.draw(&layer, t, &keys, p, r, now)));
+            points.with(|points| {
+                pool.update_value(|pool| {
+                    pool.draw(&layer, &keys, |slot, i, new| {
+                        let (_, m, selected, labels) = keys[i];
+                        match packet_transform(t, m, points, r, now) {
+                            Some(at) => {
+                                if new || slot.hidden {
+                                    slot.show(m, &packet(t, m, selected, labels));
+                                }
+                                let (g, w) = &mut slot.g;
+                                w.set(g, "transform", Some(&at));
+                            }
+                            // A message of the run before, asked once more as the run changes.
+                            None => pool::Slot::hide(slot),
+                        }
+                    })
+                })
+            });
         });
     });
     view! { <g class="topo-packet-slots" data-slots="" node_ref=layer></g> }
@@ -108,9 +125,11 @@ struct Slot {
     g: (Element, Written),
     title: (Element, Written),
     name: (Element, Written),
+    /// Hidden: its message is written again when next shown, even if it kept its seat.
+    hidden: bool,
 }
 
-impl Slot {
+impl pool::Slot for Slot {
     fn new(parent: &Element) -> Option<Slot> {
         let g = svg_element("g", &[("role", "button"), ("tabindex", "0")])?;
         let title = svg_element("title", &[])?;
@@ -148,18 +167,23 @@ impl Slot {
             g: (g, w()),
             title: (title, w()),
             name: (name, w()),
+            hidden: true,
         })
     }
 
     fn hide(&mut self) {
+        self.hidden = true;
         let (g, w) = &mut self.g;
         w.set(g, "display", Some("none"));
         // Nothing finds it: not its test id, not its class.
         w.set(g, "data-testid", None);
         w.set(g, "class", None);
     }
+}
 
+impl Slot {
     fn show(&mut self, m: MessageId, p: &Packet) {
+        self.hidden = false;
         let (g, w) = &mut self.g;
         w.set(g, "display", None);
         w.set(g, "class", Some(p.class));
@@ -171,64 +195,6 @@ impl Slot {
         let (name, w) = &mut self.name;
         w.set(name, "display", p.name.is_none().then_some("none"));
         w.text(name, p.name.as_deref().unwrap_or(""));
-    }
-}
-
-/// The envelopes' slots, and the layer they are in.
-#[derive(Default)]
-struct Envelopes {
-    layer: Option<Element>,
-    seats: Slots<Key>,
-    slots: Vec<Slot>,
-}
-
-impl Envelopes {
-    fn draw(
-        &mut self,
-        layer: &Element,
-        t: &Trace,
-        keys: &[Key],
-        points: &[Point],
-        radius: f64,
-        now: f64,
-    ) {
-        if self.layer.as_ref() != Some(layer) {
-            *self = Envelopes {
-                layer: Some(layer.clone()),
-                ..Envelopes::default()
-            };
-        }
-        for (n, seat) in self.seats.assign(keys).into_iter().enumerate() {
-            if n == self.slots.len() {
-                match Slot::new(layer) {
-                    Some(slot) => self.slots.push(slot),
-                    None => return,
-                }
-            }
-            let slot = &mut self.slots[n];
-            let (i, new) = match seat {
-                Seat::Empty => {
-                    slot.hide();
-                    continue;
-                }
-                Seat::New(i) => (i, true),
-                Seat::Kept(i) => (i, false),
-            };
-            let (_, m, selected, labels) = keys[i];
-            if m >= t.messages.len() {
-                slot.hide();
-                continue;
-            }
-            if new {
-                slot.show(m, &packet(t, m, selected, labels));
-            }
-            let (g, w) = &mut slot.g;
-            w.set(
-                g,
-                "transform",
-                packet_transform(t, m, points, radius, now).as_deref(),
-            );
-        }
     }
 }
 
