@@ -77,11 +77,6 @@ impl<K: Clone + Eq + Hash> Slots<K> {
             .collect();
         seats
     }
-
-    /// Forgets who sits where: the next [`Slots::assign`] writes every slot afresh.
-    pub fn clear(&mut self) {
-        self.keys.iter_mut().for_each(|k| *k = None);
-    }
 }
 
 /// The elements of one slot.
@@ -152,36 +147,31 @@ pub struct Written {
 impl Written {
     /// Sets attribute `name` of `el` to `value` (removes it for `None`), unless it already is.
     pub fn set(&mut self, el: &web_sys::Element, name: &'static str, value: Option<&str>) {
-        let at = self.values.iter().position(|(n, _)| *n == name);
-        if at.is_some_and(|at| self.values[at].1.as_deref() == value) {
-            return;
-        }
-        match value {
-            Some(v) => {
-                let _ = el.set_attribute(name, v);
-            }
-            None => {
-                let _ = el.remove_attribute(name);
-            }
-        }
-        let value = value.map(str::to_owned);
-        match at {
-            Some(at) => self.values[at].1 = value,
-            None => self.values.push((name, value)),
-        }
+        self.write(name, value, |v| {
+            let _ = match v {
+                Some(v) => el.set_attribute(name, v),
+                None => el.remove_attribute(name),
+            };
+        });
     }
 
     /// Sets the text of `el`, unless it already is.
     pub fn text(&mut self, el: &web_sys::Element, value: &str) {
-        const TEXT: &str = "\u{0}text";
-        let at = self.values.iter().position(|(n, _)| *n == TEXT);
-        if at.is_some_and(|at| self.values[at].1.as_deref() == Some(value)) {
+        // Not an attribute's name: an element's text has no name of its own.
+        self.write("\u{0}text", Some(value), |v| el.set_text_content(v));
+    }
+
+    /// Calls `apply` with `value` unless it is what was last given under `key`.
+    fn write(&mut self, key: &'static str, value: Option<&str>, apply: impl FnOnce(Option<&str>)) {
+        let at = self.values.iter().position(|(n, _)| *n == key);
+        if at.is_some_and(|at| self.values[at].1.as_deref() == value) {
             return;
         }
-        el.set_text_content(Some(value));
+        apply(value);
+        let value = value.map(str::to_owned);
         match at {
-            Some(at) => self.values[at].1 = Some(value.to_owned()),
-            None => self.values.push((TEXT, Some(value.to_owned()))),
+            Some(at) => self.values[at].1 = value,
+            None => self.values.push((key, value)),
         }
     }
 }
@@ -223,11 +213,6 @@ mod tests {
         assert_eq!(
             slots.assign(&[1, 2, 12, 3]),
             vec![Seat::New(0), Seat::New(1), Seat::Kept(2), Seat::New(3)]
-        );
-        slots.clear();
-        assert_eq!(
-            slots.assign(&[12]),
-            vec![Seat::New(0), Seat::Empty, Seat::Empty, Seat::Empty]
         );
     }
 

@@ -268,16 +268,18 @@ pub fn links_path(points: &[Point]) -> String {
     d
 }
 
-/// The process a node stands for, from an event's target.
-fn node_of(ev: &web_sys::Event) -> Option<ProcessId> {
+/// The number in the test id of the element of class `class` an event's target is in (a node,
+/// an envelope): the layers of the ring take clicks and keys for all of theirs.
+fn picked(ev: &web_sys::Event, class: &str) -> Option<usize> {
     use wasm_bindgen::JsCast;
     ev.target()?
         .dyn_into::<web_sys::Element>()
         .ok()?
-        .closest(".topo-node")
+        .closest(&format!(".{class}"))
         .ok()??
         .get_attribute("data-testid")?
-        .strip_prefix("topo-node-")?
+        .strip_prefix(class)?
+        .strip_prefix('-')?
         .parse()
         .ok()
 }
@@ -296,20 +298,6 @@ pub fn node_class(down: bool, selected: bool, involved: bool) -> String {
         }
     }
     class
-}
-
-/// The message an envelope drawn by [`packets::Packets`] stands for, from an event's target.
-fn packet_of(ev: &web_sys::Event) -> Option<MessageId> {
-    use wasm_bindgen::JsCast;
-    ev.target()?
-        .dyn_into::<web_sys::Element>()
-        .ok()?
-        .closest(".topo-packet")
-        .ok()??
-        .get_attribute("data-testid")?
-        .strip_prefix("topo-packet-")?
-        .parse()
-        .ok()
 }
 
 /// The ring of processes with packets flying between them.
@@ -501,26 +489,26 @@ pub fn Topology() -> impl IntoView {
                 </g>
                 <g class="topo-nodes"
                     on:click=move |ev| {
-                        if let Some(p) = node_of(&ev) {
+                        if let Some(p) = picked(&ev, "topo-node") {
                             select(Selection::Process(p));
                         }
                     }
                     on:keydown=move |ev| {
                         if ev.key() == "Enter" {
-                            if let Some(p) = node_of(&ev) {
+                            if let Some(p) = picked(&ev, "topo-node") {
                                 select(Selection::Process(p));
                             }
                         }
                     }>{nodes}</g>
                 <g class="topo-packets"
                     on:click=move |ev| {
-                        if let Some(m) = packet_of(&ev) {
+                        if let Some(m) = picked(&ev, "topo-packet") {
                             select(Selection::Message(m));
                         }
                     }
                     on:keydown=move |ev| {
                         if ev.key() == "Enter" {
-                            if let Some(m) = packet_of(&ev) {
+                            if let Some(m) = picked(&ev, "topo-packet") {
                                 select(Selection::Message(m));
                             }
                         }
