@@ -138,6 +138,7 @@ pub mod testing;
 pub mod tour;
 pub mod trace;
 pub mod trace_prefix;
+mod vector_clocks;
 pub mod words;
 
 pub use node::{node, Node};

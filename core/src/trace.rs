@@ -17,6 +17,7 @@ use serde::ser::SerializeStruct as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::process::{Content, Field, ProcessId, Time};
+use crate::vector_clocks::VectorClocks;
 
 /// A typed value the engine keeps in the trace next to its display text: a message's contents
 /// ([`Message::content`]) or an output's fact ([`Output::fact`]). Empty in a trace read from JSON
@@ -536,8 +537,8 @@ pub struct Trace {
     /// Every timer a process set, from the step that set it to the step that ended it, in the
     /// order they were set: what a view needs to draw a countdown on a lane.
     pub timers: Vec<TimerSpan>,
-    /// The vector clocks of the events, one after the other, `processes.len()` entries each.
-    pub(crate) vectors: Vec<u32>,
+    /// The vector clocks of the events, `processes.len()` entries each.
+    pub(crate) vectors: VectorClocks,
     /// The sentences of the steps' narration, one step after the other.
     pub(crate) sentences: Vec<Said>,
 }
@@ -625,8 +626,7 @@ impl Trace {
     /// # Panics
     /// If there is no event `e`.
     pub fn vector(&self, e: EventId) -> &[u32] {
-        let n = self.processes.len();
-        &self.vectors[e * n..(e + 1) * n]
+        self.vectors.get(e).expect("no such event")
     }
 
     /// The sentence for the narration line of step `step` (an index into [`Trace::steps`]):
@@ -873,13 +873,13 @@ impl Trace {
         debug_assert_eq!(event.id, self.events.len());
         debug_assert_eq!(vector.len(), self.processes.len());
         self.events.push(event);
-        self.vectors.extend_from_slice(vector);
+        self.vectors.push(vector);
     }
 
     /// Cut the trace back to its first `events` events and `steps` steps.
     pub(crate) fn truncate(&mut self, events: usize, steps: usize) {
         self.events.truncate(events);
-        self.vectors.truncate(events * self.processes.len());
+        self.vectors.truncate(events);
         self.steps.truncate(steps);
         let said = self.steps.last().map_or(0, |s| s.said[1] as usize);
         self.sentences.truncate(said);
@@ -1103,7 +1103,7 @@ impl Trace {
                     t
                 })
                 .collect(),
-            vectors: self.vectors[..kept * self.processes.len()].to_vec(),
+            vectors: self.vectors.prefix(kept),
             sentences: self.sentences[..said].to_vec(),
         }
     }
@@ -1193,7 +1193,7 @@ impl Serialize for Trace {
         struct Events<'a>(&'a Trace);
         impl Serialize for Events<'_> {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let (t, n) = (self.0, self.0.processes.len());
+                let t = self.0;
                 serializer.collect_seq(t.events.iter().map(|e| EventOut {
                     id: e.id,
                     process: e.process,
@@ -1202,7 +1202,7 @@ impl Serialize for Trace {
                     step: e.step,
                     kind: e.kind,
                     lamport: e.lamport,
-                    vector: t.vectors.get(e.id * n..(e.id + 1) * n).unwrap_or_default(),
+                    vector: t.vectors.get(e.id).unwrap_or_default(),
                     message: e.message,
                     label: &e.label,
                     state: &e.state,
@@ -1291,7 +1291,6 @@ impl<'de> Deserialize<'de> for Trace {
         };
         trace.events.reserve(t.events.len());
         let no_fields: Arc<[Field]> = Arc::from(Vec::new());
-        trace.vectors.reserve(t.events.len() * n);
         for e in t.events {
             if e.vector.len() != n {
                 return Err(D::Error::custom(format!(
@@ -1300,7 +1299,7 @@ impl<'de> Deserialize<'de> for Trace {
                     e.vector.len()
                 )));
             }
-            trace.vectors.extend_from_slice(&e.vector);
+            trace.vectors.push(&e.vector);
             trace.events.push(Event {
                 id: e.id,
                 process: e.process,

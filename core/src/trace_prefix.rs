@@ -102,13 +102,11 @@ impl TracePrefix {
 
     fn forward(&mut self, n: u64) {
         let (full, p, from) = (&*self.full, &mut self.prefix, self.at);
-        let lanes = full.processes.len();
 
         let had = p.events.len();
         let events = had + full.events[had..].partition_point(|e| e.step < n);
         p.events.extend_from_slice(&full.events[had..events]);
-        p.vectors
-            .extend_from_slice(&full.vectors[had * lanes..events * lanes]);
+        p.vectors.extend_from(&full.vectors, had..events);
 
         let steps = full.steps.len();
         p.steps.extend_from_slice(
@@ -156,11 +154,10 @@ impl TracePrefix {
 
     fn back(&mut self, n: u64) {
         let (p, from) = (&mut self.prefix, self.at);
-        let lanes = p.processes.len();
 
         let events = p.events.partition_point(|e| e.step < n);
         p.events.truncate(events);
-        p.vectors.truncate(events * lanes);
+        p.vectors.truncate(events);
         p.steps.truncate(n as usize);
 
         let messages = p.messages.partition_point(|m| m.created_step < n);
