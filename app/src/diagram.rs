@@ -929,11 +929,9 @@ pub fn Diagram() -> impl IntoView {
             if let (Some(el), Some(sheet)) = (pane.get_untracked(), sheet.get_untracked()) {
                 let _ = web_sys::HtmlElement::style(&sheet)
                     .set_property("width", &format!("{run_width:.0}px"));
+                // The window already says where: the scroll listener corrects it if the pane
+                // could not scroll that far.
                 el.set_scroll_left(target.round() as i32);
-                window.set(Window {
-                    left: f64::from(el.scroll_left()),
-                    width,
-                });
             }
             return;
         }
@@ -977,9 +975,9 @@ pub fn Diagram() -> impl IntoView {
     // Zoom by `factor` about the point `at` pixels from the pane's left edge (by default the
     // "now" line if it is in view, else the pane's centre).
     let zoom_about = move |factor: f64, at: Option<f64>| {
-        let layout = layout.get_untracked();
+        let options = layout.get_untracked().options;
         let old = zoom.get_untracked();
-        let ppt = layout.options.px_per_tick;
+        let ppt = options.px_per_tick;
         let next = zoom::next_zoom(old, factor, ppt / old);
         if next == old {
             return;
@@ -992,14 +990,14 @@ pub fn Diagram() -> impl IntoView {
             width / 2.0
         });
         let new_ppt = (ppt / old * next).clamp(0.002, zoom::MAX_PX_PER_TICK);
-        pending_scroll.set_value(Some(zoom::anchored_scroll(
-            left,
-            at,
-            layout.options.margin_left,
-            ppt,
-            new_ppt,
-        )));
+        let target = zoom::anchored_scroll(left, at, options.margin_left, ppt, new_ppt);
         zoom.set(next);
+        // The window moves with the zoom, in the same turn: the views drawn for the new scale
+        // are drawn once, where the pane is about to scroll, not first where it was.
+        let run_width = layout.get_untracked().width;
+        let left = target.round().clamp(0.0, (run_width - width).max(0.0));
+        pending_scroll.set_value(Some(left));
+        window.set(Window { left, width });
     };
     // Ctrl + wheel (a trackpad's pinch) and a two-finger pinch zoom about the pointer. Plain
     // wheel turns still scroll. The listeners are the pane's own and not passive, so that the

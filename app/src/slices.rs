@@ -77,6 +77,31 @@ pub fn run_sliced<T: 'static>(
         done(result);
         return;
     }
+    run_later(slice_ms, work, wanted, done);
+}
+
+/// [`run_sliced`] for work behind the learner's back, begun where the page has more urgent
+/// work (a run just loaded, yet to be drawn): in the browser, its first slice too waits for the
+/// page's next turn.
+pub fn run_sliced_later<T: 'static>(
+    slice_ms: f64,
+    work: impl FnMut(f64) -> Option<T> + 'static,
+    wanted: impl Fn() -> bool + 'static,
+    done: impl FnOnce(T) + 'static,
+) {
+    if cfg!(target_arch = "wasm32") {
+        run_later(slice_ms, work, wanted, done);
+    } else {
+        run_sliced(slice_ms, work, wanted, done);
+    }
+}
+
+fn run_later<T: 'static>(
+    slice_ms: f64,
+    mut work: impl FnMut(f64) -> Option<T> + 'static,
+    wanted: impl Fn() -> bool + 'static,
+    done: impl FnOnce(T) + 'static,
+) {
     leptos::task::spawn_local(async move {
         loop {
             gloo_timers::future::TimeoutFuture::new(0).await;

@@ -138,7 +138,7 @@ pub fn VariantTable() -> impl IntoView {
             return;
         }
         let mut work = TableJob::new(&s);
-        crate::slices::run_sliced(
+        crate::slices::run_sliced_later(
             crate::slices::BACKGROUND_SLICE_MS,
             move |deadline| work.work(deadline),
             move || jobs.try_get_value() == Some(job),
