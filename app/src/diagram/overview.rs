@@ -89,8 +89,11 @@ pub fn Overview(
 ) -> impl IntoView {
     let store = Store::get();
     let histogram = Memo::new(move |_| Arc::new(Histogram::new(&store.trace.get())));
-    // Shown only when the run does not fit the pane.
-    let needed = move || layout.get().width > window.get().width + 1.0;
+    // Shown at every zoom, at fit too (its window then spans the strip): a strip that came and
+    // went with the zoom would change the pane's height on every zoom in from fit, and the
+    // lanes, fitted to that height, would jump. Only a small screen takes its room back at fit
+    // (`at-fit`, in the style sheet), where it shows nothing the pane does not.
+    let at_fit = Memo::new(move |_| layout.with(|l| l.width) <= window.with(|w| w.width) + 1.0);
     let strip = NodeRef::<Div>::new();
     let canvas = NodeRef::<Canvas>::new();
     let strip_width = RwSignal::new(0.0f64);
@@ -115,7 +118,7 @@ pub fn Overview(
     Effect::new(move |_| {
         let Some(el) = canvas.get() else { return };
         let width = strip_width.get();
-        if !needed() || width < 2.0 {
+        if width < 2.0 {
             return;
         }
         let height = 28.0;
@@ -161,27 +164,25 @@ pub fn Overview(
         format!("left:{left:.1}px;width:{width:.1}px")
     };
     view! {
-        <Show when=needed>
-            <div class="overview" node_ref=strip data-testid="overview"
-                title="The whole run: drag the window, or press where to look"
-                on:pointerdown=move |ev| {
-                    if ev.button() != 0 {
-                        return;
-                    }
-                    if let Some(el) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
-                        let _ = el.set_pointer_capture(ev.pointer_id());
-                    }
-                    dragging.set(true);
-                    scroll_to(&ev);
+        <div class="overview" class:at-fit=move || at_fit.get() node_ref=strip data-testid="overview"
+            title="The whole run: drag the window, or press where to look"
+            on:pointerdown=move |ev| {
+                if ev.button() != 0 {
+                    return;
                 }
-                on:pointermove=move |ev| if dragging.get_untracked() { scroll_to(&ev) }
-                on:pointerup=move |_| dragging.set(false)
-                on:pointercancel=move |_| dragging.set(false)
-            >
-                <canvas node_ref=canvas aria-hidden="true"></canvas>
-                <div class="overview-window" data-testid="overview-window" style=mark_style></div>
-            </div>
-        </Show>
+                if let Some(el) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                    let _ = el.set_pointer_capture(ev.pointer_id());
+                }
+                dragging.set(true);
+                scroll_to(&ev);
+            }
+            on:pointermove=move |ev| if dragging.get_untracked() { scroll_to(&ev) }
+            on:pointerup=move |_| dragging.set(false)
+            on:pointercancel=move |_| dragging.set(false)
+        >
+            <canvas node_ref=canvas aria-hidden="true"></canvas>
+            <div class="overview-window" data-testid="overview-window" style=mark_style></div>
+        </div>
     }
 }
 
