@@ -155,6 +155,13 @@ impl Written {
         });
     }
 
+    /// Hides `el`, a slot's group, so that nothing finds it: not its test id, not its class.
+    pub fn hide(&mut self, el: &web_sys::Element) {
+        self.set(el, "display", Some("none"));
+        self.set(el, "data-testid", None);
+        self.set(el, "class", None);
+    }
+
     /// Sets the text of `el`, unless it already is.
     pub fn text(&mut self, el: &web_sys::Element, value: &str) {
         // Not an attribute's name: an element's text has no name of its own.

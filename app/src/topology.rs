@@ -356,6 +356,12 @@ pub fn Topology() -> impl IntoView {
     };
     let point = move |p: ProcessId| points.with(|v| v.get(p).copied().unwrap_or_default());
     let select = move |s: Selection| store.selection.set(s);
+    // A click, or Enter, on a node or an envelope selects it.
+    let pick = move |ev: &web_sys::Event, class: &str, selection: fn(usize) -> Selection| {
+        if let Some(i) = picked(ev, class) {
+            select(selection(i));
+        }
+    };
     // With three packets or fewer in the air their labels fit; beyond that only the selected one's.
     let few_packets = Memo::new(move |_| flying.with(Vec::len) <= 3);
 
@@ -505,30 +511,14 @@ pub fn Topology() -> impl IntoView {
                     <For each=move || apart.get() key=|l| *l children=link />
                 </g>
                 <g class="topo-nodes"
-                    on:click=move |ev| {
-                        if let Some(p) = picked(&ev, "topo-node") {
-                            select(Selection::Process(p));
-                        }
-                    }
-                    on:keydown=move |ev| {
-                        if ev.key() == "Enter" {
-                            if let Some(p) = picked(&ev, "topo-node") {
-                                select(Selection::Process(p));
-                            }
-                        }
+                    on:click=move |ev| pick(&ev, "topo-node", Selection::Process)
+                    on:keydown=move |ev| if ev.key() == "Enter" {
+                        pick(&ev, "topo-node", Selection::Process)
                     }>{nodes}</g>
                 <g class="topo-packets"
-                    on:click=move |ev| {
-                        if let Some(m) = picked(&ev, "topo-packet") {
-                            select(Selection::Message(m));
-                        }
-                    }
-                    on:keydown=move |ev| {
-                        if ev.key() == "Enter" {
-                            if let Some(m) = picked(&ev, "topo-packet") {
-                                select(Selection::Message(m));
-                            }
-                        }
+                    on:click=move |ev| pick(&ev, "topo-packet", Selection::Message)
+                    on:keydown=move |ev| if ev.key() == "Enter" {
+                        pick(&ev, "topo-packet", Selection::Message)
                     }>
                     <packets::Packets drawn=flying selected=selected_message labels=few_packets
                         points=points radius=radius/>

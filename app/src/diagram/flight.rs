@@ -123,10 +123,7 @@ impl pool::Slot for Slot {
 
     fn hide(&mut self) {
         let (g, w) = &mut self.g;
-        w.set(g, "display", Some("none"));
-        // Nothing finds it: not its test id, not its class.
-        w.set(g, "data-testid", None);
-        w.set(g, "class", None);
+        w.hide(g);
         w.set(g, "data-fate", None);
     }
 }
