@@ -493,23 +493,31 @@ pub fn Topology() -> impl IntoView {
 
     view! {
         <div class="topology" data-testid="topology">
-            // The links drawn as one path sit on a layer of their own, under the ring: the
-            // messages and the nodes change with every step, and would otherwise have thousands
-            // of lines painted again with them.
+            // Three layers, stacked: the links change only when one is selected or cut, the
+            // nodes and the messages with nearly every step. Apart, a step paints again only
+            // the nodes and envelopes, not the hundreds of lines under them.
+            // The links drawn as one path (a big ring), under everything.
             <svg class="topo-backdrop" aria-hidden="true"
                 viewBox=format!("0 0 {TOPO_SIZE} {TOPO_SIZE}")
                 preserveAspectRatio="xMidYMid meet">
                 {all_in_one}
             </svg>
-            <svg
+            <svg class="topo-link-layer"
+                viewBox=format!("0 0 {TOPO_SIZE} {TOPO_SIZE}")
+                preserveAspectRatio="xMidYMid meet"
+                role="group"
+                aria-label="Links between the processes"
+            >
+                <g class="topo-links">
+                    <For each=move || apart.get() key=|l| *l children=link />
+                </g>
+            </svg>
+            <svg class="topo-ring"
                 viewBox=format!("0 0 {TOPO_SIZE} {TOPO_SIZE}")
                 preserveAspectRatio="xMidYMid meet"
                 role="group"
                 aria-label="Topology: processes on a ring, messages in flight between them"
             >
-                <g class="topo-links">
-                    <For each=move || apart.get() key=|l| *l children=link />
-                </g>
                 <g class="topo-nodes"
                     on:click=move |ev| pick(&ev, "topo-node", Selection::Process)
                     on:keydown=move |ev| if ev.key() == "Enter" {
