@@ -612,13 +612,22 @@ struct DenseKey {
 struct DenseBase {
     key: DenseKey,
     frame: dense::Frame,
-    canvas: web_sys::HtmlCanvasElement,
 }
 
-/// A canvas that is not on the page, to paint a dense view's base on.
-fn offscreen_canvas() -> Option<web_sys::HtmlCanvasElement> {
-    let document = web_sys::window()?.document()?;
-    document.create_element("canvas").ok()?.dyn_into().ok()
+/// Where the dense view's two canvases were last put: the base's cut, and the frontier's
+/// canvas's left edge (pane pixels). Written to the page only when they move.
+#[derive(Clone, Copy, Default, PartialEq)]
+struct DensePlaces {
+    cut: f64,
+    strip_left: f64,
+}
+
+/// The pane x range the hover ring and its caption cover, for a dot at `x` in a pane
+/// `pane_width` wide. The caption's 12 px monospace font is under 8 px a character: a box
+/// for 8 px holds the one drawn, which is as wide or narrower, centred and kept in the pane alike.
+fn hover_span(x: f64, caption: &str, pane_width: f64) -> (f64, f64) {
+    let (left, width) = canvas::caption_box(x, caption.chars().count() as f64 * 8.0, pane_width);
+    (left.min(x - 12.0) - 4.0, (left + width).max(x + 12.0) + 4.0)
 }
 
 /// The diagram with its toolbar (zoom) and the scrolling pane.
@@ -770,21 +779,25 @@ pub fn Diagram() -> impl IntoView {
     let hovered = RwSignal::new(None::<usize>);
     let undrawn = RwSignal::new(0usize);
     let canvas_el = NodeRef::<leptos::html::Canvas>::new();
+    let base_el = NodeRef::<leptos::html::Canvas>::new();
+    let base_clip = NodeRef::<Div>::new();
     let palette = StoredValue::new(None::<(bool, canvas::Palette)>);
     let base = StoredValue::new_local(None::<DenseBase>);
+    let places = StoredValue::new(None::<DensePlaces>);
     Effect::new(move |_| {
-        let Some(el) = canvas_el.get() else { return };
+        let (Some(el), Some(base_canvas), Some(clip)) =
+            (canvas_el.get(), base_el.get(), base_clip.get())
+        else {
+            return;
+        };
         if !dense.get() {
-            // The canvas is hidden: its bitmap is neither sized nor cleared (a pane's worth of
-            // pixels, which the task that builds the page would otherwise allocate).
+            // The canvases are hidden: their bitmaps are neither sized nor cleared (a pane's
+            // worth of pixels, which the task that builds the page would otherwise allocate).
             undrawn.set(0);
             return;
         }
         let Window { left, width } = window.get();
         let (top, height) = vertical.get();
-        let Some(ctx) = canvas::prepare(&el, width, height) else {
-            return;
-        };
         let trace = store.trace.get();
         let layout = layout.get();
         let index = run_index.get();
@@ -845,16 +858,10 @@ pub fn Diagram() -> impl IntoView {
         };
         if !base.with_value(|b| b.as_ref().is_some_and(|b| b.key == key)) {
             let frame = dense::frame(&scene(u64::MAX, f64::INFINITY));
-            let Some(canvas) = base
-                .with_value(|b| b.as_ref().map(|b| b.canvas.clone()))
-                .or_else(offscreen_canvas)
-            else {
-                return;
-            };
-            if let Some(base_ctx) = canvas::prepare(&canvas, width, height) {
+            if let Some(base_ctx) = canvas::prepare(&base_canvas, width, height) {
                 canvas::paint(&base_ctx, &frame, &colours);
             }
-            base.set_value(Some(DenseBase { key, frame, canvas }));
+            base.set_value(Some(DenseBase { key, frame }));
         }
         let caption = hovered
             .get()
@@ -868,14 +875,36 @@ pub fn Diagram() -> impl IntoView {
         let undrawn_now = base.with_value(|b| {
             let b = b.as_ref()?;
             let front = dense::frontier(&scene(steps, now), &b.frame);
+            // The frontier's canvas spans what it paints: each step hands the browser a strip
+            // of new pixels to composite, where a pane-wide canvas cost it milliseconds a frame.
+            let span = front.span(dense::dot_radius(&b.frame));
+            let hover_at = hover.map(|((x, _), caption)| hover_span(x, caption, width));
+            let (lo, hi) = match (span, hover_at) {
+                (Some(a), Some(h)) => (a.0.min(h.0), a.1.max(h.1)),
+                (Some(a), None) | (None, Some(a)) => a,
+                (None, None) => (front.cut, front.cut),
+            };
+            let (strip_left, strip_width) = dense::strip(lo, hi, width);
+            let now_at = DensePlaces {
+                cut: front.cut.min(width),
+                strip_left,
+            };
+            if places.get_value() != Some(now_at) {
+                places.set_value(Some(now_at));
+                let style = |el: &web_sys::HtmlElement| web_sys::HtmlElement::style(el);
+                let _ = style(&clip).set_property("width", &format!("{:.0}px", now_at.cut));
+                let _ =
+                    style(&el).set_property("transform", &format!("translateX({strip_left:.0}px)"));
+            }
+            let ctx = canvas::prepare(&el, strip_width, height)?;
             canvas::paint_frontier(
                 &ctx,
-                &b.canvas,
                 &b.frame,
                 &front,
                 &colours,
                 hover,
                 (width, height),
+                strip_left,
             );
             Some(b.frame.undrawn_messages)
         });
@@ -1071,6 +1100,11 @@ pub fn Diagram() -> impl IntoView {
                 <div class="dense-view"
                     style:width=move || format!("{:.0}px", window.get().width)
                     style:height=move || format!("{:.0}px", vertical.get().1)>
+                    // The whole run, shown left of the cut just behind the cursor.
+                    <div class="dense-base" node_ref=base_clip>
+                        <canvas node_ref=base_el data-testid="dense-base" aria-hidden="true"></canvas>
+                    </div>
+                    // What the cursor adds to it: a strip about the cut.
                     <canvas node_ref=canvas_el data-testid="dense-canvas" aria-hidden="true"></canvas>
                 </div>
             </div>

@@ -70,11 +70,14 @@ const laneYs = (page) => page.$$eval(`${DIAGRAM} g.lane line.lane-line`, (lines)
 /** Where the "now" line is on the screen (its x). */
 const nowLineX = (page) => page.locator(tid('now-line')).evaluate((l) => l.getBoundingClientRect().x + l.getBoundingClientRect().width / 2);
 
-/** Whether the canvas has painted pixels (not all transparent). */
-const canvasPainted = (page) => page.locator(tid('dense-canvas')).evaluate((c) => {
-  const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+/** How many pixels the dense view's canvases have painted (not transparent): the base (the
+ * whole run, shown left of the cut) and the frontier's strip. */
+const canvasPainted = (page) => page.evaluate(() => {
   let painted = 0;
-  for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
+  for (const c of document.querySelectorAll('[data-testid=dense-base], [data-testid=dense-canvas]')) {
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
+  }
   return painted;
 });
 

@@ -4,9 +4,10 @@
 //! per run of equal cells in a band. A frame is a few hundred canvas calls at most, however big
 //! the run.
 //!
-//! The whole run's frame is painted once per view onto a canvas off the page (the *base*);
-//! each move of the cursor copies the base left of the frontier's cut and paints the frontier
-//! ([`paint_frontier`]), so that scrubbing and playing rasterise a strip, not the view.
+//! The whole run's frame is painted once per view onto a canvas of its own (the *base*), which
+//! the page shows left of the frontier's cut only; each move of the cursor paints the frontier
+//! ([`paint_frontier`]) on a second canvas just as wide as what it draws, so that scrubbing and
+//! playing give the browser a strip of new pixels to composite, not the pane's.
 
 use spacetime_core::layout::{process_colour, ArrowEnd};
 use spacetime_core::EventKind;
@@ -137,34 +138,21 @@ pub fn paint(ctx: &CanvasRenderingContext2d, frame: &Frame, palette: &Palette) {
     ctx.set_global_alpha(1.0);
 }
 
-/// Paint a cursor's view: `base` (the canvas `paint` drew `frame` on) left of the frontier's cut,
-/// then the frontier, with `hovered` (a dot in pane pixels and its caption) ringed and named.
-/// `pane` is the view's size in CSS pixels.
+/// Paint what a cursor's view draws over its base (which the page shows left of the frontier's
+/// cut on a canvas of its own): the frontier, with `hovered` (a dot in pane pixels and its
+/// caption) ringed and named. The canvas's left edge is at pane x `left`; `pane` is the view's
+/// size in CSS pixels.
 pub fn paint_frontier(
     ctx: &CanvasRenderingContext2d,
-    base: &HtmlCanvasElement,
     frame: &Frame,
     front: &Frontier,
     palette: &Palette,
     hovered: Option<((f64, f64), &str)>,
     pane: (f64, f64),
+    left: f64,
 ) {
-    let ratio = pixel_ratio();
     let (pane_w, pane_h) = pane;
-    if front.cut > 0.0 {
-        let cut = front.cut.min(pane_w);
-        let _ = ctx.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
-            base,
-            0.0,
-            0.0,
-            cut * ratio,
-            pane_h * ratio,
-            0.0,
-            0.0,
-            cut,
-            pane_h,
-        );
-    }
+    let _ = ctx.translate(-left, 0.0);
     let radius = dot_radius(frame);
     let alpha = line_alpha(frame);
     // Left of the cut the base draws the messages in the air as they end (received, or lost):
@@ -201,7 +189,7 @@ pub fn paint_frontier(
     bands(ctx, &front.bands, frame.shaded, palette);
     dots(ctx, &front.dots, radius, palette);
     if let Some(((x, y), caption)) = hovered {
-        hover(ctx, (x, y), caption, palette);
+        hover(ctx, (x, y), caption, palette, pane_w);
     }
     ctx.set_global_alpha(1.0);
 }
@@ -473,7 +461,22 @@ fn dots(ctx: &CanvasRenderingContext2d, dots: &[Dot], radius: f64, palette: &Pal
     let _ = ctx.set_line_dash(&dash_array(&[]));
 }
 
-fn hover(ctx: &CanvasRenderingContext2d, (x, y): (f64, f64), caption: &str, palette: &Palette) {
+/// The left edge and width of the caption box over a dot at pane x `x`, for a caption
+/// `text_width` wide: centred over the dot, and moved into a pane `pane_width` wide when the dot
+/// is near its edge.
+pub fn caption_box(x: f64, text_width: f64, pane_width: f64) -> (f64, f64) {
+    let width = text_width + 10.0;
+    let left = (x - width / 2.0).min(pane_width - width - 2.0).max(2.0);
+    (left, width)
+}
+
+fn hover(
+    ctx: &CanvasRenderingContext2d,
+    (x, y): (f64, f64),
+    caption: &str,
+    palette: &Palette,
+    pane_width: f64,
+) {
     ctx.begin_path();
     let _ = ctx.arc(x, y, 8.0, 0.0, std::f64::consts::TAU);
     ctx.set_stroke_style_str(&palette.fg);
@@ -484,10 +487,11 @@ fn hover(ctx: &CanvasRenderingContext2d, (x, y): (f64, f64), caption: &str, pale
     }
     ctx.set_font("600 12px ui-monospace, SFMono-Regular, Menlo, monospace");
     let width = ctx.measure_text(caption).map_or(80.0, |m| m.width());
-    let (bx, by) = (x - width / 2.0 - 5.0, y - 32.0);
+    let (bx, box_width) = caption_box(x, width, pane_width);
+    let by = y - 32.0;
     ctx.set_fill_style_str(&palette.bg);
     ctx.set_global_alpha(0.92);
-    ctx.fill_rect(bx, by, width + 10.0, 18.0);
+    ctx.fill_rect(bx, by, box_width, 18.0);
     ctx.set_global_alpha(1.0);
     ctx.set_fill_style_str(&palette.fg);
     let _ = ctx.fill_text(caption, bx + 5.0, by + 13.0);
@@ -533,6 +537,14 @@ mod tests {
         let mixed = [band(0, vec![cell(9, 9, 0), cell(9, 0, 0)])];
         let (_, data) = band_pixels(&mixed, true);
         assert_eq!((data[3], data[7]), (255, 71));
+    }
+
+    #[test]
+    fn a_caption_is_centred_over_its_dot_and_kept_in_the_pane() {
+        assert_eq!(caption_box(500.0, 90.0, 1000.0), (450.0, 100.0));
+        // Near the left edge, and near the right one.
+        assert_eq!(caption_box(10.0, 90.0, 1000.0), (2.0, 100.0));
+        assert_eq!(caption_box(990.0, 90.0, 1000.0), (898.0, 100.0));
     }
 
     #[test]

@@ -222,6 +222,56 @@ pub struct Frontier {
     pub covered: Vec<Line>,
 }
 
+/// Past a line's or a dot's geometry, what its stroke covers (a ring is 1.8 px wide, a line
+/// painted over 3 px).
+const STROKE_PX: f64 = 3.0;
+
+impl Frontier {
+    /// The pane x range the frontier paints on, for dots of `radius`: `None` if nothing. The
+    /// page shows the base left of the cut on a canvas of its own, and the frontier on one this
+    /// wide, so that a move of the cursor hands the browser a strip of new pixels, not a pane's.
+    pub fn span(&self, radius: f64) -> Option<(f64, f64)> {
+        let mut span: Option<(f64, f64)> = None;
+        let mut take = |lo: f64, hi: f64| {
+            let (a, b) = span.get_or_insert((lo, hi));
+            *a = a.min(lo);
+            *b = b.max(hi);
+        };
+        let dot = radius + STROKE_PX;
+        for d in &self.dots {
+            take(d.x - dot, d.x + dot);
+        }
+        for band in &self.bands {
+            let filled = |c: &&Cell| c.events > 0;
+            let first = band.cells.iter().position(|c| filled(&c));
+            let last = band.cells.iter().rposition(|c| filled(&c));
+            if let (Some(first), Some(last)) = (first, last) {
+                take(first as f64 * BIN_PX, (last + 1) as f64 * BIN_PX);
+            }
+        }
+        let reach = |l: &Line| (l.from.0.min(l.to.0), l.from.0.max(l.to.0));
+        for l in self.in_air.iter().chain(&self.covered) {
+            let (lo, hi) = reach(l);
+            take(lo - STROKE_PX, hi + STROKE_PX);
+        }
+        // Settled messages are drawn right of the cut only.
+        for l in &self.settled {
+            let (lo, hi) = reach(l);
+            take(lo.max(self.cut) - STROKE_PX, hi + STROKE_PX);
+        }
+        span
+    }
+}
+
+/// The canvas that holds a frontier spanning pane x `lo..hi` in a pane `pane_width` wide: its
+/// left edge and its width, in CSS pixels. Both move in coarse steps, so that the canvas keeps
+/// its bitmap while the frontier creeps along with the cursor.
+pub fn strip(lo: f64, hi: f64, pane_width: f64) -> (f64, f64) {
+    let left = (lo.clamp(0.0, pane_width) / 64.0).floor() * 64.0;
+    let right = hi.min(pane_width).max(left);
+    (left, ((right - left) / 128.0).ceil().max(1.0) * 128.0)
+}
+
 /// The [`Frontier`] of `scene` (the cursor's steps and time) over `base`, the frame of the same
 /// view and selection for the whole run.
 pub fn frontier(scene: &Scene, base: &Frame) -> Frontier {
@@ -692,5 +742,67 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_strip_holds_its_span_in_coarse_steps() {
+        assert_eq!(strip(130.0, 200.0, 1000.0), (128.0, 128.0));
+        assert_eq!(strip(130.0, 300.0, 1000.0), (128.0, 256.0));
+        // Nothing to draw, or all of it off the pane: a small canvas at the edge.
+        assert_eq!(strip(2000.0, 2100.0, 1000.0), (960.0, 128.0));
+        assert_eq!(strip(-50.0, 10.0, 1000.0), (0.0, 128.0));
+        for (lo, hi) in [(0.0, 1000.0), (333.3, 777.7), (999.0, 1000.0)] {
+            let (left, width) = strip(lo, hi, 1000.0);
+            assert!(left <= lo && left + width >= hi, "{lo}..{hi}");
+        }
+    }
+
+    /// The frontier's span holds everything it paints, and while the cursor moves through a
+    /// view of the whole run it is a strip: the new pixels of a step are a small part of the
+    /// pane's.
+    #[test]
+    fn the_frontier_paints_within_a_strip_of_its_span() {
+        let t = trace("gossip-busy-sixteen");
+        let layout = Layout::new(&t, LayoutOptions::default());
+        let index = RunIndex::new(&t);
+        let view = whole(&layout);
+        let mut whole_run = scene(&t, &layout, &index, view, None);
+        whole_run.steps = u64::MAX;
+        whole_run.now = f64::INFINITY;
+        let base = frame(&whole_run);
+        let r = dot_radius(&base);
+        let mut widths = Vec::new();
+        for steps in (1..=t.step_count()).step_by(13) {
+            let mut at = scene(&t, &layout, &index, view, None);
+            at.steps = steps;
+            at.now = t.time_at_step(steps) as f64;
+            let front = frontier(&at, &base);
+            let Some((lo, hi)) = front.span(r) else {
+                assert!(front.dots.is_empty() && front.in_air.is_empty());
+                continue;
+            };
+            let inside = |x: f64| x >= lo && x <= hi;
+            for d in &front.dots {
+                assert!(
+                    inside(d.x - r) && inside(d.x + r),
+                    "step {steps}: dot {}",
+                    d.id
+                );
+            }
+            for l in front.in_air.iter().chain(&front.covered) {
+                assert!(inside(l.from.0) && inside(l.to.0), "step {steps}: {l:?}");
+            }
+            for l in &front.settled {
+                assert!(inside(l.from.0.max(l.to.0)), "step {steps}: {l:?}");
+            }
+            widths.push(hi - lo);
+        }
+        widths.sort_by(f64::total_cmp);
+        let median = widths[widths.len() / 2];
+        assert!(
+            median < view.width / 8.0,
+            "median span {median} px of a {} px view",
+            view.width
+        );
     }
 }
