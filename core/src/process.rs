@@ -50,6 +50,13 @@ pub trait Payload: Clone + std::fmt::Debug + Send + Sync + 'static {
     fn sent_again(&self) -> bool {
         false
     }
+
+    /// Whether this output is a piece of one text the application reads as a stream (the bytes
+    /// TCP hands up): the pieces are shown joined, as the application sees them. Other outputs
+    /// (a rumour, a broadcast message, a reply) are shown one by one.
+    fn in_stream(&self) -> bool {
+        false
+    }
 }
 
 /// A [`Payload`] of any type: what the engine handles. Every payload is one.
@@ -58,6 +65,8 @@ pub trait AnyPayload: Any + Send + Sync + fmt::Debug {
     fn label(&self) -> String;
     /// [`Payload::sent_again`].
     fn sent_again(&self) -> bool;
+    /// [`Payload::in_stream`].
+    fn in_stream(&self) -> bool;
     /// The value, to downcast to its type.
     fn as_any(&self) -> &dyn Any;
 }
@@ -68,6 +77,9 @@ impl<T: Payload> AnyPayload for T {
     }
     fn sent_again(&self) -> bool {
         Payload::sent_again(self)
+    }
+    fn in_stream(&self) -> bool {
+        Payload::in_stream(self)
     }
     fn as_any(&self) -> &dyn Any {
         self

@@ -3,10 +3,19 @@
 use super::*;
 use crate::playback::settled;
 
+/// Between two deliveries shown one by one (not pieces of a stream).
+const BETWEEN: &str = "\u{a0}· ";
+
+/// Whether a `deliver` output is a piece of a stream, to be joined to the others as the
+/// application reads them (its typed fact says so; an imported log's outputs have none).
+fn in_stream(o: &spacetime_core::Output) -> bool {
+    o.fact.content().is_some_and(|c| c.in_stream())
+}
+
 /// The text each process's application has been given so far (a protocol's `deliver` outputs).
 ///
-/// It is display text, and only shown: the outputs' display values, joined, never read back.
-/// The walk that [`DeliveryIndex`] is checked against.
+/// It is display text, and only shown: the outputs' display values, joined (a stream) or apart,
+/// never read back. The walk that [`DeliveryIndex`] is checked against.
 #[cfg(test)]
 fn delivered_at(trace: &Trace, cursor: u64) -> Vec<(ProcessId, String)> {
     let shown = trace.events.partition_point(|e| e.step < cursor);
@@ -17,7 +26,12 @@ fn delivered_at(trace: &Trace, cursor: u64) -> Vec<(ProcessId, String)> {
         .filter(|o| o.kind == "deliver" && o.event < shown)
     {
         match by_process.iter_mut().find(|(p, _)| *p == o.process) {
-            Some((_, text)) => text.push_str(&o.value),
+            Some((_, text)) => {
+                if !in_stream(o) {
+                    text.push_str(BETWEEN);
+                }
+                text.push_str(&o.value)
+            }
             None => by_process.push((o.process, o.value.clone())),
         }
     }
@@ -28,9 +42,13 @@ fn delivered_at(trace: &Trace, cursor: u64) -> Vec<(ProcessId, String)> {
 #[derive(Clone, Debug, PartialEq)]
 struct Lane {
     process: ProcessId,
+    /// Whether its deliveries are pieces of a stream, counted in characters; else they are
+    /// counted one by one.
+    stream: bool,
     /// Everything it is given in the whole run, joined.
     text: String,
-    /// After each delivery: its event, and the text so far in bytes and in characters.
+    /// After each delivery: its event, the text so far in bytes, and the count so far
+    /// (characters of a stream, or deliveries).
     ends: Vec<(EventId, usize, usize)>,
 }
 
@@ -42,7 +60,8 @@ pub struct DeliveryIndex {
     lanes: Vec<Lane>,
 }
 
-/// One row of the panel at a cursor: the process, and its text so far in bytes and characters.
+/// One row of the panel at a cursor: the process, its text so far in bytes, and its count so
+/// far (characters of a stream, or deliveries).
 pub type DeliveredRow = (ProcessId, usize, usize);
 
 impl DeliveryIndex {
@@ -56,6 +75,7 @@ impl DeliveryIndex {
                 None => {
                     lanes.push(Lane {
                         process: o.process,
+                        stream: in_stream(o),
                         text: String::new(),
                         ends: Vec::new(),
                     });
@@ -67,9 +87,16 @@ impl DeliveryIndex {
                 lane.ends.last().is_none_or(|&(e, ..)| e <= o.event),
                 "deliveries out of event order"
             );
-            let chars = lane.ends.last().map_or(0, |&(_, _, c)| c) + o.value.chars().count();
+            let count = if lane.stream {
+                lane.ends.last().map_or(0, |&(_, _, c)| c) + o.value.chars().count()
+            } else {
+                if !lane.text.is_empty() {
+                    lane.text.push_str(BETWEEN);
+                }
+                lane.ends.len() + 1
+            };
             lane.text.push_str(&o.value);
-            lane.ends.push((o.event, lane.text.len(), chars));
+            lane.ends.push((o.event, lane.text.len(), count));
         }
         DeliveryIndex { lanes }
     }
@@ -85,6 +112,11 @@ impl DeliveryIndex {
                 Some((l.process, bytes, chars))
             })
             .collect()
+    }
+
+    /// Whether `process`'s deliveries are counted in characters (a stream) or one by one.
+    pub fn is_stream(&self, process: ProcessId) -> bool {
+        self.lanes.iter().any(|l| l.process == process && l.stream)
     }
 
     /// The first `bytes` of what `process` is given in the whole run.
@@ -109,6 +141,16 @@ pub fn shown_tail(text: &str) -> String {
         // More than SHOWN_CHARS characters: cut after the one found.
         Some((at, c)) => format!("…{}", &text[at + c.len_utf8()..]),
         None => text.to_string(),
+    }
+}
+
+/// A row's count: characters of a stream, or deliveries one by one.
+fn count_label(n: usize, stream: bool) -> String {
+    match (stream, n) {
+        (true, 1) => "1 character".to_string(),
+        (true, n) => format!("{n} characters"),
+        (false, 1) => "1 delivery".to_string(),
+        (false, n) => format!("{n} deliveries"),
     }
 }
 
@@ -140,6 +182,7 @@ pub fn Delivered() -> impl IntoView {
                     fallback=|| view! { <p class="panel-hint">"Nothing yet."</p> }>
                     <For each=move || who.get() key=|p| *p children=move |p| {
                         let name = store.trace.with_untracked(|t| name_of(t, p));
+                        let stream = index.with_untracked(|i| i.is_stream(p));
                         let size = Memo::new(move |_| {
                             rows.with(|r| r.iter().find(|r| r.0 == p).map_or((0, 0), |&(_, b, c)| (b, c)))
                         });
@@ -150,7 +193,7 @@ pub fn Delivered() -> impl IntoView {
                         view! {
                             <div class="delivered-row">
                                 <ProcessChip process=p name=name />
-                                <span class="panel-hint">{move || format!("{} characters", size.get().1)}</span>
+                                <span class="panel-hint">{move || count_label(size.get().1, stream)}</span>
                                 <code class="delivered-text" data-testid=format!("delivered-{p}")>{text}</code>
                             </div>
                         }
@@ -182,15 +225,57 @@ mod tests {
                 let rows = index.rows_at(&t, cursor);
                 let shown: Vec<(ProcessId, String)> = rows
                     .iter()
-                    .map(|&(p, bytes, chars)| {
+                    .map(|&(p, bytes, count)| {
                         let text = index.text(p, bytes).to_string();
-                        assert_eq!(text.chars().count(), chars, "{name} at {cursor}");
+                        let counted = if index.is_stream(p) {
+                            text.chars().count()
+                        } else {
+                            text.split(BETWEEN).count()
+                        };
+                        assert_eq!(counted, count, "{name} at {cursor}");
                         (p, text)
                     })
                     .collect();
                 assert_eq!(shown, walked, "{name} at {cursor}");
             }
         }
+    }
+
+    /// TCP hands its application one text, shown joined and counted in characters; a gossip
+    /// process delivers rumours, shown apart and counted one by one.
+    #[test]
+    fn a_stream_is_joined_and_messages_are_listed() {
+        let run = |name: &str| {
+            let s = spacetime_core::protocols::example(name).unwrap();
+            spacetime_core::Run::complete(&s).unwrap().trace().clone()
+        };
+        let t = run("tcp-handshake");
+        let index = DeliveryIndex::new(&t);
+        let rows = index.rows_at(&t, u64::MAX);
+        let &(p, bytes, count) = rows.first().expect("TCP delivers");
+        assert!(index.is_stream(p));
+        assert!(!index.text(p, bytes).contains(BETWEEN));
+        assert_eq!(count, index.text(p, bytes).chars().count());
+
+        let t = run("gossip-busy-sixteen");
+        let index = DeliveryIndex::new(&t);
+        let rows = index.rows_at(&t, u64::MAX);
+        let &(p, bytes, count) = rows.iter().max_by_key(|r| r.2).unwrap();
+        assert!(!index.is_stream(p));
+        let text = index.text(p, bytes);
+        let heard = t
+            .outputs
+            .iter()
+            .filter(|o| o.kind == "deliver" && o.process == p)
+            .count();
+        assert!(heard > 1);
+        assert_eq!(count, heard);
+        assert!(
+            text.starts_with("rumour ") && text.contains("\u{a0}· rumour "),
+            "{text}"
+        );
+        assert_eq!(count_label(count, false), format!("{heard} deliveries"));
+        assert_eq!(count_label(1, true), "1 character");
     }
 
     #[test]
@@ -242,12 +327,14 @@ mod tests {
             }
             let whole = delivered_at(&shown, shown.step_count());
             for (p, text) in whole {
-                let values: String = plain
+                // Messages, shown apart.
+                let values = plain
                     .outputs
                     .iter()
                     .filter(|o| o.kind == "deliver" && o.process == p)
                     .map(|o| scramble(&o.value))
-                    .collect();
+                    .collect::<Vec<_>>()
+                    .join(BETWEEN);
                 assert_eq!(text, values, "{name}");
             }
         }

@@ -553,6 +553,10 @@ impl Payload for TcpOutput {
             TcpOutput::State(s) => s.name().to_string(),
         }
     }
+
+    fn in_stream(&self) -> bool {
+        matches!(self, TcpOutput::Deliver { .. })
+    }
 }
 
 /// Report `fact` as an output of its kind.

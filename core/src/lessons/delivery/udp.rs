@@ -91,6 +91,11 @@ impl Payload for Read {
     fn label(&self) -> String {
         self.data.clone()
     }
+
+    /// The application reads one text, whatever order its pieces came in.
+    fn in_stream(&self) -> bool {
+        true
+    }
 }
 
 /// The index of the sender; the receiver is the other one.
