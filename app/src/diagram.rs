@@ -672,14 +672,18 @@ pub fn Diagram() -> impl IntoView {
     });
     let run_index = Memo::new(move |_| Arc::new(RunIndex::new(&store.trace.get())));
     // Whether the window holds more dots than can be read: then a canvas draws them
-    // ([`dense`]), and the SVG keeps only what is selected or marked.
+    // ([`dense`]), and the SVG keeps only what is selected or marked. More than can be labelled
+    // now, or a run that crowds the window by its end ([`dense::crowded`]).
     let dense = Memo::new(move |_| {
         let trace = store.trace.get();
         let layout = layout.get();
         let Window { left, width } = window.get();
         let shown = Layout::visible_event_count(&trace, store.cursor.get());
         let range = layout.events_between(left, left + width);
-        range.end.min(shown).saturating_sub(range.start.min(shown)) > MAX_LABELLED_EVENTS
+        let now = range.end.min(shown).saturating_sub(range.start.min(shown));
+        now > MAX_LABELLED_EVENTS
+            || (range.len() > MAX_LABELLED_EVENTS
+                && dense::crowded(range.len(), layout.lanes.len(), width))
     });
     let events = Memo::new(move |_| {
         let trace = store.trace.get();

@@ -422,3 +422,45 @@ describe('a big run is made in slices, a progress card showing', () => {
     }
   });
 });
+
+describe('a run that crowds the window by its end is dense from its first step', () => {
+  // `gossip-busy-sixteen` at fit: 2,250 events on 16 lanes, closer than a dot's width. Drawn as
+  // SVG while fewer than 400 had happened, it was a heap of overlapping dots and hidden labels,
+  // and a scrub across that mark swapped renderers.
+  test('scrubbing keeps the canvas; zooming in brings back dots and labels (1920x1080)', async () => {
+    const { context, page, problems } = await openPage(browser, VIEWPORTS[0]);
+    try {
+      await gotoApp(page, '?lesson=gossip&scenario=gossip-busy-sixteen&step=5');
+      await until('the start of the run is drawn dense', () => view(page), (v) => v.dense && v.layerOn);
+      assert.equal((await view(page)).events, 0, 'no dot in the SVG');
+      const total = Number((await page.locator(tid('step-count')).textContent()).split('/')[1]);
+      for (const step of [1, 20, 60, Math.round(total / 4), total, 3]) {
+        await page.locator(tid('scrubber')).evaluate((s, to) => {
+          s.value = String(to);
+          s.dispatchEvent(new Event('input', { bubbles: true }));
+        }, step);
+        await until(`step ${step} is shown`, () => page.locator(tid('step-count')).textContent(),
+          (t) => t.startsWith(`step ${step} /`));
+        const v = await view(page);
+        assert.ok(v.dense && v.events === 0, `at step ${step} the view is dense: ${JSON.stringify(v)}`);
+      }
+      // Zoomed in, the events stand apart: dots in the SVG, with their clocks.
+      await page.keyboard.press('End');
+      await until('the end is shown', () => page.locator(tid('step-count')).textContent(),
+        (t) => t === `step ${total} / ${total}`);
+      let v = await view(page);
+      for (let i = 0; i < 12 && v.dense; i++) {
+        await page.keyboard.press(']');
+        const before = v.width;
+        v = await until('zoomed in', () => view(page), (w) => w.width > before * 1.15);
+      }
+      assert.equal(v.dense, false, `still dense at ${v.width} px wide`);
+      await until('the dots in the window are in the SVG', () => view(page), (w) => w.events > 0 && !w.dense);
+      const labels = await page.$$eval(`${DIAGRAM} text.clock-label`, (ts) => ts.filter((t) => t.getBoundingClientRect().width > 0).length);
+      assert.ok(labels > 0, 'their clocks show');
+      if (problems.length) throw new Error(`the page reported problems:\n${problems.join('\n')}`);
+    } finally {
+      await context.close();
+    }
+  });
+});

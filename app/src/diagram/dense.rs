@@ -29,6 +29,19 @@ pub const DOT_BUDGET: usize = 6_000;
 pub const ARROW_BUDGET: usize = 5_000;
 /// The width of a density band's cell, in CSS pixels.
 pub const BIN_PX: f64 = 2.0;
+/// The width of a dot in the SVG (its radius is 7).
+pub const SVG_DOT_PX: f64 = 14.0;
+
+/// Whether `events` dots spread over `lanes` lanes of `width` pixels would sit, on average,
+/// closer than a dot's width: then no single dot can be told apart or labelled, and the SVG would
+/// draw a heap of overlapping markup.
+///
+/// The diagram asks it of the whole run's events in the window, not only of those before the
+/// cursor: a crowded window is then dense at every step, and scrubbing through the early part of a
+/// busy run neither swaps renderers nor builds hundreds of elements that cover each other.
+pub fn crowded(events: usize, lanes: usize, width: f64) -> bool {
+    events as f64 * SVG_DOT_PX > lanes.max(1) as f64 * width.max(0.0)
+}
 
 /// The part of the diagram the pane shows, in diagram pixels.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -742,6 +755,31 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// At fit in a 1920-wide window (a pane of about 1,400 diagram pixels) the busy gossip run
+    /// heaps its dots from the first step on, while Raft's calm run leaves them room; so does a
+    /// wider pane, as it does the busy run on a wider screen still.
+    #[test]
+    fn a_window_is_crowded_when_its_dots_would_overlap() {
+        let crowded_at = |name: &str, width: f64| {
+            let t = trace(name);
+            let layout = Layout::new(&t, LayoutOptions::fit_width(&t, width));
+            let range = layout.events_between(0.0, width);
+            assert_eq!(
+                range.len(),
+                t.events.len(),
+                "{name}: the whole run is in the window"
+            );
+            crowded(range.len(), layout.lanes.len(), width)
+        };
+        assert!(crowded_at("gossip-busy-sixteen", 1400.0));
+        assert!(crowded_at("gossip-busy-sixteen", 500.0));
+        assert!(!crowded_at("gossip-busy-sixteen", 4000.0));
+        assert!(!crowded_at("raft-calm", 1400.0));
+        assert!(crowded_at("raft-calm", 500.0));
+        assert!(!crowded(0, 0, 0.0));
+        assert!(crowded(1, 0, 0.0));
     }
 
     #[test]
