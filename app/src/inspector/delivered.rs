@@ -6,6 +6,16 @@ use crate::playback::settled;
 /// Between two deliveries shown one by one (not pieces of a stream).
 const BETWEEN: &str = "\u{a0}· ";
 
+/// How a delivery reads in the panel: a piece of a stream as it is; a message with its spaces
+/// kept, so that a row's lines break between messages ("rumour 1" never split into two lines).
+fn display_value(o: &spacetime_core::Output) -> std::borrow::Cow<'_, str> {
+    if in_stream(o) {
+        o.value.as_str().into()
+    } else {
+        o.value.replace(' ', "\u{a0}").into()
+    }
+}
+
 /// Whether a `deliver` output is a piece of a stream, to be joined to the others as the
 /// application reads them (its typed fact says so; an imported log's outputs have none).
 fn in_stream(o: &spacetime_core::Output) -> bool {
@@ -30,9 +40,9 @@ fn delivered_at(trace: &Trace, cursor: u64) -> Vec<(ProcessId, String)> {
                 if !in_stream(o) {
                     text.push_str(BETWEEN);
                 }
-                text.push_str(&o.value)
+                text.push_str(&display_value(o))
             }
-            None => by_process.push((o.process, o.value.clone())),
+            None => by_process.push((o.process, display_value(o).into_owned())),
         }
     }
     by_process
@@ -95,7 +105,7 @@ impl DeliveryIndex {
                 }
                 lane.ends.len() + 1
             };
-            lane.text.push_str(&o.value);
+            lane.text.push_str(&display_value(o));
             lane.ends.push((o.event, lane.text.len(), count));
         }
         DeliveryIndex { lanes }
@@ -194,7 +204,7 @@ pub fn Delivered() -> impl IntoView {
                             <div class="delivered-row">
                                 <ProcessChip process=p name=name />
                                 <span class="panel-hint">{move || count_label(size.get().1, stream)}</span>
-                                <code class="delivered-text" data-testid=format!("delivered-{p}")>{text}</code>
+                                <code class=if stream { "delivered-text" } else { "delivered-text messages" } data-testid=format!("delivered-{p}")>{text}</code>
                             </div>
                         }
                     } />
@@ -271,7 +281,7 @@ mod tests {
         assert!(heard > 1);
         assert_eq!(count, heard);
         assert!(
-            text.starts_with("rumour ") && text.contains("\u{a0}· rumour "),
+            text.starts_with("rumour\u{a0}") && text.contains("\u{a0}· rumour\u{a0}"),
             "{text}"
         );
         assert_eq!(count_label(count, false), format!("{heard} deliveries"));
@@ -327,12 +337,12 @@ mod tests {
             }
             let whole = delivered_at(&shown, shown.step_count());
             for (p, text) in whole {
-                // Messages, shown apart.
+                // Messages, shown apart, each with its spaces kept.
                 let values = plain
                     .outputs
                     .iter()
                     .filter(|o| o.kind == "deliver" && o.process == p)
-                    .map(|o| scramble(&o.value))
+                    .map(|o| scramble(&o.value).replace(' ', "\u{a0}"))
                     .collect::<Vec<_>>()
                     .join(BETWEEN);
                 assert_eq!(text, values, "{name}");
