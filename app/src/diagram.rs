@@ -65,6 +65,8 @@ pub struct EventShape {
     pub marked: bool,
     /// Where its timestamp goes ([`labels::place_captions`]).
     pub caption: CaptionSpot,
+    /// The baseline of its timestamp, in tenths of a pixel (placed with it).
+    pub caption_y: i32,
 }
 
 /// An arrow to draw.
@@ -83,6 +85,9 @@ pub struct ArrowShape {
     /// Where its label's centre goes, in tenths of a pixel; `None` where there is no room
     /// ([`labels::place_labels`]).
     pub label_at: Option<(i32, i32)>,
+    /// From its label's centre to the text's baseline, in tenths of a pixel (the bigger the
+    /// text, the further; placed with it).
+    pub label_drop: i32,
 }
 
 /// The horizontal window the pane shows, in diagram pixels.
@@ -217,6 +222,7 @@ pub fn event_shapes_of(
             clock: clock_label(trace, id, clocks),
             marked: false,
             caption: CaptionSpot::Crowded,
+            caption_y: px(p.y),
         }
     })
     .collect()
@@ -269,6 +275,7 @@ pub fn arrow_shapes(
             selected: selection == Selection::Message(a.message) || chain.contains(&a.message),
             again: trace.messages[a.message].sent_again(),
             label_at: None,
+            label_drop: 0,
         })
         .collect();
     if !dense {
@@ -388,17 +395,15 @@ pub fn events_markup(shapes: &[EventShape], labelled: bool) -> String {
             fill = e.colour,
         );
         if (labelled || e.highlight == Highlight::Selected) && !e.clock.is_empty() {
-            // The text's baseline sits 4 px below the centre its place was found for.
-            let (dy, crowded) = match e.caption {
-                CaptionSpot::Above => (labels::CAPTION_ABOVE, ""),
-                CaptionSpot::Below => (labels::CAPTION_BELOW, ""),
-                CaptionSpot::Crowded => (labels::CAPTION_ABOVE, " crowded"),
+            let crowded = match e.caption {
+                CaptionSpot::Crowded => " crowded",
+                CaptionSpot::Above | CaptionSpot::Below => "",
             };
             let _ = write!(
                 out,
                 r#"<text class="clock-label{crowded}" x="{x}" y="{ly}" text-anchor="middle" data-testid="clock-{id}">{clock}</text>"#,
                 id = e.id,
-                ly = unpx(e.y + px(dy + 4.0)),
+                ly = unpx(e.caption_y),
                 clock = escape(&e.clock),
             );
         }
@@ -510,7 +515,7 @@ pub fn label_spot(a: &ArrowShape) -> LabelSpot {
     };
     LabelSpot {
         x,
-        baseline: y + 40,
+        baseline: y + a.label_drop,
         crowded,
     }
 }
@@ -685,6 +690,16 @@ pub fn Diagram() -> impl IntoView {
             || (range.len() > MAX_LABELLED_EVENTS
                 && dense::crowded(range.len(), layout.lanes.len(), width))
     });
+    // How big the diagram's text is ([`labels::text_scale`]): bigger on a big screen and when
+    // presenting. Read again when the pane is resized, which a new window size does.
+    let text_scale = Memo::new(move |_| {
+        pane_size.track();
+        let width = web_sys::window()
+            .and_then(|w| w.inner_width().ok())
+            .and_then(|w| w.as_f64())
+            .unwrap_or(0.0);
+        labels::text_scale(store.presenting.get(), width)
+    });
     let events = Memo::new(move |_| {
         let trace = store.trace.get();
         let layout = layout.get();
@@ -721,7 +736,7 @@ pub fn Diagram() -> impl IntoView {
                 }
             }
         });
-        labels::place_captions(&mut shapes);
+        labels::place_captions(&mut shapes, text_scale.get());
         shapes
     });
     let arrows = Memo::new(move |_| {
@@ -739,7 +754,7 @@ pub fn Diagram() -> impl IntoView {
             &store.hidden.read(),
             &store.emphasis.read(),
         );
-        events.with(|events| labels::place_labels(&mut shapes, events));
+        events.with(|events| labels::place_labels(&mut shapes, events, text_scale.get()));
         shapes
     });
     // Arrows in flight move every frame: they are drawn as lasting elements ([`flight`]), the
@@ -1125,6 +1140,7 @@ pub fn Diagram() -> impl IntoView {
                 data-testid="diagram"
                 class="diagram"
                 class:dense=move || dense.get()
+                style=move || format!("--label-px: {:.1}px", text_scale.get() * labels::BASE_TEXT_PX)
                 role="img"
                 aria-label="Space-time diagram"
                 width=move || format!("{:.0}", layout.get().width)

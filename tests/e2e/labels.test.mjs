@@ -62,6 +62,27 @@ describe('text on the diagram never overlaps', () => {
     }
   }
 
+  test('presenting: the bigger text is placed at its size (MapReduce, 1920x1080)', async () => {
+    const { context, page } = await openPage(browser, VIEWPORTS[0]);
+    try {
+      await gotoApp(page, '?s=mapreduce-word-count&step=75');
+      await page.locator(`${tid('diagram')} g.event`).first().waitFor();
+      const size = () => page.locator(`${tid('diagram')} .clock-label`).first()
+        .evaluate((t) => parseFloat(getComputedStyle(t).fontSize));
+      const normal = await size();
+      await page.keyboard.press('p');
+      await page.locator('.app.presentation').waitFor();
+      await page.waitForFunction((n) => parseFloat(getComputedStyle(
+        document.querySelector('[data-testid=diagram] .clock-label')).fontSize) > n * 1.5, normal);
+      const { shown, found } = await overlaps(page);
+      assert.ok(shown >= 20, `${shown} pieces of text shown`);
+      assert.deepEqual(found, []);
+      await screenshot(page, 'labels-mapreduce-presenting');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('a timestamp with no room shows while the pointer is on its event', async () => {
     const { context, page } = await openPage(browser, VIEWPORTS[1]);
     try {

@@ -177,6 +177,7 @@ mod tests {
             selected: false,
             again: false,
             label_at: Some((1200, 1400)),
+            label_drop: 40,
         }
     }
 
