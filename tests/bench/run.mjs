@@ -50,6 +50,24 @@ async function firstVisitBytes() {
   return { raw, gz };
 }
 
+/** Sets the slider `selector` to 300 positions, one a frame, each timed from the input event to
+ * the next frame: a sweep forward, then random jumps, what a teacher dragging the handle does. */
+function scrubTimes(page, selector, total) {
+  return page.evaluate(async ([selector, total]) => {
+    const slider = document.querySelector(selector);
+    const times = [];
+    for (let i = 0; i < 300; i++) {
+      const to = i < 150 ? Math.round((i / 150) * total) : Math.floor(Math.random() * total);
+      const start = performance.now();
+      slider.value = String(to);
+      slider.dispatchEvent(new Event('input', { bubbles: true }));
+      await new Promise((r) => requestAnimationFrame(() => r()));
+      times.push(performance.now() - start);
+    }
+    return times;
+  }, [selector, total]);
+}
+
 const server = await startServer(dist, { prefix: '/spacetime/' });
 const base = `http://127.0.0.1:${server.address().port}/spacetime/`;
 const browser = await launchBrowser();
@@ -89,20 +107,7 @@ try {
   const shownEvents = await page.$$eval('[data-testid^=event-]', (e) => e.length);
 
   // Scrubbing: jump the scrubber across the whole run, one position per frame.
-  const scrubbing = await page.evaluate(async (total) => {
-    const scrubber = document.querySelector('[data-testid=scrubber]');
-    const times = [];
-    for (let i = 0; i < 300; i++) {
-      // A sweep forward, then random jumps: what a teacher dragging the handle does.
-      const to = i < 150 ? Math.round((i / 150) * total) : Math.floor(Math.random() * total);
-      const start = performance.now();
-      scrubber.value = String(to);
-      scrubber.dispatchEvent(new Event('input', { bubbles: true }));
-      await new Promise((r) => requestAnimationFrame(() => r()));
-      times.push(performance.now() - start);
-    }
-    return times;
-  }, total);
+  const scrubbing = await scrubTimes(page, '[data-testid=scrubber]', total);
 
   // Import a 10,000-event log: from the press of the button to the first frame that shows it.
   const log = govectorLog(10000, 8);
@@ -190,19 +195,8 @@ try {
   // The floor of the scrubbing measure on this machine: the same loop on a page with nothing but
   // a slider, so that a figure a few tenths over 16.7 ms can be told from a late frame.
   const floorPage = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-  await floorPage.setContent('<input type="range" max="1000">');
-  const floor = await floorPage.evaluate(async () => {
-    const slider = document.querySelector('input');
-    const times = [];
-    for (let i = 0; i < 300; i++) {
-      const start = performance.now();
-      slider.value = String(i);
-      slider.dispatchEvent(new Event('input', { bubbles: true }));
-      await new Promise((r) => requestAnimationFrame(() => r()));
-      times.push(performance.now() - start);
-    }
-    return times;
-  });
+  await floorPage.setContent(`<input type="range" max="${total}">`);
+  const floor = await scrubTimes(floorPage, 'input', total);
 
   const bytes = await firstVisitBytes();
   console.log(`scenario ${SCENARIO}: ${total} steps; ${shownEvents} event dots on screen after playing`);
